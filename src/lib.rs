@@ -1,1 +1,10 @@
+//! dep-ls: the engine behind the `dep-ls` language server and command-line checker for
+//! release plans written as DEP- entries in Markdown.
 
+pub mod check;
+pub mod config;
+pub mod index;
+pub mod schema;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

@@ -1,0 +1,838 @@
+//! Checks of one file: its entries, their fields and link lists, and its references.
+
+use super::values::{did_you_mean, find_secret, has_window, is_measurable, placeholders};
+use super::{Code, Finding, FixHint, Related, Severity};
+use crate::config::Config;
+use crate::index::Index;
+use crate::schema::{self, EntryType, Stage};
+use crate::syntax::{id_number, id_prefix, Entry, Field, LinkItem, ParsedDoc, Span};
+
+/// Collects findings, applying the configured severities.
+pub(crate) struct Sink<'a> {
+    pub config: &'a Config,
+    pub path: &'a str,
+    pub out: Vec<Finding>,
+}
+
+impl Sink<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_with(
+        &mut self,
+        code: Code,
+        default: Severity,
+        span: Span,
+        id: Option<&str>,
+        message: String,
+        related: Vec<Related>,
+        fix: Option<FixHint>,
+    ) {
+        let Some(severity) = self.config.severity(code, default) else {
+            return;
+        };
+        self.out.push(Finding {
+            code,
+            severity,
+            message,
+            path: self.path.to_string(),
+            span,
+            id: id.map(str::to_string),
+            related,
+            fix,
+        });
+    }
+
+    pub fn push(&mut self, code: Code, span: Span, id: Option<&str>, message: String) {
+        self.push_with(code, code.default_severity(), span, id, message, Vec::new(), None);
+    }
+}
+
+/// Maps an offset in a field's joined value to a document offset.
+pub fn value_to_doc(field: &Field, off: usize) -> usize {
+    let mut acc = 0;
+    for p in &field.pieces {
+        let len = p.end - p.start;
+        if off <= acc + len {
+            return p.start + (off - acc);
+        }
+        acc += len + 1;
+    }
+    field.value_span.end
+}
+
+fn value_span_to_doc(field: &Field, s: &Span) -> Span {
+    value_to_doc(field, s.start)..value_to_doc(field, s.end)
+}
+
+/// Every per-file check.
+pub fn check_file(path: &str, doc: &ParsedDoc, index: &Index, config: &Config) -> Vec<Finding> {
+    let mut sink = Sink {
+        config,
+        path,
+        out: Vec::new(),
+    };
+    for entry in &doc.entries {
+        duplicates(&mut sink, entry, index);
+        if entry.placeholder {
+            let next = next_free_id(index, entry.prefix());
+            sink.push_with(
+                Code::TemplatePlaceholder,
+                Severity::Warning,
+                entry.id_span.clone(),
+                Some(&entry.id),
+                format!("{} is a template placeholder, not an ID — number the entry, e.g. {next}", entry.id),
+                Vec::new(),
+                Some(FixHint::Replace(vec![next])),
+            );
+        }
+        if entry.is_dep_block() {
+            dep_entry(&mut sink, entry, index);
+        } else if entry.prefix() == "MON" {
+            monitor_entry(&mut sink, entry);
+        }
+        for field in &entry.fields {
+            link_items(&mut sink, entry, field, index);
+        }
+    }
+    references(&mut sink, doc, index);
+    sink.out
+}
+
+fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
+    if entry.placeholder {
+        return;
+    }
+    let defs = index.definitions(&entry.id);
+    if defs.len() < 2 {
+        return;
+    }
+    let mut related = Vec::new();
+    for d in defs {
+        if let Some((p, e)) = index.entry(*d) {
+            if p == sink.path && e.id_span == entry.id_span {
+                continue;
+            }
+            related.push(Related {
+                path: p.to_string(),
+                span: e.id_span.clone(),
+                message: format!("{} is also defined here", entry.id),
+            });
+        }
+    }
+    let others: Vec<String> = related.iter().map(|r| r.path.clone()).collect();
+    let next = next_free_id(index, entry.prefix());
+    sink.push_with(
+        Code::DuplicateId,
+        Severity::Error,
+        entry.id_span.clone(),
+        Some(&entry.id),
+        format!(
+            "{} is defined {} times (also in {}) — an ID is defined once; renumber one of them (next free: {next})",
+            entry.id,
+            defs.len(),
+            others.join(", ")
+        ),
+        related,
+        Some(FixHint::Replace(vec![next])),
+    );
+}
+
+/// The next unused number for a prefix, zero-padded like the workspace's IDs (3 digits by default).
+pub fn next_free_id(index: &Index, prefix: &str) -> String {
+    let mut max = 0u32;
+    let mut width = if prefix == "EPIC" { 2 } else { 3 };
+    for id in index.ids_with_prefix(prefix) {
+        if let Some((n, w)) = id_number(id) {
+            if n >= max {
+                max = n;
+                width = w;
+            }
+        }
+    }
+    format!("{prefix}-{:0width$}", max + 1, width = width)
+}
+
+fn type_of(entry: &Entry) -> Option<EntryType> {
+    match entry.field("type") {
+        None => Some(EntryType::Step),
+        Some(f) => EntryType::parse(&f.value),
+    }
+}
+
+fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
+    let id = Some(entry.id.as_str());
+    let ty_field = entry.field("type");
+    let ty = type_of(entry);
+    match ty_field {
+        None => sink.push_with(
+            Code::MissingField,
+            Severity::Warning,
+            entry.id_span.clone(),
+            id,
+            format!(
+                "{} has no `Type:` — it is checked as a Step; add `Type:` with Environment, Criteria, Rollback, Validation or Step",
+                entry.id
+            ),
+            Vec::new(),
+            Some(FixHint::AddFields(vec!["Type".into()])),
+        ),
+        Some(f) if ty.is_none() => {
+            let names: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
+            invalid_value(sink, entry, f, &names, Severity::Error);
+        }
+        _ => {}
+    }
+    let type_name = ty.map(|t| t.name()).unwrap_or("entry");
+
+    // Stage.
+    if let Some(f) = entry.field("stage") {
+        match Stage::parse(&f.value) {
+            None if !is_placeholder_value(&f.value) => {
+                let names: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+                invalid_value(sink, entry, f, &names, Severity::Error);
+            }
+            Some(stage) => {
+                if let Some(t) = ty {
+                    if ty_field.is_some() && !t.typical_stages().contains(&stage) {
+                        let typical: Vec<&str> = t.typical_stages().iter().map(|s| s.name()).collect();
+                        sink.push(
+                            Code::StageMismatch,
+                            f.value_span.clone(),
+                            id,
+                            format!(
+                                "{}: Stage {} is unusual for a {} entry (typically {})",
+                                entry.id,
+                                stage.name(),
+                                t.name(),
+                                typical.join(" or ")
+                            ),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    // Required fields (Owner and Threshold have codes of their own).
+    let mut missing: Vec<String> = Vec::new();
+    let mut wanted: Vec<&str> = vec!["Stage", "Description"];
+    if let Some(t) = ty {
+        wanted.extend(t.required_fields().iter().copied());
+    }
+    for key in wanted {
+        if key == "Owner" || key == "Threshold" {
+            continue;
+        }
+        if entry.field(&key.to_ascii_lowercase()).is_none() {
+            missing.push(key.to_string());
+        }
+    }
+    if !missing.is_empty() {
+        let list = missing.iter().map(|k| format!("`{k}:`")).collect::<Vec<_>>().join(", ");
+        sink.push_with(
+            Code::MissingField,
+            Severity::Warning,
+            entry.id_span.clone(),
+            id,
+            format!(
+                "{} ({type_name}) is missing {} {list} — add {}",
+                entry.id,
+                if missing.len() == 1 { "the required field" } else { "the required fields" },
+                if missing.len() == 1 { "it" } else { "them" }
+            ),
+            Vec::new(),
+            Some(FixHint::AddFields(missing)),
+        );
+    }
+
+    // Owner.
+    if entry.field("owner").is_none() {
+        let ty_key = ty.map(|t| t.name().to_ascii_lowercase()).unwrap_or_else(|| "default".into());
+        if let Some(sev) = sink.config.owner_severity(&ty_key) {
+            sink.out.push(Finding {
+                code: Code::MissingOwner,
+                severity: sev,
+                message: format!(
+                    "{} ({type_name}) has no owner — add `Owner:` with the person or team who {} it (each DEP- entry has an owner)",
+                    entry.id,
+                    if ty == Some(EntryType::Criteria) { "verifies" } else { "owns" }
+                ),
+                path: sink.path.to_string(),
+                span: entry.id_span.clone(),
+                id: Some(entry.id.clone()),
+                related: Vec::new(),
+                fix: Some(FixHint::AddFields(vec!["Owner".into()])),
+            });
+        }
+    }
+
+    // Threshold.
+    if ty == Some(EntryType::Rollback) {
+        match entry.field("threshold") {
+            None => sink.push_with(
+                Code::MissingThreshold,
+                Severity::Error,
+                entry.id_span.clone(),
+                id,
+                format!(
+                    "{} (Rollback) has no `Threshold:` — say when to roll back with a number, a unit and a window, e.g. \">2% of requests for 5 minutes\"",
+                    entry.id
+                ),
+                Vec::new(),
+                Some(FixHint::AddFields(vec!["Threshold".into()])),
+            ),
+            Some(f) => threshold(sink, entry, f),
+        }
+    }
+
+    // Enumerated values.
+    if let Some(f) = entry.field("blocker") {
+        let first = f.value.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if !is_placeholder_value(&f.value) && !schema::BLOCKER_VALUES.iter().any(|v| v.eq_ignore_ascii_case(first)) {
+            invalid_value(sink, entry, f, schema::BLOCKER_VALUES, Severity::Error);
+        }
+    }
+    if let Some(f) = entry.field("method") {
+        let v = f.value.trim();
+        if !is_placeholder_value(v) && !schema::METHOD_VALUES.iter().any(|m| m.eq_ignore_ascii_case(v)) {
+            invalid_value(sink, entry, f, schema::METHOD_VALUES, Severity::Error);
+        }
+    }
+    if ty == Some(EntryType::Environment) {
+        if let Some(f) = entry.field("name") {
+            let v = f.value.trim();
+            if !is_placeholder_value(v) && !schema::ENVIRONMENT_NAMES.iter().any(|m| m.eq_ignore_ascii_case(v)) {
+                invalid_value(sink, entry, f, schema::ENVIRONMENT_NAMES, Severity::Hint);
+            }
+        }
+    }
+
+    // Unknown fields.
+    for f in &entry.fields {
+        if f.heading {
+            continue;
+        }
+        let norm = f.norm_key();
+        let known = schema::DEP_FIELDS.iter().any(|k| k.eq_ignore_ascii_case(&norm));
+        if !known {
+            let hint = did_you_mean(&f.key, schema::DEP_FIELDS.iter().copied());
+            sink.push_with(
+                Code::UnknownField,
+                Severity::Warning,
+                f.key_span.clone(),
+                id,
+                match hint {
+                    Some(h) => format!("{}: unknown field `{}` — did you mean `{h}`?", entry.id, f.key),
+                    None => format!(
+                        "{}: unknown field `{}` — no DEP- Type has it (fields of a {type_name}: {})",
+                        entry.id,
+                        f.key,
+                        fields_of(ty).join(", ")
+                    ),
+                },
+                Vec::new(),
+                hint.map(|h| FixHint::Replace(vec![h.to_string()])),
+            );
+        }
+    }
+
+    // Placeholders and secrets in values.
+    for f in &entry.fields {
+        let bracket = placeholders(&f.value);
+        for s in &bracket {
+            sink.push(
+                Code::TemplatePlaceholder,
+                value_span_to_doc(f, s),
+                id,
+                format!(
+                    "{}: `{}` still holds the template placeholder {} — replace it with the real value",
+                    entry.id,
+                    f.key,
+                    &f.value[s.clone()]
+                ),
+            );
+        }
+        let norm = f.norm_key();
+        let kv_rule = matches!(norm.as_str(), "configuration" | "secrets");
+        if let Some((s, what)) = find_secret(&f.value, kv_rule) {
+            sink.push(
+                Code::PlaintextSecret,
+                value_span_to_doc(f, &s),
+                id,
+                format!(
+                    "{}: `{}` holds {what} in plain text — secrets live in a secrets manager: reference it (e.g. under `Secrets:`) and rotate this one",
+                    entry.id, f.key
+                ),
+            );
+        }
+    }
+
+    // Traceability.
+    let linked = linked_prefixes(entry);
+    if ty == Some(EntryType::Criteria) && !linked.iter().any(|p| matches!(p.as_str(), "EPIC" | "TEST" | "API")) {
+        sink.push(
+            Code::UntracedCriteria,
+            entry.id_span.clone(),
+            id,
+            format!(
+                "{} (Criteria) does not trace back to any EPIC-, TEST- or API- ID — list them under `Linked IDs:`",
+                entry.id
+            ),
+        );
+    }
+    if ty == Some(EntryType::Rollback) && !linked.iter().any(|p| matches!(p.as_str(), "MON" | "RUN")) {
+        sink.push(
+            Code::RollbackUnlinked,
+            entry.id_span.clone(),
+            id,
+            format!(
+                "{} (Rollback) links no MON- monitor and no RUN- runbook — its threshold should inform an alert and its procedure a runbook",
+                entry.id
+            ),
+        );
+    }
+    let _ = index;
+}
+
+fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = schema::COMMON_FIELDS.to_vec();
+    if let Some(t) = ty {
+        v.extend(t.required_fields());
+    }
+    v.push("Owner");
+    v.push("Linked IDs");
+    v.dedup();
+    v
+}
+
+/// Prefixes of every ID (and range) in the entry's link lists.
+fn linked_prefixes(entry: &Entry) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &entry.fields {
+        for item in &f.items {
+            match item {
+                LinkItem::Id(r) => out.push(id_prefix(&r.id).to_string()),
+                LinkItem::Range { start, .. } => out.push(id_prefix(&start.id).to_string()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn is_placeholder_value(v: &str) -> bool {
+    let t = v.trim();
+    let p = placeholders(t);
+    p.len() == 1 && p[0] == (0..t.len())
+}
+
+fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], default: Severity) {
+    let v = f.value.trim();
+    let hint = did_you_mean(v, allowed.iter().copied());
+    let allowed_list = allowed.join(", ");
+    let message = if v.is_empty() {
+        format!("{}: `{}` is empty — use one of {allowed_list}", entry.id, f.key)
+    } else if default == Severity::Hint {
+        match hint {
+            Some(h) => format!("{}: `{}: {v}` is not one of the guide's environments — did you mean {h}?", entry.id, f.key),
+            None => format!("{}: `{}: {v}` is not one of the guide's environments ({allowed_list}); allowed, but check the name", entry.id, f.key),
+        }
+    } else {
+        match hint {
+            Some(h) => format!("{}: `{}: {v}` is not valid — did you mean {h}? (one of {allowed_list})", entry.id, f.key),
+            None => format!("{}: `{}: {v}` is not valid — use one of {allowed_list}", entry.id, f.key),
+        }
+    };
+    let span = if f.value_span.is_empty() { f.key_span.clone() } else { f.value_span.clone() };
+    sink.push_with(
+        Code::InvalidValue,
+        default,
+        span,
+        Some(&entry.id),
+        message,
+        Vec::new(),
+        hint.map(|h| FixHint::Replace(vec![h.to_string()])),
+    );
+}
+
+fn threshold(sink: &mut Sink, entry: &Entry, f: &Field) {
+    let v = f.value.trim();
+    if is_placeholder_value(v) {
+        return; // reported as template-placeholder
+    }
+    let span = if f.value_span.is_empty() { f.key_span.clone() } else { f.value_span.clone() };
+    if !is_measurable(v) {
+        sink.push(
+            Code::UnmeasurableThreshold,
+            span,
+            Some(&entry.id),
+            if v.is_empty() {
+                format!("{}: threshold is empty — give a number with a unit and a window, e.g. \">2% of requests for 5 minutes\"", entry.id)
+            } else {
+                format!("{}: threshold \"{v}\" is not measurable — give a number with a unit and a window, e.g. \">2% of requests for 5 minutes\"", entry.id)
+            },
+        );
+    } else if !has_window(v) {
+        sink.push(
+            Code::ThresholdWithoutWindow,
+            span,
+            Some(&entry.id),
+            format!("{}: threshold \"{v}\" has no time window — say over how long, e.g. \"{v} for 5 minutes\"", entry.id),
+        );
+    }
+}
+
+/// MON- entries carry `Thresholds: Warning: … | Critical: …`, held to the same rule.
+fn monitor_entry(sink: &mut Sink, entry: &Entry) {
+    for f in &entry.fields {
+        let k = f.norm_key();
+        if k != "thresholds" && k != "threshold" {
+            continue;
+        }
+        let mut off = 0;
+        for part in f.value.split('|') {
+            let body = part.split_once(':').map(|(_, b)| b).unwrap_or(part).trim();
+            let start = off + part.find(body).unwrap_or(0);
+            if !body.is_empty() && !is_placeholder_value(body) && !is_measurable(body) {
+                let s = value_to_doc(f, start)..value_to_doc(f, start + body.len());
+                sink.push(
+                    Code::UnmeasurableThreshold,
+                    s,
+                    Some(&entry.id),
+                    format!("{}: threshold \"{body}\" is not measurable — give a number with a unit and a window, e.g. \"p95 > 400ms for 5 minutes\"", entry.id),
+                );
+            }
+            off += part.len() + 1;
+        }
+    }
+}
+
+/// Ranges, unknown prefixes and placeholders inside link lists.
+fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
+    if field.items.is_empty() {
+        return;
+    }
+    let id = Some(entry.id.as_str());
+    let bracket: Vec<Span> = placeholders(&field.value)
+        .iter()
+        .map(|s| value_span_to_doc(field, s))
+        .collect();
+    for item in &field.items {
+        match item {
+            LinkItem::Range { start, end, span } => {
+                let (pa, pb) = (id_prefix(&start.id), id_prefix(&end.id));
+                if pa != pb {
+                    sink.push(
+                        Code::InvalidRange,
+                        span.clone(),
+                        id,
+                        format!(
+                            "{}: range {} to {} mixes prefixes {pa} and {pb} — a range needs one prefix on both ends",
+                            entry.id, start.id, end.id
+                        ),
+                    );
+                    continue;
+                }
+                let (Some((a, wa)), Some((b, _))) = (id_number(&start.id), id_number(&end.id)) else {
+                    continue;
+                };
+                if a > b {
+                    sink.push(
+                        Code::InvalidRange,
+                        span.clone(),
+                        id,
+                        format!(
+                            "{}: range {} to {} is reversed (start after end) — write {} to {}",
+                            entry.id, start.id, end.id, end.id, start.id
+                        ),
+                    );
+                    continue;
+                }
+                if !index.is_defined(&start.id) || !index.is_defined(&end.id) || b - a > 100_000 {
+                    continue; // the unresolved end is reported on its own
+                }
+                let padded = start.id.rsplit('-').next().is_some_and(|n| n.starts_with('0'));
+                let mut missing = Vec::new();
+                for n in a + 1..b {
+                    let cand = if padded {
+                        format!("{pa}-{:0wa$}", n)
+                    } else {
+                        format!("{pa}-{n}")
+                    };
+                    if !index.is_defined(&cand) {
+                        missing.push(n);
+                    }
+                }
+                if !missing.is_empty() {
+                    let fmt = |n: u32| if padded { format!("{pa}-{:0wa$}", n) } else { format!("{pa}-{n}") };
+                    let list = compact_runs(&missing, fmt);
+                    sink.push(
+                        Code::RangeGap,
+                        span.clone(),
+                        id,
+                        format!(
+                            "{}: {list} {} not defined (inside the range {} to {})",
+                            entry.id,
+                            if missing.len() == 1 { "is" } else { "are" },
+                            start.id,
+                            end.id
+                        ),
+                    );
+                }
+            }
+            LinkItem::UnknownPrefix(r) => {
+                let p = id_prefix(&r.id);
+                let known: Vec<String> = sink.config.prefixes.iter().cloned().collect();
+                let hint = did_you_mean(p, known.iter().map(String::as_str));
+                sink.push_with(
+                    Code::UnknownPrefix,
+                    Severity::Warning,
+                    r.span.clone(),
+                    id,
+                    format!(
+                        "{}: {} has the prefix {p}, which is not a configured ID prefix{} — add it to `prefixes` in dep-ls.toml if it is one",
+                        entry.id,
+                        r.id,
+                        hint.map(|h| format!(" — did you mean {h}?")).unwrap_or_default()
+                    ),
+                    Vec::new(),
+                    hint.map(|h| FixHint::Replace(vec![r.id.replacen(p, h, 1)])),
+                );
+            }
+            LinkItem::Placeholder(r) => {
+                if bracket.iter().any(|b| b.start <= r.span.start && r.span.end <= b.end) {
+                    continue;
+                }
+                if !entry.is_dep_block() {
+                    continue;
+                }
+                sink.push(
+                    Code::TemplatePlaceholder,
+                    r.span.clone(),
+                    id,
+                    format!("{}: {} is a template placeholder — link the real ID", entry.id, r.id),
+                );
+            }
+            LinkItem::Id(_) => {}
+        }
+    }
+}
+
+/// `TEST-017, TEST-020–TEST-025 and 3 more`.
+fn compact_runs(nums: &[u32], fmt: impl Fn(u32) -> String) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &n in nums {
+        match runs.last_mut() {
+            Some((_, e)) if *e + 1 == n => *e = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    let shown: Vec<String> = runs
+        .iter()
+        .take(8)
+        .map(|&(s, e)| match e - s {
+            0 => fmt(s),
+            1 => format!("{}, {}", fmt(s), fmt(e)),
+            _ => format!("{}–{}", fmt(s), fmt(e)),
+        })
+        .collect();
+    let mut text = shown.join(", ");
+    if runs.len() > 8 {
+        let rest: u32 = runs[8..].iter().map(|(s, e)| e - s + 1).sum();
+        text.push_str(&format!(" and {rest} more"));
+    }
+    text
+}
+
+/// Defined IDs close to an undefined one (`DEP-1` for `DEP-001`, `API-009` for `API-099`).
+pub fn near_ids(index: &Index, id: &str, limit: usize) -> Vec<String> {
+    let prefix = id_prefix(id);
+    let num = &id[prefix.len() + 1..];
+    let value: Option<u32> = num.parse().ok();
+    let mut scored: Vec<(usize, String)> = Vec::new();
+    for cand in index.ids_with_prefix(prefix) {
+        let cn = &cand[prefix.len() + 1..];
+        let score = if cn.parse::<u32>().ok() == value {
+            0
+        } else {
+            let d = strsim::damerau_levenshtein(num, cn);
+            if d > 1 {
+                continue;
+            }
+            d
+        };
+        scored.push((score, cand.to_string()));
+    }
+    if scored.is_empty() {
+        // A typo in the prefix: `TSET-001`.
+        for p in sink_prefixes(index) {
+            if p != prefix && strsim::damerau_levenshtein(p.as_str(), prefix) == 1 {
+                let cand = format!("{p}-{num}");
+                if index.is_defined(&cand) {
+                    scored.push((2, cand));
+                }
+            }
+        }
+    }
+    scored.sort();
+    scored.into_iter().take(limit).map(|(_, s)| s).collect()
+}
+
+fn sink_prefixes(index: &Index) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for id in index.ids() {
+        let p = id_prefix(id);
+        if v.last().map(String::as_str) != Some(p) && !v.iter().any(|x| x == p) {
+            v.push(p.to_string());
+        }
+    }
+    v
+}
+
+/// Unresolved, deprecated and broken links, for every reference of the file.
+fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
+    for r in &doc.refs {
+        let entry = r.entry.and_then(|i| doc.entries.get(i as usize));
+        let owner = entry.map(|e| e.id.as_str());
+        let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
+        let defs = index.definitions(&r.id);
+        if defs.is_empty() {
+            let near = near_ids(index, &r.id, 3);
+            let suggestion = match near.as_slice() {
+                [] => String::new(),
+                [one] => format!(" — did you mean {one}?"),
+                many => format!(" — did you mean {}?", many.join(" or ")),
+            };
+            let owner_file = sink
+                .config
+                .prefix_info
+                .get(id_prefix(&r.id))
+                .and_then(|i| i.file.clone());
+            let (sev, message) = if r.link_list {
+                (
+                    Severity::Error,
+                    format!(
+                        "{who}linked ID {} is not defined anywhere in the workspace{suggestion}{}",
+                        r.id,
+                        if near.is_empty() {
+                            match owner_file {
+                                Some(f) => format!(" — define it (in {f}) or remove the link"),
+                                None => " — define it or remove the link".to_string(),
+                            }
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )
+            } else {
+                (
+                    Severity::Hint,
+                    format!("{who}{} is mentioned but defined nowhere in the workspace{suggestion}", r.id),
+                )
+            };
+            sink.push_with(
+                Code::UnresolvedLink,
+                sev,
+                r.span.clone(),
+                owner,
+                message,
+                Vec::new(),
+                (!near.is_empty()).then(|| FixHint::Replace(near)),
+            );
+        } else if r.link_list || r.link.is_some() {
+            if let Some((p, target)) = index.entry(defs[0]) {
+                if target.deprecated {
+                    let repl = target
+                        .replacement
+                        .as_ref()
+                        .map(|x| format!(" — link its replacement {x} instead"))
+                        .unwrap_or_else(|| " — link what replaces it".to_string());
+                    sink.push_with(
+                        Code::DeprecatedLink,
+                        Severity::Hint,
+                        r.span.clone(),
+                        owner,
+                        format!("{who}{} is deprecated{repl}", r.id),
+                        vec![Related {
+                            path: p.to_string(),
+                            span: target.id_span.clone(),
+                            message: format!("{} is marked deprecated here", r.id),
+                        }],
+                        target.replacement.clone().map(|x| FixHint::Replace(vec![x])),
+                    );
+                }
+            }
+        }
+        if let Some(link) = &r.link {
+            if let Some(target) = link_target(sink.path, &link.dest) {
+                if !index.has_path(&target) {
+                    let near = index
+                        .file_id(&target)
+                        .map(|_| None)
+                        .unwrap_or_else(|| defs.first().and_then(|d| index.entry(*d)).map(|(p, _)| p.to_string()));
+                    sink.push_with(
+                        Code::BrokenLink,
+                        Severity::Warning,
+                        link.span.clone(),
+                        owner,
+                        format!(
+                            "{who}the link to {} points at {}, which is not a file in the workspace{}",
+                            r.id,
+                            link.dest.split('#').next().unwrap_or(""),
+                            near.as_ref()
+                                .map(|p| format!(" — {} is defined in {}", r.id, relative_from(sink.path, p)))
+                                .unwrap_or_default()
+                        ),
+                        Vec::new(),
+                        near.map(|p| FixHint::Replace(vec![relative_from(sink.path, &p)])),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The workspace-relative file a link destination names, or `None` for URLs and anchors.
+pub fn link_target(from: &str, dest: &str) -> Option<String> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() || path.contains("://") || path.starts_with("mailto:") {
+        return None;
+    }
+    let path = path.replace("%20", " ");
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from.split('/').collect::<Vec<_>>()
+    };
+    if !path.starts_with('/') {
+        parts.pop(); // the file name
+    }
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A relative link from the file `from` to the workspace path `to`.
+pub fn relative_from(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = {
+        let mut v: Vec<&str> = from.split('/').collect();
+        v.pop();
+        v
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(to_parts.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}

@@ -1,0 +1,157 @@
+//! Plan-level checks: the guide's anti-patterns across all DEP- entries of a plan.
+
+use super::entry::Sink;
+use super::values::config_keys;
+use super::{Code, Finding, Related, Severity};
+use crate::config::{Config, PlanScope};
+use crate::index::Index;
+use crate::schema::EntryType;
+use crate::syntax::Entry;
+use std::collections::BTreeMap;
+
+/// The plan a file belongs to.
+pub fn plan_key(path: &str, scope: PlanScope) -> String {
+    match scope {
+        PlanScope::Workspace => String::new(),
+        PlanScope::Directory => path.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default(),
+        PlanScope::File => path.to_string(),
+    }
+}
+
+/// Every plan's findings.
+pub fn check_plans(index: &Index, config: &Config) -> Vec<Finding> {
+    let mut plans: BTreeMap<String, Vec<(&str, &Entry)>> = BTreeMap::new();
+    for (_, f) in index.files_sorted() {
+        for e in &f.doc.entries {
+            if e.is_dep_block() {
+                plans.entry(plan_key(&f.path, config.plan)).or_default().push((f.path.as_str(), e));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for entries in plans.values() {
+        out.extend(check_plan(entries, config));
+    }
+    out
+}
+
+fn entry_type(e: &Entry) -> Option<EntryType> {
+    match e.field("type") {
+        None => Some(EntryType::Step),
+        Some(f) => EntryType::parse(&f.value),
+    }
+}
+
+/// The environment an Environment entry documents: its `Name:`, else a known name in its title.
+pub fn environment_name(e: &Entry) -> Option<String> {
+    if let Some(f) = e.field("name") {
+        let v = f.value.trim().to_ascii_lowercase();
+        if !v.is_empty() {
+            return Some(v);
+        }
+    }
+    let t = e.title.to_ascii_lowercase();
+    crate::schema::ENVIRONMENT_NAMES
+        .iter()
+        .find(|n| t.contains(*n))
+        .map(|n| n.to_string())
+}
+
+fn check_plan(entries: &[(&str, &Entry)], config: &Config) -> Vec<Finding> {
+    let Some(&(first_path, first)) = entries.first() else {
+        return Vec::new();
+    };
+    let mut sink = Sink {
+        config,
+        path: first_path,
+        out: Vec::new(),
+    };
+    let has = |t: EntryType| entries.iter().any(|(_, e)| entry_type(e) == Some(t));
+    let n = entries.len();
+    for (t, code, what) in [
+        (EntryType::Validation, Code::NoValidation, "no Validation entry: post-deploy validation steps are not defined (\"deploy and pray\") — add DEP- entries with `Type: Validation`"),
+        (EntryType::Rollback, Code::NoRollback, "no Rollback entry: there is no rollback plan — define triggers and procedures upfront with `Type: Rollback` entries"),
+        (EntryType::Criteria, Code::NoCriteria, "no Criteria entry: release criteria are missing — add a formal checklist of DEP- entries with `Type: Criteria`"),
+    ] {
+        if !has(t) {
+            sink.push(code, first.id_span.clone(), None, format!("The release plan ({n} DEP- entries) has {what}"));
+        }
+    }
+
+    // Environments.
+    let envs: Vec<(&str, &Entry, String)> = entries
+        .iter()
+        .filter(|(_, e)| entry_type(e) == Some(EntryType::Environment))
+        .filter_map(|(p, e)| environment_name(e).map(|n| (*p, *e, n)))
+        .collect();
+    let missing: Vec<&String> = config
+        .required_environments
+        .iter()
+        .filter(|req| !envs.iter().any(|(_, _, n)| n == *req))
+        .collect();
+    if !missing.is_empty() {
+        let list = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ");
+        sink.push(
+            Code::MissingEnvironment,
+            first.id_span.clone(),
+            None,
+            format!("The release plan documents no {list} environment — add a DEP- entry with `Type: Environment` and `Name: {}`", missing[0]),
+        );
+    }
+
+    // Drift between staging and production.
+    let staging = envs.iter().find(|(_, _, n)| n == "staging");
+    let production = envs.iter().find(|(_, _, n)| n == "production");
+    let mut out = sink.out;
+    if let (Some(s), Some(p)) = (staging, production) {
+        out.extend(drift(s, p, config));
+        out.extend(drift(p, s, config));
+    }
+    out
+}
+
+/// Keys `other` sets that `this` lacks: one finding on `this`.
+fn drift(this: &(&str, &Entry, String), other: &(&str, &Entry, String), config: &Config) -> Option<Finding> {
+    let (path, e, name) = this;
+    let (opath, o, oname) = other;
+    let keys = |e: &Entry| e.field("configuration").map(|f| config_keys(&f.value)).unwrap_or_default();
+    let mine = keys(e);
+    let theirs = keys(o);
+    let lacking: Vec<&String> = theirs
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !mine.iter().any(|(m, _)| m == *k))
+        .collect();
+    if lacking.is_empty() {
+        return None;
+    }
+    let severity = config.severity(Code::EnvironmentDrift, Severity::Warning)?;
+    let span = e
+        .field("configuration")
+        .map(|f| f.key_span.clone())
+        .unwrap_or_else(|| e.id_span.clone());
+    let related = o
+        .field("configuration")
+        .map(|f| Related {
+            path: opath.to_string(),
+            span: f.key_span.clone(),
+            message: format!("{} ({oname}) sets {}", o.id, lacking.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+        })
+        .into_iter()
+        .collect();
+    Some(Finding {
+        code: Code::EnvironmentDrift,
+        severity,
+        message: format!(
+            "{} ({name}) does not set {}, which {} ({oname}) sets — environment drift: keep staging and production configuration keys in sync",
+            e.id,
+            lacking.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+            o.id
+        ),
+        path: path.to_string(),
+        span,
+        id: Some(e.id.clone()),
+        related,
+        fix: None,
+    })
+}

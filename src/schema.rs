@@ -1,0 +1,162 @@
+//! What the release-planning guide says a DEP- entry holds: its Types, Stages, the fields of each
+//! Type (in template order), enumerated values, and what each field means. Shared by the checks,
+//! and by completion and hover in the language server.
+
+/// A DEP- entry Type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryType {
+    Environment,
+    Criteria,
+    Rollback,
+    Validation,
+    Step,
+}
+
+impl EntryType {
+    pub const ALL: [EntryType; 5] = [
+        EntryType::Environment,
+        EntryType::Criteria,
+        EntryType::Rollback,
+        EntryType::Validation,
+        EntryType::Step,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryType::Environment => "Environment",
+            EntryType::Criteria => "Criteria",
+            EntryType::Rollback => "Rollback",
+            EntryType::Validation => "Validation",
+            EntryType::Step => "Step",
+        }
+    }
+
+    /// Case-insensitive.
+    pub fn parse(s: &str) -> Option<EntryType> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|t| t.name().eq_ignore_ascii_case(s))
+    }
+
+    /// Type-specific required fields, in the template's order.
+    pub fn required_fields(self) -> &'static [&'static str] {
+        match self {
+            EntryType::Environment => &["Name", "Infrastructure", "Configuration", "Secrets", "Access"],
+            EntryType::Criteria => &["Requirement", "Verification", "Blocker", "Owner"],
+            EntryType::Rollback => &["Trigger", "Threshold", "Procedure", "Notification"],
+            EntryType::Validation => &["Check", "Method", "Success Criteria", "Escalation"],
+            EntryType::Step => &[],
+        }
+    }
+
+    /// Stages that are typical for the Type (others get a `stage-mismatch` hint).
+    pub fn typical_stages(self) -> &'static [Stage] {
+        match self {
+            EntryType::Environment | EntryType::Criteria => &[Stage::PreDeploy],
+            EntryType::Rollback => &[Stage::PostDeploy, Stage::Rollback],
+            EntryType::Validation => &[Stage::PostDeploy],
+            EntryType::Step => &[Stage::PreDeploy, Stage::Deploy, Stage::PostDeploy, Stage::Rollback],
+        }
+    }
+}
+
+/// A deployment Stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    PreDeploy,
+    Deploy,
+    PostDeploy,
+    Rollback,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::PreDeploy, Stage::Deploy, Stage::PostDeploy, Stage::Rollback];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::PreDeploy => "Pre-deploy",
+            Stage::Deploy => "Deploy",
+            Stage::PostDeploy => "Post-deploy",
+            Stage::Rollback => "Rollback",
+        }
+    }
+
+    /// Case-insensitive; `Pre-Deploy`, `pre deploy` and `predeploy` are accepted.
+    pub fn parse(s: &str) -> Option<Stage> {
+        let norm: String = s
+            .trim()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Self::ALL.into_iter().find(|st| {
+            st.name()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .eq_ignore_ascii_case(&norm)
+        })
+    }
+}
+
+/// Fields common to all Types (in template order).
+pub const COMMON_FIELDS: &[&str] = &["Type", "Stage", "Description"];
+
+/// Environment names the guide knows.
+pub const ENVIRONMENT_NAMES: &[&str] = &["development", "staging", "preview", "production"];
+pub const BLOCKER_VALUES: &[&str] = &["Yes", "No"];
+pub const METHOD_VALUES: &[&str] = &["Manual", "Automated", "Both"];
+
+/// Every field a DEP- entry may hold (template fields and the methodology's procedure fields).
+pub const DEP_FIELDS: &[&str] = &[
+    "Type", "Stage", "Description", "Name", "Infrastructure", "Configuration", "Secrets", "Access",
+    "Requirement", "Verification", "Blocker", "Owner", "Trigger", "Threshold", "Procedure",
+    "Notification", "Check", "Method", "Success Criteria", "Escalation", "Linked IDs",
+    "Related IDs", "Covers", "ID", "Status", "Category", "Steps", "Rollback", "Replacement",
+    "Replaced by", "Superseded by", "Prerequisites", "Notes", "Note", "Version", "Date", "Title",
+    "Environment", "Priority",
+];
+
+/// Enumerated values of a field (by normalised key), if it has an enumeration.
+pub fn enum_values(norm_key: &str) -> Option<&'static [&'static str]> {
+    match norm_key {
+        "type" => Some(&["Environment", "Criteria", "Rollback", "Validation", "Step"]),
+        "stage" => Some(&["Pre-deploy", "Deploy", "Post-deploy", "Rollback"]),
+        "blocker" => Some(BLOCKER_VALUES),
+        "method" => Some(METHOD_VALUES),
+        "name" => Some(&["development", "staging", "preview", "production"]),
+        _ => None,
+    }
+}
+
+/// What a field means, from the guide (for hover and completion documentation).
+pub fn field_doc(norm_key: &str) -> Option<&'static str> {
+    Some(match norm_key {
+        "type" => "The kind of deployment item: Environment (where code runs), Criteria (what must be true to deploy), Rollback (when to revert), Validation (how to verify success) or Step.",
+        "stage" => "When the item applies: Pre-deploy, Deploy, Post-deploy or Rollback.",
+        "description" => "What this deployment item covers.",
+        "name" => "Environment: which environment — development, staging, preview or production.",
+        "infrastructure" => "Environment: cloud provider, region, resources.",
+        "configuration" => "Environment: environment-specific settings (e.g. `- NODE_ENV=production`). Staging and production should set the same keys (environment drift).",
+        "secrets" => "Environment: how secrets are managed (a secrets manager, never literal values).",
+        "access" => "Environment: who can deploy, who can access.",
+        "requirement" => "Criteria: what must be true.",
+        "verification" => "Criteria: how to check this.",
+        "blocker" => "Criteria: Yes or No — does failure block the deploy?",
+        "owner" => "Who verifies or owns this item. Each DEP- entry has an owner (quality gate).",
+        "trigger" => "Rollback: what condition initiates rollback.",
+        "threshold" => "Rollback: the specific, measurable metric or condition, with a time window — e.g. `>2% of requests for 5 minutes`. Thresholds inform alerting (MON-).",
+        "procedure" => "Rollback: how to execute the rollback (numbered steps). Rollback procedures become runbook inputs (RUN-).",
+        "notification" => "Rollback: who to alert.",
+        "check" => "Validation: what to verify post-deploy.",
+        "method" => "Validation: Manual, Automated or Both.",
+        "success criteria" => "Validation: the expected result.",
+        "escalation" => "Validation: what happens if validation fails.",
+        "linked ids" | "related ids" | "covers" => "The IDs this item traces to (EPIC-, API-, TEST-, MON-, RUN-, …): a comma-separated list, with ranges like `TEST-001 to TEST-050`.",
+        "status" => "The entry's status; `Deprecated` marks the ID deprecated.",
+        "replacement" | "replaced by" | "superseded by" => "The ID that replaces a deprecated entry.",
+        "steps" => "The procedure's steps.",
+        "rollback" => "How to undo this step.",
+        "id" => "Restates the entry's own ID.",
+        _ => return None,
+    })
+}

@@ -1,0 +1,641 @@
+//! The extractor shared by both block recognisers: lines + [`LineKind`]s → [`ParsedDoc`].
+
+use super::blocks::{atx_level, indent, list_marker, table_cells};
+use super::ids::{inline_mask, scan_ids, InlineState, RawId};
+use super::{
+    id_prefix, is_link_list_key, normalize_key, DefKind, Entry, Field, IdRef, LineKind, Link,
+    LinkItem, ParsedDoc, Prefixes, Reference, Span,
+};
+use crate::text::line_spans;
+
+/// Field keys the extractor recognises as starting a new field inside a continuation block.
+/// (All fields of the guide's template and the methodology's entries.)
+pub const KNOWN_KEYS: &[&str] = &[
+    "type",
+    "stage",
+    "description",
+    "linked ids",
+    "related ids",
+    "covers",
+    "owner",
+    "name",
+    "infrastructure",
+    "configuration",
+    "secrets",
+    "access",
+    "requirement",
+    "verification",
+    "blocker",
+    "trigger",
+    "threshold",
+    "thresholds",
+    "procedure",
+    "notification",
+    "check",
+    "method",
+    "success criteria",
+    "escalation",
+    "id",
+    "status",
+    "category",
+    "steps",
+    "rollback",
+    "replacement",
+    "replaced by",
+    "superseded by",
+    "prerequisites",
+    "notes",
+    "note",
+    "version",
+    "date",
+    "title",
+    "environment",
+    "priority",
+];
+
+/// Is `norm` (a normalised key) one of [`KNOWN_KEYS`]?
+pub fn is_known_key(norm: &str) -> bool {
+    KNOWN_KEYS.contains(&norm)
+}
+
+/// A `Key: value` line: key span and value span, relative to the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldLine {
+    pub key: (usize, usize),
+    pub value: (usize, usize),
+    /// The field is written as a list item (`- Key: value`).
+    pub list_item: bool,
+}
+
+/// Recognises every field spelling of the spec: `Key: value`, `**Key:** value`, `**Key**: value`,
+/// `- Key: value`, `- **Key:** value`, `* Key: value`.
+pub fn parse_field_line(line: &str) -> Option<FieldLine> {
+    let (_, ib) = indent(line);
+    let mut p = ib;
+    let b = line.as_bytes();
+    let mut list_item = false;
+    if matches!(b.get(p), Some(b'-') | Some(b'*') | Some(b'+'))
+        && matches!(b.get(p + 1), Some(b' ') | Some(b'\t'))
+    {
+        p += 2;
+        while matches!(b.get(p), Some(b' ') | Some(b'\t')) {
+            p += 1;
+        }
+        list_item = true;
+    }
+    let bold = line[p..].starts_with("**");
+    if bold {
+        p += 2;
+    }
+    let key_start = p;
+    let colon = line[p..].find(':')? + p;
+    let mut key_end = colon;
+    let mut after = colon + 1;
+    if bold {
+        if line[key_start..colon].ends_with("**") {
+            // `**Key**:`
+            key_end = colon - 2;
+        } else if line[after..].starts_with("**") {
+            // `**Key:**`
+            after += 2;
+        } else {
+            return None;
+        }
+    }
+    let key = &line[key_start..key_end];
+    if !valid_key(key) {
+        return None;
+    }
+    // After the colon: end of line or whitespace (not `https://`).
+    match line.as_bytes().get(after) {
+        None | Some(b' ') | Some(b'\t') => {}
+        _ => return None,
+    }
+    let rest = &line[after..];
+    let lead = rest.len() - rest.trim_start().len();
+    let vs = after + lead;
+    let ve = after + rest.trim_end().len();
+    Some(FieldLine {
+        key: (key_start, key_start + key.trim_end().len()),
+        value: (vs, ve.max(vs)),
+        list_item,
+    })
+}
+
+fn valid_key(key: &str) -> bool {
+    let k = key.trim_end();
+    if k.is_empty() || k.len() > 40 || k != key.trim_start() {
+        return false;
+    }
+    let first = k.as_bytes()[0];
+    if !first.is_ascii_alphabetic() {
+        return false;
+    }
+    if k.split_whitespace().count() > 4 {
+        return false;
+    }
+    k.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'_' | b'-' | b'/' | b'&' | b'(' | b')' | b'.'))
+}
+
+/// Separators accepted between an ID and its title in a heading.
+fn strip_title_separator(s: &str) -> &str {
+    let t = s.trim_start();
+    let t = t
+        .strip_prefix(':')
+        .or_else(|| t.strip_prefix('|'))
+        .or_else(|| t.strip_prefix('—'))
+        .or_else(|| t.strip_prefix('–'))
+        .or_else(|| t.strip_prefix('-'))
+        .unwrap_or(t);
+    t.trim()
+}
+
+/// Heading content span (after `#`s, before an optional closing `#` sequence), relative to line.
+fn heading_content(line: &str) -> (usize, usize) {
+    let (_, ib) = indent(line);
+    let hashes = line[ib..].bytes().take_while(|&c| c == b'#').count();
+    let mut s = ib + hashes;
+    while matches!(line.as_bytes().get(s), Some(b' ') | Some(b'\t')) {
+        s += 1;
+    }
+    let mut e = line.trim_end().len().max(s);
+    // Closing sequence: ` ###`.
+    let body = &line[s..e];
+    let trimmed = body.trim_end_matches('#');
+    if trimmed.len() < body.len() && (trimmed.is_empty() || trimmed.ends_with([' ', '\t'])) {
+        e = s + trimmed.trim_end().len();
+    }
+    (s, e.max(s))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OpenField {
+    /// Empty inline value: indented lines and list items continue it.
+    Inline { indent: usize },
+    /// A sub-heading: every following line until the next heading or field.
+    Heading,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    prefixes: &'a Prefixes,
+    doc: ParsedDoc,
+    /// The open entry, its heading level (7 for plain lines), and whether it was defined in a
+    /// fenced block.
+    current: Option<(usize, u8, bool)>,
+    open_field: Option<(usize, OpenField)>,
+    table_header: Vec<String>,
+    /// Blank lines seen since the open field's last piece.
+    pending_blank: bool,
+}
+
+/// Extracts entries, fields and references. `kinds` has one element per line of [`line_spans`].
+pub fn extract(text: &str, kinds: &[LineKind], prefixes: &Prefixes) -> ParsedDoc {
+    let mut b = Builder {
+        text,
+        prefixes,
+        doc: ParsedDoc::default(),
+        current: None,
+        open_field: None,
+        table_header: Vec::new(),
+        pending_blank: false,
+    };
+    let mut mask = Vec::new();
+    let mut inline = InlineState::default();
+    for (i, (start, end, _)) in line_spans(text).enumerate() {
+        let kind = kinds.get(i).copied().unwrap_or(LineKind::Text);
+        let line = &text[start..end];
+        match kind {
+            LineKind::Text | LineKind::DepCode => {}
+            _ => inline = InlineState::default(),
+        }
+        // An entry defined inside a fenced block ends with the block.
+        if let Some((_, _, true)) = b.current {
+            if kind != LineKind::DepCode {
+                b.close_entry();
+            }
+        }
+        match kind {
+            LineKind::Blank => {
+                b.pending_blank = true;
+                if matches!(b.open_field, Some((_, OpenField::Heading))) {
+                    // keep
+                }
+            }
+            LineKind::Code | LineKind::Comment | LineKind::Meta | LineKind::Fence => {}
+            LineKind::TableDelimiter => {}
+            LineKind::Heading(level) => {
+                inline_mask(line, InlineState::default(), &mut mask);
+                let ids = scan_ids(line, start, &mask);
+                b.heading(line, start, level, &ids);
+            }
+            LineKind::TableHeader => {
+                inline_mask(line, InlineState::default(), &mut mask);
+                let ids = scan_ids(line, start, &mask);
+                b.table_header = table_cells(line)
+                    .into_iter()
+                    .map(|(s, e)| clean_cell(&line[s..e]).to_string())
+                    .collect();
+                b.plain_refs(&ids, None);
+            }
+            LineKind::TableRow => {
+                inline_mask(line, InlineState::default(), &mut mask);
+                let ids = scan_ids(line, start, &mask);
+                b.table_row(line, start, &ids);
+            }
+            LineKind::Text | LineKind::DepCode => {
+                inline = inline_mask(line, inline, &mut mask);
+                let ids = scan_ids(line, start, &mask);
+                b.text_line(line, start, kind == LineKind::DepCode, &ids);
+            }
+        }
+    }
+    b.close_entry();
+    b.doc
+}
+
+fn clean_cell(cell: &str) -> &str {
+    let c = cell.trim();
+    c.strip_prefix("**")
+        .and_then(|c| c.strip_suffix("**"))
+        .unwrap_or(c)
+        .trim()
+}
+
+impl Builder<'_> {
+    fn known(&self, raw: &RawId) -> bool {
+        !raw.placeholder
+            && self
+                .prefixes
+                .is_known(&self.text[raw.span.start..raw.span.start + raw.prefix_len])
+    }
+
+    fn id_ref(&self, raw: &RawId) -> IdRef {
+        IdRef {
+            id: self.text[raw.span.clone()].to_string(),
+            span: raw.span.clone(),
+            link: raw.link.as_ref().map(|(s, d)| Link {
+                span: s.clone(),
+                dest: d.clone(),
+            }),
+        }
+    }
+
+    fn close_entry(&mut self) {
+        if let Some((idx, _, _)) = self.current.take() {
+            let e = &mut self.doc.entries[idx];
+            for f in &e.fields {
+                let k = f.norm_key();
+                if k == "status" && f.value.trim().to_ascii_lowercase().starts_with("deprecated") {
+                    e.deprecated = true;
+                }
+            }
+        }
+        self.open_field = None;
+        self.pending_blank = false;
+    }
+
+    fn open_entry(&mut self, raw: &RawId, title: &str, kind: DefKind, line_span: Span, level: u8, in_code: bool) {
+        self.close_entry();
+        let id = self.text[raw.span.clone()].to_string();
+        let deprecated = title.to_ascii_uppercase().contains("[DEPRECATED]");
+        self.doc.entries.push(Entry {
+            id,
+            id_span: raw.span.clone(),
+            title: title.to_string(),
+            def_kind: kind,
+            line_span: line_span.clone(),
+            span: line_span,
+            fields: Vec::new(),
+            placeholder: raw.placeholder,
+            deprecated,
+            replacement: None,
+            summary: None,
+        });
+        self.current = Some((self.doc.entries.len() - 1, level, in_code));
+    }
+
+    fn extend_entry(&mut self, end: usize) {
+        if let Some((idx, _, _)) = self.current {
+            let e = &mut self.doc.entries[idx];
+            if end > e.span.end {
+                e.span.end = end;
+            }
+        }
+    }
+
+    fn heading(&mut self, line: &str, start: usize, level: u8, ids: &[RawId]) {
+        let (cs, ce) = heading_content(line);
+        let content = &line[cs..ce];
+        let first = ids.first().filter(|r| r.span.start == start + cs && r.link.is_none());
+        if let Some(raw) = first {
+            let after = &self.text[raw.span.end..start + ce];
+            let sep_ok = after.is_empty() || after.starts_with([' ', '\t', ':']);
+            if sep_ok && (self.known(raw) || raw.placeholder) {
+                let title = strip_title_separator(after).to_string();
+                self.open_entry(raw, &title, DefKind::Heading(level), start..start + line.trim_end().len(), level, false);
+                let entry = self.current.map(|c| c.0 as u32);
+                self.refs_from(&ids[1..], entry, None, false);
+                return;
+            }
+        }
+        // Not a definition.
+        match self.current {
+            Some((idx, cur_level, _)) if level > cur_level => {
+                // A sub-heading inside the entry: a field whose value is the section below.
+                let key = content.trim().to_string();
+                let ks = start + cs;
+                let field = Field {
+                    key,
+                    key_span: ks..start + ce,
+                    value: String::new(),
+                    value_span: start + ce..start + ce,
+                    pieces: Vec::new(),
+                    heading: true,
+                    line_start: start,
+                    items: Vec::new(),
+                };
+                let e = &mut self.doc.entries[idx];
+                e.fields.push(field);
+                let fi = e.fields.len() - 1;
+                self.open_field = Some((fi, OpenField::Heading));
+                self.pending_blank = false;
+                self.extend_entry(start + ce);
+                self.refs_from(ids, Some(idx as u32), Some(fi as u32), false);
+            }
+            Some(_) => {
+                self.close_entry();
+                self.refs_from(ids, None, None, false);
+            }
+            None => self.refs_from(ids, None, None, false),
+        }
+    }
+
+    fn table_row(&mut self, line: &str, start: usize, ids: &[RawId]) {
+        let cells = table_cells(line);
+        if let Some(&(s, e)) = cells.first() {
+            let cell = clean_cell(&line[s..e]);
+            if let Some(raw) = ids.first() {
+                let raw_text = &self.text[raw.span.clone()];
+                if cell == raw_text && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
+                    let others: Vec<(&str, Span)> = cells[1..]
+                        .iter()
+                        .map(|&(s2, e2)| {
+                            let c = &line[s2..e2];
+                            let lead = c.len() - c.trim_start().len();
+                            let t = c.trim();
+                            (t, start + s2 + lead..start + s2 + lead + t.len())
+                        })
+                        .collect();
+                    let title = others
+                        .iter()
+                        .map(|(t, _)| *t)
+                        .find(|t| !t.is_empty())
+                        .unwrap_or("")
+                        .to_string();
+                    let line_span = start..start + line.trim_end().len();
+                    self.open_entry(raw, &title, DefKind::TableRow, line_span, 0, false);
+                    let idx = self.current.map(|c| c.0).unwrap_or(0);
+                    let mut fields = Vec::new();
+                    for (ci, (t, span)) in others.iter().enumerate() {
+                        let Some(name) = self.table_header.get(ci + 1) else { continue };
+                        if name.is_empty() || t.is_empty() {
+                            continue;
+                        }
+                        fields.push(Field {
+                            key: name.clone(),
+                            key_span: span.start..span.start,
+                            value: t.to_string(),
+                            value_span: span.clone(),
+                            pieces: vec![span.clone()],
+                            heading: false,
+                            line_start: start,
+                            items: Vec::new(),
+                        });
+                    }
+                    let summary = others
+                        .iter()
+                        .map(|(t, _)| *t)
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" | ");
+                    let e = &mut self.doc.entries[idx];
+                    e.fields = fields;
+                    e.summary = Some(summary);
+                    self.refs_from(&ids[1..], Some(idx as u32), None, false);
+                    // A table row is an entry of its own: nothing after it belongs to it.
+                    self.close_entry();
+                    return;
+                }
+            }
+        }
+        let entry = self.current.map(|c| c.0 as u32);
+        if entry.is_some() {
+            self.extend_entry(start + line.trim_end().len());
+        }
+        self.refs_from(ids, entry, None, false);
+    }
+
+    fn plain_refs(&mut self, ids: &[RawId], entry: Option<u32>) {
+        self.refs_from(ids, entry, None, false);
+    }
+
+    fn refs_from(&mut self, ids: &[RawId], entry: Option<u32>, field: Option<u32>, link_list: bool) {
+        for raw in ids {
+            if !self.known(raw) {
+                continue;
+            }
+            let r = self.id_ref(raw);
+            self.doc.refs.push(Reference {
+                id: r.id,
+                span: r.span,
+                entry,
+                field,
+                link_list,
+                link: r.link,
+            });
+        }
+    }
+
+    fn text_line(&mut self, line: &str, start: usize, in_code: bool, ids: &[RawId]) {
+        let (cols, ib) = indent(line);
+        let end = start + line.trim_end().len();
+
+        // Plain-line definition: `DEP-001: Title`.
+        if cols <= 3 {
+            if let Some(raw) = ids.first() {
+                if raw.span.start == start + ib && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
+                    let after = &self.text[raw.span.end..end];
+                    if let Some(rest) = after.strip_prefix(':') {
+                        if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                            let title = rest.trim().to_string();
+                            self.open_entry(raw, &title, DefKind::Line, start + ib..end, 7, in_code);
+                            let entry = self.current.map(|c| c.0 as u32);
+                            self.refs_from(&ids[1..], entry, None, false);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        let Some((idx, _, _)) = self.current else {
+            self.refs_from(ids, None, None, false);
+            return;
+        };
+
+        let field_line = parse_field_line(line);
+        let rest = &line[ib..];
+        let is_list = list_marker(rest).is_some();
+
+        // Continuation of an open field?
+        if let Some((fi, mode)) = self.open_field {
+            let continues = match mode {
+                OpenField::Inline { indent: key_indent } => {
+                    let structural = cols > key_indent || is_list;
+                    let new_known_field = field_line.as_ref().is_some_and(|f| {
+                        is_known_key(&normalize_key(&line[f.key.0..f.key.1])) && cols <= key_indent
+                    });
+                    structural && !new_known_field
+                }
+                OpenField::Heading => match &field_line {
+                    Some(f) => {
+                        // A list of `- Key: value` lines under a sub-heading stays in it,
+                        // unless the key is a known field.
+                        !is_known_key(&normalize_key(&line[f.key.0..f.key.1]))
+                            && (f.list_item || cols > 0)
+                    }
+                    None => true,
+                },
+            };
+            if continues {
+                let piece = start + ib..end;
+                self.add_piece(idx, fi, piece, ids);
+                self.pending_blank = false;
+                return;
+            }
+            self.open_field = None;
+        }
+
+        if let Some(f) = field_line {
+            let key = line[f.key.0..f.key.1].to_string();
+            let norm = normalize_key(&key);
+            let value_span = start + f.value.0..start + f.value.1;
+            let field = Field {
+                key,
+                key_span: start + f.key.0..start + f.key.1,
+                value: self.text[value_span.clone()].to_string(),
+                value_span: value_span.clone(),
+                pieces: if value_span.is_empty() { Vec::new() } else { vec![value_span.clone()] },
+                heading: false,
+                line_start: start,
+                items: Vec::new(),
+            };
+            let e = &mut self.doc.entries[idx];
+            e.fields.push(field);
+            let fi = e.fields.len() - 1;
+            self.extend_entry(end);
+            if value_span.is_empty() {
+                self.open_field = Some((fi, OpenField::Inline { indent: cols }));
+                self.pending_blank = false;
+            }
+            if norm == "id" {
+                // `**ID**: DEP-001` restates the entry's own ID.
+                return;
+            }
+            let link_list = is_link_list_key(&norm);
+            let value_ids: Vec<RawId> = ids.iter().filter(|r| r.span.start >= value_span.start).cloned().collect();
+            let key_ids: Vec<RawId> = ids.iter().filter(|r| r.span.start < value_span.start).cloned().collect();
+            self.refs_from(&key_ids, Some(idx as u32), None, false);
+            if link_list {
+                self.link_items(idx, fi, value_span, &value_ids);
+            }
+            self.refs_from(&value_ids, Some(idx as u32), Some(fi as u32), link_list);
+            if matches!(norm.as_str(), "replacement" | "replaced by" | "superseded by") {
+                if let Some(r) = value_ids.iter().find(|r| self.known(r)) {
+                    let id = self.text[r.span.clone()].to_string();
+                    self.doc.entries[idx].replacement.get_or_insert(id);
+                }
+            }
+            return;
+        }
+
+        // Prose inside the entry.
+        self.extend_entry(end);
+        self.refs_from(ids, Some(idx as u32), None, false);
+    }
+
+    fn add_piece(&mut self, idx: usize, fi: usize, piece: Span, ids: &[RawId]) {
+        let text = self.text;
+        let e = &mut self.doc.entries[idx];
+        let f = &mut e.fields[fi];
+        if !f.value.is_empty() {
+            f.value.push('\n');
+        }
+        f.value.push_str(&text[piece.clone()]);
+        if f.pieces.is_empty() {
+            f.value_span = piece.clone();
+        } else {
+            f.value_span.end = piece.end;
+        }
+        f.pieces.push(piece.clone());
+        let link_list = is_link_list_key(&f.norm_key());
+        self.extend_entry(piece.end);
+        if link_list {
+            self.link_items(idx, fi, piece, ids);
+        }
+        self.refs_from(ids, Some(idx as u32), Some(fi as u32), link_list);
+    }
+
+    /// Parses the IDs of one piece of a link-list value into items (IDs and ranges).
+    fn link_items(&mut self, idx: usize, fi: usize, _piece: Span, ids: &[RawId]) {
+        let mut items = Vec::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let a = &ids[i];
+            let a_ref = self.id_ref(a);
+            if a.placeholder {
+                items.push(LinkItem::Placeholder(a_ref));
+                i += 1;
+                continue;
+            }
+            if !self.known(a) {
+                items.push(LinkItem::UnknownPrefix(a_ref));
+                i += 1;
+                continue;
+            }
+            if let Some(b) = ids.get(i + 1) {
+                let a_end = a.link.as_ref().map(|l| l.0.end).unwrap_or(a.span.end);
+                let b_start = b.link.as_ref().map(|l| l.0.start).unwrap_or(b.span.start);
+                let gap = self.text.get(a_end..b_start).unwrap_or("").trim();
+                let is_range_sep = matches!(gap, "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through");
+                if is_range_sep && !b.placeholder {
+                    let b_ref = self.id_ref(b);
+                    let span = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start)
+                        ..b.link.as_ref().map(|l| l.0.end).unwrap_or(b.span.end);
+                    items.push(LinkItem::Range {
+                        start: a_ref,
+                        end: b_ref,
+                        span,
+                    });
+                    i += 2;
+                    continue;
+                }
+            }
+            items.push(LinkItem::Id(a_ref));
+            i += 1;
+        }
+        self.doc.entries[idx].fields[fi].items.extend(items);
+    }
+}
+
+/// Is this line an ATX heading? (re-exported for callers that classify single lines)
+pub fn heading_level(line: &str) -> Option<u8> {
+    atx_level(line)
+}
+
+/// The prefix of a raw token's text.
+pub fn raw_prefix<'t>(text: &'t str, raw: &RawId) -> &'t str {
+    id_prefix(&text[raw.span.clone()])
+}

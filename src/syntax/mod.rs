@@ -1,0 +1,256 @@
+//! Syntax: from Markdown text to DEP- entries, fields, link lists and references.
+//!
+//! Two block recognisers classify every line with a [`LineKind`]:
+//! - [`tree`]: tree-sitter-md's block grammar, parsed in independent sections (the language
+//!   server's path for open documents: an edit reparses only its section);
+//! - [`blocks`]: a line-oriented scanner (the fast path for indexing and `check`).
+//!
+//! One extractor ([`extract`]) turns lines + kinds into a [`ParsedDoc`]. Parsing never fails:
+//! malformed text yields partial entries. `tests/differential.rs` proves both paths equal.
+
+pub mod blocks;
+pub mod extract;
+pub mod ids;
+pub mod tree;
+
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Byte offsets into a document's text.
+pub type Span = std::ops::Range<usize>;
+
+/// What a line is, as far as DEP- extraction cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum LineKind {
+    /// Only whitespace.
+    Blank,
+    /// Paragraphs, list items, block quotes, non-comment HTML blocks, indented code.
+    Text,
+    /// An ATX heading of the given level.
+    Heading(u8),
+    /// The header row of a pipe table.
+    TableHeader,
+    /// The `|---|---|` row.
+    TableDelimiter,
+    /// A body row of a pipe table.
+    TableRow,
+    /// An opening or closing code fence.
+    Fence,
+    /// Inside a fenced block whose info string is empty, `text`, `dep`, `md` or `markdown`:
+    /// read like text (the guide writes DEP- entries this way).
+    DepCode,
+    /// Inside any other fenced block: ignored.
+    Code,
+    /// Inside an HTML comment block: ignored.
+    Comment,
+    /// YAML front matter: ignored.
+    Meta,
+}
+
+/// How an entry's ID is defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DefKind {
+    /// `DEP-001: Title` on a line of its own.
+    Line,
+    /// `## DEP-001: Title` (the level).
+    Heading(u8),
+    /// First cell of a table row.
+    TableRow,
+}
+
+/// A Markdown link around an ID: `[API-001](SoT.API_CONTRACTS.md#api-001)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The whole `[…](…)`.
+    pub span: Span,
+    /// The destination as written.
+    pub dest: String,
+}
+
+/// An ID occurrence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IdRef {
+    pub id: String,
+    pub span: Span,
+    pub link: Option<Link>,
+}
+
+/// One element of a link-list field (`Linked IDs`, `Related IDs`, `Covers`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum LinkItem {
+    /// A known-prefix ID.
+    Id(IdRef),
+    /// `A to B`, `A..B`, `A–B`, `A - B`: `span` covers both ends.
+    Range { start: IdRef, end: IdRef, span: Span },
+    /// An ID-shaped token whose prefix is not configured.
+    UnknownPrefix(IdRef),
+    /// `EPIC-XXX` and the like.
+    Placeholder(IdRef),
+}
+
+/// A `Key: value` field (any spelling), or a sub-heading inside an entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// The key as written (trimmed, without `**`).
+    pub key: String,
+    pub key_span: Span,
+    /// The value: the inline value and continuation lines, joined by `\n`.
+    pub value: String,
+    /// From the start of the first value piece to the end of the last (empty at the key's end
+    /// when there is no value).
+    pub value_span: Span,
+    /// The inline value and each continuation line (content spans).
+    pub pieces: Vec<Span>,
+    /// Written as a sub-heading (`### Related IDs`).
+    pub heading: bool,
+    /// Start of the line holding the key.
+    pub line_start: usize,
+    /// Parsed items, for link-list fields only.
+    pub items: Vec<LinkItem>,
+}
+
+impl Field {
+    /// The key in lowercase with single spaces (for comparisons).
+    pub fn norm_key(&self) -> String {
+        normalize_key(&self.key)
+    }
+}
+
+/// Lowercases a key and collapses whitespace.
+pub fn normalize_key(key: &str) -> String {
+    key.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+}
+
+/// Keys whose values are lists of linked IDs.
+pub fn is_link_list_key(norm: &str) -> bool {
+    matches!(
+        norm,
+        "linked ids" | "linked id" | "related ids" | "related id" | "covers"
+    )
+}
+
+/// An entry: an ID definition and what belongs to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub id_span: Span,
+    pub title: String,
+    pub def_kind: DefKind,
+    /// The definition line's content.
+    pub line_span: Span,
+    /// From the definition to the end of the entry's last non-blank line.
+    pub span: Span,
+    pub fields: Vec<Field>,
+    /// `DEP-XXX`.
+    pub placeholder: bool,
+    /// `[DEPRECATED]` in the title or `Status: Deprecated`.
+    pub deprecated: bool,
+    /// The first ID of a `Replacement:` / `Replaced by:` / `Superseded by:` field.
+    pub replacement: Option<String>,
+    /// Table-row entries: the other cells.
+    pub summary: Option<String>,
+}
+
+impl Entry {
+    /// The prefix of the entry's ID (`DEP`, `BR-FEA`).
+    pub fn prefix(&self) -> &str {
+        id_prefix(&self.id)
+    }
+
+    /// The first field with this (normalised) key.
+    pub fn field(&self, norm_key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.norm_key() == norm_key)
+    }
+
+    /// True for `DEP-` entries written as blocks (lines or headings), the ones DEP checks apply to.
+    pub fn is_dep_block(&self) -> bool {
+        self.prefix() == "DEP" && self.def_kind != DefKind::TableRow && !self.placeholder
+    }
+}
+
+/// An ID mentioned outside its definition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub id: String,
+    pub span: Span,
+    /// Index of the entry the reference sits in.
+    pub entry: Option<u32>,
+    /// Index of the field within that entry.
+    pub field: Option<u32>,
+    /// Inside a link-list field.
+    pub link_list: bool,
+    pub link: Option<Link>,
+}
+
+/// Everything extracted from one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ParsedDoc {
+    pub entries: Vec<Entry>,
+    pub refs: Vec<Reference>,
+}
+
+/// The prefix part of an ID (`BR-FEA-001` → `BR-FEA`).
+pub fn id_prefix(id: &str) -> &str {
+    id.rfind('-').map(|i| &id[..i]).unwrap_or(id)
+}
+
+/// The numeric part of an ID (`None` for placeholders).
+pub fn id_number(id: &str) -> Option<(u32, usize)> {
+    let n = &id[id.rfind('-')? + 1..];
+    Some((n.parse().ok()?, n.len()))
+}
+
+/// The default known prefixes (spec §1).
+pub const DEFAULT_PREFIXES: &[&str] = &[
+    "DEP", "EPIC", "API", "DBT", "FEA", "TEST", "MON", "RISK", "UJ", "ARC", "TECH", "RUN", "GTM",
+    "BR", "PER", "SCR", "DES", "INT", "CFD", "LL", "KPI", "ENV", "SEC",
+];
+
+/// The set of known ID prefixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prefixes {
+    set: HashSet<String>,
+}
+
+impl Default for Prefixes {
+    fn default() -> Self {
+        Self::new(DEFAULT_PREFIXES.iter().map(|s| s.to_string()))
+    }
+}
+
+impl Prefixes {
+    pub fn new(prefixes: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            set: prefixes.into_iter().collect(),
+        }
+    }
+
+    pub fn insert(&mut self, p: &str) {
+        self.set.insert(p.to_string());
+    }
+
+    /// A prefix is known when it is configured, or when it is compound and every segment is.
+    pub fn is_known(&self, prefix: &str) -> bool {
+        self.set.contains(prefix)
+            || (prefix.contains('-') && prefix.split('-').all(|s| self.set.contains(s)))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.set.iter()
+    }
+}
+
+/// Parses with the fast path (line scanner + extractor).
+pub fn parse_fast(text: &str, prefixes: &Prefixes) -> ParsedDoc {
+    let kinds = blocks::classify(text);
+    extract::extract(text, &kinds, prefixes)
+}
+
+/// Parses with tree-sitter (one tree per section) + extractor.
+pub fn parse_tree(text: &str, prefixes: &Prefixes) -> ParsedDoc {
+    let kinds = tree::classify(text);
+    extract::extract(text, &kinds, prefixes)
+}

@@ -1,0 +1,219 @@
+//! Loading a workspace from disk: walking (respecting `.gitignore`, never following symlinks out
+//! of the root), reading, parsing in parallel with the fast path, and indexing.
+
+use crate::check::{self, Finding};
+use crate::config::{Config, ConfigError};
+use crate::index::Index;
+use crate::syntax::{self, ParsedDoc};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A Markdown file of the workspace.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Workspace-relative path with `/` separators.
+    pub path: String,
+    pub abs: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// A loaded, indexed workspace.
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    pub config_errors: Vec<ConfigError>,
+    /// Markdown files, sorted by path.
+    pub files: Vec<SourceFile>,
+    pub index: Index,
+    /// Files skipped, with the reason (too large, not UTF-8, symlink out of the root…).
+    pub notes: Vec<String>,
+}
+
+/// The result of walking a root.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Markdown files to read: (workspace-relative path, absolute path).
+    pub markdown: Vec<(String, PathBuf)>,
+    /// Every other file (link targets).
+    pub other: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+fn globset(globs: &[String]) -> Option<GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(g) = Glob::new(g) {
+            b.add(g);
+        }
+    }
+    b.build().ok()
+}
+
+/// Workspace-relative path with `/` separators.
+pub fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Is this a Markdown file name?
+pub fn is_markdown(path: &str) -> bool {
+    let l = path.to_ascii_lowercase();
+    l.ends_with(".md") || l.ends_with(".markdown")
+}
+
+/// Walks `root`: respects `.gitignore` (also outside git repositories), skips hidden folders,
+/// does not follow symlinks that leave the root, applies include/exclude globs.
+pub fn walk(root: &Path, config: &Config) -> Walk {
+    let mut out = Walk::default();
+    let include = globset(&config.include);
+    let exclude = globset(&config.exclude);
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .hidden(true)
+        .build();
+    for item in walker {
+        let entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                out.notes.push(format!("skipped: {e}"));
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        let path = entry.path();
+        let rel = rel_path(root, path);
+        if ft.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canon_root) && target.is_file() => {}
+                Ok(_) => {
+                    out.notes.push(format!("{rel}: symlink not followed (it points outside the workspace or to a folder)"));
+                    continue;
+                }
+                Err(e) => {
+                    out.notes.push(format!("{rel}: broken symlink skipped ({e})"));
+                    continue;
+                }
+            }
+        } else if !ft.is_file() {
+            continue;
+        }
+        if exclude.as_ref().is_some_and(|g| g.is_match(&rel)) {
+            continue;
+        }
+        let wanted = match &include {
+            Some(g) => g.is_match(&rel),
+            None => is_markdown(&rel),
+        };
+        if wanted {
+            out.markdown.push((rel, path.to_path_buf()));
+        } else {
+            out.other.push(rel);
+        }
+    }
+    out.markdown.sort();
+    out
+}
+
+/// Reads a file for indexing: `Err(reason)` when it is too large or not UTF-8.
+pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(abs).map_err(|e| format!("cannot read ({e})"))?;
+    if meta.len() > max {
+        return Err(format!(
+            "skipped: {} bytes is over the size limit of {} bytes (max_file_size in dep-ls.toml)",
+            meta.len(),
+            max
+        ));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| format!("cannot read ({e})"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "skipped: not valid UTF-8 (first invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+impl Workspace {
+    /// Loads the workspace at `root` with its `dep-ls.toml` (or `config_path`).
+    /// `progress(done, total)` is called as files are parsed.
+    pub fn load(root: &Path, config_path: Option<&Path>, progress: &(dyn Fn(usize, usize) + Sync)) -> Workspace {
+        let (config, config_errors) = Config::load(root, config_path);
+        Self::load_with(root, config, config_errors, progress)
+    }
+
+    /// Loads with an already-read configuration.
+    pub fn load_with(
+        root: &Path,
+        config: Config,
+        config_errors: Vec<ConfigError>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Workspace {
+        let w = walk(root, &config);
+        let total = w.markdown.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let parsed: Vec<Result<(SourceFile, ParsedDoc), String>> = w
+            .markdown
+            .par_iter()
+            .map(|(rel, abs)| {
+                let r = read_source(abs, config.max_file_size).map(|text| {
+                    let doc = syntax::parse_fast(&text, &config.prefixes);
+                    (
+                        SourceFile {
+                            path: rel.clone(),
+                            abs: abs.clone(),
+                            text: Arc::from(text),
+                        },
+                        doc,
+                    )
+                });
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n % 256 == 0 || n == total {
+                    progress(n, total);
+                }
+                r.map_err(|why| format!("{rel}: {why}"))
+            })
+            .collect();
+        let mut index = Index::new();
+        let mut files = Vec::with_capacity(parsed.len());
+        let mut notes = w.notes;
+        for p in &w.other {
+            index.add_path(p);
+        }
+        for r in parsed {
+            match r {
+                Ok((f, doc)) => {
+                    index.update(&f.path, Arc::new(doc));
+                    files.push(f);
+                }
+                Err(note) => notes.push(note),
+            }
+        }
+        for note in &notes {
+            tracing::info!("{note}");
+        }
+        Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_errors,
+            files,
+            index,
+            notes,
+        }
+    }
+
+    /// Every finding of the workspace, sorted by path and position.
+    pub fn check(&self) -> Vec<Finding> {
+        check::check_all(&self.index, &self.config)
+    }
+}
