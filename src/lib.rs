@@ -2,7 +2,9 @@
 //! release plans written as DEP- entries in Markdown.
 
 pub mod check;
+pub mod cli;
 pub mod config;
+pub mod document;
 pub mod index;
 pub mod schema;
 pub mod syntax;

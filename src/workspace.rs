@@ -90,7 +90,9 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
                 continue;
             }
         };
-        let Some(ft) = entry.file_type() else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         let rel = rel_path(root, path);
         if ft.is_symlink() {
@@ -101,7 +103,8 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
                     continue;
                 }
                 Err(e) => {
-                    out.notes.push(format!("{rel}: broken symlink skipped ({e})"));
+                    out.notes
+                        .push(format!("{rel}: broken symlink skipped ({e})"));
                     continue;
                 }
             }
@@ -147,7 +150,11 @@ pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
 impl Workspace {
     /// Loads the workspace at `root` with its `dep-ls.toml` (or `config_path`).
     /// `progress(done, total)` is called as files are parsed.
-    pub fn load(root: &Path, config_path: Option<&Path>, progress: &(dyn Fn(usize, usize) + Sync)) -> Workspace {
+    pub fn load(
+        root: &Path,
+        config_path: Option<&Path>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Workspace {
         let (config, config_errors) = Config::load(root, config_path);
         Self::load_with(root, config, config_errors, progress)
     }
@@ -178,7 +185,7 @@ impl Workspace {
                     )
                 });
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(n, total);
                 }
                 r.map_err(|why| format!("{rel}: {why}"))

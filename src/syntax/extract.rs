@@ -134,8 +134,10 @@ fn valid_key(key: &str) -> bool {
     if k.split_whitespace().count() > 4 {
         return false;
     }
-    k.bytes()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'_' | b'-' | b'/' | b'&' | b'(' | b')' | b'.'))
+    k.bytes().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, b' ' | b'_' | b'-' | b'/' | b'&' | b'(' | b')' | b'.')
+    })
 }
 
 /// Separators accepted between an ID and its title in a heading.
@@ -192,6 +194,21 @@ struct Builder<'a> {
 
 /// Extracts entries, fields and references. `kinds` has one element per line of [`line_spans`].
 pub fn extract(text: &str, kinds: &[LineKind], prefixes: &Prefixes) -> ParsedDoc {
+    let lines = line_spans(text)
+        .enumerate()
+        .map(|(i, (s, e, _))| (s, e, kinds.get(i).copied().unwrap_or(LineKind::Text)));
+    extract_lines(text, lines, prefixes)
+}
+
+/// Extracts from a run of lines `(content start, content end, kind)` of `text`, starting with a
+/// clean state. The language server re-extracts only the lines between two definitions this way:
+/// a heading or plain-line definition closes whatever came before, so extraction from one is
+/// independent of the lines above it.
+pub fn extract_lines(
+    text: &str,
+    lines: impl Iterator<Item = (usize, usize, LineKind)>,
+    prefixes: &Prefixes,
+) -> ParsedDoc {
     let mut b = Builder {
         text,
         prefixes,
@@ -203,8 +220,7 @@ pub fn extract(text: &str, kinds: &[LineKind], prefixes: &Prefixes) -> ParsedDoc
     };
     let mut mask = Vec::new();
     let mut inline = InlineState::default();
-    for (i, (start, end, _)) in line_spans(text).enumerate() {
-        let kind = kinds.get(i).copied().unwrap_or(LineKind::Text);
+    for (start, end, kind) in lines {
         let line = &text[start..end];
         match kind {
             LineKind::Text | LineKind::DepCode => {}
@@ -216,6 +232,12 @@ pub fn extract(text: &str, kinds: &[LineKind], prefixes: &Prefixes) -> ParsedDoc
                 b.close_entry();
             }
         }
+        // A whitespace-only line inside a plain fence reads like a blank line.
+        let kind = if kind == LineKind::DepCode && line.trim().is_empty() {
+            LineKind::Blank
+        } else {
+            kind
+        };
         match kind {
             LineKind::Blank => {
                 b.pending_blank = true;
@@ -287,7 +309,12 @@ impl Builder<'_> {
             let e = &mut self.doc.entries[idx];
             for f in &e.fields {
                 let k = f.norm_key();
-                if k == "status" && f.value.trim().to_ascii_lowercase().starts_with("deprecated") {
+                if k == "status"
+                    && f.value
+                        .trim()
+                        .to_ascii_lowercase()
+                        .starts_with("deprecated")
+                {
                     e.deprecated = true;
                 }
             }
@@ -296,7 +323,15 @@ impl Builder<'_> {
         self.pending_blank = false;
     }
 
-    fn open_entry(&mut self, raw: &RawId, title: &str, kind: DefKind, line_span: Span, level: u8, in_code: bool) {
+    fn open_entry(
+        &mut self,
+        raw: &RawId,
+        title: &str,
+        kind: DefKind,
+        line_span: Span,
+        level: u8,
+        in_code: bool,
+    ) {
         self.close_entry();
         let id = self.text[raw.span.clone()].to_string();
         let deprecated = title.to_ascii_uppercase().contains("[DEPRECATED]");
@@ -328,13 +363,22 @@ impl Builder<'_> {
     fn heading(&mut self, line: &str, start: usize, level: u8, ids: &[RawId]) {
         let (cs, ce) = heading_content(line);
         let content = &line[cs..ce];
-        let first = ids.first().filter(|r| r.span.start == start + cs && r.link.is_none());
+        let first = ids
+            .first()
+            .filter(|r| r.span.start == start + cs && r.link.is_none());
         if let Some(raw) = first {
             let after = &self.text[raw.span.end..start + ce];
             let sep_ok = after.is_empty() || after.starts_with([' ', '\t', ':']);
             if sep_ok && (self.known(raw) || raw.placeholder) {
                 let title = strip_title_separator(after).to_string();
-                self.open_entry(raw, &title, DefKind::Heading(level), start..start + line.trim_end().len(), level, false);
+                self.open_entry(
+                    raw,
+                    &title,
+                    DefKind::Heading(level),
+                    start..start + line.trim_end().len(),
+                    level,
+                    false,
+                );
                 let entry = self.current.map(|c| c.0 as u32);
                 self.refs_from(&ids[1..], entry, None, false);
                 return;
@@ -399,7 +443,9 @@ impl Builder<'_> {
                     let idx = self.current.map(|c| c.0).unwrap_or(0);
                     let mut fields = Vec::new();
                     for (ci, (t, span)) in others.iter().enumerate() {
-                        let Some(name) = self.table_header.get(ci + 1) else { continue };
+                        let Some(name) = self.table_header.get(ci + 1) else {
+                            continue;
+                        };
                         if name.is_empty() || t.is_empty() {
                             continue;
                         }
@@ -441,7 +487,13 @@ impl Builder<'_> {
         self.refs_from(ids, entry, None, false);
     }
 
-    fn refs_from(&mut self, ids: &[RawId], entry: Option<u32>, field: Option<u32>, link_list: bool) {
+    fn refs_from(
+        &mut self,
+        ids: &[RawId],
+        entry: Option<u32>,
+        field: Option<u32>,
+        link_list: bool,
+    ) {
         for raw in ids {
             if !self.known(raw) {
                 continue;
@@ -465,12 +517,22 @@ impl Builder<'_> {
         // Plain-line definition: `DEP-001: Title`.
         if cols <= 3 {
             if let Some(raw) = ids.first() {
-                if raw.span.start == start + ib && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
+                if raw.span.start == start + ib
+                    && raw.link.is_none()
+                    && (self.known(raw) || raw.placeholder)
+                {
                     let after = &self.text[raw.span.end..end];
                     if let Some(rest) = after.strip_prefix(':') {
                         if rest.is_empty() || rest.starts_with([' ', '\t']) {
                             let title = rest.trim().to_string();
-                            self.open_entry(raw, &title, DefKind::Line, start + ib..end, 7, in_code);
+                            self.open_entry(
+                                raw,
+                                &title,
+                                DefKind::Line,
+                                start + ib..end,
+                                7,
+                                in_code,
+                            );
                             let entry = self.current.map(|c| c.0 as u32);
                             self.refs_from(&ids[1..], entry, None, false);
                             return;
@@ -527,7 +589,11 @@ impl Builder<'_> {
                 key_span: start + f.key.0..start + f.key.1,
                 value: self.text[value_span.clone()].to_string(),
                 value_span: value_span.clone(),
-                pieces: if value_span.is_empty() { Vec::new() } else { vec![value_span.clone()] },
+                pieces: if value_span.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![value_span.clone()]
+                },
                 heading: false,
                 line_start: start,
                 items: Vec::new(),
@@ -545,14 +611,25 @@ impl Builder<'_> {
                 return;
             }
             let link_list = is_link_list_key(&norm);
-            let value_ids: Vec<RawId> = ids.iter().filter(|r| r.span.start >= value_span.start).cloned().collect();
-            let key_ids: Vec<RawId> = ids.iter().filter(|r| r.span.start < value_span.start).cloned().collect();
+            let value_ids: Vec<RawId> = ids
+                .iter()
+                .filter(|r| r.span.start >= value_span.start)
+                .cloned()
+                .collect();
+            let key_ids: Vec<RawId> = ids
+                .iter()
+                .filter(|r| r.span.start < value_span.start)
+                .cloned()
+                .collect();
             self.refs_from(&key_ids, Some(idx as u32), None, false);
             if link_list {
                 self.link_items(idx, fi, value_span, &value_ids);
             }
             self.refs_from(&value_ids, Some(idx as u32), Some(fi as u32), link_list);
-            if matches!(norm.as_str(), "replacement" | "replaced by" | "superseded by") {
+            if matches!(
+                norm.as_str(),
+                "replacement" | "replaced by" | "superseded by"
+            ) {
                 if let Some(r) = value_ids.iter().find(|r| self.known(r)) {
                     let id = self.text[r.span.clone()].to_string();
                     self.doc.entries[idx].replacement.get_or_insert(id);
@@ -609,7 +686,8 @@ impl Builder<'_> {
                 let a_end = a.link.as_ref().map(|l| l.0.end).unwrap_or(a.span.end);
                 let b_start = b.link.as_ref().map(|l| l.0.start).unwrap_or(b.span.start);
                 let gap = self.text.get(a_end..b_start).unwrap_or("").trim();
-                let is_range_sep = matches!(gap, "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through");
+                let is_range_sep =
+                    matches!(gap, "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through");
                 if is_range_sep && !b.placeholder {
                     let b_ref = self.id_ref(b);
                     let span = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start)

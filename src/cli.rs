@@ -1,0 +1,1171 @@
+//! The command line: `dep-ls check [PATH…]` on the same engine as the language server.
+//!
+//! [`run`] parses the arguments and dispatches on the subcommand; everything here is I/O at
+//! the edge: loading workspaces ([`Workspace::load`]), turning byte spans into positions
+//! (only through [`crate::text::LineIndex`]), and printing findings in one of four formats
+//! (human, JSON per spec §6, SARIF 2.1.0, GitHub Actions workflow commands).
+//!
+//! Exit codes: 0 = no error-severity finding, 1 = at least one, 2 = usage or I/O error.
+
+use crate::check::{Code, Finding, Severity};
+use crate::text::{LineIndex, PositionEncoding, Range};
+use crate::workspace::Workspace;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// No error-severity finding.
+pub const EXIT_OK: i32 = 0;
+/// At least one error-severity finding.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Usage error (bad flag, missing PATH) or I/O error (unreadable --config, failed write).
+pub const EXIT_USAGE: i32 = 2;
+
+/// Workspaces with more Markdown files than this show a progress line (on a terminal).
+const PROGRESS_MIN_FILES: usize = 200;
+/// Tab stops used to expand tabs in source excerpts.
+const TAB_WIDTH: usize = 4;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  no error-severity finding (warnings, info and hints do not fail)
+  1  at least one error-severity finding
+  2  usage error (unknown flag, PATH that does not exist) or I/O error (unreadable --config)
+
+Problems in dep-ls.toml are printed to stderr as warnings and do not change the exit code.";
+
+/// dep-ls: checks release plans written as DEP- entries in Markdown.
+#[derive(Parser, Debug)]
+#[command(
+    name = "dep-ls",
+    version,
+    about = "Language server and checker for DEP- release plans written in Markdown",
+    long_about = "Language server and checker for DEP- release plans written in Markdown.\n\n\
+                  `dep-ls check` checks a workspace from the command line (for CI); \
+                  run `dep-ls check --help` for its formats and exit codes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands. (`dep-ls lsp` / `--stdio` will join here as one more arm.)
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check the release plans under PATH (a folder, or one Markdown file) and print findings
+    Check(CheckArgs),
+}
+
+/// `dep-ls check` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct CheckArgs {
+    /// Workspace folders or Markdown files to check. A file is checked against its whole
+    /// folder (for resolving IDs), but only its own findings are reported.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Configuration file to use instead of each workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Never color the output (also: the NO_COLOR environment variable)
+    #[arg(long)]
+    pub no_color: bool,
+
+    /// List skipped files and what was checked
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style messages with source excerpts, and a summary line
+    Human,
+    /// One JSON array of findings (0-based lines, UTF-16 characters)
+    Json,
+    /// SARIF 2.1.0 (code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands (::error file=…)
+    Github,
+}
+
+/// Runs the command line with the process's arguments; returns the exit code.
+pub fn run() -> i32 {
+    run_from(std::env::args_os())
+}
+
+/// Runs the command line with these arguments (the first is the program name).
+pub fn run_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and --version print to stdout and exit 0; usage errors exit 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check(&args),
+        None => {
+            // Later: start the language server here (`dep-ls` with no subcommand / `--stdio`).
+            let help = Cli::command().render_help();
+            let _ = writeln!(io::stderr(), "{help}");
+            EXIT_USAGE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+// ---------------------------------------------------------------------------------------------
+
+/// One PATH of the command line, resolved.
+#[derive(Debug)]
+struct Target {
+    /// The workspace root to load.
+    root: PathBuf,
+    /// When PATH is a file: its workspace-relative path (only its findings are reported).
+    only: Option<String>,
+    /// The root as given on the command line, with `/` separators, for GitHub `file=` paths
+    /// (empty for the current directory).
+    prefix: String,
+    /// PATH as given, for messages.
+    given: PathBuf,
+}
+
+fn stderr_line(msg: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{msg}");
+}
+
+macro_rules! err_line {
+    ($($t:tt)*) => { stderr_line(format_args!($($t)*)) };
+}
+
+/// The root as typed, normalised for joining: `/` separators, no leading `./`, no trailing `/`,
+/// empty for the current directory.
+fn display_prefix(p: &Path) -> String {
+    let mut s = p.to_string_lossy().into_owned();
+    if cfg!(windows) {
+        s = s.replace('\\', "/");
+    }
+    if !s.is_empty() && s.chars().all(|c| c == '/') {
+        return "/".to_string();
+    }
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.trim_start_matches('/').to_string();
+    }
+    while s.ends_with('/') {
+        s.pop();
+    }
+    if s == "." {
+        s.clear();
+    }
+    s
+}
+
+/// `prefix` joined with a workspace-relative path.
+fn join_display(prefix: &str, rel: &str) -> String {
+    match prefix {
+        "" => rel.to_string(),
+        "/" => format!("/{rel}"),
+        p => format!("{p}/{rel}"),
+    }
+}
+
+fn resolve_target(path: &Path) -> Result<Target, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.is_dir() {
+        std::fs::read_dir(path)
+            .map_err(|e| format!("{}: cannot read the folder ({e})", path.display()))?;
+        Ok(Target {
+            root: path.to_path_buf(),
+            only: None,
+            prefix: display_prefix(path),
+            given: path.to_path_buf(),
+        })
+    } else if meta.is_file() {
+        std::fs::File::open(path).map_err(|e| format!("{}: cannot read ({e})", path.display()))?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+        Ok(Target {
+            prefix: display_prefix(&parent),
+            root: parent,
+            only: Some(name),
+            given: path.to_path_buf(),
+        })
+    } else {
+        Err(format!("{}: neither a folder nor a file", path.display()))
+    }
+}
+
+/// The progress line on stderr (`\rIndexing 1,234/5,000 files`).
+struct Progress {
+    enabled: bool,
+    state: Mutex<ProgressState>,
+    shown: AtomicBool,
+}
+
+#[derive(Default)]
+struct ProgressState {
+    done: usize,
+    width: usize,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        Progress {
+            enabled,
+            state: Mutex::new(ProgressState::default()),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if !self.enabled || total <= PROGRESS_MIN_FILES {
+            return;
+        }
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // Parsing runs in parallel: ignore reports that arrive out of order.
+        if done < st.done {
+            return;
+        }
+        st.done = done;
+        let msg = format!("Indexing {}/{} files", thousands(done), thousands(total));
+        st.width = st.width.max(msg.len());
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "\r{msg}");
+        let _ = err.flush();
+        self.shown.store(true, Ordering::Relaxed);
+    }
+
+    /// Erases the progress line (if one was shown) and resets for the next workspace.
+    fn clear(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if self.shown.swap(false, Ordering::Relaxed) {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r{}\r", " ".repeat(st.width));
+            let _ = err.flush();
+        }
+        *st = ProgressState::default();
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A position as printed: 0-based line, 0-based UTF-16 character, 0-based char column.
+#[derive(Clone, Copy, Debug)]
+struct Loc {
+    range: Range,
+    /// Column of the start, in Unicode scalar values (0-based).
+    col_chars: u32,
+}
+
+/// The line a finding starts on, with the finding's span inside it (byte offsets into `text`,
+/// first line only).
+#[derive(Clone, Debug)]
+struct Snippet {
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Clone, Debug)]
+struct RelatedItem {
+    path: String,
+    file_arg: String,
+    loc: Loc,
+    message: String,
+}
+
+/// A finding with its positions computed.
+#[derive(Clone, Debug)]
+struct Item {
+    /// Relative to its PATH's root.
+    path: String,
+    /// As GitHub wants it: PATH as given joined with `path`.
+    file_arg: String,
+    code: Code,
+    severity: Severity,
+    message: String,
+    id: Option<String>,
+    loc: Loc,
+    snippet: Option<Snippet>,
+    related: Vec<RelatedItem>,
+}
+
+/// Texts and line indexes of a workspace's files, built on demand.
+struct Texts<'w> {
+    by_path: HashMap<&'w str, &'w str>,
+    indexes: HashMap<&'w str, LineIndex>,
+}
+
+impl<'w> Texts<'w> {
+    fn new(ws: &'w Workspace) -> Self {
+        let by_path = ws
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), &*f.text))
+            .collect();
+        Texts {
+            by_path,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// Position of `span` in `path` (0,0 when the file is not known), and the first line.
+    fn locate(&mut self, path: &str, span: &std::ops::Range<usize>) -> (Loc, Option<Snippet>) {
+        let Some((&key, &text)) = self.by_path.get_key_value(path) else {
+            return (
+                Loc {
+                    range: Range::default(),
+                    col_chars: 0,
+                },
+                None,
+            );
+        };
+        let idx = self
+            .indexes
+            .entry(key)
+            .or_insert_with(|| LineIndex::new(text));
+        let range = idx.range(text, span.clone(), PositionEncoding::Utf16);
+        let col_chars = idx
+            .position(text, span.start.min(span.end), PositionEncoding::Utf32)
+            .character;
+        let line = range.start.line as usize;
+        let (ls, le) = (idx.line_start(line), idx.line_end(line));
+        let line_text = text.get(ls..le).unwrap_or("");
+        let start = idx
+            .offset(text, range.start, PositionEncoding::Utf16)
+            .clamp(ls, le)
+            - ls;
+        let end = if range.end.line as usize == line {
+            idx.offset(text, range.end, PositionEncoding::Utf16)
+                .clamp(ls, le)
+                - ls
+        } else {
+            le - ls
+        };
+        (
+            Loc { range, col_chars },
+            Some(Snippet {
+                text: line_text.to_string(),
+                start,
+                end: end.max(start),
+            }),
+        )
+    }
+}
+
+/// What one `check` run gathered.
+#[derive(Default)]
+struct Report {
+    items: Vec<Item>,
+    files: usize,
+}
+
+fn check(args: &CheckArgs) -> i32 {
+    if let Some(cfg) = &args.config {
+        if let Err(e) = std::fs::read_to_string(cfg) {
+            err_line!("error: cannot read --config {}: {e}", cfg.display());
+            return EXIT_USAGE;
+        }
+    }
+    let mut targets = Vec::with_capacity(args.paths.len());
+    for p in &args.paths {
+        match resolve_target(p) {
+            Ok(t) => targets.push(t),
+            Err(msg) => {
+                err_line!("error: {msg}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+
+    let progress = Progress::new(io::stderr().is_terminal());
+    let mut report = Report::default();
+    let mut config_warnings = BTreeSet::new();
+    let mut skipped = 0usize;
+    for t in &targets {
+        let ws = Workspace::load(&t.root, args.config.as_deref(), &|done, total| {
+            progress.update(done, total)
+        });
+        progress.clear();
+        for e in &ws.config_errors {
+            let msg = e.to_string();
+            // The same --config is read once per PATH: say each problem once.
+            if config_warnings.insert(msg.clone()) {
+                err_line!("warning: {msg}");
+            }
+        }
+        skipped += ws.notes.len();
+        if args.verbose {
+            for n in &ws.notes {
+                err_line!("note: {n}");
+            }
+        }
+        let mut findings: Vec<Finding> = ws.check();
+        match &t.only {
+            Some(only) => {
+                findings.retain(|f| &f.path == only);
+                if ws.files.iter().any(|f| &f.path == only) {
+                    report.files += 1;
+                } else {
+                    err_line!(
+                        "warning: {}: not a Markdown file that dep-ls reads (not .md, ignored or skipped); nothing checked in it",
+                        t.given.display()
+                    );
+                }
+            }
+            None => report.files += ws.files.len(),
+        }
+        if args.verbose {
+            err_line!(
+                "note: {}: {} Markdown files indexed, {} findings reported",
+                t.given.display(),
+                ws.files.len(),
+                findings.len()
+            );
+        }
+        report.items.extend(locate_all(&ws, t, findings));
+    }
+    if skipped > 0 && !args.verbose {
+        err_line!(
+            "note: {skipped} {} skipped (--verbose lists them)",
+            if skipped == 1 { "file" } else { "files" }
+        );
+    }
+
+    let code = if report.items.iter().any(|i| i.severity == Severity::Error) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    let color = !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|v| v != "dumb")
+        && io::stdout().is_terminal();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        Format::Human => write_human(&mut out, &report, color),
+        Format::Json => write_json(&mut out, &report.items),
+        Format::Sarif => write_sarif(&mut out, &report.items),
+        Format::Github => write_github(&mut out, &report.items),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => code,
+        // `dep-ls check | head`: end quietly with the code already computed.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            err_line!("error: cannot write the output: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Computes positions for a PATH's findings and sorts them by path, line, column, code.
+fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>) -> Vec<Item> {
+    let mut texts = Texts::new(ws);
+    let mut items: Vec<Item> = findings
+        .into_iter()
+        .map(|f| {
+            let (loc, snippet) = texts.locate(&f.path, &f.span);
+            let related = f
+                .related
+                .iter()
+                .map(|r| RelatedItem {
+                    file_arg: join_display(&t.prefix, &r.path),
+                    path: r.path.clone(),
+                    loc: texts.locate(&r.path, &r.span).0,
+                    message: r.message.clone(),
+                })
+                .collect();
+            Item {
+                file_arg: join_display(&t.prefix, &f.path),
+                path: f.path,
+                code: f.code,
+                severity: f.severity,
+                message: f.message,
+                id: f.id,
+                loc,
+                snippet,
+                related,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        (
+            &a.path,
+            a.loc.range.start,
+            a.code.as_str(),
+            a.loc.range.end,
+            &a.message,
+        )
+            .cmp(&(
+                &b.path,
+                b.loc.range.start,
+                b.code.as_str(),
+                b.loc.range.end,
+                &b.message,
+            ))
+    });
+    items
+}
+
+// ---------------------------------------------------------------------------------------------
+// human
+// ---------------------------------------------------------------------------------------------
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, codes: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{codes}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn severity_codes(sev: Severity) -> &'static str {
+        match sev {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;34",
+            Severity::Hint => "1;36",
+        }
+    }
+}
+
+fn write_human(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
+    let st = Style { on: color };
+    for it in &report.items {
+        let pos = format!(
+            "{}:{}:{}:",
+            it.file_arg,
+            it.loc.range.start.line + 1,
+            it.loc.col_chars + 1
+        );
+        let sev = Style::severity_codes(it.severity);
+        writeln!(
+            out,
+            "{} {}: {}",
+            st.paint("1", &pos),
+            st.paint(
+                sev,
+                &format!("{}[{}]", it.severity.as_str(), it.code.as_str())
+            ),
+            st.paint("1", &it.message)
+        )?;
+        if let Some(sn) = &it.snippet {
+            let (line, pad, width) = render_line(&sn.text, sn.start, sn.end);
+            let num = (it.loc.range.start.line + 1).to_string();
+            let gutter = " ".repeat(num.len());
+            let bar = st.paint("1;34", "|");
+            writeln!(out, " {} {bar} {}", st.paint("1;34", &num), line.trim_end())?;
+            let marks = format!("^{}", "~".repeat(width.saturating_sub(1)));
+            writeln!(
+                out,
+                " {gutter} {bar} {}{}",
+                " ".repeat(pad),
+                st.paint(sev, &marks)
+            )?;
+        }
+        for r in &it.related {
+            writeln!(
+                out,
+                "  {} {}:{}:{}: {}",
+                st.paint("1;32", "note:"),
+                r.file_arg,
+                r.loc.range.start.line + 1,
+                r.loc.col_chars + 1,
+                r.message
+            )?;
+        }
+    }
+    writeln!(out, "{}", summary(&report.items, report.files))
+}
+
+/// `2 errors, 5 warnings, 1 hint in 14 files` / `no findings in 14 files`.
+fn summary(items: &[Item], files: usize) -> String {
+    let count = |s: Severity| items.iter().filter(|i| i.severity == s).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    for (sev, one, many) in [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "info"),
+        (Severity::Hint, "hint", "hints"),
+    ] {
+        let n = count(sev);
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    let files = plural(files, "file", "files");
+    if parts.is_empty() {
+        format!("no findings in {files}")
+    } else {
+        format!("{} in {files}", parts.join(", "))
+    }
+}
+
+/// Renders a source line for a terminal: tabs expanded to tab stops, control characters shown
+/// as spaces. Returns the line, and the display columns before `start` and of `start..end`
+/// (byte offsets into `line`).
+fn render_line(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(line.len());
+    let (mut col, mut pad, mut width) = (0usize, 0usize, 0usize);
+    let mut after_zwj = false;
+    for (i, ch) in line.char_indices() {
+        let w = if ch == '\t' {
+            let w = TAB_WIDTH - col % TAB_WIDTH;
+            shown.extend(std::iter::repeat_n(' ', w));
+            w
+        } else if ch.is_control() {
+            shown.push(' ');
+            1
+        } else {
+            shown.push(ch);
+            // An emoji joined by ZWJ renders inside the previous one.
+            if after_zwj {
+                0
+            } else {
+                char_width(ch)
+            }
+        };
+        after_zwj = ch == '\u{200D}';
+        col += w;
+        if i < start {
+            pad += w;
+        } else if i < end {
+            width += w;
+        }
+    }
+    (shown, pad, width.max(1))
+}
+
+/// Terminal columns of a (non-control) character: 0 for combining and zero-width characters,
+/// 2 for East Asian wide/fullwidth characters and emoji, else 1.
+fn char_width(ch: char) -> usize {
+    let c = ch as u32;
+    const ZERO: &[(u32, u32)] = &[
+        (0x0300, 0x036F),
+        (0x0483, 0x0489),
+        (0x0591, 0x05BD),
+        (0x0610, 0x061A),
+        (0x064B, 0x065F),
+        (0x0E31, 0x0E31),
+        (0x0E34, 0x0E3A),
+        (0x0E47, 0x0E4E),
+        (0x1160, 0x11FF),
+        (0x1AB0, 0x1AFF),
+        (0x1DC0, 0x1DFF),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x20D0, 0x20FF),
+        (0xFE00, 0xFE0F),
+        (0xFE20, 0xFE2F),
+        (0xFEFF, 0xFEFF),
+        (0x1F3FB, 0x1F3FF),
+        (0xE0000, 0xE007F),
+        (0xE0100, 0xE01EF),
+    ];
+    const WIDE: &[(u32, u32)] = &[
+        (0x1100, 0x115F),
+        (0x231A, 0x231B),
+        (0x2329, 0x232A),
+        (0x23E9, 0x23EC),
+        (0x23F0, 0x23F0),
+        (0x23F3, 0x23F3),
+        (0x25FD, 0x25FE),
+        (0x2614, 0x2615),
+        (0x2648, 0x2653),
+        (0x267F, 0x267F),
+        (0x2693, 0x2693),
+        (0x26A1, 0x26A1),
+        (0x26AA, 0x26AB),
+        (0x26BD, 0x26BE),
+        (0x26C4, 0x26C5),
+        (0x26CE, 0x26CE),
+        (0x26D4, 0x26D4),
+        (0x26EA, 0x26EA),
+        (0x26F2, 0x26F3),
+        (0x26F5, 0x26F5),
+        (0x26FA, 0x26FA),
+        (0x26FD, 0x26FD),
+        (0x2705, 0x2705),
+        (0x270A, 0x270B),
+        (0x2728, 0x2728),
+        (0x274C, 0x274C),
+        (0x274E, 0x274E),
+        (0x2753, 0x2755),
+        (0x2757, 0x2757),
+        (0x2795, 0x2797),
+        (0x27B0, 0x27B0),
+        (0x27BF, 0x27BF),
+        (0x2B1B, 0x2B1C),
+        (0x2B50, 0x2B50),
+        (0x2B55, 0x2B55),
+        (0x2E80, 0x303E),
+        (0x3041, 0x33FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xA000, 0xA4CF),
+        (0xA960, 0xA97F),
+        (0xAC00, 0xD7A3),
+        (0xF900, 0xFAFF),
+        (0xFE10, 0xFE19),
+        (0xFE30, 0xFE6F),
+        (0xFF00, 0xFF60),
+        (0xFFE0, 0xFFE6),
+        (0x16FE0, 0x16FE4),
+        (0x17000, 0x18AFF),
+        (0x1B000, 0x1B2FF),
+        (0x1F004, 0x1F004),
+        (0x1F0CF, 0x1F0CF),
+        (0x1F18E, 0x1F18E),
+        (0x1F191, 0x1F19A),
+        (0x1F200, 0x1F202),
+        (0x1F210, 0x1F23B),
+        (0x1F240, 0x1F248),
+        (0x1F250, 0x1F251),
+        (0x1F260, 0x1F265),
+        (0x1F300, 0x1F64F),
+        (0x1F680, 0x1F6FF),
+        (0x1F7E0, 0x1F7EB),
+        (0x1F90C, 0x1F9FF),
+        (0x1FA70, 0x1FAFF),
+        (0x20000, 0x2FFFD),
+        (0x30000, 0x3FFFD),
+    ];
+    let within = |table: &[(u32, u32)]| {
+        table
+            .binary_search_by(|&(lo, hi)| {
+                if hi < c {
+                    std::cmp::Ordering::Less
+                } else if lo > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    };
+    if within(ZERO) {
+        0
+    } else if within(WIDE) {
+        2
+    } else {
+        1
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// json (spec §6)
+// ---------------------------------------------------------------------------------------------
+
+/// One element of the `--format json` array: exactly the spec's keys, in the spec's order.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    range: Range,
+    id: Option<&'a str>,
+}
+
+fn write_json(out: &mut dyn Write, items: &[Item]) -> io::Result<()> {
+    let list: Vec<JsonFinding<'_>> = items
+        .iter()
+        .map(|i| JsonFinding {
+            path: &i.path,
+            severity: i.severity.as_str(),
+            code: i.code.as_str(),
+            message: &i.message,
+            range: i.loc.range,
+            id: i.id.as_deref(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// sarif
+// ---------------------------------------------------------------------------------------------
+
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where the tool's documentation lives: the package's repository or homepage, when
+/// `Cargo.toml` names one.
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+}
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<SarifRun<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: SarifTool,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct SarifTool {
+    driver: SarifDriver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver {
+    name: &'static str,
+    version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+    rules: Vec<SarifRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule {
+    id: &'static str,
+    short_description: SarifText<'static>,
+    default_configuration: SarifConfiguration,
+}
+
+#[derive(Serialize)]
+struct SarifConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifText<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText<'a>,
+    locations: Vec<SarifLocation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: SarifPhysical,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<SarifText<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical {
+    artifact_location: SarifArtifact,
+    region: SarifRegion,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifact {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+fn sarif_level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// Percent-encodes a relative path for a URI reference (keeps unreserved characters, `/` and
+/// the sub-delimiters that are safe in a path; encodes spaces, `%`, `#`, `?`, `:` and non-ASCII).
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn sarif_physical(path: &str, range: Range) -> SarifPhysical {
+    SarifPhysical {
+        artifact_location: SarifArtifact {
+            uri: uri_path(path),
+            uri_base_id: "%SRCROOT%",
+        },
+        // SARIF regions are 1-based; endColumn is the column after the last character.
+        region: SarifRegion {
+            start_line: range.start.line + 1,
+            start_column: range.start.character + 1,
+            end_line: range.end.line + 1,
+            end_column: range.end.character + 1,
+        },
+    }
+}
+
+fn write_sarif(out: &mut dyn Write, items: &[Item]) -> io::Result<()> {
+    let rules = Code::ALL
+        .iter()
+        .map(|c| SarifRule {
+            id: c.as_str(),
+            short_description: SarifText { text: c.describe() },
+            default_configuration: SarifConfiguration {
+                level: sarif_level(c.default_severity()),
+            },
+        })
+        .collect();
+    let results = items
+        .iter()
+        .map(|i| SarifResult {
+            rule_id: i.code.as_str(),
+            rule_index: Code::ALL.iter().position(|c| *c == i.code).unwrap_or(0),
+            level: sarif_level(i.severity),
+            message: SarifText { text: &i.message },
+            locations: vec![SarifLocation {
+                id: None,
+                physical_location: sarif_physical(&i.path, i.loc.range),
+                message: None,
+            }],
+            related_locations: i
+                .related
+                .iter()
+                .enumerate()
+                .map(|(n, r)| SarifLocation {
+                    id: Some(n),
+                    physical_location: sarif_physical(&r.path, r.loc.range),
+                    message: Some(SarifText { text: &r.message }),
+                })
+                .collect(),
+        })
+        .collect();
+    let log = SarifLog {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: vec![SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "dep-ls",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: information_uri(),
+                    rules,
+                },
+            },
+            column_kind: "utf16CodeUnits",
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// github
+// ---------------------------------------------------------------------------------------------
+
+/// Escapes a workflow command's message.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn write_github(out: &mut dyn Write, items: &[Item]) -> io::Result<()> {
+    for i in items {
+        let command = match i.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        let r = i.loc.range;
+        let mut props = format!(
+            "file={},line={}",
+            gh_property(&i.file_arg),
+            r.start.line + 1
+        );
+        // GitHub takes columns only for single-line annotations.
+        if r.start.line == r.end.line {
+            props.push_str(&format!(
+                ",col={},endLine={},endColumn={}",
+                r.start.character + 1,
+                r.end.line + 1,
+                r.end.character + 1
+            ));
+        } else {
+            props.push_str(&format!(",endLine={}", r.end.line + 1));
+        }
+        props.push_str(&format!(
+            ",title={}",
+            gh_property(&format!("dep-ls {}", i.code.as_str()))
+        ));
+        let mut message = i.message.clone();
+        for rel in &i.related {
+            message.push_str(&format!(
+                "\nnote: {}:{}:{}: {}",
+                rel.file_arg,
+                rel.loc.range.start.line + 1,
+                rel.loc.col_chars + 1,
+                rel.message
+            ));
+        }
+        writeln!(out, "::{command} {props}::{}", gh_data(&message))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(5_000_000), "5,000,000");
+    }
+
+    #[test]
+    fn prefixes_for_github_paths() {
+        assert_eq!(display_prefix(Path::new(".")), "");
+        assert_eq!(display_prefix(Path::new("./")), "");
+        assert_eq!(display_prefix(Path::new("./docs/")), "docs");
+        assert_eq!(display_prefix(Path::new("docs/plans")), "docs/plans");
+        assert_eq!(display_prefix(Path::new("/")), "/");
+        assert_eq!(join_display("", "a.md"), "a.md");
+        assert_eq!(join_display("docs", "x/a.md"), "docs/x/a.md");
+        assert_eq!(join_display("/", "a.md"), "/a.md");
+    }
+
+    #[test]
+    fn underline_widths() {
+        // ASCII.
+        assert_eq!(render_line("DEP-001: x", 0, 7), ("DEP-001: x".into(), 0, 7));
+        // A tab expands to the next tab stop, before and inside the span.
+        let (shown, pad, width) = render_line("a\tTEST-1", 2, 8);
+        assert_eq!(shown, "a   TEST-1");
+        assert_eq!((pad, width), (4, 6));
+        // CJK and emoji are two columns wide; the underline starts after them.
+        let line = "发布 🚀 TEST-9";
+        let start = line.find("TEST").unwrap();
+        let (_, pad, width) = render_line(line, start, line.len());
+        assert_eq!((pad, width), (8, 6));
+        // Empty spans get one caret.
+        assert_eq!(render_line("abc", 3, 3).2, 1);
+        // A combining accent takes no column.
+        assert_eq!(render_line("e\u{301}X", 3, 4).1, 1);
+    }
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(gh_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(gh_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn uri_encoding() {
+        assert_eq!(uri_path("docs/my plan.md"), "docs/my%20plan.md");
+        assert_eq!(uri_path("a#b?c:d%.md"), "a%23b%3Fc%3Ad%25.md");
+        assert_eq!(uri_path("发.md"), "%E5%8F%91.md");
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(summary(&[], 14), "no findings in 14 files");
+        assert_eq!(summary(&[], 1), "no findings in 1 file");
+    }
+}

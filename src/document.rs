@@ -1,0 +1,571 @@
+//! An open document, kept up to date edit by edit: the text (a rope for positions, a string for
+//! slicing), its lines and their kinds, one tree-sitter tree per section, and the extracted
+//! [`ParsedDoc`].
+//!
+//! An edit costs what the edited section costs, not what the document costs:
+//! - lines are rescanned only around the edit and the rest shifted;
+//! - sections are re-cut only from the section before the edit until the cut points agree with
+//!   the old ones again (typing ```` ``` ```` that opens a fence extends this to the fence's end);
+//!   the section holding the edit is reparsed with its old tree (`InputEdit`), other sections in
+//!   the region only when their text changed;
+//! - entries are re-extracted only between the last definition before the changed lines and the
+//!   first definition after them (a definition closes whatever came before it), and the entries
+//!   and references after them are shifted.
+//!
+//! `tests/incremental.rs` proves that any sequence of edits leaves a document equal to a fresh
+//! parse of its final text.
+
+use crate::syntax::blocks::classify_lines;
+use crate::syntax::extract::extract_lines;
+use crate::syntax::tree::{classify_tree, new_parser, section_starts};
+use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
+use crate::text::{self, line_spans, PositionEncoding, Range};
+use ropey::Rope;
+use std::sync::Arc;
+use tree_sitter::{InputEdit, Parser, Tree};
+
+/// One independently parsed section.
+struct Section {
+    /// First line (index into `lines`).
+    first_line: usize,
+    tree: Option<Tree>,
+}
+
+/// One content change, as an editor sends it.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// `None` replaces the whole text.
+    pub range: Option<Range>,
+    pub text: String,
+}
+
+/// An open document.
+pub struct Document {
+    pub version: i32,
+    rope: Rope,
+    text: String,
+    /// `(content start, content end, next line start)` per line.
+    lines: Vec<(usize, usize, usize)>,
+    kinds: Vec<LineKind>,
+    sections: Vec<Section>,
+    parsed: Arc<ParsedDoc>,
+    parser: Parser,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("version", &self.version)
+            .field("len", &self.text.len())
+            .field("lines", &self.lines.len())
+            .field("sections", &self.sections.len())
+            .finish()
+    }
+}
+
+impl Document {
+    /// Parses a whole text.
+    pub fn new(text: String, version: i32, prefixes: &Prefixes) -> Document {
+        let mut d = Document {
+            version,
+            rope: Rope::from_str(&text),
+            text,
+            lines: Vec::new(),
+            kinds: Vec::new(),
+            sections: Vec::new(),
+            parsed: Arc::new(ParsedDoc::default()),
+            parser: new_parser(),
+        };
+        d.reparse_all(prefixes);
+        d
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn parsed(&self) -> &Arc<ParsedDoc> {
+        &self.parsed
+    }
+
+    pub fn kinds(&self) -> &[LineKind] {
+        &self.kinds
+    }
+
+    pub fn section_count(&self) -> usize {
+        self.sections.len()
+    }
+
+    /// The line spans `(content start, content end, next line start)`.
+    pub fn lines(&self) -> &[(usize, usize, usize)] {
+        &self.lines
+    }
+
+    /// Re-reads everything (after a configuration change, or a full-text change).
+    pub fn reparse_all(&mut self, prefixes: &Prefixes) {
+        self.lines = line_spans(&self.text).collect();
+        let strs: Vec<&str> = self
+            .lines
+            .iter()
+            .map(|&(s, e, _)| &self.text[s..e])
+            .collect();
+        let scan = classify_lines(&strs);
+        let starts = section_starts(&scan, &strs);
+        self.kinds = vec![LineKind::Text; self.lines.len()];
+        self.sections = starts
+            .into_iter()
+            .map(|first_line| Section {
+                first_line,
+                tree: None,
+            })
+            .collect();
+        for k in 0..self.sections.len() {
+            self.parse_section(k, None);
+        }
+        let lines = self
+            .lines
+            .iter()
+            .zip(&self.kinds)
+            .map(|(&(s, e, _), &k)| (s, e, k));
+        self.parsed = Arc::new(extract_lines(&self.text, lines, prefixes));
+    }
+
+    fn section_lines(&self, k: usize) -> (usize, usize) {
+        let first = self.sections[k].first_line;
+        let end = self
+            .sections
+            .get(k + 1)
+            .map(|s| s.first_line)
+            .unwrap_or(self.lines.len());
+        (first, end)
+    }
+
+    fn line_start(&self, l: usize) -> usize {
+        self.lines.get(l).map(|x| x.0).unwrap_or(self.text.len())
+    }
+
+    fn section_bytes(&self, k: usize) -> (usize, usize) {
+        let (a, b) = self.section_lines(k);
+        (self.line_start(a), self.line_start(b))
+    }
+
+    /// Parses section `k` (with an edited old tree when given) and classifies its lines.
+    fn parse_section(&mut self, k: usize, old: Option<&Tree>) {
+        let (a, b) = self.section_lines(k);
+        let (s, e) = self.section_bytes(k);
+        let tree = self.parser.parse(&self.text[s..e], old);
+        for l in a..b {
+            let (ls, le, _) = self.lines[l];
+            self.kinds[l] = if self.text[ls..le].trim().is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Text
+            };
+        }
+        if let Some(t) = &tree {
+            classify_tree(&self.text, s, t, &self.lines, &mut self.kinds);
+        }
+        self.sections[k].tree = tree;
+    }
+
+    /// Applies content changes in order. Never panics; positions are clamped.
+    pub fn apply(&mut self, changes: &[Change], enc: PositionEncoding, prefixes: &Prefixes) {
+        for c in changes {
+            match c.range {
+                None => {
+                    self.text = c.text.clone();
+                    self.rope = Rope::from_str(&self.text);
+                    self.reparse_all(prefixes);
+                }
+                Some(range) => self.edit(range, &c.text, enc, prefixes),
+            }
+        }
+    }
+
+    /// One range change.
+    pub fn edit(
+        &mut self,
+        range: Range,
+        new_text: &str,
+        enc: PositionEncoding,
+        prefixes: &Prefixes,
+    ) {
+        let applied = text::apply_change(&mut self.rope, Some(range), new_text, enc);
+        let (start, old_end, new_end) = (
+            applied.start_byte,
+            applied.old_end_byte,
+            applied.new_end_byte,
+        );
+        if start == old_end && new_text.is_empty() {
+            return;
+        }
+        self.text.replace_range(start..old_end, new_text);
+        let delta = new_end as isize - old_end as isize;
+        let shift = |x: usize| (x as isize + delta) as usize;
+
+        // 1. Lines: rescan from the line before the edit to the line after it.
+        let old_lines = self.lines.len();
+        let la = self.line_containing(start).saturating_sub(1);
+        let lb = (self.line_containing(old_end) + 1).min(old_lines - 1);
+        let from = self.lines[la].0;
+        let old_to = self.lines[lb].2; // next line start (old), or text end
+        let old_was_last = lb == old_lines - 1;
+        let to = if old_was_last {
+            self.text.len()
+        } else {
+            shift(old_to)
+        };
+        let mut fresh: Vec<(usize, usize, usize)> = line_spans(&self.text[from..to])
+            .map(|(s, e, n)| (s + from, e + from, n + from))
+            .collect();
+        if !old_was_last {
+            // The slice ends at a line start: drop the empty line `line_spans` yields there.
+            fresh.pop();
+        }
+        let removed = lb + 1 - la;
+        let added = fresh.len();
+        let line_delta = added as isize - removed as isize;
+        for l in &mut self.lines[lb + 1..] {
+            *l = (shift(l.0), shift(l.1), shift(l.2));
+        }
+        self.lines.splice(la..lb + 1, fresh);
+        let kind_fill = vec![LineKind::Text; added];
+        self.kinds.splice(la..lb + 1, kind_fill);
+        let lshift = |l: usize| (l as isize + line_delta) as usize;
+        debug_assert_eq!(
+            self.lines,
+            line_spans(&self.text).collect::<Vec<_>>(),
+            "lines after edit at {start}..{old_end}"
+        );
+
+        // 2. Sections: re-cut from the section before the edit until the cut points agree.
+        let si = self.section_of_line(la);
+        let sj = self.section_of_line_old(lb, la, removed, added);
+        let first_sec = si.saturating_sub(1);
+        let mut last_sec = (sj + 1).min(self.sections.len() - 1);
+        for s in &mut self.sections[sj + 1..] {
+            s.first_line = lshift(s.first_line);
+        }
+        let region_start = self.sections[first_sec].first_line;
+        let (new_starts, region_end_sec) = loop {
+            let region_end = self
+                .sections
+                .get(last_sec + 1)
+                .map(|s| s.first_line)
+                .unwrap_or(self.lines.len());
+            // Include the next section's first line to see whether it still starts a section.
+            let probe_end = (region_end + 1).min(self.lines.len());
+            let strs: Vec<&str> = self.lines[region_start..probe_end]
+                .iter()
+                .map(|&(s, e, _)| &self.text[s..e])
+                .collect();
+            let scan = classify_lines(&strs);
+            let starts = section_starts(&scan, &strs);
+            let resynced =
+                region_end == self.lines.len() || starts.contains(&(region_end - region_start));
+            if resynced {
+                let local: Vec<usize> = starts
+                    .into_iter()
+                    .filter(|&s| s < region_end - region_start)
+                    .map(|s| s + region_start)
+                    .collect();
+                break (local, last_sec);
+            }
+            last_sec += 1;
+        };
+
+        // Old sections of the region, keyed by first line (already in new coordinates when
+        // they lie after the edit), with whether their text changed.
+        let old: Vec<Section> = self.sections.drain(first_sec..=region_end_sec).collect();
+        let old_ranges: Vec<(usize, bool)> = old
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let k = first_sec + n;
+                let touched = k >= si && k <= sj;
+                (s.first_line, touched)
+            })
+            .collect();
+        let mut old_trees: Vec<Option<Tree>> = old.into_iter().map(|s| s.tree).collect();
+        let new_sections: Vec<Section> = new_starts
+            .iter()
+            .map(|&first_line| Section {
+                first_line,
+                tree: None,
+            })
+            .collect();
+        let n_new = new_sections.len();
+        self.sections.splice(first_sec..first_sec, new_sections);
+        for k in first_sec..first_sec + n_new {
+            let first = self.sections[k].first_line;
+            let end = self
+                .sections
+                .get(k + 1)
+                .map(|s| s.first_line)
+                .unwrap_or(self.lines.len());
+            // Same section as before?
+            let same = old_ranges
+                .iter()
+                .position(|&(f, _)| f == first)
+                .and_then(|n| {
+                    let old_end = old_ranges
+                        .get(n + 1)
+                        .map(|&(f, _)| f)
+                        .or_else(|| self.sections.get(first_sec + n_new).map(|s| s.first_line))
+                        .unwrap_or(self.lines.len());
+                    (old_end == end).then_some(n)
+                });
+            match same {
+                Some(n) if !old_ranges[n].1 => {
+                    // Untouched: reuse its tree; only its kinds need restoring (lines were
+                    // refilled around the edit).
+                    let tree = old_trees[n].take();
+                    self.sections[k].tree = tree;
+                    self.reclassify(k);
+                }
+                Some(n) => {
+                    let mut tree = old_trees[n].take();
+                    if let Some(t) = &mut tree {
+                        let (s, e) = self.section_bytes(k);
+                        if start >= s && new_end <= e {
+                            let sec = &self.text[s..e];
+                            let rel = |x: usize| x - s;
+                            let start_point = text::ts_point_str(sec, rel(start));
+                            let new_end_point = text::ts_point_str(sec, rel(new_end));
+                            let old_end_point =
+                                applied_old_end_point(&applied.input_edit, start_point);
+                            t.edit(&InputEdit {
+                                start_byte: rel(start),
+                                old_end_byte: rel(start) + (old_end - start),
+                                new_end_byte: rel(new_end),
+                                start_position: start_point,
+                                old_end_position: old_end_point,
+                                new_end_position: new_end_point,
+                            });
+                        } else {
+                            tree = None;
+                        }
+                    }
+                    self.parse_section(k, tree.as_ref());
+                }
+                None => self.parse_section(k, None),
+            }
+        }
+
+        // 3. Entries: re-extract between the definitions around the changed lines.
+        let changed_first = region_start.min(la);
+        let changed_last_new = self
+            .sections
+            .get(first_sec + n_new)
+            .map(|s| s.first_line)
+            .unwrap_or(self.lines.len());
+        let changed_last_old = (changed_last_new as isize - line_delta) as usize;
+        self.reextract(
+            changed_first,
+            changed_last_old,
+            changed_last_new,
+            start,
+            delta,
+            prefixes,
+        );
+    }
+
+    fn reclassify(&mut self, k: usize) {
+        let (a, b) = self.section_lines(k);
+        let (s, _) = self.section_bytes(k);
+        for l in a..b {
+            let (ls, le, _) = self.lines[l];
+            self.kinds[l] = if self.text[ls..le].trim().is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Text
+            };
+        }
+        if let Some(t) = self.sections[k].tree.take() {
+            classify_tree(&self.text, s, &t, &self.lines, &mut self.kinds);
+            self.sections[k].tree = Some(t);
+        }
+    }
+
+    /// Re-extracts lines from the last definition before `first_line` to the first definition
+    /// at or after the changed region, and splices the result into the parsed document.
+    fn reextract(
+        &mut self,
+        first_line: usize,
+        end_line_old: usize,
+        end_line_new: usize,
+        edit_start: usize,
+        delta: isize,
+        prefixes: &Prefixes,
+    ) {
+        let old = Arc::clone(&self.parsed);
+        let first_byte = self.line_start(first_line).min(edit_start);
+        // Start: the last heading / plain-line definition whose line ends before the changes.
+        let e0 = old.entries.iter().rposition(|e| {
+            e.def_kind != DefKind::TableRow
+                && e.line_span.end < first_byte
+                && e.line_span.start < first_byte
+        });
+        let (e0, start_byte) = match e0 {
+            Some(i) => (i, line_start_of(&self.text, old.entries[i].line_span.start)),
+            None => (0, 0),
+        };
+        // End: the first definition (heading or plain line) starting at or after the changed
+        // region's end (old coordinates).
+        let end_old_byte = self.old_line_start(end_line_old, end_line_new, delta);
+        let e1 = old
+            .entries
+            .iter()
+            .position(|e| e.def_kind != DefKind::TableRow && e.line_span.start >= end_old_byte)
+            .unwrap_or(old.entries.len());
+        let end_byte_new = if e1 < old.entries.len() {
+            line_start_of(
+                &self.text,
+                (old.entries[e1].line_span.start as isize + delta) as usize,
+            )
+        } else {
+            self.text.len()
+        };
+        let end_byte_old = (end_byte_new as isize - delta) as usize;
+
+        let la = self.line_containing(start_byte);
+        let lb = if end_byte_new >= self.text.len() {
+            self.lines.len()
+        } else {
+            self.line_containing(end_byte_new)
+        };
+        let lines = self.lines[la..lb]
+            .iter()
+            .zip(&self.kinds[la..lb])
+            .map(|(&(s, e, _), &k)| (s, e, k));
+        let part = extract_lines(&self.text, lines, prefixes);
+
+        let old_entries_removed = e1.saturating_sub(e0);
+        let entry_delta = part.entries.len() as isize - old_entries_removed as isize;
+        let mut doc = ParsedDoc {
+            entries: Vec::with_capacity((old.entries.len() as isize + entry_delta).max(0) as usize),
+            refs: Vec::with_capacity(old.refs.len()),
+        };
+        doc.entries.extend_from_slice(&old.entries[..e0]);
+        doc.entries.extend(part.entries);
+        for mut e in old.entries[e1..].iter().cloned() {
+            shift_entry(&mut e, delta);
+            doc.entries.push(e);
+        }
+        let r0 = old.refs.partition_point(|r| r.span.start < start_byte);
+        let r1 = old
+            .refs
+            .partition_point(|r| r.span.start < end_byte_old)
+            .max(r0);
+        doc.refs.extend_from_slice(&old.refs[..r0]);
+        for mut r in part.refs {
+            r.entry = r.entry.map(|i| i + e0 as u32);
+            doc.refs.push(r);
+        }
+        for r in &old.refs[r1..] {
+            let mut r = r.clone();
+            r.span = shift_span(&r.span, delta);
+            if let Some(l) = &mut r.link {
+                l.span = shift_span(&l.span, delta);
+            }
+            r.entry = r.entry.map(|i| (i as isize + entry_delta) as u32);
+            doc.refs.push(r);
+        }
+        self.parsed = Arc::new(doc);
+    }
+
+    /// The old-coordinates byte start of a line given in both coordinate systems.
+    fn old_line_start(&self, _old_line: usize, new_line: usize, delta: isize) -> usize {
+        let new_start = self.line_start(new_line);
+        (new_start as isize - delta).max(0) as usize
+    }
+
+    /// Index of the line whose span holds `offset` (a line's break belongs to it).
+    fn line_containing(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|&(s, _, _)| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The section holding a line (in the current, partly updated, line coordinates: sections
+    /// before the edit are unchanged).
+    fn section_of_line(&self, line: usize) -> usize {
+        self.sections
+            .partition_point(|s| s.first_line <= line)
+            .saturating_sub(1)
+    }
+
+    /// The section that held old line `lb` (sections after the edit still have old first lines).
+    fn section_of_line_old(&self, lb: usize, _la: usize, _removed: usize, _added: usize) -> usize {
+        self.sections
+            .partition_point(|s| s.first_line <= lb)
+            .saturating_sub(1)
+    }
+}
+
+fn applied_old_end_point(e: &InputEdit, start_rel: tree_sitter::Point) -> tree_sitter::Point {
+    // The old end relative to the section: same row distance from the start as in the document.
+    let rows = e.old_end_position.row - e.start_position.row;
+    if rows == 0 {
+        tree_sitter::Point {
+            row: start_rel.row,
+            column: start_rel.column + (e.old_end_position.column - e.start_position.column),
+        }
+    } else {
+        tree_sitter::Point {
+            row: start_rel.row + rows,
+            column: e.old_end_position.column,
+        }
+    }
+}
+
+/// Start of the line holding `offset` in `text` (lines break at `\n`, `\r\n` and `\r`).
+fn line_start_of(text: &str, offset: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = offset.min(b.len());
+    while i > 0 && b[i - 1] != b'\n' && b[i - 1] != b'\r' {
+        i -= 1;
+    }
+    i
+}
+
+fn shift_span(s: &std::ops::Range<usize>, delta: isize) -> std::ops::Range<usize> {
+    ((s.start as isize + delta) as usize)..((s.end as isize + delta) as usize)
+}
+
+fn shift_entry(e: &mut crate::syntax::Entry, delta: isize) {
+    use crate::syntax::LinkItem;
+    e.id_span = shift_span(&e.id_span, delta);
+    e.line_span = shift_span(&e.line_span, delta);
+    e.span = shift_span(&e.span, delta);
+    for f in &mut e.fields {
+        f.key_span = shift_span(&f.key_span, delta);
+        f.value_span = shift_span(&f.value_span, delta);
+        f.line_start = (f.line_start as isize + delta) as usize;
+        for p in &mut f.pieces {
+            *p = shift_span(p, delta);
+        }
+        for item in &mut f.items {
+            let shift_ref = |r: &mut crate::syntax::IdRef| {
+                r.span = shift_span(&r.span, delta);
+                if let Some(l) = &mut r.link {
+                    l.span = shift_span(&l.span, delta);
+                }
+            };
+            match item {
+                LinkItem::Id(r) | LinkItem::UnknownPrefix(r) | LinkItem::Placeholder(r) => {
+                    shift_ref(r)
+                }
+                LinkItem::Range { start, end, span } => {
+                    shift_ref(start);
+                    shift_ref(end);
+                    *span = shift_span(span, delta);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,854 @@
+//! Tests of the `dep-ls` binary: spawns the real executable on the fixture workspaces under
+//! `tests/fixtures/cli/` and checks exit codes and the four output formats.
+//!
+//! Fixtures:
+//! - `clean/`: a complete plan (staging + production, Criteria, Rollback, Validation) with no
+//!   findings; `ids.md` defines the linked IDs.
+//! - `errors/`: `clean/` with DEP-003 (Criteria) missing `Owner:` and linking the undefined
+//!   TEST-999; `other.md` defines DEP-005 a second time and has `Method: Automatic`.
+//! - `unicode/`: TEST-999 follows CJK and an emoji on its `Linked IDs` line.
+//! - `crlf/`: CRLF line endings, DEP-003 missing `Owner:` (kept CRLF by `.gitattributes`).
+//! - `bad_config/`: `clean/` with a broken `dep-ls.toml`.
+//! - `incomplete/`: only a Criteria entry (plan-level findings, `id` null).
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli")
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dep-ls"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+/// Runs `dep-ls ARGS` in the fixtures folder.
+fn dep_ls(args: &[&str]) -> Output {
+    dep_ls_in(&fixtures(), args)
+}
+
+fn dep_ls_in(cwd: &Path, args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the dep-ls binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status
+        .code()
+        .expect("dep-ls exited normally (not by a signal)")
+}
+
+#[track_caller]
+fn assert_code(o: &Output, expected: i32) {
+    assert_eq!(
+        code(o),
+        expected,
+        "exit code\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+fn json(o: &Output) -> Vec<Value> {
+    match serde_json::from_slice(&o.stdout) {
+        Ok(Value::Array(a)) => a,
+        other => panic!("not a JSON array: {other:?}\n{}", stdout(o)),
+    }
+}
+
+fn read_fixture(rel: &str) -> String {
+    std::fs::read_to_string(fixtures().join(rel)).expect("fixture readable")
+}
+
+/// 0-based line of the first line of `text` that starts with `prefix` (any line break).
+fn line_starting(text: &str, prefix: &str) -> usize {
+    text.split('\n')
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?}"))
+}
+
+fn line_text(text: &str, line: usize) -> &str {
+    text.split('\n')
+        .nth(line)
+        .expect("line exists")
+        .trim_end_matches('\r')
+}
+
+fn find<'a>(items: &'a [Value], code: &str, path: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|v| v["code"] == code && v["path"] == path)
+        .unwrap_or_else(|| panic!("no {code} finding in {path}: {items:#?}"))
+}
+
+fn range_of(v: &Value) -> (u64, u64, u64, u64) {
+    let r = &v["range"];
+    let n = |x: &Value| x.as_u64().expect("a non-negative integer");
+    (
+        n(&r["start"]["line"]),
+        n(&r["start"]["character"]),
+        n(&r["end"]["line"]),
+        n(&r["end"]["character"]),
+    )
+}
+
+/// The keys of each object of a JSON array, in document order.
+struct KeyOrder(Vec<Vec<String>>);
+
+struct Keys(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyOrder {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: Vec<Keys> = Vec::deserialize(d)?;
+        Ok(KeyOrder(v.into_iter().map(|k| k.0).collect()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// exit codes, usage
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn clean_workspace_exits_0() {
+    let o = dep_ls(&["check", "clean"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "no findings in 2 files\n");
+    assert_eq!(stderr(&o), "");
+    let o = dep_ls(&["check", "clean", "--format", "json"]);
+    assert_code(&o, 0);
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn default_path_is_the_current_directory() {
+    let o = dep_ls_in(&fixtures().join("clean"), &["check"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "no findings in 2 files\n");
+    let o = dep_ls_in(&fixtures().join("errors"), &["check", "--format", "github"]);
+    assert_code(&o, 1);
+    assert!(
+        stdout(&o).contains("::error file=release.md,line="),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn errors_exit_1() {
+    assert_code(&dep_ls(&["check", "errors"]), 1);
+    assert_code(&dep_ls(&["check", "unicode"]), 1);
+    assert_code(&dep_ls(&["check", "crlf"]), 1);
+}
+
+#[test]
+fn warnings_only_exit_0() {
+    let o = dep_ls(&["check", "incomplete", "--format", "json"]);
+    assert_code(&o, 0);
+    let items = json(&o);
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|v| v["severity"] != "error"), "{items:#?}");
+}
+
+#[test]
+fn missing_path_exits_2() {
+    let o = dep_ls(&["check", "no-such-folder"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("error: no-such-folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+    // Also when it comes after a good PATH.
+    assert_code(&dep_ls(&["check", "clean", "no-such-folder"]), 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = dep_ls(&["check", "--frobnicate"]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("--frobnicate"), "{}", stderr(&o));
+    assert_code(&dep_ls(&["check", "--format", "xml", "clean"]), 2);
+    assert_code(&dep_ls(&["frobnicate"]), 2);
+}
+
+#[test]
+fn no_subcommand_prints_help_to_stderr_and_exits_2() {
+    let o = dep_ls(&[]);
+    assert_code(&o, 2);
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("Usage: dep-ls"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("check"), "{}", stderr(&o));
+}
+
+#[test]
+fn unreadable_config_exits_2() {
+    let o = dep_ls(&["check", "clean", "--config", "no-such.toml"]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("no-such.toml"), "{}", stderr(&o));
+    // A folder is not a readable configuration file either.
+    assert_code(&dep_ls(&["check", "clean", "--config", "clean"]), 2);
+}
+
+#[test]
+fn version() {
+    let o = dep_ls(&["--version"]);
+    assert_code(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!("dep-ls {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_texts() {
+    let o = dep_ls(&["--help"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("check"), "{out}");
+    assert!(out.contains("Usage: dep-ls"), "{out}");
+
+    let o = dep_ls(&["check", "--help"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    for word in [
+        "human",
+        "json",
+        "sarif",
+        "github",
+        "Exit codes",
+        "--config",
+        "--no-color",
+        "--verbose",
+    ] {
+        assert!(out.contains(word), "check --help lacks {word}:\n{out}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// config problems, skipped files
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn broken_config_warns_and_keeps_the_exit_code() {
+    let o = dep_ls(&["check", "bad_config"]);
+    assert_code(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning: ") && l.contains("dep-ls.toml:2:")),
+        "{err}"
+    );
+    assert!(err.contains("max_file_size"), "{err}");
+    assert_eq!(stdout(&o), "no findings in 2 files\n");
+
+    // The same broken file given with --config to a workspace with errors: still 1.
+    let o = dep_ls(&["check", "errors", "--config", "bad_config/dep-ls.toml"]);
+    assert_code(&o, 1);
+    assert!(stderr(&o).contains("warning: "), "{}", stderr(&o));
+}
+
+/// A fresh folder under the target's scratch directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+#[test]
+fn skipped_files_are_counted_or_listed() {
+    let dir = scratch("skipped");
+    std::fs::copy(fixtures().join("clean/release.md"), dir.join("release.md")).expect("copy");
+    std::fs::copy(fixtures().join("clean/ids.md"), dir.join("ids.md")).expect("copy");
+    std::fs::write(dir.join("latin1.md"), b"DEP-100: Caf\xe9\n").expect("write");
+
+    let o = dep_ls_in(&dir, &["check"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("note: 1 file skipped (--verbose lists them)"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = dep_ls_in(&dir, &["check", "--verbose"]);
+    assert_code(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("note: ") && l.contains("latin1.md")),
+        "{err}"
+    );
+    assert!(!err.contains("--verbose lists them"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// json
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn json_elements_have_exactly_the_spec_keys_in_order() {
+    for dir in ["errors", "incomplete", "unicode", "crlf"] {
+        let o = dep_ls(&["check", dir, "--format", "json"]);
+        let keys: KeyOrder = serde_json::from_slice(&o.stdout).expect("a JSON array of objects");
+        assert!(!keys.0.is_empty(), "{dir}: no findings");
+        for k in keys.0 {
+            assert_eq!(
+                k,
+                ["path", "severity", "code", "message", "range", "id"],
+                "{dir}"
+            );
+        }
+        for v in json(&o) {
+            let range = v["range"].as_object().expect("range object");
+            let mut keys: Vec<&str> = range.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["end", "start"]);
+            for end in ["start", "end"] {
+                let p = range[end].as_object().expect("position object");
+                assert_eq!(p.len(), 2);
+                assert!(p["line"].is_u64() && p["character"].is_u64(), "{v}");
+            }
+            assert!(
+                ["error", "warning", "info", "hint"]
+                    .contains(&v["severity"].as_str().unwrap_or("")),
+                "{v}"
+            );
+            assert!(v["id"].is_null() || v["id"].is_string(), "{v}");
+            assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+        }
+    }
+}
+
+#[test]
+fn json_ranges_are_0_based() {
+    let o = dep_ls(&["check", "errors", "--format", "json"]);
+    assert_code(&o, 1);
+    let items = json(&o);
+    let text = read_fixture("errors/release.md");
+
+    let owner = find(&items, "missing-owner", "release.md");
+    let line = line_starting(&text, "DEP-003:") as u64;
+    assert_eq!(owner["severity"], "error");
+    assert_eq!(owner["id"], "DEP-003");
+    // A finding about something absent covers the entry's ID on its definition line.
+    assert_eq!(range_of(owner), (line, 0, line, 7));
+
+    let link = find(&items, "unresolved-link", "release.md");
+    let line = line_starting(&text, "Linked IDs: EPIC-001, TEST-999");
+    let col = line_text(&text, line).find("TEST-999").expect("TEST-999") as u64;
+    assert_eq!(link["severity"], "error");
+    assert_eq!(link["id"], "DEP-003");
+    assert_eq!(range_of(link), (line as u64, col, line as u64, col + 8));
+    assert!(link["message"].as_str().unwrap_or("").contains("TEST-999"));
+
+    // Findings of the other file are reported with its own relative path.
+    assert_eq!(
+        find(&items, "invalid-value", "other.md")["severity"],
+        "error"
+    );
+}
+
+#[test]
+fn json_is_sorted_by_path_line_column_code() {
+    let o = dep_ls(&["check", "errors", "incomplete", "--format", "json"]);
+    let items = json(&o);
+    let keys: Vec<(String, u64, u64, String)> = items
+        .iter()
+        .map(|v| {
+            let (l, c, _, _) = range_of(v);
+            (
+                v["path"].as_str().unwrap_or("").to_string(),
+                l,
+                c,
+                v["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    // Each PATH's findings are sorted; PATHs come in command-line order.
+    let (errors, incomplete) = keys.split_at(
+        keys.iter()
+            .position(|k| k.0 == "plan.md")
+            .unwrap_or(keys.len()),
+    );
+    assert!(!errors.is_empty() && !incomplete.is_empty(), "{keys:?}");
+    for part in [errors, incomplete] {
+        let mut sorted = part.to_vec();
+        sorted.sort();
+        assert_eq!(part, &sorted[..]);
+    }
+    // Deterministic from run to run.
+    assert_eq!(
+        o.stdout,
+        dep_ls(&["check", "errors", "incomplete", "--format", "json"]).stdout
+    );
+}
+
+#[test]
+fn json_id_is_null_for_plan_level_findings() {
+    let o = dep_ls(&["check", "incomplete", "--format", "json"]);
+    let items = json(&o);
+    for code in ["no-rollback", "no-validation", "missing-environment"] {
+        let v = find(&items, code, "plan.md");
+        assert!(v["id"].is_null(), "{v}");
+        assert_eq!(v["severity"], "warning");
+    }
+}
+
+#[test]
+fn json_characters_are_utf16_code_units() {
+    let o = dep_ls(&["check", "unicode", "--format", "json"]);
+    assert_code(&o, 1);
+    let items = json(&o);
+    let text = read_fixture("unicode/release.md");
+    let line = line_starting(&text, "Linked IDs: EPIC-001 (");
+    let content = line_text(&text, line);
+    let byte = content.find("TEST-999").expect("TEST-999");
+    let before = &content[..byte];
+    let utf16 = before.encode_utf16().count() as u64;
+    let chars = before.chars().count() as u64;
+    // The line really has characters that tell the three counts apart.
+    assert!(
+        utf16 != byte as u64 && utf16 != chars,
+        "fixture lost its emoji/CJK: {content}"
+    );
+
+    let v = find(&items, "unresolved-link", "release.md");
+    assert_eq!(range_of(v), (line as u64, utf16, line as u64, utf16 + 8));
+
+    // The human format counts characters for the column, 1-based.
+    let o = dep_ls(&["check", "unicode"]);
+    let out = stdout(&o);
+    let header = format!(
+        "release.md:{}:{}: error[unresolved-link]",
+        line + 1,
+        chars + 1
+    );
+    assert!(out.contains(&header), "missing {header:?} in\n{out}");
+}
+
+#[test]
+fn crlf_lines_and_columns() {
+    let text = read_fixture("crlf/release.md");
+    assert!(
+        text.contains("\r\n"),
+        "crlf/release.md lost its CRLF line endings (see tests/fixtures/cli/.gitattributes)"
+    );
+    let line = line_starting(&text, "DEP-003:") as u64;
+    let o = dep_ls(&["check", "crlf", "--format", "json"]);
+    assert_code(&o, 1);
+    let items = json(&o);
+    let owner = find(&items, "missing-owner", "release.md");
+    assert_eq!(range_of(owner), (line, 0, line, 7));
+    for v in &items {
+        let (l0, _, l1, _) = range_of(v);
+        assert!(l0 <= l1, "{v}");
+    }
+
+    let o = dep_ls(&["check", "crlf"]);
+    let out = stdout(&o);
+    assert!(
+        !out.contains('\r'),
+        "a carriage return leaked into the output:\n{out:?}"
+    );
+    assert!(
+        out.contains(&format!("release.md:{}:1: error[missing-owner]", line + 1)),
+        "{out}"
+    );
+    assert!(
+        out.contains("| DEP-003: All Tests Pass in Staging\n"),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// human
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn human_output_is_compiler_like() {
+    let o = dep_ls(&["check", "errors"]);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    let text = read_fixture("errors/release.md");
+    let line = line_starting(&text, "DEP-003:") + 1;
+    // Paths are shown as given on the command line joined with the file's path, so a terminal
+    // can open them.
+    let header = format!("errors/release.md:{line}:1: error[missing-owner]: ");
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&header))
+        .unwrap_or_else(|| panic!("no line starting with {header:?}:\n{out}"));
+    // Then the source line and the underline of `DEP-003`.
+    assert!(
+        lines[at + 1].ends_with(&format!("{line} | DEP-003: All Tests Pass in Staging")),
+        "{out}"
+    );
+    let caret = lines[at + 2];
+    assert!(caret.ends_with("| ^~~~~~~"), "{caret:?}");
+    // The underline's column matches the source line's.
+    assert_eq!(caret.find('|'), lines[at + 1].find('|'));
+
+    // The unresolved link is underlined where it is.
+    let link_line = line_starting(&text, "Linked IDs: EPIC-001, TEST-999");
+    let src = line_text(&text, link_line);
+    let col = src.find("TEST-999").expect("TEST-999");
+    let header = format!(
+        "errors/release.md:{}:{}: error[unresolved-link]: ",
+        link_line + 1,
+        col + 1
+    );
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(&header))
+        .unwrap_or_else(|| panic!("no line starting with {header:?}:\n{out}"));
+    let src_shown = lines[at + 1];
+    let caret = lines[at + 2];
+    let bar = src_shown.find("| ").expect("gutter") + 2;
+    assert_eq!(&src_shown[bar..], src);
+    assert_eq!(
+        caret[bar..].trim_end(),
+        format!("{}^~~~~~~~", " ".repeat(col)).trim_end()
+    );
+
+    // Related locations.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("  note: errors/other.md:3:1: ")),
+        "no note for the duplicate definition:\n{out}"
+    );
+    // Summary, last.
+    assert_eq!(lines.last().copied(), Some("5 errors in 3 files"), "{out}");
+    // Not a terminal: no colors.
+    assert!(!out.contains('\x1b'), "{out:?}");
+}
+
+#[test]
+fn human_underline_after_wide_characters() {
+    let o = dep_ls(&["check", "unicode", "--no-color"]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("error[unresolved-link]"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let (src, caret) = (lines[at + 1], lines[at + 2]);
+    let bar = src.find("| ").expect("gutter") + 2;
+    assert_eq!(caret.find("| ").map(|b| b + 2), Some(bar));
+    // `Linked IDs: EPIC-001 (` is 22 columns, `发布` 4, ` ` 1, `🚀` 2, ` checkout), ` 12.
+    assert_eq!(
+        &caret[bar..],
+        format!("{}^~~~~~~~", " ".repeat(22 + 4 + 1 + 2 + 12))
+    );
+}
+
+#[test]
+fn a_file_path_reports_only_that_file() {
+    let o = dep_ls(&["check", "errors/release.md", "--format", "json"]);
+    assert_code(&o, 1);
+    let items = json(&o);
+    assert!(!items.is_empty());
+    assert!(
+        items.iter().all(|v| v["path"] == "release.md"),
+        "{items:#?}"
+    );
+    // IDs defined in ids.md (same folder) still resolve: only TEST-999 is unresolved.
+    let unresolved: Vec<_> = items
+        .iter()
+        .filter(|v| v["code"] == "unresolved-link")
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{unresolved:#?}");
+    // And the duplicate in other.md is still seen.
+    assert!(
+        items.iter().any(|v| v["code"] == "duplicate-id"),
+        "{items:#?}"
+    );
+
+    let o = dep_ls(&["check", "errors/other.md"]);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    assert!(out.lines().all(|l| !l.starts_with("release.md:")), "{out}");
+    assert!(out.ends_with(" in 1 file\n"), "{out}");
+
+    // A file in the current directory.
+    let o = dep_ls_in(
+        &fixtures().join("errors"),
+        &["check", "other.md", "--format", "github"],
+    );
+    assert_code(&o, 1);
+    assert!(
+        stdout(&o)
+            .lines()
+            .all(|l| l.starts_with("::error file=other.md,")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn several_paths_are_reported_together() {
+    let o = dep_ls(&["check", "clean", "errors", "--format", "json"]);
+    assert_code(&o, 1);
+    let all = json(&o);
+    let alone = json(&dep_ls(&["check", "errors", "--format", "json"]));
+    assert_eq!(all, alone);
+
+    let o = dep_ls(&["check", "clean", "incomplete", "crlf"]);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    assert!(out.contains("plan.md:"), "{out}");
+    assert!(out.contains("release.md:"), "{out}");
+    assert!(out.ends_with(" in 5 files\n"), "{out}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// sarif
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn sarif_log() {
+    let o = dep_ls(&["check", "errors", "--format", "sarif"]);
+    assert_code(&o, 1);
+    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "dep-ls");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+    let rules = driver["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), dep_ls::check::Code::ALL.len());
+    for (rule, code) in rules.iter().zip(dep_ls::check::Code::ALL) {
+        assert_eq!(rule["id"], code.as_str());
+        assert_eq!(rule["shortDescription"]["text"], code.describe());
+        assert!(["error", "warning", "note"]
+            .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap_or("")));
+    }
+    assert_eq!(rules[0]["id"], "missing-owner");
+    assert_eq!(rules[0]["defaultConfiguration"]["level"], "error");
+
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 5);
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
+        assert!(r["message"]["text"].is_string());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let region = &loc["region"];
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[k].as_u64().is_some_and(|n| n >= 1), "{k}: {region}");
+        }
+    }
+
+    let text = read_fixture("errors/release.md");
+    let line = line_starting(&text, "DEP-003:") as u64 + 1;
+    let owner = results
+        .iter()
+        .find(|r| r["ruleId"] == "missing-owner")
+        .expect("missing-owner result");
+    assert_eq!(owner["level"], "error");
+    let loc = &owner["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "release.md");
+    assert_eq!(
+        loc["region"],
+        serde_json::json!({"startLine": line, "startColumn": 1, "endLine": line, "endColumn": 8})
+    );
+
+    let dup = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "duplicate-id"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "other.md"
+        })
+        .expect("duplicate-id result in other.md");
+    let rel = &dup["relatedLocations"][0];
+    assert_eq!(
+        rel["physicalLocation"]["artifactLocation"]["uri"],
+        "release.md"
+    );
+    assert!(rel["message"]["text"].is_string());
+}
+
+#[test]
+fn sarif_columns_are_utf16() {
+    let o = dep_ls(&["check", "unicode", "--format", "sarif"]);
+    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let r = &log["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "unresolved-link");
+    let text = read_fixture("unicode/release.md");
+    let line = line_starting(&text, "Linked IDs: EPIC-001 (");
+    let content = line_text(&text, line);
+    let utf16 = content[..content.find("TEST-999").unwrap_or(0)]
+        .encode_utf16()
+        .count() as u64;
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": line + 1, "startColumn": utf16 + 1, "endLine": line + 1, "endColumn": utf16 + 9})
+    );
+}
+
+#[test]
+fn sarif_with_no_findings_has_an_empty_result_list() {
+    let o = dep_ls(&["check", "clean", "--format", "sarif"]);
+    assert_code(&o, 0);
+    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// github
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn github_workflow_commands() {
+    let o = dep_ls(&["check", "errors", "--format", "github"]);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    for l in &lines {
+        assert!(l.starts_with("::error file=errors/"), "{l}");
+    }
+    let text = read_fixture("errors/release.md");
+    let line = line_starting(&text, "DEP-003:") + 1;
+    let expected = format!(
+        "::error file=errors/release.md,line={line},col=1,endLine={line},endColumn=8,title=dep-ls missing-owner::"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(&expected)),
+        "no {expected:?} in\n{out}"
+    );
+    // Related locations go into the message, with escaped newlines.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("title=dep-ls duplicate-id::") && l.contains("%0Anote: errors/")),
+        "{out}"
+    );
+
+    // `./errors/` gives the same paths; warnings and hints are not errors.
+    let o = dep_ls(&["check", "./errors/", "--format", "github"]);
+    assert_eq!(stdout(&o), out);
+    let o = dep_ls(&["check", "incomplete", "--format", "github"]);
+    assert_code(&o, 0);
+    for l in stdout(&o).lines() {
+        assert!(
+            l.starts_with("::warning file=incomplete/plan.md,")
+                || l.starts_with("::notice file=incomplete/plan.md,"),
+            "{l}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// large output, closed pipes
+// ---------------------------------------------------------------------------------------------
+
+/// A workspace of `files` files, each with two Criteria entries that lack an owner.
+fn big_workspace(name: &str, files: usize) -> PathBuf {
+    let dir = scratch(name);
+    for f in 0..files {
+        let mut s = String::new();
+        for e in 0..2 {
+            let n = f * 2 + e + 1;
+            s.push_str(&format!(
+                "DEP-{n:04}: Criterion {n}\nType: Criteria\nStage: Pre-deploy\nDescription: d\n\
+                 Requirement: r\nVerification: v\nBlocker: No\nLinked IDs: EPIC-9999\n\n"
+            ));
+        }
+        std::fs::write(dir.join(format!("plan-{f:03}.md")), s).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let dir = big_workspace("pipe", 250);
+    let mut child = bin()
+        .args(["check", "--format", "human"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 64];
+    let mut stdout = child.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Not a terminal: no progress line.
+    assert!(!err.contains("Indexing"), "{err}");
+}
+
+#[test]
+fn many_files_all_reported() {
+    let dir = big_workspace("many", 250);
+    let o = dep_ls_in(&dir, &["check", "--format", "json"]);
+    assert_code(&o, 1);
+    let items = json(&o);
+    let owners = items
+        .iter()
+        .filter(|v| v["code"] == "missing-owner")
+        .count();
+    assert_eq!(owners, 500);
+    let o = dep_ls_in(&dir, &["check"]);
+    assert!(stdout(&o).contains(" in 250 files\n"), "{}", stdout(&o));
+}

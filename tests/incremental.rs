@@ -1,0 +1,176 @@
+//! Incremental editing: any sequence of edits leaves a `Document` equal to a fresh parse of its
+//! final text (line kinds from tree-sitter and the extracted entries and references).
+
+use dep_ls::document::Document;
+use dep_ls::syntax::{parse_tree, tree, Prefixes};
+use dep_ls::text::{LineIndex, Position, PositionEncoding, Range};
+use proptest::prelude::*;
+
+const PIECES: &[&str] = &[
+    "## DEP-001: Production environment\n",
+    "### DEP-002 - Staging\n",
+    "# EPIC-01 Foundations\n",
+    "DEP-003: Error rate rollback\n",
+    "Type: Rollback\n",
+    "**Stage:** Post-deploy\n",
+    "- **Owner**: SRE\n",
+    "Threshold: >2% of requests for 5 minutes\n",
+    "Configuration:\n  - NODE_ENV=production\n  - LOG_LEVEL=info\n",
+    "Procedure:\n  1. Alert on-call\n  2. Revert\n",
+    "Linked IDs: MON-001, RUN-005, TEST-001 to TEST-050\n",
+    "### Related IDs\n- [API-001](SoT.API.md#api-001) - create\n",
+    "\n",
+    "\n\n",
+    "```\n",
+    "```yaml\nkey: DEP-009\n```\n",
+    "~~~text\nDEP-010: In a fence\nType: Step\n~~~\n",
+    "| ID | Title |\n|---|---|\n| TEST-001 | Login |\n| TEST-002 | Logout |\n",
+    "<!-- DEP-011: hidden\n-->\n",
+    "Prose mentions API-002 and `DEP-012` and <!-- RUN-001 --> here.\n",
+    "- item one\n  ```rust\n  let x = \"DEP-013\";\n  ```\n",
+    "> quoted DEP-014: text\n",
+    "Emoji 😀 and 中文 DEP-015: not a def\n",
+    "r\n\r\n",
+    "x\ry\n",
+    "`",
+    "#",
+    "-",
+    ":",
+    " ",
+    "DEP-0",
+    "**",
+];
+
+fn doc_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|v| v.concat())
+}
+
+#[derive(Debug, Clone)]
+struct Edit {
+    start: (u32, u32),
+    end: (u32, u32),
+    text: String,
+    enc: PositionEncoding,
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    (
+        (0u32..60, 0u32..50),
+        (0u32..4, 0u32..50),
+        prop::sample::select(PIECES),
+        prop::sample::select(
+            &[
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ][..],
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(start, (dl, ec), piece, enc, delete)| Edit {
+            start,
+            end: (start.0 + dl, if dl == 0 { start.1 + ec % 8 } else { ec }),
+            text: if delete {
+                String::new()
+            } else {
+                piece.to_string()
+            },
+            enc,
+        })
+}
+
+fn assert_same(doc: &Document, prefixes: &Prefixes) -> Result<(), TestCaseError> {
+    let text = doc.text();
+    let kinds = tree::classify(text);
+    prop_assert_eq!(doc.kinds(), &kinds[..], "kinds differ for {:?}", text);
+    let fresh = parse_tree(text, prefixes);
+    prop_assert_eq!(&**doc.parsed(), &fresh, "parsed differs for {:?}", text);
+    // The rope and the string agree.
+    prop_assert_eq!(doc.rope().to_string(), text.to_string());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn edits_equal_fresh_parse(text in doc_strategy(), edits in prop::collection::vec(edit_strategy(), 1..12)) {
+        let prefixes = Prefixes::default();
+        let mut doc = Document::new(text, 0, &prefixes);
+        assert_same(&doc, &prefixes)?;
+        for e in edits {
+            let range = Range {
+                start: Position { line: e.start.0, character: e.start.1 },
+                end: Position { line: e.end.0, character: e.end.1 },
+            };
+            doc.edit(range, &e.text, e.enc, &prefixes);
+            assert_same(&doc, &prefixes)?;
+        }
+    }
+}
+
+/// Typing a fence opener swallows the rest of the document; closing it restores it.
+#[test]
+fn opening_and_closing_a_fence() {
+    let prefixes = Prefixes::default();
+    let text =
+        "# Plan\n\nDEP-001: One\nType: Step\n\n## DEP-002: Two\nType: Step\n\n## DEP-003: Three\n"
+            .to_string();
+    let mut doc = Document::new(text, 0, &prefixes);
+    assert_eq!(doc.parsed().entries.len(), 3);
+    let at = |line| Range {
+        start: Position { line, character: 0 },
+        end: Position { line, character: 0 },
+    };
+    doc.edit(at(1), "```\n", PositionEncoding::Utf16, &prefixes);
+    // Everything after the opener is now inside a plain fence: plain-line definitions are read,
+    // headings are not headings.
+    assert_eq!(
+        doc.parsed(),
+        &std::sync::Arc::new(parse_tree(doc.text(), &prefixes))
+    );
+    doc.edit(at(1), "", PositionEncoding::Utf16, &prefixes);
+    let li = LineIndex::new(doc.text());
+    let _ = li;
+    // Remove the fence line again.
+    let r = Range {
+        start: Position {
+            line: 1,
+            character: 0,
+        },
+        end: Position {
+            line: 2,
+            character: 0,
+        },
+    };
+    doc.edit(r, "", PositionEncoding::Utf16, &prefixes);
+    assert_eq!(&**doc.parsed(), &parse_tree(doc.text(), &prefixes));
+    assert_eq!(doc.parsed().entries.len(), 3);
+}
+
+/// 500 single-character edits one after the other give the same text as applying them to a string.
+#[test]
+fn many_small_edits() {
+    let prefixes = Prefixes::default();
+    let mut doc = Document::new("## DEP-001: A\nType: Step\n".to_string(), 0, &prefixes);
+    let mut expected = doc.text().to_string();
+    for i in 0..500u32 {
+        let ch = ["a", "\n", " ", "D", "E", "P", "-", "0", "1", ":"][(i % 10) as usize];
+        let end_pos = {
+            let li = LineIndex::new(doc.text());
+            li.position(doc.text(), doc.text().len(), PositionEncoding::Utf16)
+        };
+        doc.edit(
+            Range {
+                start: end_pos,
+                end: end_pos,
+            },
+            ch,
+            PositionEncoding::Utf16,
+            &prefixes,
+        );
+        expected.push_str(ch);
+    }
+    assert_eq!(doc.text(), expected);
+    assert_eq!(&**doc.parsed(), &parse_tree(&expected, &prefixes));
+}
