@@ -10,7 +10,7 @@
 use crate::check::{Code, Finding, Severity};
 use crate::text::{LineIndex, PositionEncoding, Range};
 use crate::workspace::Workspace;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
@@ -46,17 +46,29 @@ Problems in dep-ls.toml are printed to stderr as warnings and do not change the 
     version,
     about = "Language server and checker for DEP- release plans written in Markdown",
     long_about = "Language server and checker for DEP- release plans written in Markdown.\n\n\
+                  Without a command (or with `lsp` / `--stdio`), dep-ls runs as a language server \
+                  on stdin/stdout, which is how editors start it. \
                   `dep-ls check` checks a workspace from the command line (for CI); \
                   run `dep-ls check --help` for its formats and exit codes."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Run the language server on stdin/stdout (the default without a command)
+    #[arg(long)]
+    pub stdio: bool,
 }
 
-/// The subcommands. (`dep-ls lsp` / `--stdio` will join here as one more arm.)
+/// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run the language server on stdin/stdout (what editors start)
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Check the release plans under PATH (a folder, or one Markdown file) and print findings
     Check(CheckArgs),
 }
@@ -121,13 +133,24 @@ where
     };
     match cli.command {
         Some(Command::Check(args)) => check(&args),
-        None => {
-            // Later: start the language server here (`dep-ls` with no subcommand / `--stdio`).
-            let help = Cli::command().render_help();
-            let _ = writeln!(io::stderr(), "{help}");
-            EXIT_USAGE
+        Some(Command::Lsp { .. }) | None => {
+            let _ = cli.stdio;
+            init_server_logging();
+            crate::lsp::run_stdio()
         }
     }
+}
+
+/// Logs go to stderr (stdout carries the protocol); `DEP_LS_LOG` (or `RUST_LOG`) sets the level.
+fn init_server_logging() {
+    let filter = std::env::var("DEP_LS_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "warn".to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
 }
 
 // ---------------------------------------------------------------------------------------------

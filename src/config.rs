@@ -111,6 +111,16 @@ impl Config {
     /// Reads `dep-ls.toml` (or `explicit`) and the prefix registry under `root`.
     /// A missing file gives defaults; errors are returned alongside the best-effort config.
     pub fn load(root: &Path, explicit: Option<&Path>) -> (Config, Vec<ConfigError>) {
+        Self::load_over(Config::default(), root, explicit)
+    }
+
+    /// Like [`Config::load`], starting from `base` (editor settings) instead of the defaults:
+    /// what `dep-ls.toml` sets wins.
+    pub fn load_over(
+        base: Config,
+        root: &Path,
+        explicit: Option<&Path>,
+    ) -> (Config, Vec<ConfigError>) {
         let mut errors = Vec::new();
         let path = explicit
             .map(Path::to_path_buf)
@@ -121,14 +131,16 @@ impl Config {
                 errors.extend(errs);
                 c
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => Config::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+                base.clone()
+            }
             Err(e) => {
                 errors.push(ConfigError {
                     path: path.clone(),
                     line: None,
                     message: format!("cannot read the configuration: {e}"),
                 });
-                Config::default()
+                base.clone()
             }
         };
         let profile = root.join(DOMAIN_PROFILE);
@@ -150,6 +162,11 @@ impl Config {
 
     /// Parses `dep-ls.toml` text. A syntax error drops the offending line and parses the rest.
     pub fn from_toml_str(src: &str, path: &Path) -> (Config, Vec<ConfigError>) {
+        Self::from_toml_str_over(Config::default(), src, path)
+    }
+
+    /// Parses `dep-ls.toml` text over `base`.
+    pub fn from_toml_str_over(base: Config, src: &str, path: &Path) -> (Config, Vec<ConfigError>) {
         let mut errors = Vec::new();
         let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
         let table = loop {
@@ -180,7 +197,7 @@ impl Config {
                 }
             }
         };
-        let mut c = Config::default();
+        let mut c = base;
         let mut err = |key: &str, message: String| {
             errors.push(ConfigError {
                 path: path.to_path_buf(),
@@ -285,12 +302,72 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Applies editor settings (the `dep-ls` section of the client's configuration, or its
+    /// `initializationOptions`): `{"severity": {"missing-owner": "off"}, "owner": {...},
+    /// "prefixes": [...], "plan": {"scope": "directory"}}`. Returns messages about values
+    /// that were ignored.
+    pub fn apply_settings(&mut self, v: &serde_json::Value) -> Vec<String> {
+        let mut errors = Vec::new();
+        if let Some(list) = v.get("prefixes").and_then(|x| x.as_array()) {
+            for p in list.iter().filter_map(|x| x.as_str()) {
+                if valid_prefix(p) {
+                    self.prefixes.insert(p);
+                } else {
+                    errors.push(format!("prefixes: `{p}` is not a valid ID prefix"));
+                }
+            }
+        }
+        if let Some(t) = v.get("severity").and_then(|x| x.as_object()) {
+            for (code, sev) in t {
+                match (Code::from_name(code), sev.as_str().and_then(parse_severity)) {
+                    (Some(c), Some(s)) => {
+                        self.severity.insert(c, s);
+                    }
+                    (None, _) => errors.push(format!("severity: unknown finding code `{code}`")),
+                    (_, None) => errors.push(format!(
+                        "severity: `{code}` must be error, warning, info, hint or off"
+                    )),
+                }
+            }
+        }
+        if let Some(t) = v.get("owner").and_then(|x| x.as_object()) {
+            for (ty, pol) in t {
+                match pol.as_str().and_then(parse_owner_policy) {
+                    Some(p) => {
+                        self.owner.insert(ty.to_ascii_lowercase(), p);
+                    }
+                    None => errors.push(format!(
+                        "owner: policy for `{ty}` must be required, warning, info, hint or off"
+                    )),
+                }
+            }
+        }
+        if let Some(scope) = v
+            .get("plan")
+            .and_then(|p| p.get("scope").or(Some(p)))
+            .and_then(|x| x.as_str())
+        {
+            match scope {
+                "workspace" => self.plan = PlanScope::Workspace,
+                "directory" => self.plan = PlanScope::Directory,
+                "file" => self.plan = PlanScope::File,
+                other => errors.push(format!(
+                    "plan.scope: `{other}` must be workspace, directory or file"
+                )),
+            }
+        }
+        errors
+    }
+}
+
 fn valid_prefix(p: &str) -> bool {
     p.split('-').all(|seg| {
         let b = seg.as_bytes();
         (2..=10).contains(&b.len())
             && b[0].is_ascii_uppercase()
-            && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && b.iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     })
 }
 
@@ -332,7 +409,10 @@ fn find_line(src: &str, key: &str) -> Option<usize> {
 /// Reads the `id_prefixes` map of `.claude/domain-profile.yaml`: either
 /// `PREFIX: { file: X, description: Y }`, `PREFIX:` with indented `file:` / `description:`
 /// lines, or `PREFIX: "description"`. Only this small subset of YAML is read.
-pub fn parse_domain_profile(src: &str, path: &Path) -> (BTreeMap<String, PrefixInfo>, Vec<ConfigError>) {
+pub fn parse_domain_profile(
+    src: &str,
+    path: &Path,
+) -> (BTreeMap<String, PrefixInfo>, Vec<ConfigError>) {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     let mut in_map: Option<usize> = None; // indentation of `id_prefixes:`
@@ -357,7 +437,11 @@ pub fn parse_domain_profile(src: &str, path: &Path) -> (BTreeMap<String, PrefixI
             continue;
         }
         let Some((k, v)) = t.split_once(':') else {
-            errors.push(ConfigError { path: path.to_path_buf(), line: Some(n + 1), message: format!("cannot read `{t}` in id_prefixes (expected `PREFIX: …`)") });
+            errors.push(ConfigError {
+                path: path.to_path_buf(),
+                line: Some(n + 1),
+                message: format!("cannot read `{t}` in id_prefixes (expected `PREFIX: …`)"),
+            });
             continue;
         };
         let k = unquote(k.trim());
@@ -373,7 +457,11 @@ pub fn parse_domain_profile(src: &str, path: &Path) -> (BTreeMap<String, PrefixI
             }
             _ => {
                 if !valid_prefix(&k) {
-                    errors.push(ConfigError { path: path.to_path_buf(), line: Some(n + 1), message: format!("`{k}` is not a valid ID prefix") });
+                    errors.push(ConfigError {
+                        path: path.to_path_buf(),
+                        line: Some(n + 1),
+                        message: format!("`{k}` is not a valid ID prefix"),
+                    });
                     current = None;
                     continue;
                 }

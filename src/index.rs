@@ -1,6 +1,6 @@
 //! The workspace ID table: definitions and references of every file, updated one file at a time.
 
-use crate::syntax::{Entry, ParsedDoc, Reference};
+use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -40,6 +40,10 @@ pub struct Index {
     refs: HashMap<String, Vec<RefLoc>>,
     /// Every file of the workspace (Markdown or not), for `broken-link`.
     paths: HashSet<String>,
+    /// Bumped on every change.
+    generation: u64,
+    /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
+    ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
 }
 
 impl Index {
@@ -47,8 +51,39 @@ impl Index {
         Self::default()
     }
 
+    /// A counter bumped by every change to the index.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Replaces a file's document. When its definitions and references name the same IDs in
+    /// the same order as before (typing inside a description), only the document is swapped;
+    /// otherwise the file is re-indexed.
+    pub fn replace(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
+        if let Some(&id) = self.by_path.get(path) {
+            if let Some(Some(f)) = self.files.get_mut(id as usize) {
+                let old = &f.doc;
+                let same = old.entries.len() == doc.entries.len()
+                    && old.refs.len() == doc.refs.len()
+                    && old
+                        .entries
+                        .iter()
+                        .zip(&doc.entries)
+                        .all(|(a, b)| a.id == b.id && a.placeholder == b.placeholder)
+                    && old.refs.iter().zip(&doc.refs).all(|(a, b)| a.id == b.id);
+                if same {
+                    f.doc = doc;
+                    self.generation += 1;
+                    return id;
+                }
+            }
+        }
+        self.update(path, doc)
+    }
+
     /// Adds or replaces a file's definitions and references.
     pub fn update(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
+        self.generation += 1;
         let id = match self.by_path.get(path) {
             Some(&id) => {
                 self.unlink(id);
@@ -76,6 +111,28 @@ impl Index {
                 entry: i as u32,
             });
         }
+        for e in &doc.entries {
+            for f in &e.fields {
+                for item in &f.items {
+                    if let LinkItem::Range { start, end, span } = item {
+                        let p = id_prefix(&start.id);
+                        if p != id_prefix(&end.id) {
+                            continue;
+                        }
+                        if let (Some((a, _)), Some((b, _))) =
+                            (id_number(&start.id), id_number(&end.id))
+                        {
+                            self.ranges.entry(p.to_string()).or_default().push((
+                                id,
+                                a,
+                                b,
+                                span.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         for (i, r) in doc.refs.iter().enumerate() {
             self.refs.entry(r.id.clone()).or_default().push(RefLoc {
                 file: id,
@@ -91,6 +148,7 @@ impl Index {
 
     /// Removes a file (its definitions and references, and its path).
     pub fn remove(&mut self, path: &str) {
+        self.generation += 1;
         if let Some(id) = self.by_path.remove(path) {
             self.unlink(id);
             self.files[id as usize] = None;
@@ -111,6 +169,9 @@ impl Index {
                 }
             }
         }
+        for v in self.ranges.values_mut() {
+            v.retain(|r| r.0 != id);
+        }
         for r in &f.doc.refs {
             if let Some(v) = self.refs.get_mut(&r.id) {
                 v.retain(|d| d.file != id);
@@ -124,6 +185,7 @@ impl Index {
 
     /// Records a non-Markdown file of the workspace (a link target).
     pub fn add_path(&mut self, path: &str) {
+        self.generation += 1;
         self.paths.insert(path.to_string());
     }
 
@@ -186,6 +248,22 @@ impl Index {
         Some((f.path.as_str(), f.doc.refs.get(r.reference as usize)?))
     }
 
+    /// Ranges (`TEST-001 to TEST-050`) whose inside covers `id` (its ends are references).
+    pub fn ranges_covering(&self, id: &str) -> Vec<(FileId, Span)> {
+        let Some((n, _)) = id_number(id) else {
+            return Vec::new();
+        };
+        self.ranges
+            .get(id_prefix(id))
+            .map(|v| {
+                v.iter()
+                    .filter(|r| r.1 < n && n < r.2)
+                    .map(|r| (r.0, r.3.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Defined IDs with this prefix, in order.
     pub fn ids_with_prefix<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
         let lo = format!("{prefix}-");
@@ -194,6 +272,16 @@ impl Index {
             .range(lo.clone()..hi)
             .map(|(k, _)| k.as_str())
             .filter(move |k| crate::syntax::id_prefix(k) == &lo[..lo.len() - 1])
+    }
+
+    /// Defined IDs that start with `typed` (textually), in order.
+    pub fn ids_starting_with<'a>(&'a self, typed: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let lo = typed.to_string();
+        let t = typed.to_string();
+        self.defs
+            .range(lo..)
+            .map(|(k, _)| k.as_str())
+            .take_while(move |k| k.starts_with(t.as_str()))
     }
 
     /// Every defined ID, in order.

@@ -1,0 +1,396 @@
+//! Code actions: quick fixes for findings, and refactors that insert DEP- templates.
+
+use super::complete::{placeholder, template, template_fields};
+use super::{entry_at, FileEdit, Folder};
+use crate::check::entry::{link_target, next_free_id};
+use crate::check::{Code, Finding, FixHint};
+use crate::schema::EntryType;
+use crate::syntax::{id_prefix, DefKind, Entry, ParsedDoc, Span};
+
+/// What an action is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    QuickFix,
+    Refactor,
+}
+
+/// One code action: a title and the edits it makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub kind: ActionKind,
+    pub edits: Vec<FileEdit>,
+    pub preferred: bool,
+    /// The finding it fixes.
+    pub fixes: Option<Finding>,
+}
+
+fn overlaps(a: &Span, b: &Span) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// The line break the document uses.
+fn eol(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// End of the line holding `offset` (before its break).
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset.min(text.len())..]
+        .find(['\n', '\r'])
+        .map(|i| offset + i)
+        .unwrap_or(text.len())
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .rfind(['\n', '\r'])
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// How an entry writes its fields: the text before the key and between key and value
+/// (`- **` + `:** `, or `` + `: `).
+fn field_style(text: &str, e: &Entry) -> (String, String) {
+    for f in &e.fields {
+        if f.heading || f.key_span.is_empty() {
+            continue;
+        }
+        let before = text.get(f.line_start..f.key_span.start).unwrap_or("");
+        let after_end = if f.value_span.is_empty() {
+            line_end(text, f.key_span.end)
+        } else {
+            f.value_span.start
+        };
+        let after = text.get(f.key_span.end..after_end).unwrap_or(": ");
+        let after = if after.trim_end().is_empty() {
+            ": ".to_string()
+        } else {
+            format!("{} ", after.trim_end())
+        };
+        return (before.to_string(), after);
+    }
+    (String::new(), ": ".to_string())
+}
+
+/// Where new fields go: after the last `Key: value` field's last line, else after the
+/// definition line.
+fn field_insert_point(text: &str, e: &Entry) -> usize {
+    let last = e
+        .fields
+        .iter()
+        .filter(|f| !f.heading)
+        .map(|f| {
+            f.pieces
+                .last()
+                .map(|p| p.end)
+                .unwrap_or(f.key_span.end)
+                .max(f.key_span.end)
+        })
+        .max();
+    line_end(text, last.unwrap_or(e.line_span.end))
+}
+
+/// Edits adding `keys` (in template order) to an entry, with the guide's placeholders.
+pub fn add_fields_edit(rel: &str, text: &str, e: &Entry, keys: &[String]) -> FileEdit {
+    let nl = eol(text);
+    let (before, after) = field_style(text, e);
+    let at = field_insert_point(text, e);
+    let mut s = String::new();
+    for k in keys {
+        s.push_str(nl);
+        s.push_str(
+            &format!("{before}{k}{after}{}", placeholder(k))
+                .trim_end()
+                .to_string(),
+        );
+    }
+    FileEdit {
+        path: rel.to_string(),
+        span: at..at,
+        new_text: s,
+    }
+}
+
+/// Every field the entry's Type requires that it lacks, in template order.
+pub fn missing_fields(e: &Entry) -> Vec<String> {
+    let ty = match e.field("type") {
+        None => EntryType::Step,
+        Some(f) => EntryType::parse(&f.value).unwrap_or(EntryType::Step),
+    };
+    template_fields(ty)
+        .into_iter()
+        .filter(|k| *k != "Linked IDs" || ty == EntryType::Criteria || ty == EntryType::Rollback)
+        .filter(|k| e.field(&k.to_ascii_lowercase()).is_none())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Code actions for `span` of a file.
+pub fn code_actions(f: &Folder, rel: &str, span: Span) -> Vec<Action> {
+    let (Some(text), Some(doc)) = (f.text(rel), f.parsed(rel)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for finding in f.diagnostics(rel) {
+        if overlaps(&finding.span, &span) {
+            out.extend(fixes(f, rel, text, &doc, &finding));
+        }
+    }
+    out.extend(refactors(f, rel, text, &doc, span.start));
+    out
+}
+
+fn replace_title(code: Code, old: &str, new: &str) -> String {
+    match code {
+        Code::UnresolvedLink => format!("Replace {old} with {new}"),
+        Code::DeprecatedLink => format!("Link {new} instead of the deprecated {old}"),
+        Code::DuplicateId => format!("Renumber {old} to {new}"),
+        Code::TemplatePlaceholder => format!("Number the entry {new}"),
+        Code::UnknownField => format!("Change `{old}` to `{new}`"),
+        Code::UnknownPrefix => format!("Replace {old} with {new}"),
+        Code::BrokenLink => format!("Point the link at {new}"),
+        _ => format!("Replace `{old}` with `{new}`"),
+    }
+}
+
+/// Quick fixes for one finding.
+fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) -> Vec<Action> {
+    let mut out = Vec::new();
+    let entry = entry_at(doc, finding.span.start).map(|(_, e)| e);
+    let quick = |title: String, edits: Vec<FileEdit>, preferred: bool| Action {
+        title,
+        kind: ActionKind::QuickFix,
+        edits,
+        preferred,
+        fixes: Some(finding.clone()),
+    };
+    match &finding.fix {
+        Some(FixHint::Replace(cands)) => {
+            let old = text.get(finding.span.clone()).unwrap_or("");
+            for (i, c) in cands.iter().enumerate() {
+                let mut span = finding.span.clone();
+                if finding.code == Code::BrokenLink {
+                    // Replace only the path inside `[ID](path#anchor)`.
+                    let Some(open) = old.find("](") else { continue };
+                    let dest_start = finding.span.start + open + 2;
+                    let dest = &text[dest_start..finding.span.end.saturating_sub(1)];
+                    let path_len = dest.find(['#', '?', ' ']).unwrap_or(dest.len());
+                    span = dest_start..dest_start + path_len;
+                }
+                let shown_old = text.get(span.clone()).unwrap_or(old);
+                out.push(quick(
+                    replace_title(finding.code, shown_old, c),
+                    vec![FileEdit {
+                        path: rel.to_string(),
+                        span,
+                        new_text: c.clone(),
+                    }],
+                    i == 0 && cands.len() == 1,
+                ));
+            }
+        }
+        Some(FixHint::AddFields(keys)) => {
+            if let Some(e) = entry {
+                let title = if keys.len() == 1 {
+                    format!("Add `{}:` to {}", keys[0], e.id)
+                } else {
+                    format!(
+                        "Add {} to {}",
+                        keys.iter()
+                            .map(|k| format!("`{k}:`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        e.id
+                    )
+                };
+                out.push(quick(
+                    title,
+                    vec![add_fields_edit(rel, text, e, keys)],
+                    true,
+                ));
+            }
+        }
+        None => {}
+    }
+    if finding.code == Code::UnresolvedLink {
+        if let Some(id) = text.get(finding.span.clone()) {
+            out.extend(
+                stub_definition(f, rel, id).map(|(title, edit)| quick(title, vec![edit], false)),
+            );
+        }
+    }
+    if finding.code == Code::PlaintextSecret {
+        if let Some(e) = entry {
+            out.extend(
+                move_secret(rel, text, e, finding).map(|(title, edits)| quick(title, edits, true)),
+            );
+        }
+    }
+    out
+}
+
+/// Appends `## ID: [Title]` to the file that owns the prefix (per the prefix registry), or to
+/// this file.
+fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)> {
+    let prefix = id_prefix(id);
+    let owner = f
+        .config
+        .prefix_info
+        .get(prefix)
+        .and_then(|i| i.file.clone())
+        .filter(|p| f.text(p).is_some())
+        .unwrap_or_else(|| rel.to_string());
+    let text = f.text(&owner)?;
+    let doc = f.parsed(&owner)?;
+    let level = doc
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.prefix() == prefix)
+        .or_else(|| doc.entries.last())
+        .map(|e| e.def_kind);
+    let nl = eol(text);
+    let head = match level {
+        Some(DefKind::Heading(l)) => format!("{} {id}: [Title]", "#".repeat(l as usize)),
+        Some(DefKind::TableRow) => format!("| {id} | [Title] |"),
+        _ => format!("## {id}: [Title]"),
+    };
+    let sep = if text.ends_with('\n') || text.is_empty() {
+        ""
+    } else {
+        nl
+    };
+    let body = format!("{sep}{nl}{head}{nl}{nl}Description: [What {id} is]{nl}");
+    let title = if owner == rel {
+        format!("Create a stub definition of {id} at the end of this file")
+    } else {
+        format!("Create a stub definition of {id} in {owner}")
+    };
+    Some((
+        title,
+        FileEdit {
+            path: owner,
+            span: text.len()..text.len(),
+            new_text: body,
+        },
+    ))
+}
+
+/// Replaces a literal secret with a reference and records it under `Secrets:`.
+fn move_secret(
+    rel: &str,
+    text: &str,
+    e: &Entry,
+    finding: &Finding,
+) -> Option<(String, Vec<FileEdit>)> {
+    let ls = line_start(text, finding.span.start);
+    let before = text.get(ls..finding.span.start)?;
+    let name: String = before
+        .trim_start_matches(['-', '*', ' ', '\t'])
+        .split(['=', ':'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let name = if name.is_empty() || name.contains(' ') {
+        "SECRET".to_string()
+    } else {
+        name
+    };
+    let mut edits = vec![FileEdit {
+        path: rel.to_string(),
+        span: finding.span.clone(),
+        new_text: format!("${{{name}}}"),
+    }];
+    let note = format!("{name} from the secrets manager");
+    match e.field("secrets") {
+        Some(s) if !s.value_span.is_empty() => edits.push(FileEdit {
+            path: rel.to_string(),
+            span: s.value_span.end..s.value_span.end,
+            new_text: format!("; {note}"),
+        }),
+        Some(s) => edits.push(FileEdit {
+            path: rel.to_string(),
+            span: s.key_span.end + 1..s.key_span.end + 1,
+            new_text: format!(" {note}"),
+        }),
+        None => {
+            let mut add = add_fields_edit(rel, text, e, &["Secrets".to_string()]);
+            add.new_text = add.new_text.replace(placeholder("Secrets"), &note);
+            edits.push(add);
+        }
+    }
+    edits.sort_by_key(|e| e.span.start);
+    Some((
+        format!("Replace the literal secret with ${{{name}}} and reference it under Secrets:"),
+        edits,
+    ))
+}
+
+/// Refactors at a position: insert a template of each Type, add all missing fields.
+fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) -> Vec<Action> {
+    let mut out = Vec::new();
+    if let Some((_, e)) = entry_at(doc, offset) {
+        if e.is_dep_block() {
+            let missing = missing_fields(e);
+            if !missing.is_empty() {
+                out.push(Action {
+                    title: format!(
+                        "Add all missing fields to {} ({})",
+                        e.id,
+                        missing.join(", ")
+                    ),
+                    kind: ActionKind::Refactor,
+                    edits: vec![add_fields_edit(rel, text, e, &missing)],
+                    preferred: false,
+                    fixes: None,
+                });
+            }
+        }
+    }
+    // Insert templates after the current entry (or at a blank line).
+    let nl = eol(text);
+    let ls = line_start(text, offset);
+    let le = line_end(text, offset);
+    let (at, lead) = if text[ls..le].trim().is_empty() {
+        (ls, String::new())
+    } else {
+        let end = entry_at(doc, offset)
+            .map(|(_, e)| line_end(text, e.span.end))
+            .unwrap_or(le);
+        (end, format!("{nl}{nl}"))
+    };
+    let id = next_free_id(&f.index, "DEP");
+    let style = doc
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| e.prefix() == "DEP")
+        .find_map(|e| match e.def_kind {
+            DefKind::Heading(l) => Some(Some(l)),
+            DefKind::Line => Some(None),
+            DefKind::TableRow => None,
+        });
+    for ty in EntryType::ALL {
+        let (_, plain) = template(ty, &id, style.unwrap_or(None));
+        let body = plain.replace('\n', nl);
+        out.push(Action {
+            title: format!("Insert a DEP- {} entry ({id})", ty.name()),
+            kind: ActionKind::Refactor,
+            edits: vec![FileEdit {
+                path: rel.to_string(),
+                span: at..at,
+                new_text: format!("{lead}{body}"),
+            }],
+            preferred: false,
+            fixes: None,
+        });
+    }
+    let _ = link_target;
+    out
+}

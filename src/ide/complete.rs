@@ -1,0 +1,537 @@
+//! Completion: field keys, enumerated values, owners, IDs (and ranges), entry templates.
+
+use super::{entry_at, Folder};
+use crate::check::entry::next_free_id;
+use crate::schema::{self, EntryType};
+use crate::syntax::extract::parse_field_line;
+use crate::syntax::{id_prefix, is_link_list_key, normalize_key, DefKind, Entry, ParsedDoc, Span};
+
+/// What a completion item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Id,
+    Range,
+    Field,
+    Value,
+    Owner,
+    Template,
+}
+
+/// One completion item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+    /// Markdown.
+    pub documentation: Option<String>,
+    pub insert_text: String,
+    /// `insert_text` is an LSP snippet (`${1:…}`).
+    pub snippet: bool,
+    /// What the insertion replaces (the text typed so far).
+    pub replace: Span,
+    pub sort_text: String,
+}
+
+/// Completions at `offset`, and whether the list is incomplete (more would match).
+pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bool) {
+    let (Some(text), Some(doc)) = (f.text(rel), f.parsed(rel)) else {
+        return (Vec::new(), false);
+    };
+    let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset]
+        .rfind(['\n', '\r'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let line_end = text[offset..]
+        .find(['\n', '\r'])
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    let line = &text[line_start..line_end];
+    let before = &text[line_start..offset];
+    let entry = current_entry(&doc, text, offset, line_start);
+
+    // The word being typed (an ID in the making: letters, digits, `-`).
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .last()
+        .map(|(i, _)| line_start + i)
+        .unwrap_or(offset);
+    let word = &text[word_start..offset];
+
+    // Inside a field's value?
+    if let Some(fl) = parse_field_line(line) {
+        let key = &line[fl.key.0..fl.key.1];
+        let value_start =
+            line_start + fl.key.1 + line[fl.key.1..].find(':').map(|i| i + 1).unwrap_or(0);
+        let value_start = value_start + text[value_start..offset.max(value_start)].len()
+            - text[value_start..offset.max(value_start)]
+                .trim_start_matches(['*', ' ', '\t'])
+                .len();
+        if offset >= value_start {
+            let norm = normalize_key(key);
+            if is_link_list_key(&norm) {
+                return ids(f, entry, word, word_start..offset, true);
+            }
+            if let Some(values) = schema::enum_values(&norm) {
+                let typed = &text[value_start..offset];
+                let items = values
+                    .iter()
+                    .filter(|v| {
+                        v.to_ascii_lowercase()
+                            .starts_with(&typed.trim().to_ascii_lowercase())
+                    })
+                    .enumerate()
+                    .map(|(i, v)| Completion {
+                        label: v.to_string(),
+                        kind: CompletionKind::Value,
+                        detail: Some(format!("{key} value")),
+                        documentation: value_doc(&norm, v),
+                        insert_text: v.to_string(),
+                        snippet: false,
+                        replace: value_start..offset,
+                        sort_text: format!("{i:02}"),
+                    })
+                    .collect();
+                return (items, false);
+            }
+            if norm == "owner" {
+                return (
+                    owners(f, &text[value_start..offset], value_start..offset),
+                    false,
+                );
+            }
+            if looks_like_id_start(word) {
+                return ids(f, entry, word, word_start..offset, false);
+            }
+            return (Vec::new(), false);
+        }
+    }
+
+    // A continuation line of a link list.
+    if let Some(e) = entry {
+        let in_list = e.fields.iter().any(|fl| {
+            is_link_list_key(&fl.norm_key())
+                && fl
+                    .pieces
+                    .iter()
+                    .any(|p| p.start <= offset && offset <= p.end + 1)
+        });
+        if in_list {
+            return ids(f, entry, word, word_start..offset, true);
+        }
+    }
+    if looks_like_id_start(word) && !before.trim_start().starts_with(word) {
+        return ids(f, entry, word, word_start..offset, false);
+    }
+
+    // Start of a line: field keys inside a DEP- entry, templates elsewhere.
+    let stripped = before.trim_start().trim_start_matches(['-', '*', ' ']);
+    if stripped.chars().all(|c| c.is_alphanumeric() || c == ' ') {
+        let replace = line_start + (before.len() - before.trim_start().len())..offset;
+        let mut items = Vec::new();
+        if let Some(e) = entry.filter(|e| e.is_dep_block()) {
+            items.extend(field_keys(e, replace.clone(), &doc, text));
+        }
+        if entry.is_none() || stripped.is_empty() || looks_like_id_start(stripped) {
+            items.extend(templates(f, &doc, replace));
+        }
+        return (items, false);
+    }
+    (Vec::new(), false)
+}
+
+/// Could `w` be the start of an ID being typed (`TE`, `TEST-`, `TEST-0`)?
+fn looks_like_id_start(w: &str) -> bool {
+    let b = w.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'-')
+        && (w.len() >= 2 || w.contains('-'))
+}
+
+/// The entry the cursor is in, counting blank lines right after an entry as inside it.
+fn current_entry<'a>(
+    doc: &'a ParsedDoc,
+    text: &str,
+    offset: usize,
+    line_start: usize,
+) -> Option<&'a Entry> {
+    if let Some((_, e)) = entry_at(doc, offset) {
+        return Some(e);
+    }
+    let i = doc
+        .entries
+        .partition_point(|e| e.span.start <= offset)
+        .checked_sub(1)?;
+    let e = &doc.entries[i];
+    let gap = text.get(e.span.end..line_start)?;
+    (e.def_kind != DefKind::TableRow && gap.trim().is_empty() && gap.matches('\n').count() <= 2)
+        .then_some(e)
+}
+
+fn value_doc(norm_key: &str, v: &str) -> Option<String> {
+    let s = match (norm_key, v) {
+        ("type", "Environment") => {
+            "Where code runs: name, infrastructure, configuration, secrets, access."
+        }
+        ("type", "Criteria") => {
+            "What must be true to deploy: requirement, verification, blocker, owner."
+        }
+        ("type", "Rollback") => {
+            "When to revert: trigger, measurable threshold, procedure, notification."
+        }
+        ("type", "Validation") => {
+            "How to verify success post-deploy: check, method, success criteria, escalation."
+        }
+        ("type", "Step") => "A deployment step.",
+        ("blocker", "Yes") => "Failure blocks the deploy.",
+        ("blocker", "No") => "Failure does not block the deploy.",
+        _ => return None,
+    };
+    Some(s.to_string())
+}
+
+/// Owners already used in the folder, most used first.
+fn owners(f: &Folder, typed: &str, replace: Span) -> Vec<Completion> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, file) in f.index.files_sorted() {
+        for e in &file.doc.entries {
+            if let Some(o) = e.field("owner") {
+                let v = o.value.trim();
+                if !v.is_empty() && !v.starts_with('[') {
+                    *counts.entry(v.to_string()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let typed = typed.trim().to_ascii_lowercase();
+    let mut v: Vec<(String, usize)> = counts
+        .into_iter()
+        .filter(|(o, _)| o.to_ascii_lowercase().contains(&typed))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter()
+        .take(50)
+        .enumerate()
+        .map(|(i, (o, n))| Completion {
+            label: o.clone(),
+            kind: CompletionKind::Owner,
+            detail: Some(format!(
+                "owner of {n} entr{}",
+                if n == 1 { "y" } else { "ies" }
+            )),
+            documentation: None,
+            insert_text: o,
+            snippet: false,
+            replace: replace.clone(),
+            sort_text: format!("{i:03}"),
+        })
+        .collect()
+}
+
+/// Prefixes most relevant to link from an entry of this Type.
+fn preferred_prefixes(entry: Option<&Entry>) -> &'static [&'static str] {
+    let ty = entry
+        .and_then(|e| e.field("type"))
+        .and_then(|f| EntryType::parse(&f.value));
+    match ty {
+        Some(EntryType::Criteria) => &["EPIC", "TEST", "API"],
+        Some(EntryType::Rollback) => &["MON", "RUN"],
+        Some(EntryType::Validation) => &["TEST", "UJ", "MON"],
+        Some(EntryType::Environment) => &["ARC", "TECH", "ENV", "SEC"],
+        _ => &["EPIC", "API", "TEST"],
+    }
+}
+
+const MAX_IDS: usize = 200;
+
+/// ID completions for the word being typed.
+fn ids(
+    f: &Folder,
+    entry: Option<&Entry>,
+    typed: &str,
+    replace: Span,
+    in_list: bool,
+) -> (Vec<Completion>, bool) {
+    let preferred = preferred_prefixes(entry);
+    let already: Vec<&str> = entry
+        .map(|e| {
+            e.fields
+                .iter()
+                .filter(|fl| is_link_list_key(&fl.norm_key()))
+                .flat_map(|fl| fl.items.iter())
+                .filter_map(|it| match it {
+                    crate::syntax::LinkItem::Id(r) => Some(r.id.as_str()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let own = entry.map(|e| e.id.as_str());
+    let mut candidates: Vec<&str> = Vec::new();
+    let mut incomplete = false;
+    if typed.is_empty() {
+        // Nothing typed yet (inside a list): the preferred prefixes first.
+        for p in preferred {
+            for id in f.index.ids_with_prefix(p) {
+                if candidates.len() >= MAX_IDS {
+                    incomplete = true;
+                    break;
+                }
+                candidates.push(id);
+            }
+        }
+        if candidates.len() < MAX_IDS {
+            for id in f.index.ids() {
+                if candidates.len() >= MAX_IDS {
+                    incomplete = true;
+                    break;
+                }
+                if !preferred.contains(&id_prefix(id)) {
+                    candidates.push(id);
+                }
+            }
+        }
+    } else {
+        for id in f.index.ids_starting_with(typed) {
+            if candidates.len() >= MAX_IDS {
+                incomplete = true;
+                break;
+            }
+            candidates.push(id);
+        }
+    }
+    let mut items = Vec::new();
+    // A range over a whole prefix: `TEST-001 to TEST-050`.
+    let typed_prefix = typed.trim_end_matches('-');
+    if in_list && !typed_prefix.is_empty() && f.config.prefixes.is_known(typed_prefix) {
+        let all: Vec<&str> = f.index.ids_with_prefix(typed_prefix).collect();
+        if all.len() >= 3 {
+            let (a, b) = (all[0], all[all.len() - 1]);
+            items.push(Completion {
+                label: format!("{a} to {b}"),
+                kind: CompletionKind::Range,
+                detail: Some(format!("all {} {typed_prefix}- IDs", all.len())),
+                documentation: None,
+                insert_text: format!("{a} to {b}"),
+                snippet: false,
+                replace: replace.clone(),
+                sort_text: "0".into(),
+            });
+        }
+    }
+    for id in candidates {
+        if Some(id) == own || already.contains(&id) {
+            continue;
+        }
+        let Some((path, e)) = f.index.first_entry(id) else {
+            continue;
+        };
+        let rank = preferred
+            .iter()
+            .position(|p| *p == id_prefix(id))
+            .unwrap_or(preferred.len());
+        items.push(Completion {
+            label: id.to_string(),
+            kind: CompletionKind::Id,
+            detail: Some(if e.title.is_empty() {
+                path.to_string()
+            } else {
+                e.title.clone()
+            }),
+            documentation: Some(entry_doc(path, e)),
+            insert_text: id.to_string(),
+            snippet: false,
+            replace: replace.clone(),
+            sort_text: format!("{}{rank}{id}", if e.deprecated { "9" } else { "1" }),
+        });
+    }
+    (items, incomplete)
+}
+
+/// A short Markdown description of an entry (for completion documentation).
+pub fn entry_doc(path: &str, e: &Entry) -> String {
+    let mut s = format!("**{}** — {}\n\n", e.id, e.title);
+    for fl in e.fields.iter().take(12) {
+        let v = fl.value.lines().next().unwrap_or("").trim();
+        if !v.is_empty() && fl.norm_key() != "id" {
+            s.push_str(&format!("- {}: {v}\n", fl.key));
+        }
+    }
+    if let Some(sum) = &e.summary {
+        s.push_str(&format!("\n{sum}\n"));
+    }
+    s.push_str(&format!("\n`{path}`"));
+    s
+}
+
+/// The placeholder (snippet) of a field in a template.
+fn field_snippet(key: &str, n: usize) -> String {
+    let choice = |vals: &[&str]| format!("${{{n}|{}|}}", vals.join(","));
+    match key {
+        "Type" => choice(&["Environment", "Criteria", "Rollback", "Validation", "Step"]),
+        "Stage" => choice(&["Pre-deploy", "Deploy", "Post-deploy", "Rollback"]),
+        "Name" => choice(&["staging", "production", "preview", "development"]),
+        "Blocker" => choice(&["Yes", "No"]),
+        "Method" => choice(&["Automated", "Manual", "Both"]),
+        other => format!("${{{n}:{}}}", placeholder(other)),
+    }
+}
+
+/// The guide's placeholder text for a field.
+pub fn placeholder(key: &str) -> &'static str {
+    match key {
+        "Description" => "[What this deployment item covers]",
+        "Name" => "[staging | production | preview]",
+        "Infrastructure" => "[Cloud provider, region, resources]",
+        "Configuration" => "[Environment-specific settings]",
+        "Secrets" => "[How secrets are managed]",
+        "Access" => "[Who can deploy, who can access]",
+        "Requirement" => "[What must be true]",
+        "Verification" => "[How to check this]",
+        "Blocker" => "[Yes | No]",
+        "Owner" => "[Who verifies]",
+        "Trigger" => "[What condition initiates rollback]",
+        "Threshold" => "[Specific metric or condition]",
+        "Procedure" => "[How to execute rollback]",
+        "Notification" => "[Who to alert]",
+        "Check" => "[What to verify post-deploy]",
+        "Method" => "[Manual | Automated | Both]",
+        "Success Criteria" => "[Expected result]",
+        "Escalation" => "[What if validation fails]",
+        "Linked IDs" => "[EPIC-XXX, API-XXX, TEST-XXX related]",
+        "Type" => "[Environment | Criteria | Rollback | Validation | Step]",
+        "Stage" => "[Pre-deploy | Deploy | Post-deploy | Rollback]",
+        _ => "[value]",
+    }
+}
+
+/// The fields of a Type in template order (common, type-specific, Owner, Linked IDs).
+pub fn template_fields(ty: EntryType) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = schema::COMMON_FIELDS.to_vec();
+    v.extend(ty.required_fields());
+    if !v.contains(&"Owner") {
+        v.push("Owner");
+    }
+    v.push("Linked IDs");
+    v
+}
+
+fn typical_stage(ty: EntryType) -> &'static str {
+    ty.typical_stages()[0].name()
+}
+
+/// Field-key completions for a DEP- entry: the fields of its Type it still lacks.
+fn field_keys(e: &Entry, replace: Span, _doc: &ParsedDoc, _text: &str) -> Vec<Completion> {
+    let ty = e.field("type").and_then(|f| EntryType::parse(&f.value));
+    let mut keys: Vec<&str> = match ty {
+        Some(t) => template_fields(t),
+        None => {
+            let mut v = vec!["Type", "Stage", "Description", "Owner", "Linked IDs"];
+            for t in EntryType::ALL {
+                v.extend(t.required_fields());
+            }
+            v.dedup();
+            v
+        }
+    };
+    keys.retain(|k| e.field(&k.to_ascii_lowercase()).is_none());
+    let mut seen = Vec::new();
+    keys.retain(|k| {
+        let fresh = !seen.contains(k);
+        seen.push(k);
+        fresh
+    });
+    keys.into_iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let norm = k.to_ascii_lowercase();
+            Completion {
+                label: k.to_string(),
+                kind: CompletionKind::Field,
+                detail: Some(match ty {
+                    Some(t) => format!("{} field", t.name()),
+                    None => "DEP- field".to_string(),
+                }),
+                documentation: schema::field_doc(&norm).map(str::to_string),
+                insert_text: format!("{k}: {}", field_snippet(k, 1)),
+                snippet: true,
+                replace: replace.clone(),
+                sort_text: format!("{i:02}"),
+            }
+        })
+        .collect()
+}
+
+/// How DEP- entries are written in this document: heading level (None for plain lines).
+fn doc_style(doc: &ParsedDoc) -> Option<u8> {
+    doc.entries
+        .iter()
+        .rev()
+        .filter(|e| e.prefix() == "DEP")
+        .find_map(|e| match e.def_kind {
+            DefKind::Heading(l) => Some(Some(l)),
+            DefKind::Line => Some(None),
+            DefKind::TableRow => None,
+        })
+        .unwrap_or(None)
+}
+
+/// A full entry of a Type: (snippet text, plain text with the guide's placeholders).
+pub fn template(ty: EntryType, id: &str, heading: Option<u8>) -> (String, String) {
+    let mut snip = String::new();
+    let mut plain = String::new();
+    match heading {
+        Some(l) => {
+            let hashes = "#".repeat(l as usize);
+            snip.push_str(&format!("{hashes} {id}: ${{1:Title}}\n\n"));
+            plain.push_str(&format!("{hashes} {id}: [Deployment Item Title]\n\n"));
+        }
+        None => {
+            snip.push_str(&format!("{id}: ${{1:Title}}\n"));
+            plain.push_str(&format!("{id}: [Deployment Item Title]\n"));
+        }
+    }
+    let mut n = 2;
+    for k in template_fields(ty) {
+        let (sv, pv) = match k {
+            "Type" => (ty.name().to_string(), ty.name().to_string()),
+            "Stage" => (
+                format!("${{{n}:{}}}", typical_stage(ty)),
+                typical_stage(ty).to_string(),
+            ),
+            _ => (field_snippet(k, n), placeholder(k).to_string()),
+        };
+        snip.push_str(&format!("{k}: {sv}\n"));
+        plain.push_str(&format!("{k}: {pv}\n"));
+        n += 1;
+    }
+    (snip, plain)
+}
+
+/// Entry templates of each Type with the next free DEP number.
+fn templates(f: &Folder, doc: &ParsedDoc, replace: Span) -> Vec<Completion> {
+    let id = next_free_id(&f.index, "DEP");
+    let style = doc_style(doc);
+    EntryType::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| {
+            let (snip, _) = template(*ty, &id, style);
+            Completion {
+                label: format!("{id}: {} entry", ty.name()),
+                kind: CompletionKind::Template,
+                detail: Some(format!("DEP- {} template", ty.name())),
+                documentation: value_doc("type", ty.name()),
+                insert_text: snip,
+                snippet: true,
+                replace: replace.clone(),
+                sort_text: format!("z{i}"),
+            }
+        })
+        .collect()
+}

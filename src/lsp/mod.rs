@@ -1,0 +1,1475 @@
+//! The language server: the only module that knows LSP types. Each handler converts positions
+//! through [`crate::text`], calls into [`crate::ide`] under the world's lock, and converts back.
+//!
+//! Concurrency: tower-lsp-server runs up to 4 handlers at once, so a text change is applied to
+//! the document synchronously, under the world's write lock, before the handler's first
+//! `.await`; diagnostics are computed later by a debounced task that drops stale generations.
+
+pub mod convert;
+pub mod state;
+pub mod transport;
+
+use crate::document::Change;
+use crate::ide::{self, actions::ActionKind, complete::CompletionKind, Folder};
+use crate::text::PositionEncoding;
+use convert::Lines;
+use state::{discover_root, parse_files, plan_indexing, reload_from_disk, DocKey, World};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+/// Client abilities that change what the server does.
+#[derive(Clone, Debug, Default)]
+struct ClientFlags {
+    pull_diagnostics: bool,
+    work_done_progress: bool,
+    watch_dynamic: bool,
+    configuration: bool,
+    snippets: bool,
+    related_information: bool,
+}
+
+/// Shared server state.
+pub struct State {
+    world: RwLock<World>,
+    encoding: RwLock<PositionEncoding>,
+    flags: RwLock<ClientFlags>,
+    /// Latest diagnostics generation per document URI (debouncing).
+    diag_gen: Mutex<HashMap<String, u64>>,
+    next_gen: AtomicU64,
+    debounce: RwLock<Duration>,
+    inlay_hints: RwLock<bool>,
+    log_level: RwLock<MessageType>,
+    /// `shutdown` was received (the exit code is 0 only then).
+    shut_down: std::sync::atomic::AtomicBool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            world: RwLock::new(World::default()),
+            encoding: RwLock::new(PositionEncoding::Utf16),
+            flags: RwLock::new(ClientFlags::default()),
+            diag_gen: Mutex::new(HashMap::new()),
+            next_gen: AtomicU64::new(1),
+            debounce: RwLock::new(Duration::from_millis(30)),
+            inlay_hints: RwLock::new(false),
+            log_level: RwLock::new(MessageType::INFO),
+            shut_down: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The language server.
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Runs the server on stdin/stdout until the client exits. Returns the process exit code.
+pub fn run_stdio() -> i32 {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dep-ls: cannot start the async runtime: {e}");
+            return 2;
+        }
+    };
+    let state = Arc::new(State::default());
+    let st = Arc::clone(&state);
+    rt.block_on(async move {
+        // stdin -> (framing, malformed messages answered here) -> tower-lsp -> stdout
+        let (server_in, mut feed) = tokio::io::duplex(1 << 20);
+        let (server_out_w, server_out_r) = tokio::io::duplex(1 << 20);
+        let (reply_tx, reply_rx) = tokio::sync::mpsc::channel(64);
+        let input = tokio::spawn(async move {
+            transport::pump_input(tokio::io::stdin(), &mut feed, reply_tx).await;
+        });
+        let output = tokio::spawn(transport::pump_output(
+            server_out_r,
+            reply_rx,
+            tokio::io::stdout(),
+        ));
+        let (service, socket) = LspService::new(move |client| Backend { client, state: st });
+        Server::new(server_in, server_out_w, socket)
+            .serve(service)
+            .await;
+        input.abort();
+        let _ = tokio::time::timeout(Duration::from_secs(2), output).await;
+    });
+    // Background tasks (indexing, debounced diagnostics) must not keep the process alive.
+    rt.shutdown_timeout(Duration::from_millis(100));
+    // LSP: exit code 0 after `shutdown`, 1 when the client went away without it.
+    if state.shut_down.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}
+
+const SOURCE: &str = "dep-ls";
+
+/// The documentation of a finding code (README section).
+fn code_href(code: &str) -> Option<Uri> {
+    format!(
+        "{}/blob/main/README.md#{code}",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+    .parse()
+    .ok()
+}
+
+impl Backend {
+    fn enc(&self) -> PositionEncoding {
+        *read(&self.state.encoding)
+    }
+
+    /// Where a URI's document lives; files outside every folder get a folder of their own.
+    fn locate(&self, uri: &Uri) -> Option<DocKey> {
+        let path = file_path(uri)?;
+        if let Some(k) = read(&self.state.world).locate_path(&path) {
+            return Some(k);
+        }
+        None
+    }
+
+    /// Like [`Self::locate`], creating (and indexing in the background) a folder for a file
+    /// opened outside every workspace folder.
+    fn locate_or_adopt(&self, uri: &Uri) -> Option<(DocKey, bool)> {
+        if let Some(k) = self.locate(uri) {
+            return Some((k, false));
+        }
+        let path = file_path(uri)?;
+        let root = discover_root(&path);
+        tracing::info!(
+            "{} is outside the workspace folders; using {} as its workspace",
+            path.display(),
+            root.display()
+        );
+        let mut w = write(&self.state.world);
+        let added = w.add_folder(root);
+        w.locate_path(&path).map(|k| (k, added))
+    }
+
+    async fn log(&self, typ: MessageType, msg: String) {
+        tracing::info!("{msg}");
+        let level = *read(&self.state.log_level);
+        if severity_rank(typ) <= severity_rank(level) {
+            self.client.log_message(typ, msg).await;
+        }
+    }
+
+    /// Indexes a folder's files in the background, with work-done progress.
+    async fn index_folder(&self, root: PathBuf) {
+        let config = match read(&self.state.world).folder(&root) {
+            Some(f) => f.config.clone(),
+            None => return,
+        };
+        let root2 = root.clone();
+        let cfg2 = config.clone();
+        let Ok((files, others, notes)) =
+            tokio::task::spawn_blocking(move || plan_indexing(&root2, &cfg2)).await
+        else {
+            return;
+        };
+        for n in notes {
+            self.log(MessageType::INFO, n).await;
+        }
+        {
+            let mut w = write(&self.state.world);
+            if let Some(f) = w.folder_mut(&root) {
+                for p in &others {
+                    f.index.add_path(p);
+                }
+            }
+        }
+        let total = files.len();
+        let progress = if read(&self.state.flags).work_done_progress {
+            let token = ProgressToken::String(format!("dep-ls/index/{}", root.display()));
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "dep-ls")
+                        .with_message(format!("Indexing 0/{} files", thousands(total)))
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let mut done = 0;
+        for batch in files.chunks(256) {
+            let batch = batch.to_vec();
+            let cfg = config.clone();
+            let Ok(parsed) = tokio::task::spawn_blocking(move || parse_files(&batch, &cfg)).await
+            else {
+                continue;
+            };
+            done += parsed.len();
+            let mut skipped = Vec::new();
+            {
+                let mut w = write(&self.state.world);
+                let Some(f) = w.folder_mut(&root) else { return };
+                for r in parsed {
+                    match r {
+                        Ok((rel, text, doc)) => {
+                            if f.open.contains_key(&rel) {
+                                continue; // the open buffer wins
+                            }
+                            f.index.update(&rel, Arc::new(doc));
+                            f.disk.insert(rel, text);
+                        }
+                        Err(note) => skipped.push(note),
+                    }
+                }
+            }
+            for s in skipped {
+                self.log(MessageType::INFO, s).await;
+            }
+            if let Some(p) = &progress {
+                let pct = if total == 0 {
+                    100
+                } else {
+                    (done * 100 / total) as u32
+                };
+                p.report_with_message(
+                    format!("Indexing {}/{} files", thousands(done), thousands(total)),
+                    pct,
+                )
+                .await;
+            }
+        }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("Indexed {} files", thousands(total)))
+                .await;
+        }
+        self.log(
+            MessageType::INFO,
+            format!("indexed {} Markdown files in {}", total, root.display()),
+        )
+        .await;
+        self.refresh_all().await;
+    }
+
+    /// Re-checks every open document (push) or asks the client to pull again.
+    async fn refresh_all(&self) {
+        if read(&self.state.flags).pull_diagnostics {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+        let uris: Vec<Uri> = {
+            let w = read(&self.state.world);
+            w.folders
+                .iter()
+                .flat_map(|f| f.open.keys().filter_map(|rel| uri_of(&f.root, rel)))
+                .collect()
+        };
+        for u in uris {
+            self.schedule_diagnostics(u);
+        }
+    }
+
+    /// Debounced push of one document's diagnostics (no-op when the client pulls).
+    fn schedule_diagnostics(&self, uri: Uri) {
+        if read(&self.state.flags).pull_diagnostics {
+            return;
+        }
+        let gen = self.state.next_gen.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut g = self
+                .state
+                .diag_gen
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            g.insert(uri.as_str().to_string(), gen);
+        }
+        let state = Arc::clone(&self.state);
+        let client = self.client.clone();
+        let delay = *read(&self.state.debounce);
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let current = |state: &State| {
+                state
+                    .diag_gen
+                    .lock()
+                    .map(|g| g.get(uri.as_str()).copied() == Some(gen))
+                    .unwrap_or(false)
+            };
+            if !current(&state) {
+                return;
+            }
+            let st = Arc::clone(&state);
+            let u = uri.clone();
+            let computed = tokio::task::spawn_blocking(move || compute_diagnostics(&st, &u)).await;
+            let Ok(Some((diags, version))) = computed else {
+                return;
+            };
+            if !current(&state) {
+                return;
+            }
+            client.publish_diagnostics(uri, diags, version).await;
+        });
+    }
+
+    /// After a change to one document: re-check it, and every other open document of its
+    /// folder (definitions it links may have appeared, moved or vanished).
+    fn after_change(&self, key: &DocKey) {
+        let uris: Vec<Uri> = {
+            let w = read(&self.state.world);
+            match w.folder(&key.folder) {
+                Some(f) => f
+                    .open
+                    .keys()
+                    .filter_map(|rel| uri_of(&f.root, rel))
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        for u in uris {
+            self.schedule_diagnostics(u);
+        }
+    }
+
+    /// Runs `f` on the folder holding `uri` with the offset of `pos`.
+    fn with_folder<R>(
+        &self,
+        uri: &Uri,
+        pos: Option<Position>,
+        f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
+    ) -> Option<R> {
+        let key = self.locate(uri)?;
+        let enc = self.enc();
+        let w = read(&self.state.world);
+        let folder = w.folder(&key.folder)?;
+        let offset = match pos {
+            Some(p) => Lines::new(folder).offset(&key.rel, p, enc)?,
+            None => 0,
+        };
+        Some(f(folder, &key.rel, offset, enc))
+    }
+
+    /// Reloads configuration (settings + dep-ls.toml) for every folder and re-indexes.
+    async fn reload_config(&self) {
+        let roots: Vec<PathBuf> = {
+            let mut w = write(&self.state.world);
+            let roots: Vec<PathBuf> = w.folders.iter().map(|f| f.root.clone()).collect();
+            for r in &roots {
+                let (config, errors) = w.config_for(r);
+                if let Some(f) = w.folder_mut(r) {
+                    f.config = config;
+                    f.config_errors = errors;
+                    let prefixes = f.config.prefixes.clone();
+                    for (rel, doc) in f.open.iter_mut() {
+                        doc.reparse_all(&prefixes);
+                        f.index.update(rel, Arc::clone(doc.parsed()));
+                    }
+                }
+            }
+            roots
+        };
+        for r in roots {
+            let errors: Vec<String> = read(&self.state.world)
+                .folder(&r)
+                .map(|f| f.config_errors.iter().map(|e| e.to_string()).collect())
+                .unwrap_or_default();
+            for e in errors {
+                self.log(MessageType::WARNING, e).await;
+            }
+            self.index_folder(r).await;
+        }
+    }
+
+    fn apply_settings(&self, v: &serde_json::Value) {
+        let v = v.get("dep-ls").unwrap_or(v).clone();
+        if let Some(b) = v.pointer("/inlayHints/enabled").and_then(|x| x.as_bool()) {
+            *write(&self.state.inlay_hints) = b;
+        }
+        if let Some(ms) = v
+            .pointer("/diagnostics/debounceMs")
+            .and_then(|x| x.as_u64())
+        {
+            *write(&self.state.debounce) = Duration::from_millis(ms.min(5_000));
+        }
+        if let Some(l) = v.get("logLevel").and_then(|x| x.as_str()) {
+            *write(&self.state.log_level) = match l {
+                "error" => MessageType::ERROR,
+                "warn" | "warning" => MessageType::WARNING,
+                "debug" | "trace" | "log" => MessageType::LOG,
+                _ => MessageType::INFO,
+            };
+        }
+        write(&self.state.world).settings = v;
+    }
+}
+
+fn severity_rank(t: MessageType) -> u8 {
+    match t {
+        MessageType::ERROR => 1,
+        MessageType::WARNING => 2,
+        MessageType::INFO => 3,
+        _ => 4,
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The file path of a `file:` URI.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The URI of a workspace-relative path.
+pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
+    Uri::from_file_path(root.join(rel))
+}
+
+/// Diagnostics of one open document: (diagnostics, version).
+fn compute_diagnostics(state: &State, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
+    let path = file_path(uri)?;
+    let enc = *read(&state.encoding);
+    let related_ok = read(&state.flags).related_information;
+    let w = read(&state.world);
+    let key = w.locate_path(&path)?;
+    let f = w.folder(&key.folder)?;
+    let doc = f.open.get(&key.rel)?;
+    let version = doc.version;
+    let findings = f.diagnostics(&key.rel);
+    let mut lines = Lines::new(f);
+    let diags = findings
+        .iter()
+        .map(|x| to_diagnostic(f, &mut lines, &key.rel, x, enc, related_ok))
+        .collect();
+    Some((diags, Some(version)))
+}
+
+fn to_diagnostic(
+    f: &Folder,
+    lines: &mut Lines,
+    rel: &str,
+    x: &crate::check::Finding,
+    enc: PositionEncoding,
+    related_ok: bool,
+) -> Diagnostic {
+    use crate::check::{Code, Severity};
+    let severity = match x.severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    };
+    let related: Vec<DiagnosticRelatedInformation> = if related_ok {
+        x.related
+            .iter()
+            .filter_map(|r| {
+                Some(DiagnosticRelatedInformation {
+                    location: Location {
+                        uri: uri_of(&f.root, &r.path)?,
+                        range: lines.range(&r.path, r.span.clone(), enc)?,
+                    },
+                    message: r.message.clone(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Diagnostic {
+        range: lines.range(rel, x.span.clone(), enc).unwrap_or_default(),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(x.code.as_str().to_string())),
+        code_description: code_href(x.code.as_str()).map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message: x.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (x.code == Code::DeprecatedLink).then(|| vec![DiagnosticTag::DEPRECATED]),
+        data: x.id.as_ref().map(|id| serde_json::json!({ "id": id })),
+    }
+}
+
+fn edits_to_workspace_edit(
+    f: &Folder,
+    edits: &[ide::FileEdit],
+    enc: PositionEncoding,
+) -> WorkspaceEdit {
+    let mut lines = Lines::new(f);
+    let mut by_file: HashMap<String, Vec<TextEdit>> = HashMap::new();
+    for e in edits {
+        if let Some(range) = lines.range(&e.path, e.span.clone(), enc) {
+            by_file.entry(e.path.clone()).or_default().push(TextEdit {
+                range,
+                new_text: e.new_text.clone(),
+            });
+        }
+    }
+    let mut doc_changes = Vec::new();
+    let mut paths: Vec<&String> = by_file.keys().collect();
+    paths.sort();
+    for p in paths {
+        let Some(uri) = uri_of(&f.root, p) else {
+            continue;
+        };
+        let version = f.open.get(p).map(|d| d.version);
+        doc_changes.push(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
+            edits: by_file[p].iter().cloned().map(OneOf::Left).collect(),
+        });
+    }
+    WorkspaceEdit {
+        changes: None,
+        document_changes: Some(DocumentChanges::Edits(doc_changes)),
+        change_annotations: None,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = &params.capabilities;
+        let offered: Vec<String> = caps
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .map(|v| v.iter().map(|e| e.as_str().to_string()).collect())
+            .unwrap_or_default();
+        let enc = PositionEncoding::negotiate(offered.iter());
+        *write(&self.state.encoding) = enc;
+        let td = caps.text_document.as_ref();
+        *write(&self.state.flags) = ClientFlags {
+            pull_diagnostics: td.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            watch_dynamic: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            configuration: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
+            snippets: td
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
+            related_information: td
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .and_then(|p| p.related_information)
+                .unwrap_or(true),
+        };
+        if let Some(opts) = &params.initialization_options {
+            self.apply_settings(opts);
+        }
+        // Workspace folders: the folders, else rootUri, else rootPath (Helix outside git).
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| file_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(p) = params.root_uri.as_ref().and_then(file_path) {
+                roots.push(p);
+            } else if let Some(p) = params.root_path.as_ref().filter(|p| !p.is_empty()) {
+                roots.push(PathBuf::from(p));
+            }
+        }
+        {
+            let mut w = write(&self.state.world);
+            for r in roots {
+                if r.parent().is_none() {
+                    tracing::warn!("ignoring the file system root as a workspace folder");
+                    continue;
+                }
+                w.add_folder(r);
+            }
+        }
+        let pull = read(&self.state.flags).pull_diagnostics;
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "dep-ls".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(match enc {
+                    PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+                    PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+                    PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["-".into(), ",".into(), " ".into(), ":".into()]),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                declaration_provider: Some(DeclarationCapability::Simple(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: SemanticTokensLegend {
+                                token_types: ide::symbols::TOKEN_TYPES
+                                    .iter()
+                                    .map(|t| SemanticTokenType::new(t))
+                                    .collect(),
+                                token_modifiers: ide::symbols::TOKEN_MODIFIERS
+                                    .iter()
+                                    .map(|t| SemanticTokenModifier::new(t))
+                                    .collect(),
+                            },
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("dep-ls".into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let flags = read(&self.state.flags).clone();
+        if flags.watch_dynamic {
+            let watchers = [
+                "**/*.md",
+                "**/*.markdown",
+                "**/dep-ls.toml",
+                "**/.claude/domain-profile.yaml",
+            ]
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+            let reg = Registration {
+                id: "dep-ls-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                tracing::warn!("file watchers not registered: {e}");
+            }
+        }
+        if flags.configuration {
+            self.pull_configuration().await;
+        }
+        let roots: Vec<PathBuf> = read(&self.state.world)
+            .folders
+            .iter()
+            .map(|f| f.root.clone())
+            .collect();
+        for r in roots {
+            self.index_folder(r).await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let Some((key, adopted)) = self.locate_or_adopt(&td.uri) else {
+            tracing::info!("ignoring {}: not a file", td.uri.as_str());
+            return;
+        };
+        write(&self.state.world).open(&key, td.text, td.version);
+        if adopted {
+            self.index_folder(key.folder.clone()).await;
+        }
+        self.after_change(&key);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied synchronously, before any `.await`: a later request cannot overtake it.
+        let Some(key) = self.locate(&params.text_document.uri) else {
+            return;
+        };
+        let changes: Vec<Change> = params
+            .content_changes
+            .into_iter()
+            .map(|c| Change {
+                range: c.range.map(convert::from_lsp_range),
+                text: c.text,
+            })
+            .collect();
+        let enc = self.enc();
+        let applied =
+            write(&self.state.world).change(&key, params.text_document.version, &changes, enc);
+        if applied {
+            self.after_change(&key);
+        }
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some(key) = self.locate(&uri) else { return };
+        write(&self.state.world).close(&key);
+        if !read(&self.state.flags).pull_diagnostics {
+            if let Ok(mut g) = self.state.diag_gen.lock() {
+                g.remove(uri.as_str());
+            }
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        self.after_change(&key);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut reload = false;
+        let mut touched: Vec<PathBuf> = Vec::new();
+        {
+            let mut w = write(&self.state.world);
+            for ch in params.changes {
+                let Some(path) = file_path(&ch.uri) else {
+                    continue;
+                };
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name == crate::config::CONFIG_FILE
+                    || path.ends_with(crate::config::DOMAIN_PROFILE)
+                {
+                    reload = true;
+                    continue;
+                }
+                let Some(key) = w.locate_path(&path) else {
+                    continue;
+                };
+                if let Some(f) = w.folder_mut(&key.folder) {
+                    reload_from_disk(f, &key.rel);
+                    touched.push(key.folder.clone());
+                }
+            }
+        }
+        if reload {
+            self.reload_config().await;
+        } else if !touched.is_empty() {
+            self.refresh_all().await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if read(&self.state.flags).configuration {
+            self.pull_configuration().await;
+        } else if !params.settings.is_null() {
+            self.apply_settings(&params.settings);
+        }
+        self.reload_config().await;
+        let _ = self.client.inlay_hint_refresh().await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut added = Vec::new();
+        {
+            let mut w = write(&self.state.world);
+            for r in params.event.removed {
+                if let Some(p) = file_path(&r.uri) {
+                    w.folders.retain(|f| f.root != p);
+                }
+            }
+            for a in params.event.added {
+                if let Some(p) = file_path(&a.uri) {
+                    if w.add_folder(p.clone()) {
+                        added.push(p);
+                    }
+                }
+            }
+        }
+        for p in added {
+            self.index_folder(p).await;
+        }
+        self.refresh_all().await;
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        Ok(self
+            .with_folder(
+                &p.text_document.uri,
+                Some(p.position),
+                |f, rel, off, enc| {
+                    let locs = ide::nav::definition(f, rel, off);
+                    locations(f, &locs, enc)
+                },
+            )
+            .filter(|v| !v.is_empty())
+            .map(GotoDefinitionResponse::Array))
+    }
+
+    async fn goto_declaration(
+        &self,
+        params: request::GotoDeclarationParams,
+    ) -> Result<Option<request::GotoDeclarationResponse>> {
+        self.goto_definition(params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let incl = params.context.include_declaration;
+        Ok(self.with_folder(
+            &p.text_document.uri,
+            Some(p.position),
+            |f, rel, off, enc| {
+                let locs = ide::nav::references(f, rel, off, incl);
+                locations(f, &locs, enc)
+            },
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        Ok(self.with_folder(
+            &p.text_document.uri,
+            Some(p.position),
+            |f, rel, off, enc| {
+                let mut lines = Lines::new(f);
+                ide::nav::highlights(f, rel, off)
+                    .into_iter()
+                    .filter_map(|(s, def)| {
+                        Some(DocumentHighlight {
+                            range: lines.range(rel, s, enc)?,
+                            kind: Some(if def {
+                                DocumentHighlightKind::WRITE
+                            } else {
+                                DocumentHighlightKind::READ
+                            }),
+                        })
+                    })
+                    .collect()
+            },
+        ))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        Ok(self
+            .with_folder(
+                &p.text_document.uri,
+                Some(p.position),
+                |f, rel, off, enc| {
+                    let (md, span) = ide::nav::hover(f, rel, off)?;
+                    Some(Hover {
+                        contents: HoverContents::Markup(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: md,
+                        }),
+                        range: Lines::new(f).range(rel, span, enc),
+                    })
+                },
+            )
+            .flatten())
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let snippets = read(&self.state.flags).snippets;
+        Ok(self.with_folder(
+            &p.text_document.uri,
+            Some(p.position),
+            |f, rel, off, enc| {
+                let (items, incomplete) = ide::complete::completions(f, rel, off);
+                let mut lines = Lines::new(f);
+                let items: Vec<CompletionItem> = items
+                    .into_iter()
+                    .filter(|c| snippets || !c.snippet || c.kind != CompletionKind::Template)
+                    .filter_map(|c| {
+                        let range = lines.range(rel, c.replace.clone(), enc)?;
+                        let (text, format) = if c.snippet && snippets {
+                            (c.insert_text.clone(), InsertTextFormat::SNIPPET)
+                        } else if c.snippet {
+                            (strip_snippet(&c.insert_text), InsertTextFormat::PLAIN_TEXT)
+                        } else {
+                            (c.insert_text.clone(), InsertTextFormat::PLAIN_TEXT)
+                        };
+                        Some(CompletionItem {
+                            label: c.label.clone(),
+                            kind: Some(match c.kind {
+                                CompletionKind::Id | CompletionKind::Range => {
+                                    CompletionItemKind::REFERENCE
+                                }
+                                CompletionKind::Field => CompletionItemKind::FIELD,
+                                CompletionKind::Value => CompletionItemKind::ENUM_MEMBER,
+                                CompletionKind::Owner => CompletionItemKind::VALUE,
+                                CompletionKind::Template => CompletionItemKind::SNIPPET,
+                            }),
+                            detail: c.detail.clone(),
+                            documentation: c.documentation.clone().map(|d| {
+                                Documentation::MarkupContent(MarkupContent {
+                                    kind: MarkupKind::Markdown,
+                                    value: d,
+                                })
+                            }),
+                            sort_text: Some(c.sort_text.clone()),
+                            filter_text: Some(c.label.clone()),
+                            insert_text_format: Some(format),
+                            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                                range,
+                                new_text: text,
+                            })),
+                            ..Default::default()
+                        })
+                    })
+                    .collect();
+                CompletionResponse::List(CompletionList {
+                    is_incomplete: incomplete,
+                    items,
+                })
+            },
+        ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let range = params.range;
+        let only = params.context.only.clone();
+        Ok(
+            self.with_folder(&uri, Some(range.start), |f, rel, start, enc| {
+                let end = Lines::new(f).offset(rel, range.end, enc).unwrap_or(start);
+                let mut lines = Lines::new(f);
+                ide::actions::code_actions(f, rel, start..end)
+                    .into_iter()
+                    .filter(|a| {
+                        only.as_ref().is_none_or(|kinds| {
+                            kinds.iter().any(|k| {
+                                let kind = match a.kind {
+                                    ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                                    ActionKind::Refactor => CodeActionKind::REFACTOR,
+                                };
+                                kind.as_str().starts_with(k.as_str())
+                            })
+                        })
+                    })
+                    .map(|a| {
+                        let diagnostics = a
+                            .fixes
+                            .as_ref()
+                            .map(|x| vec![to_diagnostic(f, &mut lines, rel, x, enc, true)]);
+                        CodeActionOrCommand::CodeAction(CodeAction {
+                            title: a.title.clone(),
+                            kind: Some(match a.kind {
+                                ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                                ActionKind::Refactor => CodeActionKind::REFACTOR,
+                            }),
+                            diagnostics,
+                            edit: Some(edits_to_workspace_edit(f, &a.edits, enc)),
+                            is_preferred: a.preferred.then_some(true),
+                            ..Default::default()
+                        })
+                    })
+                    .collect()
+            }),
+        )
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let r = self.with_folder(
+            &params.text_document.uri,
+            Some(params.position),
+            |f, rel, off, enc| {
+                ide::nav::prepare_rename(f, rel, off).map(|(span, id)| {
+                    Lines::new(f).range(rel, span, enc).map(|range| {
+                        PrepareRenameResponse::RangeWithPlaceholder {
+                            range,
+                            placeholder: id,
+                        }
+                    })
+                })
+            },
+        );
+        match r {
+            None => Ok(None),
+            Some(Ok(x)) => Ok(x),
+            Some(Err(msg)) => Err(Error::invalid_params(msg)),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let new_name = params.new_name;
+        let r = self.with_folder(
+            &p.text_document.uri,
+            Some(p.position),
+            |f, rel, off, enc| {
+                ide::nav::rename(f, rel, off, &new_name)
+                    .map(|edits| edits_to_workspace_edit(f, &edits, enc))
+            },
+        );
+        match r {
+            None => Ok(None),
+            Some(Ok(x)) => Ok(Some(x)),
+            Some(Err(msg)) => Err(Error::invalid_params(msg)),
+        }
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(
+            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+                let Some(doc) = f.parsed(rel) else {
+                    return DocumentSymbolResponse::Nested(Vec::new());
+                };
+                let mut lines = Lines::new(f);
+                let syms = ide::symbols::document_symbols(&doc)
+                    .into_iter()
+                    .filter_map(|s| to_document_symbol(&mut lines, rel, s, enc))
+                    .collect();
+                DocumentSymbolResponse::Nested(syms)
+            }),
+        )
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let enc = self.enc();
+        let w = read(&self.state.world);
+        let mut out = Vec::new();
+        for f in &w.folders {
+            let mut lines = Lines::new(f);
+            for s in ide::symbols::workspace_symbols(f, &params.query, 200) {
+                let (Some(uri), Some(range)) = (
+                    uri_of(&f.root, &s.path),
+                    lines.range(&s.path, s.span.clone(), enc),
+                ) else {
+                    continue;
+                };
+                #[allow(deprecated)]
+                out.push(SymbolInformation {
+                    name: s.name.clone(),
+                    kind: symbol_kind(&s.prefix),
+                    tags: None,
+                    deprecated: None,
+                    location: Location { uri, range },
+                    container_name: (!s.detail.is_empty()).then(|| s.detail.clone()),
+                });
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(
+            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+                let Some(doc) = f.parsed(rel) else {
+                    return Vec::new();
+                };
+                let mut lines = Lines::new(f);
+                ide::symbols::folding(&doc)
+                    .into_iter()
+                    .filter_map(|s| {
+                        let r = lines.range(rel, s, enc)?;
+                        (r.end.line > r.start.line).then(|| FoldingRange {
+                            start_line: r.start.line,
+                            end_line: r.end.line,
+                            kind: Some(FoldingRangeKind::Region),
+                            ..Default::default()
+                        })
+                    })
+                    .collect()
+            }),
+        )
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(
+            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+                let tokens = ide::symbols::semantic_tokens(f, rel);
+                let mut lines = Lines::new(f);
+                let mut data = Vec::with_capacity(tokens.len());
+                let (mut pl, mut pc) = (0u32, 0u32);
+                for (span, ty, mods) in tokens {
+                    let Some(r) = lines.range(rel, span, enc) else {
+                        continue;
+                    };
+                    if r.end.line != r.start.line {
+                        continue;
+                    }
+                    let dl = r.start.line - pl;
+                    let dc = if dl == 0 {
+                        r.start.character - pc
+                    } else {
+                        r.start.character
+                    };
+                    data.push(SemanticToken {
+                        delta_line: dl,
+                        delta_start: dc,
+                        length: r.end.character - r.start.character,
+                        token_type: ty,
+                        token_modifiers_bitset: mods,
+                    });
+                    pl = r.start.line;
+                    pc = r.start.character;
+                }
+                SemanticTokensResult::Tokens(SemanticTokens {
+                    result_id: None,
+                    data,
+                })
+            }),
+        )
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !*read(&self.state.inlay_hints) {
+            return Ok(Some(Vec::new()));
+        }
+        let range = params.range;
+        Ok(self.with_folder(
+            &params.text_document.uri,
+            Some(range.start),
+            |f, rel, start, enc| {
+                let end = Lines::new(f)
+                    .offset(rel, range.end, enc)
+                    .unwrap_or(usize::MAX);
+                let mut lines = Lines::new(f);
+                ide::symbols::inlay_hints(f, rel, start..end)
+                    .into_iter()
+                    .filter_map(|(at, label)| {
+                        Some(InlayHint {
+                            position: lines.range(rel, at..at, enc)?.start,
+                            label: InlayHintLabel::String(label),
+                            kind: None,
+                            text_edits: None,
+                            tooltip: None,
+                            padding_left: Some(false),
+                            padding_right: Some(true),
+                            data: None,
+                        })
+                    })
+                    .collect()
+            },
+        ))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri.clone();
+        Ok(
+            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+                let mut lines = Lines::new(f);
+                ide::symbols::code_lenses(f, rel)
+                    .into_iter()
+                    .filter_map(|(span, id, n)| {
+                        let range = lines.range(rel, span, enc)?;
+                        let locs = locations(f, &ide::nav::references_of(f, &id, false), enc);
+                        Some(CodeLens {
+                            range,
+                            command: Some(Command {
+                                title: format!("{n} reference{}", if n == 1 { "" } else { "s" }),
+                                command: "editor.action.showReferences".into(),
+                                arguments: Some(vec![
+                                    serde_json::json!(uri.as_str()),
+                                    serde_json::to_value(range.start).unwrap_or_default(),
+                                    serde_json::to_value(locs).unwrap_or_default(),
+                                ]),
+                            }),
+                            data: None,
+                        })
+                    })
+                    .collect()
+            }),
+        )
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let enc = self.enc();
+        let items = self
+            .with_folder(&uri, None, |f, rel, _, _| {
+                let mut lines = Lines::new(f);
+                f.diagnostics(rel)
+                    .iter()
+                    .map(|x| to_diagnostic(f, &mut lines, rel, x, enc, true))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let enc = self.enc();
+        let mut reports = Vec::new();
+        let folders: Vec<PathBuf> = read(&self.state.world)
+            .folders
+            .iter()
+            .map(|f| f.root.clone())
+            .collect();
+        for root in folders {
+            let paths: Vec<String> = match read(&self.state.world).folder(&root) {
+                Some(f) => f
+                    .index
+                    .files_sorted()
+                    .into_iter()
+                    .map(|(_, x)| x.path.clone())
+                    .collect(),
+                None => continue,
+            };
+            for chunk in paths.chunks(64) {
+                // Yield between chunks so that a `$/cancelRequest` can drop this request.
+                tokio::task::yield_now().await;
+                let w = read(&self.state.world);
+                let Some(f) = w.folder(&root) else { break };
+                let mut lines = Lines::new(f);
+                for rel in chunk {
+                    let Some(uri) = uri_of(&f.root, rel) else {
+                        continue;
+                    };
+                    let items = f
+                        .diagnostics(rel)
+                        .iter()
+                        .map(|x| to_diagnostic(f, &mut lines, rel, x, enc, true))
+                        .collect();
+                    reports.push(WorkspaceDocumentDiagnosticReport::Full(
+                        WorkspaceFullDocumentDiagnosticReport {
+                            uri,
+                            version: f.open.get(rel).map(|d| d.version as i64),
+                            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                result_id: None,
+                                items,
+                            },
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items: reports },
+        ))
+    }
+}
+
+impl Backend {
+    /// Asks the client for the `dep-ls` configuration section.
+    async fn pull_configuration(&self) {
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("dep-ls".into()),
+        }];
+        if let Ok(mut v) = self.client.configuration(items).await {
+            if let Some(s) = v.pop().filter(|s| !s.is_null()) {
+                self.apply_settings(&s);
+            }
+        }
+    }
+}
+
+fn symbol_kind(prefix: &str) -> SymbolKind {
+    match prefix {
+        "DEP" => SymbolKind::EVENT,
+        "EPIC" => SymbolKind::MODULE,
+        "API" => SymbolKind::INTERFACE,
+        "TEST" => SymbolKind::METHOD,
+        "MON" | "KPI" => SymbolKind::NUMBER,
+        "RUN" => SymbolKind::FUNCTION,
+        "DBT" => SymbolKind::STRUCT,
+        _ => SymbolKind::CONSTANT,
+    }
+}
+
+#[allow(deprecated)]
+fn to_document_symbol(
+    lines: &mut Lines,
+    rel: &str,
+    s: ide::symbols::Symbol,
+    enc: PositionEncoding,
+) -> Option<DocumentSymbol> {
+    let range = lines.range(rel, s.span.clone(), enc)?;
+    let selection_range = lines.range(rel, s.selection.clone(), enc)?;
+    let children: Vec<DocumentSymbol> = s
+        .children
+        .into_iter()
+        .filter_map(|c| to_document_symbol(lines, rel, c, enc))
+        .collect();
+    Some(DocumentSymbol {
+        name: s.name,
+        detail: s.detail,
+        kind: if s.is_entry {
+            symbol_kind(&s.prefix)
+        } else {
+            SymbolKind::FIELD
+        },
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children: (!children.is_empty()).then_some(children),
+    })
+}
+
+fn locations(f: &Folder, locs: &[ide::nav::Location], enc: PositionEncoding) -> Vec<Location> {
+    let mut lines = Lines::new(f);
+    locs.iter()
+        .filter_map(|l| {
+            Some(Location {
+                uri: uri_of(&f.root, &l.path)?,
+                range: lines.range(&l.path, l.span.clone(), enc)?,
+            })
+        })
+        .collect()
+}
+
+/// A snippet's text without its `${1:…}` / `${1|a,b|}` / `$0` markup.
+fn strip_snippet(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek() == Some(&'{') {
+            chars.next();
+            let mut body = String::new();
+            for c2 in chars.by_ref() {
+                if c2 == '}' {
+                    break;
+                }
+                body.push(c2);
+            }
+            let inner = body.trim_start_matches(|c: char| c.is_ascii_digit());
+            if let Some(rest) = inner.strip_prefix(':') {
+                out.push_str(rest);
+            } else if let Some(rest) = inner.strip_prefix('|') {
+                out.push_str(rest.trim_end_matches('|').split(',').next().unwrap_or(""));
+            }
+        } else if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                chars.next();
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_snippets() {
+        assert_eq!(
+            strip_snippet("Type: ${1|Environment,Criteria|}\nOwner: ${2:[Who]}$0"),
+            "Type: Environment\nOwner: [Who]"
+        );
+    }
+
+    #[test]
+    fn formats_thousands() {
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(5_000_000), "5,000,000");
+        assert_eq!(thousands(12), "12");
+    }
+}

@@ -1,0 +1,216 @@
+//! The server's world: workspace folders with their indexes and open documents, and how a URI
+//! maps to a folder and a workspace-relative path. Everything here is synchronous; callers hold
+//! the world's lock only for the duration of one operation and never across an `.await`.
+
+use crate::config::Config;
+use crate::document::{Change, Document};
+use crate::ide::Folder;
+use crate::syntax::parse_fast;
+use crate::text::PositionEncoding;
+use crate::workspace::{is_markdown, read_source, rel_path, walk};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Most Markdown files indexed in one folder (a guard against indexing a home directory).
+pub const MAX_FILES: usize = 50_000;
+
+/// All folders.
+#[derive(Debug, Default)]
+pub struct World {
+    pub folders: Vec<Folder>,
+    /// Editor settings (the `dep-ls` section), applied under each folder's `dep-ls.toml`.
+    pub settings: serde_json::Value,
+}
+
+/// Where a document lives.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DocKey {
+    pub folder: PathBuf,
+    pub rel: String,
+}
+
+/// Files to index: (relative path, absolute path).
+pub type Pending = Vec<(String, PathBuf)>;
+
+impl World {
+    /// The effective configuration for a folder root.
+    pub fn config_for(&self, root: &Path) -> (Config, Vec<crate::config::ConfigError>) {
+        let mut base = Config::default();
+        let errs = base.apply_settings(&self.settings);
+        for e in errs {
+            tracing::warn!("settings: {e}");
+        }
+        if root.as_os_str().is_empty() {
+            return (base, Vec::new());
+        }
+        Config::load_over(base, root, None)
+    }
+
+    pub fn folder(&self, root: &Path) -> Option<&Folder> {
+        self.folders.iter().find(|f| f.root == root)
+    }
+
+    pub fn folder_mut(&mut self, root: &Path) -> Option<&mut Folder> {
+        self.folders.iter_mut().find(|f| f.root == root)
+    }
+
+    /// Adds a folder (empty index) unless it exists; returns whether it was added.
+    pub fn add_folder(&mut self, root: PathBuf) -> bool {
+        if self.folder(&root).is_some() {
+            return false;
+        }
+        let (config, errors) = self.config_for(&root);
+        for e in &errors {
+            tracing::warn!("{e}");
+        }
+        self.folders.push(Folder::new(root, config, errors));
+        true
+    }
+
+    /// The folder holding an absolute path (the deepest root that contains it).
+    pub fn locate_path(&self, path: &Path) -> Option<DocKey> {
+        self.folders
+            .iter()
+            .filter(|f| !f.root.as_os_str().is_empty() && path.starts_with(&f.root))
+            .max_by_key(|f| f.root.components().count())
+            .map(|f| DocKey {
+                folder: f.root.clone(),
+                rel: rel_path(&f.root, path),
+            })
+    }
+
+    /// Opens a document (its buffer wins over the file on disk).
+    pub fn open(&mut self, key: &DocKey, text: String, version: i32) {
+        let Some(f) = self.folder_mut(&key.folder) else {
+            return;
+        };
+        let doc = Document::new(text, version, &f.config.prefixes);
+        f.index.replace(&key.rel, Arc::clone(doc.parsed()));
+        f.open.insert(key.rel.clone(), doc);
+    }
+
+    /// Applies changes to an open document. Returns false when the document is not open or
+    /// the version is not newer than the one held (the change is then ignored).
+    pub fn change(
+        &mut self,
+        key: &DocKey,
+        version: i32,
+        changes: &[Change],
+        enc: PositionEncoding,
+    ) -> bool {
+        let Some(f) = self.folder_mut(&key.folder) else {
+            return false;
+        };
+        let prefixes = f.config.prefixes.clone();
+        let Some(doc) = f.open.get_mut(&key.rel) else {
+            return false;
+        };
+        if version <= doc.version {
+            tracing::warn!(
+                "{}: ignored a change to version {version}, already at {}",
+                key.rel,
+                doc.version
+            );
+            return false;
+        }
+        doc.apply(changes, enc, &prefixes);
+        doc.version = version;
+        let parsed = Arc::clone(doc.parsed());
+        f.index.replace(&key.rel, parsed);
+        true
+    }
+
+    /// Closes a document: the index falls back to the file on disk.
+    pub fn close(&mut self, key: &DocKey) {
+        let Some(f) = self.folder_mut(&key.folder) else {
+            return;
+        };
+        f.open.remove(&key.rel);
+        reload_from_disk(f, &key.rel);
+    }
+}
+
+/// Re-reads one file of a folder from disk into the index (or removes it when it is gone or
+/// unreadable). Open documents are left alone.
+pub fn reload_from_disk(f: &mut Folder, rel: &str) {
+    if f.open.contains_key(rel) || f.root.as_os_str().is_empty() {
+        return;
+    }
+    let abs = f.root.join(rel);
+    if !abs.is_file() {
+        f.index.remove(rel);
+        f.disk.remove(rel);
+        return;
+    }
+    if !is_markdown(rel) {
+        f.index.add_path(rel);
+        return;
+    }
+    match read_source(&abs, f.config.max_file_size) {
+        Ok(text) => {
+            let doc = parse_fast(&text, &f.config.prefixes);
+            f.index.update(rel, Arc::new(doc));
+            f.disk.insert(rel.to_string(), Arc::from(text));
+        }
+        Err(why) => {
+            tracing::info!("{rel}: {why}");
+            f.index.remove(rel);
+            f.disk.remove(rel);
+        }
+    }
+}
+
+/// Walks a folder: the Markdown files to index (capped at [`MAX_FILES`]) and the other files.
+pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec<String>) {
+    let w = walk(root, config);
+    let mut notes = w.notes;
+    let mut md = w.markdown;
+    if md.len() > MAX_FILES {
+        notes.push(format!(
+            "{}: {} Markdown files found; only the first {MAX_FILES} are indexed (is this the right workspace folder?)",
+            root.display(),
+            md.len()
+        ));
+        md.truncate(MAX_FILES);
+    }
+    (md, w.other, notes)
+}
+
+/// Reads and parses files (in parallel); unreadable ones come back as notes.
+pub fn parse_files(
+    batch: &[(String, PathBuf)],
+    config: &Config,
+) -> Vec<Result<(String, Arc<str>, crate::syntax::ParsedDoc), String>> {
+    use rayon::prelude::*;
+    batch
+        .par_iter()
+        .map(|(rel, abs)| {
+            let text = read_source(abs, config.max_file_size).map_err(|w| format!("{rel}: {w}"))?;
+            let doc = parse_fast(&text, &config.prefixes);
+            Ok((rel.clone(), Arc::from(text), doc))
+        })
+        .collect()
+}
+
+/// Finds the workspace of a file opened outside every workspace folder: the nearest folder
+/// holding `dep-ls.toml`, a `SoT/` folder or `.git`, but never the home directory or `/`
+/// (then the file's own folder).
+pub fn discover_root(file: &Path) -> PathBuf {
+    let start = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        let is_home = home.as_deref() == Some(d);
+        if d.parent().is_none() || is_home {
+            break;
+        }
+        if d.join(crate::config::CONFIG_FILE).is_file()
+            || d.join("SoT").is_dir()
+            || d.join(".git").exists()
+        {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start
+}

@@ -1,0 +1,431 @@
+//! JSON-RPC tests against the real `dep-ls` binary: an editor session on the example workspace.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use support::lsp::*;
+
+fn example_copy(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-checkout");
+    copy_dir(&src, &dir);
+    dir
+}
+
+fn vscode_like_caps() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}},
+        "textDocument": {
+            "completion": {"completionItem": {"snippetSupport": true}},
+            "publishDiagnostics": {"relatedInformation": true}
+        }
+    })
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Waits until the background indexing has reached `id` (definition resolves).
+fn wait_indexed(c: &mut LspClient, uri: &str, pos: Value) -> Value {
+    for _ in 0..200 {
+        let r = c.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": pos}),
+        );
+        if r.as_array().is_some_and(|a| !a.is_empty()) {
+            return r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the workspace was never indexed");
+}
+
+#[test]
+fn editor_session_on_the_example_workspace() {
+    let root = example_copy("session");
+    let plan_path = root.join("release/release-plan.md");
+    let plan_uri = file_uri(&plan_path);
+    let mut text = std::fs::read_to_string(&plan_path).expect("plan");
+
+    let mut c = LspClient::start();
+    let init = c.initialize(&root, vscode_like_caps(), json!({}));
+    let caps = &init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert!(caps["renameProvider"]["prepareProvider"]
+        .as_bool()
+        .unwrap_or(false));
+
+    c.open(&plan_uri, &text);
+
+    // Diagnostics arrive with the deliberate defects of this file.
+    let diags = c.diagnostics(&plan_uri, |d| {
+        d.iter().any(|x| x["code"] == "unmeasurable-threshold")
+    });
+    let cs = codes(&diags);
+    for code in [
+        "unmeasurable-threshold",
+        "missing-owner",
+        "unresolved-link",
+        "invalid-value",
+        "range-gap",
+        "environment-drift",
+        "plaintext-secret",
+    ] {
+        assert!(cs.iter().any(|c| c == code), "{code} missing from {cs:?}");
+    }
+    let drift = diags
+        .iter()
+        .find(|d| d["code"] == "environment-drift")
+        .expect("drift");
+    assert!(
+        drift["relatedInformation"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{drift}"
+    );
+    assert!(drift["codeDescription"]["href"]
+        .as_str()
+        .unwrap_or("")
+        .contains("#environment-drift"));
+
+    // Go to definition of a linked monitor lands in another, unopened file.
+    let mon = text.find("MON-").expect("a MON- link in the plan");
+    let mon_id: String = text[mon..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let def = wait_indexed(&mut c, &plan_uri, pos_of(&text, &mon_id));
+    let target = def[0]["uri"].as_str().expect("uri");
+    assert!(target.ends_with("SoT/SoT.MONITORING.md"), "{def}");
+
+    // Hover on a DEP- definition.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": plan_uri}, "position": pos_of(&text, "DEP-001")}),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(md.contains("DEP-001") && md.contains("Type"), "{hover}");
+
+    // Completion inside a Linked IDs list (right after the key) offers IDs with titles.
+    let li = text.find("\nLinked IDs: ").expect("Linked IDs") + 1;
+    let at = li + "Linked IDs: ".len();
+    let line = text[..at].matches('\n').count();
+    let comp = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": plan_uri}, "position": {"line": line, "character": "Linked IDs: ".len()}}),
+    );
+    let items = comp["items"].as_array().expect("items");
+    assert!(!items.is_empty(), "{comp}");
+    assert!(
+        items.iter().all(|i| i["kind"] == 18),
+        "IDs are references: {comp}"
+    );
+    assert!(items
+        .iter()
+        .any(|i| i["detail"].as_str().is_some_and(|d| !d.is_empty())));
+
+    // Fix `Threshold: high` with an incremental edit: the finding goes away.
+    let high = text.find("**Threshold:** high").expect("defect 1") + "**Threshold:** ".len();
+    let start = pos_of(&text, &text[high..high + 4].to_string());
+    let start = {
+        // Position of this exact occurrence.
+        let before = &text[..high];
+        let line = before.matches('\n').count();
+        let ls = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let _ = start;
+        json!({"line": line, "character": text[ls..high].encode_utf16().count()})
+    };
+    let end = json!({"line": start["line"], "character": start["character"].as_u64().unwrap() + 4});
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": plan_uri, "version": 2},
+               "contentChanges": [{"range": {"start": start, "end": end}, "text": ">2% of requests for 5 minutes"}]}),
+    );
+    text.replace_range(high..high + 4, ">2% of requests for 5 minutes");
+    let diags = c.diagnostics(&plan_uri, |d| {
+        !d.iter().any(|x| x["code"] == "unmeasurable-threshold")
+    });
+    assert!(
+        codes(&diags).iter().any(|c| c == "missing-owner"),
+        "other findings stay"
+    );
+
+    // A quick fix for `Method: Automatic`, applied as the editor would.
+    let auto = diags
+        .iter()
+        .find(|d| d["code"] == "invalid-value")
+        .expect("invalid-value")
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": plan_uri}, "range": auto["range"], "context": {"diagnostics": [auto]}}),
+    );
+    let fix = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("Automated")))
+        .unwrap_or_else(|| panic!("no Automated fix in {actions}"))
+        .clone();
+    let doc_edit = &fix["edit"]["documentChanges"][0];
+    assert_eq!(
+        doc_edit["textDocument"]["version"], 2,
+        "edits are computed against the version asked"
+    );
+    let edits = doc_edit["edits"].as_array().expect("edits").clone();
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    text = apply_text_edits(&text, &edits);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": plan_uri, "version": 3}, "contentChanges": changes}),
+    );
+    let diags = c.diagnostics(&plan_uri, |d| {
+        !d.iter().any(|x| x["code"] == "invalid-value")
+    });
+    assert!(!diags.is_empty());
+
+    // References of a test ID include the range that covers it.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": plan_uri}, "position": pos_of(&text, "TEST-001"), "context": {"includeDeclaration": true}}),
+    );
+    let refs = refs.as_array().expect("refs");
+    assert!(
+        refs.iter().any(|r| r["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("SoT.TESTING.md"))),
+        "declaration included"
+    );
+
+    // Rename a runbook ID across the workspace.
+    let run = text.find("RUN-").expect("a RUN- link");
+    let run_id: String = text[run..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let prep = c.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": plan_uri}, "position": pos_of(&text, &run_id)}),
+    );
+    assert_eq!(prep["placeholder"], run_id.as_str());
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": plan_uri}, "position": pos_of(&text, &run_id), "newName": "RUN-901"}),
+    );
+    let files: Vec<&str> = edit["documentChanges"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|d| d["textDocument"]["uri"].as_str())
+        .collect();
+    assert!(
+        files.len() >= 2,
+        "definition and references in several files: {files:?}"
+    );
+    assert!(files.iter().any(|u| u.ends_with("SoT.RUNBOOKS.md")));
+    // Renaming to an existing ID is refused with a clear message.
+    let id = c.request_async(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": plan_uri}, "position": pos_of(&text, &run_id), "newName": "DEP-001"}),
+    );
+    let r = c.response(id);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already defined"),
+        "{r}"
+    );
+
+    // Symbols, folding, semantic tokens, code lens answer.
+    let syms = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": plan_uri}}),
+    );
+    assert!(syms
+        .as_array()
+        .is_some_and(|s| s.iter().any(|x| x["name"] == "DEP-001")));
+    let ws = c.request("workspace/symbol", json!({"query": "rollback"}));
+    assert!(ws.as_array().is_some_and(|s| !s.is_empty()));
+    let toks = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": plan_uri}}),
+    );
+    assert!(toks["data"]
+        .as_array()
+        .is_some_and(|d| d.len() % 5 == 0 && !d.is_empty()));
+    let lens = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": plan_uri}}),
+    );
+    assert!(lens
+        .as_array()
+        .is_some_and(|l| l.iter().any(|x| x["command"]["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("reference")))));
+
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// 500 back-to-back edits followed by a request always see the final text.
+#[test]
+fn requests_after_many_edits_see_the_final_text() {
+    let root = temp_dir("many-edits");
+    let path = root.join("plan.md");
+    let base = "# Plan\n\n## DEP-001: First\nType: Step\n";
+    std::fs::write(&path, base).expect("write");
+    let uri = file_uri(&path);
+    for run in 0..3 {
+        let mut c = LspClient::start();
+        c.initialize(
+            &root,
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            json!({}),
+        );
+        c.open(&uri, base);
+        let mut text = base.to_string();
+        let addition = "\n## DEP-777: Added by typing\nType: Step\n";
+        let mut version = 1;
+        for _ in 0..(500 / addition.len() + 1) {
+            for ch in addition.chars() {
+                let line = text.matches('\n').count();
+                let col = text.len() - text.rfind('\n').map(|i| i + 1).unwrap_or(0);
+                version += 1;
+                c.notify(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": uri, "version": version},
+                           "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": ch.to_string()}]}),
+                );
+                text.push(ch);
+            }
+        }
+        let syms = c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        let n = syms
+            .as_array()
+            .map(|s| s.iter().filter(|x| x["name"] == "DEP-777").count())
+            .unwrap_or(0);
+        assert_eq!(n, 500 / addition.len() + 1, "run {run}: {syms}");
+        assert_eq!(c.shutdown(), 0);
+    }
+}
+
+/// Pull diagnostics when the client supports them (and no pushes).
+#[test]
+fn pull_diagnostics() {
+    let root = example_copy("pull");
+    let plan = root.join("release/release-plan.md");
+    let uri = file_uri(&plan);
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let mut c = LspClient::start();
+    let init = c.initialize(
+        &root,
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        json!({}),
+    );
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    c.open(&uri, &text);
+    wait_indexed(&mut c, &uri, pos_of(&text, "EPIC-01"));
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(r["kind"], "full");
+    let cs = codes(r["items"].as_array().expect("items"));
+    assert!(cs.iter().any(|c| c == "unmeasurable-threshold"), "{cs:?}");
+    let w = c.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let files = w["items"].as_array().expect("items");
+    assert!(files.iter().any(|f| f["uri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("SoT.DEPLOYMENT.md"))
+        && f["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|d| d["code"] == "broken-link"))));
+    assert!(!c
+        .backlog
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics"));
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Bad input gets an error or an empty answer, never a crash.
+#[test]
+fn bad_input_is_answered() {
+    let root = temp_dir("bad-input");
+    let mut c = LspClient::start();
+    // A request before initialize is refused.
+    let id = c.request_async("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere.md"}, "position": {"line": 0, "character": 0}}));
+    assert!(c.response(id).get("error").is_some());
+    c.initialize(&root, json!({}), json!({}));
+    // Unknown documents, positions past the end.
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///nowhere.md"}, "position": {"line": 99, "character": 99}}));
+    assert!(r.is_null());
+    let uri = file_uri(&root.join("a.md"));
+    c.open(&uri, "DEP-001: A\nType: Step\n😀 DEP-001\n");
+    for (l, ch) in [
+        (0, 0),
+        (0, 1000),
+        (2, 1),
+        (2, 2),
+        (50, 0),
+        (u32::MAX as u64, u32::MAX as u64),
+    ] {
+        let p = json!({"textDocument": {"uri": uri}, "position": {"line": l, "character": ch}});
+        c.request("textDocument/hover", p.clone());
+        c.request("textDocument/definition", p.clone());
+        c.request("textDocument/completion", p.clone());
+        let _ = c.request_async("textDocument/prepareRename", p);
+    }
+    // An edit range past the end is clamped.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 40, "character": 3}, "end": {"line": 41, "character": 0}}, "text": "\nDEP-002: B\n"}]}),
+    );
+    let syms = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(
+        syms.as_array()
+            .is_some_and(|s| s.iter().any(|x| x["name"] == "DEP-002")),
+        "{syms}"
+    );
+    // Unknown method: MethodNotFound.
+    let id = c.request_async("dep-ls/unknown", json!({}));
+    assert_eq!(c.response(id)["error"]["code"], -32601);
+    // Malformed JSON: a parse error, and the server keeps serving.
+    c.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(r.is_array());
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// A client that goes away without `shutdown`: the server exits (code 1), no orphan.
+#[test]
+fn exits_when_the_client_goes_away() {
+    let root = temp_dir("gone");
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    c.close_stdin();
+    assert_eq!(c.wait_exit(), 1);
+}
