@@ -172,28 +172,32 @@ impl Document {
         self.sections[k].tree = tree;
     }
 
-    /// Applies content changes in order. Never panics; positions are clamped.
-    pub fn apply(&mut self, changes: &[Change], enc: PositionEncoding, prefixes: &Prefixes) {
+    /// Applies content changes in order. Never panics; positions are clamped. Returns whether
+    /// the IDs defined or referenced (or their order) may have changed.
+    pub fn apply(&mut self, changes: &[Change], enc: PositionEncoding, prefixes: &Prefixes) -> bool {
+        let mut ids_changed = false;
         for c in changes {
             match c.range {
                 None => {
                     self.text = c.text.clone();
                     self.rope = Rope::from_str(&self.text);
                     self.reparse_all(prefixes);
+                    ids_changed = true;
                 }
-                Some(range) => self.edit(range, &c.text, enc, prefixes),
+                Some(range) => ids_changed |= self.edit(range, &c.text, enc, prefixes),
             }
         }
+        ids_changed
     }
 
-    /// One range change.
+    /// One range change. Returns whether the IDs defined or referenced may have changed.
     pub fn edit(
         &mut self,
         range: Range,
         new_text: &str,
         enc: PositionEncoding,
         prefixes: &Prefixes,
-    ) {
+    ) -> bool {
         let applied = text::apply_change(&mut self.rope, Some(range), new_text, enc);
         let (start, old_end, new_end) = (
             applied.start_byte,
@@ -201,7 +205,7 @@ impl Document {
             applied.new_end_byte,
         );
         if start == old_end && new_text.is_empty() {
-            return;
+            return false;
         }
         self.text.replace_range(start..old_end, new_text);
         let delta = new_end as isize - old_end as isize;
@@ -251,6 +255,7 @@ impl Document {
             s.first_line = lshift(s.first_line);
         }
         let region_start = self.sections[first_sec].first_line;
+        let mut grow = 1;
         let (new_starts, region_end_sec) = loop {
             let region_end = self
                 .sections
@@ -275,7 +280,10 @@ impl Document {
                     .collect();
                 break (local, last_sec);
             }
-            last_sec += 1;
+            // Grow the region geometrically: an opened fence may swallow the rest of the
+            // document, and rescanning one more section at a time would be quadratic.
+            grow *= 2;
+            last_sec = (last_sec + grow).min(self.sections.len() - 1);
         };
 
         // Old sections of the region, keyed by first line (already in new coordinates when
@@ -371,7 +379,7 @@ impl Document {
             start,
             delta,
             prefixes,
-        );
+        )
     }
 
     fn reclassify(&mut self, k: usize) {
@@ -401,8 +409,8 @@ impl Document {
         edit_start: usize,
         delta: isize,
         prefixes: &Prefixes,
-    ) {
-        let old = Arc::clone(&self.parsed);
+    ) -> bool {
+        let old = &*self.parsed;
         let first_byte = self.line_start(first_line).min(edit_start);
         // Start: the last heading / plain-line definition whose line ends before the changes.
         let e0 = old.entries.iter().rposition(|e| {
@@ -444,38 +452,50 @@ impl Document {
             .map(|(&(s, e, _), &k)| (s, e, k));
         let part = extract_lines(&self.text, lines, prefixes);
 
-        let old_entries_removed = e1.saturating_sub(e0);
-        let entry_delta = part.entries.len() as isize - old_entries_removed as isize;
-        let mut doc = ParsedDoc {
-            entries: Vec::with_capacity((old.entries.len() as isize + entry_delta).max(0) as usize),
-            refs: Vec::with_capacity(old.refs.len()),
-        };
-        doc.entries.extend_from_slice(&old.entries[..e0]);
-        doc.entries.extend(part.entries);
-        for mut e in old.entries[e1..].iter().cloned() {
-            shift_entry(&mut e, delta);
-            doc.entries.push(e);
-        }
         let r0 = old.refs.partition_point(|r| r.span.start < start_byte);
         let r1 = old
             .refs
             .partition_point(|r| r.span.start < end_byte_old)
             .max(r0);
-        doc.refs.extend_from_slice(&old.refs[..r0]);
-        for mut r in part.refs {
-            r.entry = r.entry.map(|i| i + e0 as u32);
-            doc.refs.push(r);
+        let e1 = e1.max(e0);
+        let ids_changed = old.entries[e0..e1].len() != part.entries.len()
+            || old.refs[r0..r1].len() != part.refs.len()
+            || old.entries[e0..e1].iter().zip(&part.entries).any(|(a, b)| {
+                a.id != b.id
+                    || a.placeholder != b.placeholder
+                    || a.deprecated != b.deprecated
+                    || a.replacement != b.replacement
+            })
+            || old.refs[r0..r1]
+                .iter()
+                .zip(&part.refs)
+                .any(|(a, b)| a.id != b.id);
+        let entry_delta = part.entries.len() as isize - (e1 - e0) as isize;
+        let new_entries = part.entries.len();
+        let new_refs = part.refs.len();
+
+        // Splice in place: the document is not shared while it is edited (the index lets go of
+        // it first), so nothing is copied but the region.
+        let doc = Arc::make_mut(&mut self.parsed);
+        doc.entries.splice(e0..e1, part.entries);
+        for e in &mut doc.entries[e0 + new_entries..] {
+            shift_entry(e, delta);
         }
-        for r in &old.refs[r1..] {
-            let mut r = r.clone();
+        doc.refs.splice(
+            r0..r1,
+            part.refs.into_iter().map(|mut r| {
+                r.entry = r.entry.map(|i| i + e0 as u32);
+                r
+            }),
+        );
+        for r in &mut doc.refs[r0 + new_refs..] {
             r.span = shift_span(&r.span, delta);
             if let Some(l) = &mut r.link {
                 l.span = shift_span(&l.span, delta);
             }
             r.entry = r.entry.map(|i| (i as isize + entry_delta) as u32);
-            doc.refs.push(r);
         }
-        self.parsed = Arc::new(doc);
+        ids_changed
     }
 
     /// The old-coordinates byte start of a line given in both coordinate systems.

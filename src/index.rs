@@ -1,7 +1,7 @@
 //! The workspace ID table: definitions and references of every file, updated one file at a time.
 
 use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// A file's slot in the index.
@@ -27,6 +27,11 @@ pub struct IndexedFile {
     /// Workspace-relative path with `/` separators.
     pub path: String,
     pub doc: Arc<ParsedDoc>,
+    /// The distinct IDs this file defines and references, and the prefixes of its ranges
+    /// (what to unlink when it changes, without needing the old document).
+    def_ids: Vec<String>,
+    ref_ids: Vec<String>,
+    range_prefixes: Vec<String>,
 }
 
 /// The workspace table.
@@ -35,13 +40,16 @@ pub struct Index {
     files: Vec<Option<IndexedFile>>,
     free: Vec<FileId>,
     by_path: HashMap<String, FileId>,
-    /// Ordered, so that IDs of one prefix can be scanned as a range.
-    defs: BTreeMap<String, Vec<DefLoc>>,
+    defs: HashMap<String, Vec<DefLoc>>,
+    /// The defined IDs in order, so that IDs of one prefix can be scanned as a range.
+    ordered: BTreeSet<String>,
     refs: HashMap<String, Vec<RefLoc>>,
     /// Every file of the workspace (Markdown or not), for `broken-link`.
     paths: HashSet<String>,
     /// Bumped on every change.
     generation: u64,
+    /// Bumped when the set of definitions or references may have changed.
+    ids_generation: u64,
     /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
     ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
 }
@@ -56,24 +64,20 @@ impl Index {
         self.generation
     }
 
+    /// Bumped only when the IDs defined or referenced may have changed (not when a document is
+    /// swapped for one naming the same IDs): per-entry check results stay valid until then.
+    pub fn ids_generation(&self) -> u64 {
+        self.ids_generation
+    }
+
     /// Replaces a file's document. When its definitions and references name the same IDs in
     /// the same order as before (typing inside a description), only the document is swapped;
     /// otherwise the file is re-indexed.
     pub fn replace(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
         if let Some(&id) = self.by_path.get(path) {
-            if let Some(Some(f)) = self.files.get_mut(id as usize) {
-                let old = &f.doc;
-                let same = old.entries.len() == doc.entries.len()
-                    && old.refs.len() == doc.refs.len()
-                    && old
-                        .entries
-                        .iter()
-                        .zip(&doc.entries)
-                        .all(|(a, b)| a.id == b.id && a.placeholder == b.placeholder)
-                    && old.refs.iter().zip(&doc.refs).all(|(a, b)| a.id == b.id);
-                if same {
-                    f.doc = doc;
-                    self.generation += 1;
+            if let Some(Some(f)) = self.files.get(id as usize) {
+                if same_ids(&f.doc, &doc) {
+                    self.set_doc(path, doc);
                     return id;
                 }
             }
@@ -81,9 +85,33 @@ impl Index {
         self.update(path, doc)
     }
 
+    /// Swaps a file's document for one that names the same IDs in the same order (the caller
+    /// knows). Definitions and references keep pointing at the same indices.
+    pub fn set_doc(&mut self, path: &str, doc: Arc<ParsedDoc>) {
+        if let Some(&id) = self.by_path.get(path) {
+            if let Some(Some(f)) = self.files.get_mut(id as usize) {
+                f.doc = doc;
+                self.generation += 1;
+                return;
+            }
+        }
+        self.update(path, doc);
+    }
+
+    /// Lets go of a file's document (the index keeps its IDs) so that its owner can change it
+    /// in place; must be followed by [`Index::set_doc`] or [`Index::update`].
+    pub fn release_doc(&mut self, path: &str) {
+        if let Some(&id) = self.by_path.get(path) {
+            if let Some(Some(f)) = self.files.get_mut(id as usize) {
+                f.doc = Arc::new(ParsedDoc::default());
+            }
+        }
+    }
+
     /// Adds or replaces a file's definitions and references.
     pub fn update(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
         self.generation += 1;
+        self.ids_generation += 1;
         let id = match self.by_path.get(path) {
             Some(&id) => {
                 self.unlink(id);
@@ -102,15 +130,22 @@ impl Index {
             }
         };
         self.paths.insert(path.to_string());
+        let mut def_ids: Vec<String> = Vec::new();
         for (i, e) in doc.entries.iter().enumerate() {
             if e.placeholder {
                 continue;
             }
-            self.defs.entry(e.id.clone()).or_default().push(DefLoc {
+            let v = self.defs.entry(e.id.clone()).or_default();
+            if v.is_empty() {
+                self.ordered.insert(e.id.clone());
+            }
+            v.push(DefLoc {
                 file: id,
                 entry: i as u32,
             });
+            def_ids.push(e.id.clone());
         }
+        let mut range_prefixes: Vec<String> = Vec::new();
         for e in &doc.entries {
             for f in &e.fields {
                 for item in &f.items {
@@ -128,20 +163,30 @@ impl Index {
                                 b,
                                 span.clone(),
                             ));
+                            range_prefixes.push(p.to_string());
                         }
                     }
                 }
             }
         }
+        let mut ref_ids: Vec<String> = Vec::new();
         for (i, r) in doc.refs.iter().enumerate() {
             self.refs.entry(r.id.clone()).or_default().push(RefLoc {
                 file: id,
                 reference: i as u32,
             });
+            ref_ids.push(r.id.clone());
+        }
+        for v in [&mut def_ids, &mut ref_ids, &mut range_prefixes] {
+            v.sort_unstable();
+            v.dedup();
         }
         self.files[id as usize] = Some(IndexedFile {
             path: path.to_string(),
             doc,
+            def_ids,
+            ref_ids,
+            range_prefixes,
         });
         id
     }
@@ -149,6 +194,7 @@ impl Index {
     /// Removes a file (its definitions and references, and its path).
     pub fn remove(&mut self, path: &str) {
         self.generation += 1;
+        self.ids_generation += 1;
         if let Some(id) = self.by_path.remove(path) {
             self.unlink(id);
             self.files[id as usize] = None;
@@ -158,34 +204,42 @@ impl Index {
     }
 
     fn unlink(&mut self, id: FileId) {
-        let Some(f) = self.files[id as usize].take() else {
+        let Some(f) = self.files[id as usize].as_ref() else {
             return;
         };
-        for e in &f.doc.entries {
-            if let Some(v) = self.defs.get_mut(&e.id) {
-                v.retain(|d| d.file != id);
+        let (def_ids, ref_ids, range_prefixes) = (
+            f.def_ids.clone(),
+            f.ref_ids.clone(),
+            f.range_prefixes.clone(),
+        );
+        for d in &def_ids {
+            if let Some(v) = self.defs.get_mut(d) {
+                v.retain(|x| x.file != id);
                 if v.is_empty() {
-                    self.defs.remove(&e.id);
+                    self.defs.remove(d);
+                    self.ordered.remove(d);
                 }
             }
         }
-        for v in self.ranges.values_mut() {
-            v.retain(|r| r.0 != id);
+        for p in &range_prefixes {
+            if let Some(v) = self.ranges.get_mut(p) {
+                v.retain(|r| r.0 != id);
+            }
         }
-        for r in &f.doc.refs {
-            if let Some(v) = self.refs.get_mut(&r.id) {
-                v.retain(|d| d.file != id);
+        for r in &ref_ids {
+            if let Some(v) = self.refs.get_mut(r) {
+                v.retain(|x| x.file != id);
                 if v.is_empty() {
-                    self.refs.remove(&r.id);
+                    self.refs.remove(r);
                 }
             }
         }
-        self.files[id as usize] = Some(f);
     }
 
     /// Records a non-Markdown file of the workspace (a link target).
     pub fn add_path(&mut self, path: &str) {
         self.generation += 1;
+        self.ids_generation += 1;
         self.paths.insert(path.to_string());
     }
 
@@ -268,9 +322,9 @@ impl Index {
     pub fn ids_with_prefix<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
         let lo = format!("{prefix}-");
         let hi = format!("{prefix}.");
-        self.defs
+        self.ordered
             .range(lo.clone()..hi)
-            .map(|(k, _)| k.as_str())
+            .map(String::as_str)
             .filter(move |k| crate::syntax::id_prefix(k) == &lo[..lo.len() - 1])
     }
 
@@ -278,18 +332,35 @@ impl Index {
     pub fn ids_starting_with<'a>(&'a self, typed: &str) -> impl Iterator<Item = &'a str> + 'a {
         let lo = typed.to_string();
         let t = typed.to_string();
-        self.defs
+        self.ordered
             .range(lo..)
-            .map(|(k, _)| k.as_str())
+            .map(String::as_str)
             .take_while(move |k| k.starts_with(t.as_str()))
     }
 
     /// Every defined ID, in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.defs.keys().map(String::as_str)
+        self.ordered.iter().map(String::as_str)
     }
 
     pub fn id_count(&self) -> usize {
         self.defs.len()
     }
+}
+
+/// Do two documents define and reference the same IDs in the same order?
+pub fn same_ids(a: &ParsedDoc, b: &ParsedDoc) -> bool {
+    a.entries.len() == b.entries.len()
+        && a.refs.len() == b.refs.len()
+        && a
+            .entries
+            .iter()
+            .zip(&b.entries)
+            .all(|(x, y)| {
+                x.id == y.id
+                    && x.placeholder == y.placeholder
+                    && x.deprecated == y.deprecated
+                    && x.replacement == y.replacement
+            })
+        && a.refs.iter().zip(&b.refs).all(|(x, y)| x.id == y.id)
 }

@@ -33,14 +33,22 @@ impl EntryType {
 
     /// Case-insensitive.
     pub fn parse(s: &str) -> Option<EntryType> {
-        let s = s.trim();
-        Self::ALL.into_iter().find(|t| t.name().eq_ignore_ascii_case(s))
+        let s = value_head(s);
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(s))
     }
 
     /// Type-specific required fields, in the template's order.
     pub fn required_fields(self) -> &'static [&'static str] {
         match self {
-            EntryType::Environment => &["Name", "Infrastructure", "Configuration", "Secrets", "Access"],
+            EntryType::Environment => &[
+                "Name",
+                "Infrastructure",
+                "Configuration",
+                "Secrets",
+                "Access",
+            ],
             EntryType::Criteria => &["Requirement", "Verification", "Blocker", "Owner"],
             EntryType::Rollback => &["Trigger", "Threshold", "Procedure", "Notification"],
             EntryType::Validation => &["Check", "Method", "Success Criteria", "Escalation"],
@@ -54,7 +62,12 @@ impl EntryType {
             EntryType::Environment | EntryType::Criteria => &[Stage::PreDeploy],
             EntryType::Rollback => &[Stage::PostDeploy, Stage::Rollback],
             EntryType::Validation => &[Stage::PostDeploy],
-            EntryType::Step => &[Stage::PreDeploy, Stage::Deploy, Stage::PostDeploy, Stage::Rollback],
+            EntryType::Step => &[
+                Stage::PreDeploy,
+                Stage::Deploy,
+                Stage::PostDeploy,
+                Stage::Rollback,
+            ],
         }
     }
 }
@@ -69,7 +82,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::PreDeploy, Stage::Deploy, Stage::PostDeploy, Stage::Rollback];
+    pub const ALL: [Stage; 4] = [
+        Stage::PreDeploy,
+        Stage::Deploy,
+        Stage::PostDeploy,
+        Stage::Rollback,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -82,8 +100,7 @@ impl Stage {
 
     /// Case-insensitive; `Pre-Deploy`, `pre deploy` and `predeploy` are accepted.
     pub fn parse(s: &str) -> Option<Stage> {
-        let norm: String = s
-            .trim()
+        let norm: String = value_head(s)
             .chars()
             .filter(|c| c.is_alphanumeric())
             .collect::<String>()
@@ -98,6 +115,18 @@ impl Stage {
     }
 }
 
+/// The enumerated part of a value, without a trailing remark: `Automated (Playwright suite)`,
+/// `Yes — failure blocks the deploy`, `production, us-east-1`, `Post-deploy; canary only`.
+pub fn value_head(value: &str) -> &str {
+    let v = value.trim();
+    let cut = [" (", "(", ",", ";", " — ", " – ", " - ", " —", " –"]
+        .iter()
+        .filter_map(|sep| v.find(sep))
+        .min()
+        .unwrap_or(v.len());
+    v[..cut].trim()
+}
+
 /// Fields common to all Types (in template order).
 pub const COMMON_FIELDS: &[&str] = &["Type", "Stage", "Description"];
 
@@ -108,12 +137,45 @@ pub const METHOD_VALUES: &[&str] = &["Manual", "Automated", "Both"];
 
 /// Every field a DEP- entry may hold (template fields and the methodology's procedure fields).
 pub const DEP_FIELDS: &[&str] = &[
-    "Type", "Stage", "Description", "Name", "Infrastructure", "Configuration", "Secrets", "Access",
-    "Requirement", "Verification", "Blocker", "Owner", "Trigger", "Threshold", "Procedure",
-    "Notification", "Check", "Method", "Success Criteria", "Escalation", "Linked IDs",
-    "Related IDs", "Covers", "ID", "Status", "Category", "Steps", "Rollback", "Replacement",
-    "Replaced by", "Superseded by", "Prerequisites", "Notes", "Note", "Version", "Date", "Title",
-    "Environment", "Priority",
+    "Type",
+    "Stage",
+    "Description",
+    "Name",
+    "Infrastructure",
+    "Configuration",
+    "Secrets",
+    "Access",
+    "Requirement",
+    "Verification",
+    "Blocker",
+    "Owner",
+    "Trigger",
+    "Threshold",
+    "Procedure",
+    "Notification",
+    "Check",
+    "Method",
+    "Success Criteria",
+    "Escalation",
+    "Linked IDs",
+    "Related IDs",
+    "Covers",
+    "ID",
+    "Status",
+    "Category",
+    "Steps",
+    "Rollback",
+    "Replacement",
+    "Replaced by",
+    "Superseded by",
+    "Prerequisites",
+    "Notes",
+    "Note",
+    "Version",
+    "Date",
+    "Title",
+    "Environment",
+    "Priority",
 ];
 
 /// Enumerated values of a field (by normalised key), if it has an enumeration.

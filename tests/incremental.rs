@@ -103,8 +103,13 @@ proptest! {
                 start: Position { line: e.start.0, character: e.start.1 },
                 end: Position { line: e.end.0, character: e.end.1 },
             };
-            doc.edit(range, &e.text, e.enc, &prefixes);
+            let before = std::sync::Arc::clone(doc.parsed());
+            let ids_changed = doc.edit(range, &e.text, e.enc, &prefixes);
             assert_same(&doc, &prefixes)?;
+            // "IDs unchanged" must be true to its word: the index relies on it.
+            if !ids_changed {
+                prop_assert!(dep_ls::index::same_ids(&before, doc.parsed()), "ids changed but not reported");
+            }
         }
     }
 }

@@ -134,13 +134,11 @@ fn editor_session_on_the_example_workspace() {
 
     // Fix `Threshold: high` with an incremental edit: the finding goes away.
     let high = text.find("**Threshold:** high").expect("defect 1") + "**Threshold:** ".len();
-    let start = pos_of(&text, &text[high..high + 4].to_string());
     let start = {
         // Position of this exact occurrence.
         let before = &text[..high];
         let line = before.matches('\n').count();
         let ls = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let _ = start;
         json!({"line": line, "character": text[ls..high].encode_utf16().count()})
     };
     let end = json!({"line": start["line"], "character": start["character"].as_u64().unwrap() + 4});

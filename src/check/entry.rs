@@ -5,7 +5,10 @@ use super::{Code, Finding, FixHint, Related, Severity};
 use crate::config::Config;
 use crate::index::Index;
 use crate::schema::{self, EntryType, Stage};
-use crate::syntax::{id_number, id_prefix, Entry, Field, LinkItem, ParsedDoc, Span};
+use crate::syntax::ids::{inline_mask, scan_ids, InlineState};
+use crate::syntax::{
+    id_number, id_prefix, is_link_list_key, Entry, Field, LinkItem, ParsedDoc, Span,
+};
 
 /// Collects findings, applying the configured severities.
 pub(crate) struct Sink<'a> {
@@ -42,7 +45,15 @@ impl Sink<'_> {
     }
 
     pub fn push(&mut self, code: Code, span: Span, id: Option<&str>, message: String) {
-        self.push_with(code, code.default_severity(), span, id, message, Vec::new(), None);
+        self.push_with(
+            code,
+            code.default_severity(),
+            span,
+            id,
+            message,
+            Vec::new(),
+            None,
+        );
     }
 }
 
@@ -65,35 +76,72 @@ fn value_span_to_doc(field: &Field, s: &Span) -> Span {
 
 /// Every per-file check.
 pub fn check_file(path: &str, doc: &ParsedDoc, index: &Index, config: &Config) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for i in 0..doc.entries.len() {
+        out.extend(check_entry(path, doc, i, index, config));
+    }
+    out.extend(check_loose_refs(path, doc, index, config));
+    out
+}
+
+/// The references that belong to entry `i` (a contiguous run of `doc.refs`).
+pub fn entry_refs(doc: &ParsedDoc, i: usize) -> &[crate::syntax::Reference] {
+    let Some(e) = doc.entries.get(i) else { return &[] };
+    let lo = doc.refs.partition_point(|r| r.span.start < e.line_span.start);
+    let hi = doc.refs.partition_point(|r| r.span.start <= e.span.end).max(lo);
+    let run = &doc.refs[lo..hi];
+    let a = run.iter().position(|r| r.entry == Some(i as u32)).unwrap_or(run.len());
+    let b = run.iter().rposition(|r| r.entry == Some(i as u32)).map(|x| x + 1).unwrap_or(a);
+    &run[a..b.max(a)]
+}
+
+/// The checks of entry `i` of a document, and of the references inside it. Its findings
+/// depend only on the entry, the index's IDs and the configuration (the language server caches
+/// them per entry).
+pub fn check_entry(path: &str, doc: &ParsedDoc, i: usize, index: &Index, config: &Config) -> Vec<Finding> {
     let mut sink = Sink {
         config,
         path,
         out: Vec::new(),
     };
-    for entry in &doc.entries {
-        duplicates(&mut sink, entry, index);
-        if entry.placeholder {
-            let next = next_free_id(index, entry.prefix());
-            sink.push_with(
-                Code::TemplatePlaceholder,
-                Severity::Warning,
-                entry.id_span.clone(),
-                Some(&entry.id),
-                format!("{} is a template placeholder, not an ID — number the entry, e.g. {next}", entry.id),
-                Vec::new(),
-                Some(FixHint::Replace(vec![next])),
-            );
-        }
-        if entry.is_dep_block() {
-            dep_entry(&mut sink, entry, index);
-        } else if entry.prefix() == "MON" {
-            monitor_entry(&mut sink, entry);
-        }
-        for field in &entry.fields {
-            link_items(&mut sink, entry, field, index);
-        }
+    let Some(entry) = doc.entries.get(i) else { return Vec::new() };
+    duplicates(&mut sink, entry, index);
+    if entry.placeholder {
+        let next = next_free_id(index, entry.prefix());
+        sink.push_with(
+            Code::TemplatePlaceholder,
+            Severity::Warning,
+            entry.id_span.clone(),
+            Some(&entry.id),
+            format!(
+                "{} is a template placeholder, not an ID — number the entry, e.g. {next}",
+                entry.id
+            ),
+            Vec::new(),
+            Some(FixHint::Replace(vec![next])),
+        );
     }
-    references(&mut sink, doc, index);
+    if entry.is_dep_block() {
+        dep_entry(&mut sink, entry, index);
+    } else if entry.prefix() == "MON" {
+        monitor_entry(&mut sink, entry);
+    }
+    for field in &entry.fields {
+        link_items(&mut sink, entry, field, index);
+    }
+    references(&mut sink, doc, entry_refs(doc, i), index);
+    sink.out
+}
+
+/// The checks of references outside every entry.
+pub fn check_loose_refs(path: &str, doc: &ParsedDoc, index: &Index, config: &Config) -> Vec<Finding> {
+    let mut sink = Sink {
+        config,
+        path,
+        out: Vec::new(),
+    };
+    let loose: Vec<crate::syntax::Reference> = doc.refs.iter().filter(|r| r.entry.is_none()).cloned().collect();
+    references(&mut sink, doc, &loose, index);
     sink.out
 }
 
@@ -151,6 +199,24 @@ pub fn next_free_id(index: &Index, prefix: &str) -> String {
     format!("{prefix}-{:0width$}", max + 1, width = width)
 }
 
+/// Is the field present with a value? (`Owner:` with nothing after it names no owner.)
+fn has_value(entry: &Entry, norm_key: &str) -> bool {
+    entry
+        .field(norm_key)
+        .is_some_and(|f| f.heading || !f.value.trim().is_empty())
+}
+
+/// Spans (within `value`) of template IDs such as `DEP-XXX`, outside code spans.
+fn placeholder_ids(value: &str) -> Vec<Span> {
+    let mut mask = Vec::new();
+    inline_mask(value, InlineState::default(), &mut mask);
+    scan_ids(value, 0, &mask)
+        .into_iter()
+        .filter(|r| r.placeholder)
+        .map(|r| r.span)
+        .collect()
+}
+
 fn type_of(entry: &Entry) -> Option<EntryType> {
     match entry.field("type") {
         None => Some(EntryType::Step),
@@ -175,7 +241,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             Vec::new(),
             Some(FixHint::AddFields(vec!["Type".into()])),
         ),
-        Some(f) if ty.is_none() => {
+        Some(f) if ty.is_none() && !is_placeholder_value(&f.value) => {
             let names: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
             invalid_value(sink, entry, f, &names, Severity::Error);
         }
@@ -193,7 +259,8 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             Some(stage) => {
                 if let Some(t) = ty {
                     if ty_field.is_some() && !t.typical_stages().contains(&stage) {
-                        let typical: Vec<&str> = t.typical_stages().iter().map(|s| s.name()).collect();
+                        let typical: Vec<&str> =
+                            t.typical_stages().iter().map(|s| s.name()).collect();
                         sink.push(
                             Code::StageMismatch,
                             f.value_span.clone(),
@@ -223,12 +290,16 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if key == "Owner" || key == "Threshold" {
             continue;
         }
-        if entry.field(&key.to_ascii_lowercase()).is_none() {
+        if !has_value(entry, &key.to_ascii_lowercase()) {
             missing.push(key.to_string());
         }
     }
     if !missing.is_empty() {
-        let list = missing.iter().map(|k| format!("`{k}:`")).collect::<Vec<_>>().join(", ");
+        let list = missing
+            .iter()
+            .map(|k| format!("`{k}:`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         sink.push_with(
             Code::MissingField,
             Severity::Warning,
@@ -237,7 +308,11 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             format!(
                 "{} ({type_name}) is missing {} {list} — add {}",
                 entry.id,
-                if missing.len() == 1 { "the required field" } else { "the required fields" },
+                if missing.len() == 1 {
+                    "the required field"
+                } else {
+                    "the required fields"
+                },
                 if missing.len() == 1 { "it" } else { "them" }
             ),
             Vec::new(),
@@ -246,8 +321,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     }
 
     // Owner.
-    if entry.field("owner").is_none() {
-        let ty_key = ty.map(|t| t.name().to_ascii_lowercase()).unwrap_or_else(|| "default".into());
+    if !has_value(entry, "owner") {
+        let ty_key = ty
+            .map(|t| t.name().to_ascii_lowercase())
+            .unwrap_or_else(|| "default".into());
         if let Some(sev) = sink.config.owner_severity(&ty_key) {
             sink.out.push(Finding {
                 code: Code::MissingOwner,
@@ -287,21 +364,39 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
 
     // Enumerated values.
     if let Some(f) = entry.field("blocker") {
-        let first = f.value.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        if !is_placeholder_value(&f.value) && !schema::BLOCKER_VALUES.iter().any(|v| v.eq_ignore_ascii_case(first)) {
+        let first = f
+            .value
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if !is_placeholder_value(&f.value)
+            && !schema::BLOCKER_VALUES
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(first))
+        {
             invalid_value(sink, entry, f, schema::BLOCKER_VALUES, Severity::Error);
         }
     }
     if let Some(f) = entry.field("method") {
         let v = f.value.trim();
-        if !is_placeholder_value(v) && !schema::METHOD_VALUES.iter().any(|m| m.eq_ignore_ascii_case(v)) {
+        // `Automated (Playwright smoke suite)`: a remark may follow the value.
+        let first = schema::value_head(v);
+        if !is_placeholder_value(v)
+            && !schema::METHOD_VALUES
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(first))
+        {
             invalid_value(sink, entry, f, schema::METHOD_VALUES, Severity::Error);
         }
     }
     if ty == Some(EntryType::Environment) {
         if let Some(f) = entry.field("name") {
             let v = f.value.trim();
-            if !is_placeholder_value(v) && !schema::ENVIRONMENT_NAMES.iter().any(|m| m.eq_ignore_ascii_case(v)) {
+            if !is_placeholder_value(v)
+                && !schema::ENVIRONMENT_NAMES
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(schema::value_head(v)))
+            {
                 invalid_value(sink, entry, f, schema::ENVIRONMENT_NAMES, Severity::Hint);
             }
         }
@@ -313,7 +408,9 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             continue;
         }
         let norm = f.norm_key();
-        let known = schema::DEP_FIELDS.iter().any(|k| k.eq_ignore_ascii_case(&norm));
+        let known = schema::DEP_FIELDS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&norm));
         if !known {
             let hint = did_you_mean(&f.key, schema::DEP_FIELDS.iter().copied());
             sink.push_with(
@@ -353,6 +450,28 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             );
         }
         let norm = f.norm_key();
+        if !is_link_list_key(&norm) {
+            // `DEP-XXX` in any other value (link lists report their own items).
+            for raw in placeholder_ids(&f.value) {
+                if bracket
+                    .iter()
+                    .any(|b| b.start <= raw.start && raw.end <= b.end)
+                {
+                    continue;
+                }
+                sink.push(
+                    Code::TemplatePlaceholder,
+                    value_span_to_doc(f, &raw),
+                    id,
+                    format!(
+                        "{}: `{}` still holds the template placeholder {} — replace it with the real ID",
+                        entry.id,
+                        f.key,
+                        &f.value[raw.clone()]
+                    ),
+                );
+            }
+        }
         let kv_rule = matches!(norm.as_str(), "configuration" | "secrets");
         if let Some((s, what)) = find_secret(&f.value, kv_rule) {
             sink.push(
@@ -369,7 +488,11 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
 
     // Traceability.
     let linked = linked_prefixes(entry);
-    if ty == Some(EntryType::Criteria) && !linked.iter().any(|p| matches!(p.as_str(), "EPIC" | "TEST" | "API")) {
+    if ty == Some(EntryType::Criteria)
+        && !linked
+            .iter()
+            .any(|p| matches!(p.as_str(), "EPIC" | "TEST" | "API"))
+    {
         sink.push(
             Code::UntracedCriteria,
             entry.id_span.clone(),
@@ -380,7 +503,9 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             ),
         );
     }
-    if ty == Some(EntryType::Rollback) && !linked.iter().any(|p| matches!(p.as_str(), "MON" | "RUN")) {
+    if ty == Some(EntryType::Rollback)
+        && !linked.iter().any(|p| matches!(p.as_str(), "MON" | "RUN"))
+    {
         sink.push(
             Code::RollbackUnlinked,
             entry.id_span.clone(),
@@ -431,7 +556,10 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
     let hint = did_you_mean(v, allowed.iter().copied());
     let allowed_list = allowed.join(", ");
     let message = if v.is_empty() {
-        format!("{}: `{}` is empty — use one of {allowed_list}", entry.id, f.key)
+        format!(
+            "{}: `{}` is empty — use one of {allowed_list}",
+            entry.id, f.key
+        )
     } else if default == Severity::Hint {
         match hint {
             Some(h) => format!("{}: `{}: {v}` is not one of the guide's environments — did you mean {h}?", entry.id, f.key),
@@ -439,11 +567,21 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
         }
     } else {
         match hint {
-            Some(h) => format!("{}: `{}: {v}` is not valid — did you mean {h}? (one of {allowed_list})", entry.id, f.key),
-            None => format!("{}: `{}: {v}` is not valid — use one of {allowed_list}", entry.id, f.key),
+            Some(h) => format!(
+                "{}: `{}: {v}` is not valid — did you mean {h}? (one of {allowed_list})",
+                entry.id, f.key
+            ),
+            None => format!(
+                "{}: `{}: {v}` is not valid — use one of {allowed_list}",
+                entry.id, f.key
+            ),
         }
     };
-    let span = if f.value_span.is_empty() { f.key_span.clone() } else { f.value_span.clone() };
+    let span = if f.value_span.is_empty() {
+        f.key_span.clone()
+    } else {
+        f.value_span.clone()
+    };
     sink.push_with(
         Code::InvalidValue,
         default,
@@ -460,7 +598,11 @@ fn threshold(sink: &mut Sink, entry: &Entry, f: &Field) {
     if is_placeholder_value(v) {
         return; // reported as template-placeholder
     }
-    let span = if f.value_span.is_empty() { f.key_span.clone() } else { f.value_span.clone() };
+    let span = if f.value_span.is_empty() {
+        f.key_span.clone()
+    } else {
+        f.value_span.clone()
+    };
     if !is_measurable(v) {
         sink.push(
             Code::UnmeasurableThreshold,
@@ -533,7 +675,8 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                     );
                     continue;
                 }
-                let (Some((a, wa)), Some((b, _))) = (id_number(&start.id), id_number(&end.id)) else {
+                let (Some((a, wa)), Some((b, _))) = (id_number(&start.id), id_number(&end.id))
+                else {
                     continue;
                 };
                 if a > b {
@@ -551,7 +694,11 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                 if !index.is_defined(&start.id) || !index.is_defined(&end.id) || b - a > 100_000 {
                     continue; // the unresolved end is reported on its own
                 }
-                let padded = start.id.rsplit('-').next().is_some_and(|n| n.starts_with('0'));
+                let padded = start
+                    .id
+                    .rsplit('-')
+                    .next()
+                    .is_some_and(|n| n.starts_with('0'));
                 let mut missing = Vec::new();
                 for n in a + 1..b {
                     let cand = if padded {
@@ -564,7 +711,13 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                     }
                 }
                 if !missing.is_empty() {
-                    let fmt = |n: u32| if padded { format!("{pa}-{:0wa$}", n) } else { format!("{pa}-{n}") };
+                    let fmt = |n: u32| {
+                        if padded {
+                            format!("{pa}-{:0wa$}", n)
+                        } else {
+                            format!("{pa}-{n}")
+                        }
+                    };
                     let list = compact_runs(&missing, fmt);
                     sink.push(
                         Code::RangeGap,
@@ -600,7 +753,10 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                 );
             }
             LinkItem::Placeholder(r) => {
-                if bracket.iter().any(|b| b.start <= r.span.start && r.span.end <= b.end) {
+                if bracket
+                    .iter()
+                    .any(|b| b.start <= r.span.start && r.span.end <= b.end)
+                {
                     continue;
                 }
                 if !entry.is_dep_block() {
@@ -610,7 +766,10 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                     Code::TemplatePlaceholder,
                     r.span.clone(),
                     id,
-                    format!("{}: {} is a template placeholder — link the real ID", entry.id, r.id),
+                    format!(
+                        "{}: {} is a template placeholder — link the real ID",
+                        entry.id, r.id
+                    ),
                 );
             }
             LinkItem::Id(_) => {}
@@ -690,8 +849,8 @@ fn sink_prefixes(index: &Index) -> Vec<String> {
 }
 
 /// Unresolved, deprecated and broken links, for every reference of the file.
-fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
-    for r in &doc.refs {
+fn references(sink: &mut Sink, doc: &ParsedDoc, refs: &[crate::syntax::Reference], index: &Index) {
+    for r in refs {
         let entry = r.entry.and_then(|i| doc.entries.get(i as usize));
         let owner = entry.map(|e| e.id.as_str());
         let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
@@ -727,7 +886,10 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
             } else {
                 (
                     Severity::Hint,
-                    format!("{who}{} is mentioned but defined nowhere in the workspace{suggestion}", r.id),
+                    format!(
+                        "{who}{} is mentioned but defined nowhere in the workspace{suggestion}",
+                        r.id
+                    ),
                 )
             };
             sink.push_with(
@@ -737,7 +899,7 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
                 owner,
                 message,
                 Vec::new(),
-                (!near.is_empty()).then(|| FixHint::Replace(near)),
+                (!near.is_empty()).then_some(FixHint::Replace(near)),
             );
         } else if r.link_list || r.link.is_some() {
             if let Some((p, target)) = index.entry(defs[0]) {
@@ -758,7 +920,10 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
                             span: target.id_span.clone(),
                             message: format!("{} is marked deprecated here", r.id),
                         }],
-                        target.replacement.clone().map(|x| FixHint::Replace(vec![x])),
+                        target
+                            .replacement
+                            .clone()
+                            .map(|x| FixHint::Replace(vec![x])),
                     );
                 }
             }
@@ -766,10 +931,11 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, index: &Index) {
         if let Some(link) = &r.link {
             if let Some(target) = link_target(sink.path, &link.dest) {
                 if !index.has_path(&target) {
-                    let near = index
-                        .file_id(&target)
-                        .map(|_| None)
-                        .unwrap_or_else(|| defs.first().and_then(|d| index.entry(*d)).map(|(p, _)| p.to_string()));
+                    let near = index.file_id(&target).map(|_| None).unwrap_or_else(|| {
+                        defs.first()
+                            .and_then(|d| index.entry(*d))
+                            .map(|(p, _)| p.to_string())
+                    });
                     sink.push_with(
                         Code::BrokenLink,
                         Severity::Warning,
@@ -807,16 +973,22 @@ pub fn link_target(from: &str, dest: &str) -> Option<String> {
     if !path.starts_with('/') {
         parts.pop(); // the file name
     }
+    // `..` past the workspace root stays in the result, so that it names no workspace file.
+    let mut above = 0;
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                if parts.pop().is_none() {
+                    above += 1;
+                }
             }
             s => parts.push(s),
         }
     }
-    Some(parts.join("/"))
+    let mut out = vec![".."; above];
+    out.extend(parts);
+    Some(out.join("/"))
 }
 
 /// A relative link from the file `from` to the workspace path `to`.

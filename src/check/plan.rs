@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 pub fn plan_key(path: &str, scope: PlanScope) -> String {
     match scope {
         PlanScope::Workspace => String::new(),
-        PlanScope::Directory => path.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default(),
+        PlanScope::Directory => path
+            .rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default(),
         PlanScope::File => path.to_string(),
     }
 }
@@ -24,7 +27,10 @@ pub fn check_plans(index: &Index, config: &Config) -> Vec<Finding> {
     for (_, f) in index.files_sorted() {
         for e in &f.doc.entries {
             if e.is_dep_block() {
-                plans.entry(plan_key(&f.path, config.plan)).or_default().push((f.path.as_str(), e));
+                plans
+                    .entry(plan_key(&f.path, config.plan))
+                    .or_default()
+                    .push((f.path.as_str(), e));
             }
         }
     }
@@ -45,7 +51,7 @@ fn entry_type(e: &Entry) -> Option<EntryType> {
 /// The environment an Environment entry documents: its `Name:`, else a known name in its title.
 pub fn environment_name(e: &Entry) -> Option<String> {
     if let Some(f) = e.field("name") {
-        let v = f.value.trim().to_ascii_lowercase();
+        let v = crate::schema::value_head(&f.value).to_ascii_lowercase();
         if !v.is_empty() {
             return Some(v);
         }
@@ -90,7 +96,11 @@ fn check_plan(entries: &[(&str, &Entry)], config: &Config) -> Vec<Finding> {
         .filter(|req| !envs.iter().any(|(_, _, n)| n == *req))
         .collect();
     if !missing.is_empty() {
-        let list = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ");
+        let list = missing
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ");
         sink.push(
             Code::MissingEnvironment,
             first.id_span.clone(),
@@ -111,10 +121,18 @@ fn check_plan(entries: &[(&str, &Entry)], config: &Config) -> Vec<Finding> {
 }
 
 /// Keys `other` sets that `this` lacks: one finding on `this`.
-fn drift(this: &(&str, &Entry, String), other: &(&str, &Entry, String), config: &Config) -> Option<Finding> {
+fn drift(
+    this: &(&str, &Entry, String),
+    other: &(&str, &Entry, String),
+    config: &Config,
+) -> Option<Finding> {
     let (path, e, name) = this;
     let (opath, o, oname) = other;
-    let keys = |e: &Entry| e.field("configuration").map(|f| config_keys(&f.value)).unwrap_or_default();
+    let keys = |e: &Entry| {
+        e.field("configuration")
+            .map(|f| config_keys(&f.value))
+            .unwrap_or_default()
+    };
     let mine = keys(e);
     let theirs = keys(o);
     let lacking: Vec<&String> = theirs
@@ -135,7 +153,15 @@ fn drift(this: &(&str, &Entry, String), other: &(&str, &Entry, String), config: 
         .map(|f| Related {
             path: opath.to_string(),
             span: f.key_span.clone(),
-            message: format!("{} ({oname}) sets {}", o.id, lacking.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            message: format!(
+                "{} ({oname}) sets {}",
+                o.id,
+                lacking
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         })
         .into_iter()
         .collect();

@@ -4,7 +4,10 @@
 use crate::syntax::Span;
 
 /// The closest candidate to `word` (case-insensitive), if it is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let w = word.to_ascii_lowercase();
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
@@ -35,18 +38,100 @@ fn has_digit(s: &str) -> bool {
 }
 
 const COMPARATOR_WORDS: &[&str] = &[
-    "above", "below", "exceeds", "exceed", "exceeding", "more than", "less than", "over", "under",
-    "at least", "at most", "greater than", "fewer than", "higher than", "lower than", "drops",
-    "rises", "increase", "decrease", "spike", "within", "outside", "max", "min", "maximum",
+    "above",
+    "below",
+    "exceeds",
+    "exceed",
+    "exceeding",
+    "more than",
+    "less than",
+    "over",
+    "under",
+    "at least",
+    "at most",
+    "greater than",
+    "fewer than",
+    "higher than",
+    "lower than",
+    "drops",
+    "rises",
+    "increase",
+    "decrease",
+    "spike",
+    "within",
+    "outside",
+    "max",
+    "min",
+    "maximum",
     "minimum",
 ];
 
 const UNITS: &[&str] = &[
-    "%", "ms", "s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes",
-    "h", "hr", "hrs", "hour", "hours", "d", "day", "days", "rps", "qps", "rpm", "req", "reqs",
-    "request", "requests", "error", "errors", "report", "reports", "user", "users", "failures",
-    "failure", "x", "kb", "mb", "gb", "tb", "ops", "events", "orders", "transactions", "times",
-    "checks", "attempts", "pods", "nodes", "instances", "percent", "bps", "kbps", "mbps",
+    "%",
+    "ms",
+    "s",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "m",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "d",
+    "day",
+    "days",
+    "rps",
+    "qps",
+    "rpm",
+    "req",
+    "reqs",
+    "request",
+    "requests",
+    "error",
+    "errors",
+    "report",
+    "reports",
+    "user",
+    "users",
+    "failures",
+    "failure",
+    "x",
+    "kb",
+    "mb",
+    "gb",
+    "tb",
+    "ops",
+    "events",
+    "orders",
+    "transactions",
+    "times",
+    "checks",
+    "attempts",
+    "pods",
+    "nodes",
+    "instances",
+    "percent",
+    "bps",
+    "kbps",
+    "mbps",
+    "responses",
+    "calls",
+    "alerts",
+    "retries",
+    "timeouts",
+    "crashes",
+    "restarts",
+    "exceptions",
+    "incidents",
+    "tickets",
+    "complaints",
 ];
 
 /// Is a threshold value measurable: a number with a comparator or a unit?
@@ -65,7 +150,8 @@ pub fn is_measurable(value: &str) -> bool {
     if COMPARATOR_WORDS.iter().any(|w| contains_word(&v, w)) {
         return true;
     }
-    // A unit right after a number.
+    // A unit right after a number, or a counted noun a few words on
+    // (`3 consecutive failed health checks`).
     numbers.iter().any(|&(_, end)| {
         let rest = v[end..].trim_start();
         let unit: String = rest
@@ -74,6 +160,11 @@ pub fn is_measurable(value: &str) -> bool {
             .collect();
         let unit = unit.split('/').next().unwrap_or("");
         UNITS.contains(&unit)
+            || rest
+                .split_whitespace()
+                .take(4)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .any(|w| w.len() > 2 && UNITS.contains(&w))
     })
 }
 
@@ -89,7 +180,8 @@ fn numbers_in(v: &str) -> Vec<(usize, usize)> {
                 i += 1;
             }
             let glued_before = s > 0 && b[s - 1].is_ascii_alphabetic();
-            let glued_xx = b.get(i).is_some_and(|c| *c == b'x') && b.get(i + 1).is_some_and(|c| *c == b'x');
+            let glued_xx =
+                b.get(i).is_some_and(|c| *c == b'x') && b.get(i + 1).is_some_and(|c| *c == b'x');
             if !glued_before && !glued_xx {
                 out.push((s, i));
             }
@@ -129,8 +221,18 @@ pub fn has_window(value: &str) -> bool {
         .filter(|w| !w.is_empty())
         .collect();
     const LEADS: &[&str] = &[
-        "for", "over", "within", "in", "during", "across", "sustained", "rolling", "last", "per",
-        "each", "every",
+        "for",
+        "over",
+        "within",
+        "in",
+        "during",
+        "across",
+        "sustained",
+        "rolling",
+        "last",
+        "per",
+        "each",
+        "every",
     ];
     for (i, w) in words.iter().enumerate() {
         if LEADS.contains(w) {
@@ -141,26 +243,35 @@ pub fn has_window(value: &str) -> bool {
                 }
             }
         }
-        if (w.ends_with("-minute") || w.ends_with("-hour") || w.ends_with("-second") || w.ends_with("-min"))
+        if (w.ends_with("-minute")
+            || w.ends_with("-hour")
+            || w.ends_with("-second")
+            || w.ends_with("-min"))
             && has_digit(w)
         {
             return true;
         }
-        if *w == "window" && i > 0 && (is_duration(words[i - 1]) || TIME_UNITS.contains(&words[i - 1])) {
+        if *w == "window"
+            && i > 0
+            && (is_duration(words[i - 1]) || TIME_UNITS.contains(&words[i - 1]))
+        {
             return true;
         }
     }
     v.contains("/min") || v.contains("/hour") || v.contains("/h ") || v.contains("/sec")
 }
 
-/// `5m`, `10min`, `5`, `2h`, `30s`.
+/// `5m`, `10min`, `2h`, `30s` (a bare number is no duration: `per 100 requests`).
 fn is_duration(w: &str) -> bool {
-    let digits = w.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.').count();
+    let digits = w
+        .bytes()
+        .take_while(|c| c.is_ascii_digit() || *c == b'.')
+        .count();
     if digits == 0 {
         return false;
     }
     let unit = &w[digits..];
-    unit.is_empty() || TIME_UNITS.contains(&unit)
+    TIME_UNITS.contains(&unit)
 }
 
 /// Template placeholders in a value: `[What must be true]`, `[staging | production]`,
@@ -213,8 +324,31 @@ pub fn placeholders(value: &str) -> Vec<Span> {
 pub fn find_secret(value: &str, key_value_rule: bool) -> Option<(Span, &'static str)> {
     if let Some(p) = value.find("-----BEGIN") {
         if value[p..].contains("PRIVATE KEY") {
-            return Some((p..value.len().min(p + 40), "a private key block"));
+            // The `-----BEGIN … PRIVATE KEY-----` line (a finding stays on one line).
+            let end = value[p..].find('\n').map_or(value.len(), |n| p + n);
+            return Some((p..end, "a private key block"));
         }
+    }
+    // `postgres://app:S3cr3t@db:5432/app`: a password in a connection URL.
+    let mut from = 0;
+    while let Some(p) = value[from..].find("://") {
+        let s = from + p + 3;
+        let end = value[s..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '`' | '"' | '\''))
+            .map_or(value.len(), |n| s + n);
+        let authority = &value[s..end];
+        if let Some(at) = authority.rfind('@') {
+            if let Some(colon) = authority[..at].find(':') {
+                let pass = &authority[colon + 1..at];
+                let reference = pass.is_empty()
+                    || pass.starts_with(['$', '<', '{', '%'])
+                    || pass.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.'));
+                if !reference {
+                    return Some((s + colon + 1..s + at, "a password in a connection URL"));
+                }
+            }
+        }
+        from = end.max(s);
     }
     const TOKEN_PREFIXES: &[(&str, &str)] = &[
         ("sk_live_", "a Stripe live secret key"),
@@ -234,7 +368,10 @@ pub fn find_secret(value: &str, key_value_rule: bool) -> Option<(Span, &'static 
     for tok in tokens(value) {
         let t = &value[tok.clone()];
         for (p, what) in TOKEN_PREFIXES {
-            if t.starts_with(p) && t.len() >= p.len() + 12 && t[p.len()..].bytes().any(|c| c.is_ascii_digit()) {
+            if t.starts_with(p)
+                && t.len() >= p.len() + 12
+                && t[p.len()..].bytes().any(|c| c.is_ascii_digit())
+            {
                 return Some((tok, what));
             }
         }
@@ -247,14 +384,31 @@ pub fn find_secret(value: &str, key_value_rule: bool) -> Option<(Span, &'static 
             let base = line.as_ptr() as usize - value.as_ptr() as usize;
             let l = line.trim_start_matches(['-', '*', ' ', '\t']);
             let lead = line.len() - l.len();
-            let Some(sep) = l.find(['=', ':']) else { continue };
+            let Some(sep) = l.find(['=', ':']) else {
+                continue;
+            };
             let name = l[..sep].trim().to_ascii_lowercase();
             let val = l[sep + 1..].trim();
-            let secretish = ["password", "passwd", "secret", "token", "api_key", "apikey", "private_key", "access_key", "credential"]
+            let secretish = [
+                "password",
+                "passwd",
+                "secret",
+                "token",
+                "api_key",
+                "apikey",
+                "private_key",
+                "access_key",
+                "credential",
+            ]
+            .iter()
+            .any(|w| name.contains(w));
+            // `AWS Secrets Manager: checkout/prod/stripe` names where the secret lives.
+            let store = ["manager", "vault", "store", "parameter"]
                 .iter()
                 .any(|w| name.contains(w));
-            if secretish && is_literal(val) {
-                let vs = base + lead + sep + 1 + (l[sep + 1..].len() - l[sep + 1..].trim_start().len());
+            if secretish && !store && is_literal(val) {
+                let vs =
+                    base + lead + sep + 1 + (l[sep + 1..].len() - l[sep + 1..].trim_start().len());
                 return Some((vs..vs + val.len(), "a literal credential"));
             }
         }
@@ -270,8 +424,25 @@ fn is_literal(val: &str) -> bool {
     }
     let l = v.to_ascii_lowercase();
     let references = [
-        "${", "{{", "<", "vault", "secretsmanager", "secrets manager", "ssm:", "arn:", "env:",
-        "secretref", "ref:", "***", "xxx", "from ", "kms", "sops", "keyvault", "gcp-sm", "(",
+        "${",
+        "{{",
+        "<",
+        "vault",
+        "secretsmanager",
+        "secrets manager",
+        "ssm:",
+        "arn:",
+        "env:",
+        "secretref",
+        "ref:",
+        "***",
+        "xxx",
+        "from ",
+        "kms",
+        "sops",
+        "keyvault",
+        "gcp-sm",
+        "(",
     ];
     !references.iter().any(|r| l.contains(r)) && !l.starts_with('$')
 }
@@ -303,7 +474,8 @@ fn looks_like_token(t: &str) -> bool {
         && t.bytes().any(|c| c.is_ascii_uppercase())
         && t.bytes().any(|c| c.is_ascii_lowercase())
         && has_digit(t)
-        && t.split(['-', '/', '_']).all(|seg| seg.len() < 24 || entropy(seg) > 3.5)
+        && t.split(['-', '/', '_'])
+            .all(|seg| seg.len() < 24 || entropy(seg) > 3.5)
         && entropy(t) > 4.2
 }
 
@@ -333,9 +505,16 @@ pub fn config_keys(value: &str) -> Vec<(String, Span)> {
             let (poff, p) = part;
             let t = p.trim_start_matches(['-', '*', ' ', '\t', '`']);
             let lead = p.len() - t.len();
-            let Some(sep) = t.find(['=', ':']) else { continue };
+            let Some(sep) = t.find(['=', ':']) else {
+                continue;
+            };
             let key = t[..sep].trim().trim_matches('`');
-            if key.is_empty() || key.contains(' ') || !key.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')) {
+            if key.is_empty()
+                || key.contains(' ')
+                || !key
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+            {
                 continue;
             }
             let s = offset + poff + lead;
@@ -375,14 +554,29 @@ mod tests {
         ] {
             assert!(is_measurable(v), "{v}");
         }
-        for v in ["high", "TBD", "bad", "[Specific metric or condition]", "p99 is bad", "5xx errors", "when it feels slow"] {
+        for v in [
+            "high",
+            "TBD",
+            "bad",
+            "[Specific metric or condition]",
+            "p99 is bad",
+            "5xx errors",
+            "when it feels slow",
+        ] {
             assert!(!is_measurable(v), "{v}");
         }
     }
 
     #[test]
     fn windows() {
-        for v in [">2% of requests for 5 minutes", "over 10m", "more than 3 user reports in 10 min", "p95 > 400ms sustained 5m", "3 failures per minute", "2% in a 5-minute window"] {
+        for v in [
+            ">2% of requests for 5 minutes",
+            "over 10m",
+            "more than 3 user reports in 10 min",
+            "p95 > 400ms sustained 5m",
+            "3 failures per minute",
+            "2% in a 5-minute window",
+        ] {
             assert!(has_window(v), "{v}");
         }
         for v in ["p99 latency > 800ms", "error rate above 1.5%", "> 5 errors"] {
@@ -394,12 +588,19 @@ mod tests {
     fn placeholder_spans() {
         let v = "[What must be true] and {Procedure Name} on YYYY-MM-DD, see [API-001](x.md) - [ ] ok ${HOME}";
         let spans: Vec<&str> = placeholders(v).into_iter().map(|s| &v[s]).collect();
-        assert_eq!(spans, ["[What must be true]", "{Procedure Name}", "YYYY-MM-DD"]);
+        assert_eq!(
+            spans,
+            ["[What must be true]", "{Procedure Name}", "YYYY-MM-DD"]
+        );
     }
 
     #[test]
     fn secrets() {
-        assert!(find_secret("- STRIPE_SECRET_KEY=sk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n", true).is_some());
+        assert!(find_secret(
+            "- STRIPE_SECRET_KEY=sk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n",
+            true
+        )
+        .is_some());
         assert!(find_secret("- DB_PASSWORD=hunter2hunter2", true).is_some());
         assert!(find_secret("- DB_PASSWORD=${DB_PASSWORD}", true).is_none());
         assert!(find_secret("AWS Secrets Manager, rotated monthly", true).is_none());
@@ -413,14 +614,21 @@ mod tests {
 
     #[test]
     fn configuration_keys() {
-        let keys: Vec<String> = config_keys("- NODE_ENV=production\n- LOG_LEVEL: info\n- RATE_LIMIT=100/min").into_iter().map(|k| k.0).collect();
+        let keys: Vec<String> =
+            config_keys("- NODE_ENV=production\n- LOG_LEVEL: info\n- RATE_LIMIT=100/min")
+                .into_iter()
+                .map(|k| k.0)
+                .collect();
         assert_eq!(keys, ["NODE_ENV", "LOG_LEVEL", "RATE_LIMIT"]);
     }
 
     #[test]
     fn suggestions() {
         assert_eq!(did_you_mean("Ownr", ["Owner", "Name"]), Some("Owner"));
-        assert_eq!(did_you_mean("Automatic", ["Manual", "Automated", "Both"]), Some("Automated"));
+        assert_eq!(
+            did_you_mean("Automatic", ["Manual", "Automated", "Both"]),
+            Some("Automated")
+        );
         assert_eq!(did_you_mean("Zebra", ["Owner", "Name"]), None);
     }
 }

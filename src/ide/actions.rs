@@ -55,7 +55,7 @@ fn line_start(text: &str, offset: usize) -> usize {
 
 /// How an entry writes its fields: the text before the key and between key and value
 /// (`- **` + `:** `, or `` + `: `).
-fn field_style(text: &str, e: &Entry) -> (String, String) {
+pub(crate) fn field_style(text: &str, e: &Entry) -> (String, String) {
     for f in &e.fields {
         if f.heading || f.key_span.is_empty() {
             continue;
@@ -103,11 +103,7 @@ pub fn add_fields_edit(rel: &str, text: &str, e: &Entry, keys: &[String]) -> Fil
     let mut s = String::new();
     for k in keys {
         s.push_str(nl);
-        s.push_str(
-            &format!("{before}{k}{after}{}", placeholder(k))
-                .trim_end()
-                .to_string(),
-        );
+        s.push_str(format!("{before}{k}{after}{}", placeholder(k)).trim_end());
     }
     FileEdit {
         path: rel.to_string(),
@@ -135,6 +131,10 @@ pub fn code_actions(f: &Folder, rel: &str, span: Span) -> Vec<Action> {
     let (Some(text), Some(doc)) = (f.text(rel), f.parsed(rel)) else {
         return Vec::new();
     };
+    // Inside the text, on character boundaries, start first.
+    let clamp = |o: usize| crate::text::floor_char_boundary(text, o.min(text.len()));
+    let (a, b) = (clamp(span.start), clamp(span.end));
+    let span = a.min(b)..a.max(b);
     let mut out = Vec::new();
     for finding in f.diagnostics(rel) {
         if overlaps(&finding.span, &span) {
@@ -183,13 +183,21 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
                     span = dest_start..dest_start + path_len;
                 }
                 let shown_old = text.get(span.clone()).unwrap_or(old);
+                let mut edits = vec![FileEdit {
+                    path: rel.to_string(),
+                    span,
+                    new_text: c.clone(),
+                }];
+                // `[API-003](…#api-003)`: the anchor follows the ID.
+                if matches!(
+                    finding.code,
+                    Code::UnresolvedLink | Code::DeprecatedLink | Code::UnknownPrefix
+                ) {
+                    edits.extend(anchor_edit(rel, text, doc, &finding.span, c));
+                }
                 out.push(quick(
                     replace_title(finding.code, shown_old, c),
-                    vec![FileEdit {
-                        path: rel.to_string(),
-                        span,
-                        new_text: c.clone(),
-                    }],
+                    edits,
                     i == 0 && cands.len() == 1,
                 ));
             }
@@ -234,6 +242,33 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
     out
 }
 
+/// When the reference at `span` is the text of a Markdown link whose `#anchor` names it, the
+/// edit that points the anchor at `new_id`.
+fn anchor_edit(
+    rel: &str,
+    text: &str,
+    doc: &ParsedDoc,
+    span: &Span,
+    new_id: &str,
+) -> Option<FileEdit> {
+    let r = doc.refs.iter().find(|r| r.span == *span)?;
+    let link = r.link.as_ref()?;
+    let whole = text.get(link.span.clone())?;
+    let anchor = format!("#{}", r.id.to_ascii_lowercase());
+    let pos = whole.rfind(&anchor)?;
+    let start = link.span.start + pos + 1;
+    let end = start + r.id.len();
+    // The anchor must end there (`#api-00` is no anchor of `API-001`).
+    if text[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-') {
+        return None;
+    }
+    Some(FileEdit {
+        path: rel.to_string(),
+        span: start..end,
+        new_text: new_id.to_ascii_lowercase(),
+    })
+}
+
 /// Appends `## ID: [Title]` to the file that owns the prefix (per the prefix registry), or to
 /// this file.
 fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)> {
@@ -247,25 +282,52 @@ fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)
         .unwrap_or_else(|| rel.to_string());
     let text = f.text(&owner)?;
     let doc = f.parsed(&owner)?;
-    let level = doc
-        .entries
-        .iter()
-        .rev()
-        .find(|e| e.prefix() == prefix)
-        .or_else(|| doc.entries.last())
-        .map(|e| e.def_kind);
     let nl = eol(text);
+    let same = doc.entries.iter().rev().find(|e| e.prefix() == prefix);
+    if let Some(row) = same.filter(|e| e.def_kind == DefKind::TableRow) {
+        // The prefix's IDs are rows of a table: a new row right after the last one.
+        let at = line_end(text, row.line_span.end);
+        let title = if owner == rel {
+            format!(
+                "Create a stub definition of {id} after {} in this file",
+                row.id
+            )
+        } else {
+            format!(
+                "Create a stub definition of {id} after {} in {owner}",
+                row.id
+            )
+        };
+        return Some((
+            title,
+            FileEdit {
+                path: owner,
+                span: at..at,
+                new_text: format!("{nl}| {id} | [Title] |"),
+            },
+        ));
+    }
+    let level = same
+        .or_else(|| {
+            doc.entries
+                .iter()
+                .rev()
+                .find(|e| e.def_kind != DefKind::TableRow)
+        })
+        .map(|e| e.def_kind);
     let head = match level {
         Some(DefKind::Heading(l)) => format!("{} {id}: [Title]", "#".repeat(l as usize)),
-        Some(DefKind::TableRow) => format!("| {id} | [Title] |"),
         _ => format!("## {id}: [Title]"),
     };
-    let sep = if text.ends_with('\n') || text.is_empty() {
-        ""
+    // One blank line before the stub, however the file ends.
+    let sep = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\n\r\n") {
+        String::new()
+    } else if text.ends_with('\n') {
+        nl.to_string()
     } else {
-        nl
+        format!("{nl}{nl}")
     };
-    let body = format!("{sep}{nl}{head}{nl}{nl}Description: [What {id} is]{nl}");
+    let body = format!("{sep}{head}{nl}{nl}Description: [What {id} is]{nl}");
     let title = if owner == rel {
         format!("Create a stub definition of {id} at the end of this file")
     } else {
@@ -290,21 +352,42 @@ fn move_secret(
 ) -> Option<(String, Vec<FileEdit>)> {
     let ls = line_start(text, finding.span.start);
     let before = text.get(ls..finding.span.start)?;
-    let name: String = before
-        .trim_start_matches(['-', '*', ' ', '\t'])
-        .split(['=', ':'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let name = if name.is_empty() || name.contains(' ') {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let last_ident = |s: &str| -> String {
+        let t = s.trim_end_matches(|c: char| !ident(c));
+        t[t.trim_end_matches(ident).len()..].to_string()
+    };
+    let mut span = finding.span.clone();
+    let name = match before.rfind('=') {
+        // `DATABASE_URL=postgres://app:s3cr3t@db/orders`: the whole value becomes `${NAME}`.
+        Some(eq) if !before[eq..].contains(char::is_whitespace) => {
+            let end = text[span.end..]
+                .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .map_or(text.len(), |i| span.end + i);
+            span = ls + eq + 1..end;
+            last_ident(&before[..eq])
+        }
+        // `GITHUB_TOKEN: ghp_…`, `token ghp_…`: the word before the secret.
+        _ => last_ident(before),
+    };
+    let key = e
+        .fields
+        .iter()
+        .find(|f| {
+            f.pieces
+                .iter()
+                .any(|p| p.start <= finding.span.start && finding.span.start <= p.end)
+        })
+        .map(|f| f.key.clone())
+        .unwrap_or_default();
+    let name = if name.is_empty() || name.eq_ignore_ascii_case(&key) {
         "SECRET".to_string()
     } else {
         name
     };
     let mut edits = vec![FileEdit {
         path: rel.to_string(),
-        span: finding.span.clone(),
+        span,
         new_text: format!("${{{name}}}"),
     }];
     let note = format!("{name} from the secrets manager");

@@ -1,10 +1,15 @@
 //! Completion: field keys, enumerated values, owners, IDs (and ranges), entry templates.
 
+use super::actions::field_style;
 use super::{entry_at, Folder};
 use crate::check::entry::next_free_id;
 use crate::schema::{self, EntryType};
 use crate::syntax::extract::parse_field_line;
-use crate::syntax::{id_prefix, is_link_list_key, normalize_key, DefKind, Entry, ParsedDoc, Span};
+use crate::syntax::ids::{inline_mask, InlineState};
+use crate::syntax::{
+    id_number, id_prefix, is_link_list_key, normalize_key, DefKind, Entry, LineKind, LinkItem,
+    ParsedDoc, Span,
+};
 
 /// What a completion item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +66,18 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
         .unwrap_or(offset);
     let word = &text[word_start..offset];
 
+    // IDs inside code blocks, code spans and HTML comments are no IDs: nothing to complete.
+    if in_code(
+        f,
+        rel,
+        text,
+        line_start,
+        line,
+        word_start.min(offset.saturating_sub(1)),
+    ) {
+        return (Vec::new(), false);
+    }
+
     // Inside a field's value?
     if let Some(fl) = parse_field_line(line) {
         let key = &line[fl.key.0..fl.key.1];
@@ -99,7 +116,13 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
             }
             if norm == "owner" {
                 return (
-                    owners(f, &text[value_start..offset], value_start..offset),
+                    owners(
+                        f,
+                        rel,
+                        entry,
+                        &text[value_start..offset],
+                        value_start..offset,
+                    ),
                     false,
                 );
             }
@@ -111,36 +134,104 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
     }
 
     // A continuation line of a link list.
-    if let Some(e) = entry {
-        let in_list = e.fields.iter().any(|fl| {
-            is_link_list_key(&fl.norm_key())
-                && fl
-                    .pieces
-                    .iter()
-                    .any(|p| p.start <= offset && offset <= p.end + 1)
-        });
-        if in_list {
-            return ids(f, entry, word, word_start..offset, true);
-        }
+    if entry.is_some_and(|e| in_link_list(e, text, offset, line_start, line_end, before)) {
+        return ids(f, entry, word, word_start..offset, true);
     }
     if looks_like_id_start(word) && !before.trim_start().starts_with(word) {
         return ids(f, entry, word, word_start..offset, false);
     }
 
-    // Start of a line: field keys inside a DEP- entry, templates elsewhere.
-    let stripped = before.trim_start().trim_start_matches(['-', '*', ' ']);
-    if stripped.chars().all(|c| c.is_alphanumeric() || c == ' ') {
-        let replace = line_start + (before.len() - before.trim_start().len())..offset;
-        let mut items = Vec::new();
-        if let Some(e) = entry.filter(|e| e.is_dep_block()) {
-            items.extend(field_keys(e, replace.clone(), &doc, text));
+    // Start of a line: field keys inside a DEP- entry (after the list or bold markers already
+    // typed), entry templates on a free line.
+    let content = before.trim_start();
+    let stripped = content.trim_start_matches(['-', '*', '+', ' ']);
+    let markers = &content[..content.len() - stripped.len()];
+    let mut items = Vec::new();
+    if let Some(e) = entry.filter(|e| e.is_dep_block()) {
+        if stripped.chars().all(|c| c.is_alphanumeric() || c == ' ') {
+            items.extend(field_keys(
+                text,
+                e,
+                markers,
+                stripped,
+                offset - stripped.len()..offset,
+            ));
         }
-        if entry.is_none() || stripped.is_empty() || looks_like_id_start(stripped) {
-            items.extend(templates(f, &doc, replace));
-        }
-        return (items, false);
     }
-    (Vec::new(), false)
+    let dep_start = "DEP-".starts_with(stripped)
+        || stripped
+            .strip_prefix("DEP-")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+    if markers.is_empty() && dep_start {
+        let replace = offset - content.len()..offset;
+        items.extend(templates(f, &doc, replace));
+    }
+    (items, false)
+}
+
+/// Is the cursor where IDs are not IDs: a code block (other than a DEP one), front matter, an
+/// HTML comment block, or an inline code span or comment of its line (`at` is the byte checked)?
+fn in_code(f: &Folder, rel: &str, text: &str, line_start: usize, line: &str, at: usize) -> bool {
+    let kind_of = |kinds: &[LineKind]| {
+        crate::text::line_spans(text)
+            .position(|(s, _, _)| s == line_start)
+            .and_then(|i| kinds.get(i).copied())
+    };
+    let kind = match f.open.get(rel) {
+        Some(d) => kind_of(d.kinds()),
+        None => kind_of(&crate::syntax::blocks::classify(text)),
+    };
+    if matches!(
+        kind,
+        Some(LineKind::Code | LineKind::Comment | LineKind::Meta)
+    ) {
+        return true;
+    }
+    let mut mask = Vec::new();
+    inline_mask(line, InlineState::default(), &mut mask);
+    at >= line_start && mask.get(at - line_start).copied().unwrap_or(false)
+}
+
+/// Is the cursor in a link-list field of the entry: on one of its lines, or on the line right
+/// after it that continues it (an indented line or a list item)?
+fn in_link_list(
+    e: &Entry,
+    text: &str,
+    offset: usize,
+    line_start: usize,
+    line_end: usize,
+    before: &str,
+) -> bool {
+    let continues = before.starts_with([' ', '\t'])
+        || before.starts_with(['-', '*', '+'])
+        || before
+            .split_once(". ")
+            .is_some_and(|(n, _)| n.bytes().all(|b| b.is_ascii_digit()));
+    e.fields
+        .iter()
+        .filter(|fl| is_link_list_key(&fl.norm_key()))
+        .any(|fl| {
+            if fl
+                .pieces
+                .iter()
+                .any(|p| line_start <= p.start && p.start <= line_end && p.start <= offset)
+            {
+                return true;
+            }
+            let last = fl
+                .pieces
+                .last()
+                .map(|p| p.end)
+                .unwrap_or(fl.key_span.end)
+                .max(fl.key_span.end);
+            let Some(gap) = text.get(last..line_start) else {
+                return false;
+            };
+            let breaks = gap.matches('\n').count();
+            continues
+                && gap.trim().is_empty()
+                && (breaks == 1 || (fl.heading && fl.pieces.is_empty() && breaks == 2))
+        })
 }
 
 /// Could `w` be the start of an ID being typed (`TE`, `TEST-`, `TEST-0`)?
@@ -168,6 +259,10 @@ fn current_entry<'a>(
         .partition_point(|e| e.span.start <= offset)
         .checked_sub(1)?;
     let e = &doc.entries[i];
+    if line_start <= e.span.end {
+        // On the entry's last line, after trailing blanks.
+        return Some(e);
+    }
     let gap = text.get(e.span.end..line_start)?;
     (e.def_kind != DefKind::TableRow && gap.trim().is_empty() && gap.matches('\n').count() <= 2)
         .then_some(e)
@@ -196,10 +291,20 @@ fn value_doc(norm_key: &str, v: &str) -> Option<String> {
 }
 
 /// Owners already used in the folder, most used first.
-fn owners(f: &Folder, typed: &str, replace: Span) -> Vec<Completion> {
+fn owners(
+    f: &Folder,
+    rel: &str,
+    current: Option<&Entry>,
+    typed: &str,
+    replace: Span,
+) -> Vec<Completion> {
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (_, file) in f.index.files_sorted() {
         for e in &file.doc.entries {
+            // Not the owner being typed.
+            if file.path == rel && current.is_some_and(|c| c.id_span == e.id_span) {
+                continue;
+            }
             if let Some(o) = e.field("owner") {
                 let v = o.value.trim();
                 if !v.is_empty() && !v.starts_with('[') {
@@ -258,19 +363,33 @@ fn ids(
     in_list: bool,
 ) -> (Vec<Completion>, bool) {
     let preferred = preferred_prefixes(entry);
-    let already: Vec<&str> = entry
-        .map(|e| {
-            e.fields
+    // What the entry's lists already link: IDs, and ranges (their ends and what they cover).
+    let mut already: Vec<&str> = Vec::new();
+    let mut covered: Vec<(&str, u32, u32)> = Vec::new();
+    for item in entry
+        .into_iter()
+        .flat_map(|e| e.fields.iter())
+        .filter(|fl| is_link_list_key(&fl.norm_key()))
+        .flat_map(|fl| fl.items.iter())
+    {
+        match item {
+            LinkItem::Id(r) => already.push(&r.id),
+            LinkItem::Range { start, end, .. } => {
+                already.extend([start.id.as_str(), end.id.as_str()]);
+                if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id)) {
+                    covered.push((id_prefix(&start.id), a, b));
+                }
+            }
+            _ => {}
+        }
+    }
+    let is_covered = |id: &str| {
+        id_number(id).is_some_and(|(n, _)| {
+            covered
                 .iter()
-                .filter(|fl| is_link_list_key(&fl.norm_key()))
-                .flat_map(|fl| fl.items.iter())
-                .filter_map(|it| match it {
-                    crate::syntax::LinkItem::Id(r) => Some(r.id.as_str()),
-                    _ => None,
-                })
-                .collect()
+                .any(|(p, a, b)| *p == id_prefix(id) && *a <= n && n <= *b)
         })
-        .unwrap_or_default();
+    };
     let own = entry.map(|e| e.id.as_str());
     let mut candidates: Vec<&str> = Vec::new();
     let mut incomplete = false;
@@ -306,26 +425,42 @@ fn ids(
         }
     }
     let mut items = Vec::new();
-    // A range over a whole prefix: `TEST-001 to TEST-050`.
-    let typed_prefix = typed.trim_end_matches('-');
-    if in_list && !typed_prefix.is_empty() && f.config.prefixes.is_known(typed_prefix) {
-        let all: Vec<&str> = f.index.ids_with_prefix(typed_prefix).collect();
-        if all.len() >= 3 {
-            let (a, b) = (all[0], all[all.len() - 1]);
-            items.push(Completion {
-                label: format!("{a} to {b}"),
-                kind: CompletionKind::Range,
-                detail: Some(format!("all {} {typed_prefix}- IDs", all.len())),
-                documentation: None,
-                insert_text: format!("{a} to {b}"),
-                snippet: false,
-                replace: replace.clone(),
-                sort_text: "0".into(),
-            });
+    // A range over a whole prefix: `TEST-001 to TEST-050`, for each prefix being typed.
+    if in_list && !typed.is_empty() {
+        let mut prefixes: Vec<&str> = Vec::new();
+        for id in &candidates {
+            let p = id_prefix(id);
+            if !prefixes.contains(&p) && f.config.prefixes.is_known(p) {
+                prefixes.push(p);
+            }
+        }
+        for p in prefixes {
+            let all: Vec<(u32, &str)> = f
+                .index
+                .ids_with_prefix(p)
+                .filter_map(|id| Some((id_number(id)?.0, id)))
+                .collect();
+            let (Some(a), Some(b)) = (all.iter().min(), all.iter().max()) else {
+                continue;
+            };
+            if all.len() >= 3 {
+                let (a, b) = (a.1, b.1);
+                items.push(Completion {
+                    label: format!("{a} to {b}"),
+                    kind: CompletionKind::Range,
+                    detail: Some(format!("all {} {p}- IDs", all.len())),
+                    documentation: Some(prefix_note(f, p).trim_start().to_string())
+                        .filter(|d| !d.is_empty()),
+                    insert_text: format!("{a} to {b}"),
+                    snippet: false,
+                    replace: replace.clone(),
+                    sort_text: "0".into(),
+                });
+            }
         }
     }
     for id in candidates {
-        if Some(id) == own || already.contains(&id) {
+        if Some(id) == own || already.contains(&id) || is_covered(id) {
             continue;
         }
         let Some((path, e)) = f.index.first_entry(id) else {
@@ -343,7 +478,7 @@ fn ids(
             } else {
                 e.title.clone()
             }),
-            documentation: Some(entry_doc(path, e)),
+            documentation: Some(entry_doc(path, e) + &prefix_note(f, id_prefix(id))),
             insert_text: id.to_string(),
             snippet: false,
             replace: replace.clone(),
@@ -351,6 +486,16 @@ fn ids(
         });
     }
     (items, incomplete)
+}
+
+/// What the prefix registry says of a prefix (`\n\nAPI- : HTTP endpoints…`), or nothing.
+fn prefix_note(f: &Folder, prefix: &str) -> String {
+    f.config
+        .prefix_info
+        .get(prefix)
+        .and_then(|i| i.description.as_ref())
+        .map(|d| format!("\n\n{prefix}- : {d}"))
+        .unwrap_or_default()
 }
 
 /// A short Markdown description of an entry (for completion documentation).
@@ -425,8 +570,10 @@ fn typical_stage(ty: EntryType) -> &'static str {
     ty.typical_stages()[0].name()
 }
 
-/// Field-key completions for a DEP- entry: the fields of its Type it still lacks.
-fn field_keys(e: &Entry, replace: Span, _doc: &ParsedDoc, _text: &str) -> Vec<Completion> {
+/// Field-key completions for a DEP- entry: the fields of its Type it still lacks, whose name
+/// starts with what is typed, written in the entry's field style (`Key:`, `**Key:**`,
+/// `- Key:`). `markers` are the list or bold markers already typed before the key.
+fn field_keys(text: &str, e: &Entry, markers: &str, typed: &str, replace: Span) -> Vec<Completion> {
     let ty = e.field("type").and_then(|f| EntryType::parse(&f.value));
     let mut keys: Vec<&str> = match ty {
         Some(t) => template_fields(t),
@@ -435,17 +582,32 @@ fn field_keys(e: &Entry, replace: Span, _doc: &ParsedDoc, _text: &str) -> Vec<Co
             for t in EntryType::ALL {
                 v.extend(t.required_fields());
             }
-            v.dedup();
             v
         }
     };
-    keys.retain(|k| e.field(&k.to_ascii_lowercase()).is_none());
+    let has_list = e.fields.iter().any(|f| is_link_list_key(&f.norm_key()));
+    keys.retain(|k| {
+        e.field(&k.to_ascii_lowercase()).is_none() && !(*k == "Linked IDs" && has_list)
+    });
     let mut seen = Vec::new();
     keys.retain(|k| {
         let fresh = !seen.contains(k);
         seen.push(k);
         fresh
     });
+    let typed = typed.trim_end().to_ascii_lowercase();
+    keys.retain(|k| k.to_ascii_lowercase().starts_with(&typed));
+    let (style_before, style_after) = field_style(text, e);
+    let style_before = style_before.trim_start();
+    let (lead, sep) = if markers.is_empty() {
+        (style_before, style_after.as_str())
+    } else if markers.trim_end() == style_before.trim_end() {
+        ("", style_after.as_str())
+    } else if markers.ends_with("**") {
+        ("", ":** ")
+    } else {
+        ("", ": ")
+    };
     keys.into_iter()
         .enumerate()
         .map(|(i, k)| {
@@ -458,7 +620,7 @@ fn field_keys(e: &Entry, replace: Span, _doc: &ParsedDoc, _text: &str) -> Vec<Co
                     None => "DEP- field".to_string(),
                 }),
                 documentation: schema::field_doc(&norm).map(str::to_string),
-                insert_text: format!("{k}: {}", field_snippet(k, 1)),
+                insert_text: format!("{lead}{k}{sep}{}", field_snippet(k, 1)),
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i:02}"),
@@ -496,8 +658,7 @@ pub fn template(ty: EntryType, id: &str, heading: Option<u8>) -> (String, String
             plain.push_str(&format!("{id}: [Deployment Item Title]\n"));
         }
     }
-    let mut n = 2;
-    for k in template_fields(ty) {
+    for (n, k) in (2..).zip(template_fields(ty)) {
         let (sv, pv) = match k {
             "Type" => (ty.name().to_string(), ty.name().to_string()),
             "Stage" => (
@@ -508,7 +669,6 @@ pub fn template(ty: EntryType, id: &str, heading: Option<u8>) -> (String, String
         };
         snip.push_str(&format!("{k}: {sv}\n"));
         plain.push_str(&format!("{k}: {pv}\n"));
-        n += 1;
     }
     (snip, plain)
 }

@@ -29,6 +29,45 @@ pub struct Folder {
     pub open: HashMap<String, Document>,
     /// Plan-level findings, cached until the index changes.
     plan_cache: std::sync::Mutex<Option<(u64, Arc<Vec<Finding>>)>>,
+    /// Per-entry findings of open documents (relative to the entry), keyed by the entry's text,
+    /// valid while the index's IDs and the configuration stay the same.
+    entry_cache: std::sync::Mutex<HashMap<String, EntryCache>>,
+    config_generation: u64,
+}
+
+#[derive(Debug, Default)]
+struct EntryCache {
+    ids_generation: u64,
+    config_generation: u64,
+    /// Entry text hash → findings relative to the entry start (`None`: not cacheable).
+    by_hash: HashMap<u64, Option<Vec<Finding>>>,
+}
+
+/// A fast 64-bit hash of a text (FxHash-style, 8 bytes at a time).
+fn text_hash(t: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = t.len() as u64;
+    let mut chunks = t.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
+}
+
+fn rebase(f: &Finding, from: usize, to: usize, path: &str) -> Finding {
+    let mv = |x: usize| x - from + to;
+    let mut g = f.clone();
+    g.span = mv(f.span.start)..mv(f.span.end);
+    for r in &mut g.related {
+        if r.path == path {
+            r.span = mv(r.span.start)..mv(r.span.end);
+        }
+    }
+    g
 }
 
 impl Folder {
@@ -41,6 +80,18 @@ impl Folder {
             disk: HashMap::new(),
             open: HashMap::new(),
             plan_cache: std::sync::Mutex::new(None),
+            entry_cache: std::sync::Mutex::new(HashMap::new()),
+            config_generation: 0,
+        }
+    }
+
+    /// Replaces the configuration (cached findings are dropped).
+    pub fn set_config(&mut self, config: Config, errors: Vec<ConfigError>) {
+        self.config = config;
+        self.config_errors = errors;
+        self.config_generation += 1;
+        if let Ok(mut c) = self.plan_cache.lock() {
+            *c = None;
         }
     }
 
@@ -69,14 +120,53 @@ impl Folder {
         let Some(doc) = self.parsed(rel) else {
             return Vec::new();
         };
-        let mut out = check::entry::check_file(rel, &doc, &self.index, &self.config);
-        out.extend(
-            self.plan_findings()
-                .iter()
-                .filter(|f| f.path == rel)
-                .cloned(),
-        );
-        out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+        let mut out = match self.open.get(rel) {
+            Some(open) => self.cached_file_findings(rel, &doc, open.text()),
+            None => check::entry::check_file(rel, &doc, &self.index, &self.config),
+        };
+        out.extend(self.plan_findings().iter().filter(|f| f.path == rel).cloned());
+        out.sort_by_key(|f| (f.span.start, f.code));
+        out
+    }
+
+    /// Per-entry checks of an open document, reusing the findings of entries whose text did not
+    /// change since the last time (typing re-checks only the entry being typed in).
+    fn cached_file_findings(&self, rel: &str, doc: &ParsedDoc, text: &str) -> Vec<Finding> {
+        let mut caches = match self.entry_cache.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        let cache = caches.entry(rel.to_string()).or_default();
+        let ids_gen = self.index.ids_generation();
+        if cache.ids_generation != ids_gen || cache.config_generation != self.config_generation {
+            cache.by_hash.clear();
+            cache.ids_generation = ids_gen;
+            cache.config_generation = self.config_generation;
+        }
+        let mut old = std::mem::take(&mut cache.by_hash);
+        let mut out = Vec::new();
+        for (i, e) in doc.entries.iter().enumerate() {
+            let base = e.line_span.start;
+            let body = text.get(base..e.span.end.max(base)).unwrap_or("");
+            let key = text_hash(body.as_bytes());
+            let cached = old.remove(&key).or_else(|| cache.by_hash.get(&key).cloned());
+            match cached {
+                Some(Some(rel_findings)) => {
+                    out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
+                    cache.by_hash.insert(key, Some(rel_findings));
+                }
+                _ => {
+                    let found = check::entry::check_entry(rel, doc, i, &self.index, &self.config);
+                    let cacheable = found
+                        .iter()
+                        .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
+                    let stored = cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
+                    cache.by_hash.insert(key, stored);
+                    out.extend(found);
+                }
+            }
+        }
+        out.extend(check::entry::check_loose_refs(rel, doc, &self.index, &self.config));
         out
     }
 

@@ -275,7 +275,12 @@ pub fn rename(
         });
         if let (Some(link), Some(text)) = (&r.link, f.text(p)) {
             if let Some(whole) = text.get(link.span.clone()) {
-                if let Some(pos) = whole.rfind(&old_anchor) {
+                // The anchor must end there: `#api-0011` is no anchor of API-001.
+                let anchor = whole.rfind(&old_anchor).filter(|pos| {
+                    !whole[pos + old_anchor.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                });
+                if let Some(pos) = anchor {
                     let s = link.span.start + pos + 1;
                     edits.push(FileEdit {
                         path: p.to_string(),

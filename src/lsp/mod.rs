@@ -247,11 +247,7 @@ impl Backend {
                 self.log(MessageType::INFO, s).await;
             }
             if let Some(p) = &progress {
-                let pct = if total == 0 {
-                    100
-                } else {
-                    (done * 100 / total) as u32
-                };
+                let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
                 p.report_with_message(
                     format!("Indexing {}/{} files", thousands(done), thousands(total)),
                     pct,
@@ -375,8 +371,7 @@ impl Backend {
             for r in &roots {
                 let (config, errors) = w.config_for(r);
                 if let Some(f) = w.folder_mut(r) {
-                    f.config = config;
-                    f.config_errors = errors;
+                    f.set_config(config, errors);
                     let prefixes = f.config.prefixes.clone();
                     for (rel, doc) in f.open.iter_mut() {
                         doc.reparse_all(&prefixes);
@@ -434,7 +429,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -113,10 +113,16 @@ impl World {
             );
             return false;
         }
-        doc.apply(changes, enc, &prefixes);
+        // The index lets go of the document so that the edit can change it in place.
+        f.index.release_doc(&key.rel);
+        let ids_changed = doc.apply(changes, enc, &prefixes);
         doc.version = version;
         let parsed = Arc::clone(doc.parsed());
-        f.index.replace(&key.rel, parsed);
+        if ids_changed {
+            f.index.update(&key.rel, parsed);
+        } else {
+            f.index.set_doc(&key.rel, parsed);
+        }
         true
     }
 
@@ -177,10 +183,10 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
 }
 
 /// Reads and parses files (in parallel); unreadable ones come back as notes.
-pub fn parse_files(
-    batch: &[(String, PathBuf)],
-    config: &Config,
-) -> Vec<Result<(String, Arc<str>, crate::syntax::ParsedDoc), String>> {
+/// A file read and parsed for the index: (relative path, text, parsed document).
+pub type ParsedFile = (String, Arc<str>, crate::syntax::ParsedDoc);
+
+pub fn parse_files(batch: &[(String, PathBuf)], config: &Config) -> Vec<Result<ParsedFile, String>> {
     use rayon::prelude::*;
     batch
         .par_iter()

@@ -190,6 +190,9 @@ struct Builder<'a> {
     table_header: Vec<String>,
     /// Blank lines seen since the open field's last piece.
     pending_blank: bool,
+    /// A fenced block opened right under a field with an empty inline value: its lines are the
+    /// field's value (`Configuration:` followed by an `env` block).
+    fence_value: bool,
 }
 
 /// Extracts entries, fields and references. `kinds` has one element per line of [`line_spans`].
@@ -217,6 +220,7 @@ pub fn extract_lines(
         open_field: None,
         table_header: Vec::new(),
         pending_blank: false,
+        fence_value: false,
     };
     let mut mask = Vec::new();
     let mut inline = InlineState::default();
@@ -245,7 +249,18 @@ pub fn extract_lines(
                     // keep
                 }
             }
-            LineKind::Code | LineKind::Comment | LineKind::Meta | LineKind::Fence => {}
+            LineKind::Fence => b.fence(),
+            LineKind::Code | LineKind::DepCode if b.fence_value => {
+                // Code lines are the value; a plain fence's IDs are read as elsewhere.
+                let ids = if kind == LineKind::DepCode {
+                    inline = inline_mask(line, inline, &mut mask);
+                    scan_ids(line, start, &mask)
+                } else {
+                    Vec::new()
+                };
+                b.fenced_piece(line, start, &ids);
+            }
+            LineKind::Code | LineKind::Comment | LineKind::Meta => {}
             LineKind::TableDelimiter => {}
             LineKind::Heading(level) => {
                 inline_mask(line, InlineState::default(), &mut mask);
@@ -305,6 +320,7 @@ impl Builder<'_> {
     }
 
     fn close_entry(&mut self) {
+        self.fence_value = false;
         if let Some((idx, _, _)) = self.current.take() {
             let e = &mut self.doc.entries[idx];
             for f in &e.fields {
@@ -643,6 +659,33 @@ impl Builder<'_> {
         self.refs_from(ids, Some(idx as u32), None, false);
     }
 
+    /// A fence line: opens or closes a fenced field value.
+    fn fence(&mut self) {
+        if self.fence_value {
+            // The block is the whole value.
+            self.fence_value = false;
+            self.open_field = None;
+            return;
+        }
+        if let (Some((idx, _, false)), Some((fi, OpenField::Inline { .. }))) =
+            (self.current, self.open_field)
+        {
+            self.fence_value = self.doc.entries[idx].fields[fi].pieces.is_empty();
+        }
+    }
+
+    /// A line of a fenced field value.
+    fn fenced_piece(&mut self, line: &str, start: usize, ids: &[RawId]) {
+        let (Some((idx, _, _)), Some((fi, _))) = (self.current, self.open_field) else {
+            return;
+        };
+        let (_, ib) = indent(line);
+        let end = start + line.trim_end().len();
+        if start + ib < end {
+            self.add_piece(idx, fi, start + ib..end, ids);
+        }
+    }
+
     fn add_piece(&mut self, idx: usize, fi: usize, piece: Span, ids: &[RawId]) {
         let text = self.text;
         let e = &mut self.doc.entries[idx];
@@ -688,7 +731,15 @@ impl Builder<'_> {
                 let gap = self.text.get(a_end..b_start).unwrap_or("").trim();
                 let is_range_sep =
                     matches!(gap, "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through");
-                if is_range_sep && !b.placeholder {
+                // `- [API-005](…) - API-002 successor`: a spaced dash after a link starts the
+                // item's description (the methodology's list form), not a range.
+                let describes = a.link.is_some()
+                    && matches!(gap, "–" | "—" | "-")
+                    && self
+                        .text
+                        .get(a_end..b_start)
+                        .is_some_and(|g| g.len() > gap.len());
+                if is_range_sep && !describes && !b.placeholder {
                     let b_ref = self.id_ref(b);
                     let span = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start)
                         ..b.link.as_ref().map(|l| l.0.end).unwrap_or(b.span.end);

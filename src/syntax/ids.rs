@@ -41,7 +41,10 @@ pub fn scan_ids(line: &str, base: usize, mask: &[bool]) -> Vec<RawId> {
         if i > 0 {
             let p = bytes[i - 1];
             let prev_alnum = p >= 0x80
-                && line[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+                && line[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
             if p.is_ascii_alphanumeric() || p == b'_' || p == b'-' || prev_alnum {
                 i += 1;
                 continue;
@@ -69,9 +72,25 @@ pub fn scan_ids(line: &str, base: usize, mask: &[bool]) -> Vec<RawId> {
         }
     }
     if !out.is_empty() {
-        attach_links(line, base, mask, &mut out);
+        // IDs inside a link's destination or a bare URL are part of an address, not mentions
+        // (`[ticket](https://jira/browse/DEP-123)`, `(epics/EPIC-03-later.md#EPIC-03)`).
+        let dests = attach_links(line, base, mask, &mut out);
+        out.retain(|r| {
+            let i = r.span.start - base;
+            !dests.iter().any(|d| d.contains(&i)) && !in_bare_url(line, i)
+        });
     }
     out
+}
+
+/// Is byte `i` of `line` inside a URL written without link syntax (`https://…/DEP-123`)?
+fn in_bare_url(line: &str, i: usize) -> bool {
+    let word_start = line[..i]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '(' | '<' | '['))
+        .map_or(0, |(p, c)| p + c.len_utf8());
+    line[word_start..i].contains("://")
 }
 
 /// Matches an ID starting at `start`; returns (end, prefix_len, placeholder).
@@ -136,8 +155,15 @@ fn is_end_boundary(b: &[u8], i: usize) -> bool {
 }
 
 /// Marks IDs that are the text of an inline Markdown link `[ID](dest)` (or `[ID title](dest)`).
-fn attach_links(line: &str, base: usize, mask: &[bool], ids: &mut [RawId]) {
+/// Returns the byte ranges (within `line`) of every link destination, `(` and `)` excluded.
+fn attach_links(
+    line: &str,
+    base: usize,
+    mask: &[bool],
+    ids: &mut [RawId],
+) -> Vec<std::ops::Range<usize>> {
     let b = line.as_bytes();
+    let mut dests = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'[' || mask.get(i).copied().unwrap_or(false) || (i > 0 && b[i - 1] == b'\\') {
@@ -162,9 +188,14 @@ fn attach_links(line: &str, base: usize, mask: &[bool], ids: &mut [RawId]) {
             continue;
         };
         let paren = close + 2 + paren;
+        dests.push(close + 2..paren);
         let dest = line[close + 2..paren].trim();
         // A title after the destination: `(path "title")`.
-        let dest = dest.split_whitespace().next().unwrap_or("").trim_matches(['<', '>']);
+        let dest = dest
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['<', '>']);
         let text_span = base + i + 1..base + close;
         let whole = base + i..base + paren + 1;
         for id in ids.iter_mut() {
@@ -174,6 +205,7 @@ fn attach_links(line: &str, base: usize, mask: &[bool], ids: &mut [RawId]) {
         }
         i = paren + 1;
     }
+    dests
 }
 
 /// Inline state carried from one line to the next (an HTML comment may span lines).
@@ -268,7 +300,10 @@ mod tests {
 
     #[test]
     fn finds_simple_compound_and_placeholder_ids() {
-        assert_eq!(ids("See DEP-001, BR-FEA-001 and DEP-XXX."), ["DEP-001", "BR-FEA-001", "DEP-XXX"]);
+        assert_eq!(
+            ids("See DEP-001, BR-FEA-001 and DEP-XXX."),
+            ["DEP-001", "BR-FEA-001", "DEP-XXX"]
+        );
         assert_eq!(ids("EPIC-01 Foundations"), ["EPIC-01"]);
     }
 

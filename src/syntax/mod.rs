@@ -81,7 +81,11 @@ pub enum LinkItem {
     /// A known-prefix ID.
     Id(IdRef),
     /// `A to B`, `A..B`, `A–B`, `A - B`: `span` covers both ends.
-    Range { start: IdRef, end: IdRef, span: Span },
+    Range {
+        start: IdRef,
+        end: IdRef,
+        span: Span,
+    },
     /// An ID-shaped token whose prefix is not configured.
     UnknownPrefix(IdRef),
     /// `EPIC-XXX` and the like.
@@ -113,6 +117,18 @@ impl Field {
     /// The key in lowercase with single spaces (for comparisons).
     pub fn norm_key(&self) -> String {
         normalize_key(&self.key)
+    }
+
+    /// Does the key normalise to `norm` (lowercase, single spaces)? Allocation-free.
+    pub fn key_is(&self, norm: &str) -> bool {
+        let mut words = self.key.split_whitespace();
+        for want in norm.split(' ') {
+            match words.next() {
+                Some(w) if w.eq_ignore_ascii_case(want) => {}
+                _ => return false,
+            }
+        }
+        words.next().is_none()
     }
 }
 
@@ -162,7 +178,7 @@ impl Entry {
 
     /// The first field with this (normalised) key.
     pub fn field(&self, norm_key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.norm_key() == norm_key)
+        self.fields.iter().find(|f| f.key_is(norm_key))
     }
 
     /// True for `DEP-` entries written as blocks (lines or headings), the ones DEP checks apply to.
