@@ -996,6 +996,25 @@ Linked IDs: TEST-900
 }
 
 #[test]
+fn invalid_value_with_a_remark_is_found_on_the_value_itself() {
+    // The remark after the value stays: the finding (and its quick fix) covers the word only.
+    check_in_plan(
+        r#"
+DEP-001: Validation with a typo and a remark
+Type: Validation
+Stage: Post-deploy
+Description: Smoke
+Check: Order completes
+Method: Automatic (Playwright smoke suite)
+        ^^^^^^^^^ error: invalid-value: did you mean Automated?
+Success Criteria: Confirmed
+Escalation: Page on-call
+Owner: QA
+"#,
+    );
+}
+
+#[test]
 fn invalid_values_with_did_you_mean() {
     check_in_plan(
         r#"

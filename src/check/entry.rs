@@ -553,7 +553,10 @@ fn is_placeholder_value(v: &str) -> bool {
 
 fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], default: Severity) {
     let v = f.value.trim();
-    let hint = did_you_mean(v, allowed.iter().copied());
+    // The value proper, without a trailing remark (`Automatic (Playwright suite)`): the
+    // suggestion and the finding are about it, so a fix keeps the remark.
+    let head = crate::schema::value_head(v);
+    let hint = did_you_mean(head, allowed.iter().copied()).or_else(|| did_you_mean(v, allowed.iter().copied()));
     let allowed_list = allowed.join(", ");
     let message = if v.is_empty() {
         format!(
@@ -579,6 +582,10 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
     };
     let span = if f.value_span.is_empty() {
         f.key_span.clone()
+    } else if !head.is_empty() && f.pieces.len() == 1 {
+        let lead = f.value.len() - f.value.trim_start().len();
+        let start = f.value_span.start + lead;
+        start..start + head.len()
     } else {
         f.value_span.clone()
     };
