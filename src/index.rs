@@ -50,6 +50,10 @@ pub struct Index {
     generation: u64,
     /// Bumped when the set of definitions or references may have changed.
     ids_generation: u64,
+    /// How many IDs of each prefix are defined.
+    prefix_counts: HashMap<String, usize>,
+    /// Highest number per prefix, computed on demand for one IDs generation.
+    max_numbers: std::sync::Mutex<(u64, HashMap<String, Option<(u32, usize)>>)>,
     /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
     ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
 }
@@ -138,6 +142,7 @@ impl Index {
             let v = self.defs.entry(e.id.clone()).or_default();
             if v.is_empty() {
                 self.ordered.insert(e.id.clone());
+                *self.prefix_counts.entry(id_prefix(&e.id).to_string()).or_default() += 1;
             }
             v.push(DefLoc {
                 file: id,
@@ -218,6 +223,13 @@ impl Index {
                 if v.is_empty() {
                     self.defs.remove(d);
                     self.ordered.remove(d);
+                    let p = id_prefix(d);
+                    if let Some(n) = self.prefix_counts.get_mut(p) {
+                        *n -= 1;
+                        if *n == 0 {
+                            self.prefix_counts.remove(p);
+                        }
+                    }
                 }
             }
         }
@@ -336,6 +348,36 @@ impl Index {
             .range(lo..)
             .map(String::as_str)
             .take_while(move |k| k.starts_with(t.as_str()))
+    }
+
+    /// The prefixes of defined IDs.
+    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
+        self.prefix_counts.keys().map(String::as_str)
+    }
+
+    /// The highest number defined for a prefix, and its digit count (cached per IDs
+    /// generation).
+    pub fn max_number(&self, prefix: &str) -> Option<(u32, usize)> {
+        let mut cache = match self.max_numbers.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        if cache.0 != self.ids_generation {
+            *cache = (self.ids_generation, HashMap::new());
+        }
+        if let Some(v) = cache.1.get(prefix) {
+            return *v;
+        }
+        let mut best: Option<(u32, usize)> = None;
+        for id in self.ids_with_prefix(prefix) {
+            if let Some((n, w)) = id_number(id) {
+                if best.is_none_or(|(m, _)| n >= m) {
+                    best = Some((n, w));
+                }
+            }
+        }
+        cache.1.insert(prefix.to_string(), best);
+        best
     }
 
     /// Every defined ID, in order.

@@ -186,16 +186,9 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
 
 /// The next unused number for a prefix, zero-padded like the workspace's IDs (3 digits by default).
 pub fn next_free_id(index: &Index, prefix: &str) -> String {
-    let mut max = 0u32;
-    let mut width = if prefix == "EPIC" { 2 } else { 3 };
-    for id in index.ids_with_prefix(prefix) {
-        if let Some((n, w)) = id_number(id) {
-            if n >= max {
-                max = n;
-                width = w;
-            }
-        }
-    }
+    let (max, width) = index
+        .max_number(prefix)
+        .unwrap_or((0, if prefix == "EPIC" { 2 } else { 3 }));
     format!("{prefix}-{:0width$}", max + 1, width = width)
 }
 
@@ -812,47 +805,66 @@ fn compact_runs(nums: &[u32], fmt: impl Fn(u32) -> String) -> String {
 
 /// Defined IDs close to an undefined one (`DEP-1` for `DEP-001`, `API-009` for `API-099`).
 pub fn near_ids(index: &Index, id: &str, limit: usize) -> Vec<String> {
+    // Candidates are generated and looked up (a scan over every ID of the prefix per
+    // unresolved reference made `check` quadratic in the workspace size).
     let prefix = id_prefix(id);
     let num = &id[prefix.len() + 1..];
-    let value: Option<u32> = num.parse().ok();
     let mut scored: Vec<(usize, String)> = Vec::new();
-    for cand in index.ids_with_prefix(prefix) {
-        let cn = &cand[prefix.len() + 1..];
-        let score = if cn.parse::<u32>().ok() == value {
-            0
-        } else {
-            let d = strsim::damerau_levenshtein(num, cn);
-            if d > 1 {
-                continue;
+    let push = |score: usize, cand: String, scored: &mut Vec<(usize, String)>| {
+        if cand != id && index.is_defined(&cand) && !scored.iter().any(|(_, c)| *c == cand) {
+            scored.push((score, cand));
+        }
+    };
+    let digits = num.as_bytes();
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        // The same number written with another width: `DEP-1` for `DEP-001`.
+        if let Ok(v) = num.parse::<u32>() {
+            for w in 1..=6 {
+                push(0, format!("{prefix}-{v:0w$}"), &mut scored);
             }
-            d
-        };
-        scored.push((score, cand.to_string()));
+        }
+        let with = |d: &[u8]| format!("{prefix}-{}", String::from_utf8_lossy(d));
+        let n = digits.len();
+        // One substitution, deletion, insertion or transposition.
+        for i in 0..n {
+            for c in b'0'..=b'9' {
+                if c != digits[i] {
+                    let mut v = digits.to_vec();
+                    v[i] = c;
+                    push(1, with(&v), &mut scored);
+                }
+            }
+            if n > 1 {
+                let mut v = digits.to_vec();
+                v.remove(i);
+                push(1, with(&v), &mut scored);
+            }
+            if i + 1 < n && digits[i] != digits[i + 1] {
+                let mut v = digits.to_vec();
+                v.swap(i, i + 1);
+                push(1, with(&v), &mut scored);
+            }
+        }
+        if n < 6 {
+            for i in 0..=n {
+                for c in b'0'..=b'9' {
+                    let mut v = digits.to_vec();
+                    v.insert(i, c);
+                    push(1, with(&v), &mut scored);
+                }
+            }
+        }
     }
     if scored.is_empty() {
         // A typo in the prefix: `TSET-001`.
-        for p in sink_prefixes(index) {
-            if p != prefix && strsim::damerau_levenshtein(p.as_str(), prefix) == 1 {
-                let cand = format!("{p}-{num}");
-                if index.is_defined(&cand) {
-                    scored.push((2, cand));
-                }
+        for p in index.prefixes() {
+            if p != prefix && strsim::damerau_levenshtein(p, prefix) == 1 {
+                push(2, format!("{p}-{num}"), &mut scored);
             }
         }
     }
     scored.sort();
     scored.into_iter().take(limit).map(|(_, s)| s).collect()
-}
-
-fn sink_prefixes(index: &Index) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    for id in index.ids() {
-        let p = id_prefix(id);
-        if v.last().map(String::as_str) != Some(p) && !v.iter().any(|x| x == p) {
-            v.push(p.to_string());
-        }
-    }
-    v
 }
 
 /// Unresolved, deprecated and broken links, for every reference of the file.

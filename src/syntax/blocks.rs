@@ -1,10 +1,21 @@
 //! The fast path's block recogniser: a line-oriented scanner that classifies every line with the
 //! same [`LineKind`]s the tree-sitter path derives from its syntax tree.
 //!
-//! It understands exactly the block structure that matters for DEP- documents: fenced code
-//! blocks (also inside list items), HTML comment blocks and other HTML blocks, ATX headings, pipe
-//! tables, block quotes and YAML front matter. Everything else is `Text` or `Blank`.
-//! `tests/differential.rs` proves it agrees with the tree-sitter path.
+//! It is a port of the block-structure rules of tree-sitter-md's external scanner
+//! (`tree-sitter-markdown/src/scanner.c`, 0.5.4), which is the reference: one forward pass over
+//! the lines keeps the stack of open containers (block quotes, list items) and the open leaf
+//! block (paragraph, fenced code, HTML block, pipe table, indented code). For each line it
+//! matches the open containers, decides whether the leaf continues (lazy continuation lines,
+//! paragraph interruption), and otherwise opens new blocks — with tree-sitter-md's rules and
+//! quirks, including those that differ from CommonMark (e.g. a single-digit ordered list marker
+//! interrupts a paragraph, `<h1>` is only a type-7 HTML block, a pipe table cannot start with
+//! `*`, `-`, a digit, …, a delimiter row followed by the end of the text is no table, and the
+//! paragraph-interruption check ignores indentation for fences, block quotes, `*`, `_` and `=`).
+//!
+//! Lines map to kinds the way `tree::classify_tree` maps nodes: fenced code, HTML blocks, ATX
+//! headings, pipe tables and front matter are recognised at the top level and inside list
+//! items; everything inside a block quote is `Text` (or `Blank`). `tests/differential.rs` proves
+//! both paths agree.
 
 use super::LineKind;
 use crate::text::line_spans;
@@ -14,31 +25,15 @@ pub fn fence_content_kind(info: &str) -> LineKind {
     let lang = info
         .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
         .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match lang.as_str() {
-        "" | "text" | "dep" | "md" | "markdown" => LineKind::DepCode,
-        _ => LineKind::Code,
+        .unwrap_or("");
+    if ["", "text", "dep", "md", "markdown"]
+        .iter()
+        .any(|d| lang.eq_ignore_ascii_case(d))
+    {
+        LineKind::DepCode
+    } else {
+        LineKind::Code
     }
-}
-
-#[derive(Clone, Debug)]
-struct Fence {
-    ch: u8,
-    len: usize,
-    /// Indentation of the container (list item content) the fence lives in.
-    container: usize,
-    content: LineKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Html {
-    /// `<!-- … -->`: ends at the line holding `-->`.
-    Comment,
-    /// `<script>`, `<pre>`, `<style>`, `<textarea>`: ends at the closing tag.
-    Raw(&'static str),
-    /// Block-level tags (type 6) and lone tags (type 7): end at a blank line.
-    UntilBlank,
 }
 
 /// Leading indentation in columns (tabs to multiples of 4) and its byte length.
@@ -73,27 +68,6 @@ pub fn atx_level(line: &str) -> Option<u8> {
     }
 }
 
-/// A fence opener: (char, run length, info string).
-fn fence_open(rest: &str) -> Option<(u8, usize, &str)> {
-    let ch = *rest.as_bytes().first()?;
-    if ch != b'`' && ch != b'~' {
-        return None;
-    }
-    let len = rest.bytes().take_while(|&c| c == ch).count();
-    if len < 3 {
-        return None;
-    }
-    let info = rest[len..].trim();
-    if ch == b'`' && info.contains('`') {
-        return None;
-    }
-    Some((ch, len, info))
-}
-
-fn is_fence_close(rest: &str, f: &Fence) -> bool {
-    let len = rest.bytes().take_while(|&c| c == f.ch).count();
-    len >= f.len && rest[len..].trim().is_empty()
-}
 
 /// List marker at the start of `rest` (after indentation): returns the content offset in bytes.
 pub fn list_marker(rest: &str) -> Option<usize> {
@@ -117,69 +91,6 @@ pub fn list_marker(rest: &str) -> Option<usize> {
         }
         _ => None,
     }
-}
-
-const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
-    "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5",
-    "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu",
-    "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "search", "section",
-    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
-];
-
-/// HTML block start (CommonMark types 1, 2, 6, 7; 3–5 are rare and read as text).
-fn html_start(rest: &str, after_paragraph: bool) -> Option<Html> {
-    if rest.starts_with("<!--") {
-        return Some(Html::Comment);
-    }
-    let lower: String = rest.chars().take(12).collect::<String>().to_ascii_lowercase();
-    for (tag, close) in [
-        ("<script", "</script>"),
-        ("<pre", "</pre>"),
-        ("<style", "</style>"),
-        ("<textarea", "</textarea>"),
-    ] {
-        if let Some(after) = lower.strip_prefix(tag) {
-            if after.is_empty() || after.starts_with([' ', '>', '\t']) {
-                return Some(Html::Raw(close));
-            }
-        }
-    }
-    let body = rest.strip_prefix('<')?;
-    let (closing, body) = match body.strip_prefix('/') {
-        Some(b) => (true, b),
-        None => (false, body),
-    };
-    let name_len = body
-        .bytes()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        .count();
-    if name_len == 0 || !body.as_bytes()[0].is_ascii_alphabetic() {
-        return None;
-    }
-    let name = body[..name_len].to_ascii_lowercase();
-    let after = &body[name_len..];
-    if BLOCK_TAGS.contains(&name.as_str())
-        && (after.is_empty() || after.starts_with([' ', '\t', '>']) || after.starts_with("/>"))
-    {
-        return Some(Html::UntilBlank);
-    }
-    // Type 7: a complete tag alone on its line; cannot interrupt a paragraph.
-    if after_paragraph {
-        return None;
-    }
-    let tail = after.trim_end();
-    let complete = if closing {
-        tail == ">"
-    } else {
-        tail.ends_with('>') && !tail.contains('<') && balanced_quotes(tail)
-    };
-    complete.then_some(Html::UntilBlank)
-}
-
-fn balanced_quotes(s: &str) -> bool {
-    s.matches('"').count() % 2 == 0 && s.matches('\'').count() % 2 == 0
 }
 
 /// Number of cells of a pipe-table row.
@@ -216,245 +127,1180 @@ pub fn table_cells(line: &str) -> Vec<(usize, usize)> {
     cells
 }
 
-fn is_delimiter_row(line: &str) -> Option<usize> {
-    let t = line.trim();
-    if !t.contains('-') || t.is_empty() {
-        return None;
-    }
-    if !t.bytes().all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t')) {
-        return None;
-    }
-    let cells = table_cells(line);
-    for &(s, e) in &cells {
-        let c = line[s..e].trim();
-        let c = c.strip_prefix(':').unwrap_or(c);
-        let c = c.strip_suffix(':').unwrap_or(c);
-        if c.is_empty() || !c.bytes().all(|x| x == b'-') {
-            return None;
-        }
-    }
-    if !t.contains('|') && cells.len() == 1 {
-        // `---` alone is a thematic break / setext underline, not a table.
-        return None;
-    }
-    Some(cells.len())
-}
-
-fn could_be_table_header(line: &str) -> bool {
-    line.contains('|')
-}
-
 /// Classifies each line of `text` (lines as [`line_spans`] yields them).
 pub fn classify(text: &str) -> Vec<LineKind> {
     let lines: Vec<&str> = line_spans(text).map(|(s, e, _)| &text[s..e]).collect();
     classify_lines(&lines)
 }
 
-/// Classifies a slice of lines.
+/// Classifies a slice of lines: every line but the last is taken to end with a line break (the
+/// last one ends the text).
 pub fn classify_lines(lines: &[&str]) -> Vec<LineKind> {
     let mut kinds = Vec::with_capacity(lines.len());
-    let mut fence: Option<Fence> = None;
-    let mut html: Option<Html> = None;
-    let mut in_table = false;
-    let mut in_paragraph = false;
-    let mut list_indent: Option<usize> = None;
-    let mut i = 0;
-
-    // YAML front matter.
-    if lines.first().map(|l| l.trim_end()) == Some("---") {
-        if let Some(end) = lines
-            .iter()
-            .skip(1)
-            .position(|l| matches!(l.trim_end(), "---" | "..."))
-        {
-            for _ in 0..end + 2 {
-                kinds.push(LineKind::Meta);
+    let mut sc = Scanner::default();
+    // Front matter: `---` (or `+++`) on the first line, closed by the same line later. Lines are
+    // scanned normally meanwhile; when the closing line comes, they all become `Meta` and the
+    // scan restarts after it.
+    let mut front_matter = lines.first().and_then(|l| front_matter_open(l, lines.len() > 1));
+    for (i, &line) in lines.iter().enumerate() {
+        let ln = Line::new(line, i + 1 < lines.len());
+        if i > 0 {
+            if let Some(ch) = front_matter {
+                if front_matter_close(&ln, ch) {
+                    kinds.clear();
+                    kinds.resize(i + 1, LineKind::Meta);
+                    sc = Scanner::default();
+                    front_matter = None;
+                    continue;
+                }
             }
-            i = end + 2;
         }
+        let next = lines
+            .get(i + 1)
+            .map(|l| Line::new(l, i + 2 < lines.len()));
+        kinds.push(sc.line(&ln, next.as_ref()));
     }
-
-    while i < lines.len() {
-        let line = lines[i];
-        let blank = line.trim().is_empty();
-        let (cols, ib) = indent(line);
-        let rest = &line[ib..];
-
-        if let Some(f) = &fence {
-            let closes_container = f.container > 0 && !blank && cols < f.container;
-            if !closes_container {
-                let rel = cols.saturating_sub(f.container);
-                if cols >= f.container && rel <= 3 && is_fence_close(rest, f) {
-                    kinds.push(LineKind::Fence);
-                    fence = None;
-                } else {
-                    kinds.push(f.content);
-                }
-                i += 1;
-                continue;
-            }
-            fence = None;
-            list_indent = None;
+    // A last line after the final line break is empty and belongs to no block.
+    if let (Some(k), Some(l)) = (kinds.last_mut(), lines.last()) {
+        if l.is_empty() {
+            *k = LineKind::Blank;
         }
-
-        if let Some(h) = html {
-            match h {
-                Html::Comment => {
-                    kinds.push(LineKind::Comment);
-                    if line.contains("-->") {
-                        html = None;
-                    }
-                    i += 1;
-                    continue;
-                }
-                Html::Raw(close) => {
-                    kinds.push(LineKind::Text);
-                    if line.to_ascii_lowercase().contains(close) {
-                        html = None;
-                    }
-                    i += 1;
-                    continue;
-                }
-                Html::UntilBlank => {
-                    if blank {
-                        html = None;
-                    } else {
-                        kinds.push(LineKind::Text);
-                        i += 1;
-                        continue;
-                    }
-                }
-            }
-        }
-
-        if blank {
-            kinds.push(LineKind::Blank);
-            in_table = false;
-            in_paragraph = false;
-            i += 1;
-            continue;
-        }
-
-        // Fence openers: at most 3 columns in, or inside a list item's content.
-        let in_list_range = list_indent.is_some_and(|w| cols >= w && cols <= w + 3);
-        if cols <= 3 || in_list_range {
-            if let Some((ch, len, info)) = fence_open(rest) {
-                let container = if cols <= 3 && !in_list_range {
-                    0
-                } else {
-                    list_indent.unwrap_or(0)
-                };
-                fence = Some(Fence {
-                    ch,
-                    len,
-                    container,
-                    content: fence_content_kind(info),
-                });
-                if container == 0 {
-                    list_indent = None;
-                }
-                kinds.push(LineKind::Fence);
-                in_table = false;
-                in_paragraph = false;
-                i += 1;
-                continue;
-            }
-        }
-
-        if cols <= 3 {
-            if rest.starts_with('>') {
-                // Block quotes are read as text.
-                kinds.push(LineKind::Text);
-                in_table = false;
-                in_paragraph = true;
-                i += 1;
-                continue;
-            }
-            if let Some(level) = atx_level(line) {
-                kinds.push(LineKind::Heading(level));
-                in_table = false;
-                in_paragraph = false;
-                list_indent = None;
-                i += 1;
-                continue;
-            }
-            if let Some(h) = html_start(rest, in_paragraph) {
-                html = Some(h);
-                in_table = false;
-                in_paragraph = false;
-                match h {
-                    Html::Comment => {
-                        kinds.push(LineKind::Comment);
-                        if rest[4..].contains("-->") {
-                            html = None;
-                        }
-                    }
-                    Html::Raw(close) => {
-                        kinds.push(LineKind::Text);
-                        if rest.to_ascii_lowercase().contains(close) {
-                            html = None;
-                        }
-                    }
-                    Html::UntilBlank => kinds.push(LineKind::Text),
-                }
-                i += 1;
-                continue;
-            }
-        }
-
-        if in_table {
-            if cols <= 3 && list_marker(rest).is_some() {
-                in_table = false;
-            } else {
-                kinds.push(LineKind::TableRow);
-                i += 1;
-                continue;
-            }
-        }
-
-        // Table header: this line with cells, then a delimiter row with the same cell count.
-        if cols <= 3 && could_be_table_header(line) {
-            if let Some(next) = lines.get(i + 1) {
-                if let Some(n) = is_delimiter_row(next) {
-                    if n == table_cells(line).len() {
-                        kinds.push(LineKind::TableHeader);
-                        kinds.push(LineKind::TableDelimiter);
-                        in_table = true;
-                        in_paragraph = false;
-                        i += 2;
-                        continue;
-                    }
-                }
-            }
-        }
-
-        // List items: remember the content indentation for nested fences.
-        if let Some(off) = list_marker(rest) {
-            list_indent = Some(cols + off);
-            let item = &rest[off..];
-            if let Some((ch, len, info)) = fence_open(item) {
-                fence = Some(Fence {
-                    ch,
-                    len,
-                    container: cols + off,
-                    content: fence_content_kind(info),
-                });
-                kinds.push(LineKind::Fence);
-                in_paragraph = false;
-                i += 1;
-                continue;
-            }
-            in_paragraph = true;
-        } else if cols == 0 {
-            if !in_paragraph {
-                list_indent = None;
-            }
-            in_paragraph = true;
-        } else {
-            in_paragraph = true;
-        }
-        kinds.push(LineKind::Text);
-        i += 1;
     }
     kinds
+}
+
+/// The opening line of front matter: `---` or `+++`, at most 3 spaces in, then only whitespace.
+fn front_matter_open(line: &str, eol: bool) -> Option<u8> {
+    let ln = Line::new(line, eol);
+    let mut cur = Cursor::default();
+    cur.skip_ws_ind(&ln);
+    let ch = ln.at(cur.pos);
+    if cur.ind > 3 || !(ch == u16::from(b'-') || ch == u16::from(b'+')) {
+        return None;
+    }
+    let ch = ch as u8;
+    let run = ln.run(cur.pos, ch);
+    cur.pos += run;
+    cur.skip_ws(&ln);
+    (run == 3 && ln.line_end(cur.pos)).then_some(ch)
+}
+
+/// The closing line of front matter: exactly three `ch` at the start, whitespace, a line break.
+fn front_matter_close(ln: &Line, ch: u8) -> bool {
+    let run = ln.run(0, ch);
+    let mut cur = Cursor {
+        pos: run,
+        ..Cursor::default()
+    };
+    cur.skip_ws(ln);
+    run == 3 && ln.line_end(cur.pos)
+}
+
+/// tree-sitter-md opens no more blocks once this many are open (its serialisation limit).
+const MAX_OPEN_BLOCKS: usize = 254;
+
+/// "No byte": the position is at the end of the line.
+const END: u16 = 256;
+
+/// One line, and whether a line break follows it (tree-sitter-md tells a line end, `\n`/`\r`,
+/// from the end of the text, and several constructs need the former).
+struct Line<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    eol: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(s: &'a str, eol: bool) -> Self {
+        Line {
+            s,
+            b: s.as_bytes(),
+            eol,
+        }
+    }
+
+    /// The byte at `p`, or [`END`].
+    #[inline]
+    fn at(&self, p: usize) -> u16 {
+        self.b.get(p).map_or(END, |&c| u16::from(c))
+    }
+
+    #[inline]
+    fn is(&self, p: usize, c: u8) -> bool {
+        self.b.get(p) == Some(&c)
+    }
+
+    #[inline]
+    fn is_ws(&self, p: usize) -> bool {
+        matches!(self.b.get(p), Some(b' ' | b'\t'))
+    }
+
+    /// At a line break (not at the end of the text).
+    #[inline]
+    fn line_end(&self, p: usize) -> bool {
+        p >= self.b.len() && self.eol
+    }
+
+    /// Only spaces and tabs from `p` on.
+    fn blank_from(&self, p: usize) -> bool {
+        self.b
+            .get(p..)
+            .is_none_or(|r| r.iter().all(|&c| c == b' ' || c == b'\t'))
+    }
+
+    /// Length of the run of `c` at `p`.
+    fn run(&self, p: usize, c: u8) -> usize {
+        self.b
+            .get(p..)
+            .map_or(0, |r| r.iter().take_while(|&&x| x == c).count())
+    }
+
+    /// Whether `needle` occurs from `p` on.
+    fn contains_from(&self, p: usize, needle: &[u8]) -> bool {
+        self.b
+            .get(p..)
+            .is_some_and(|r| r.windows(needle.len()).any(|w| w == needle))
+    }
+}
+
+/// A position in a line and tree-sitter-md's bookkeeping at it: `ind` is indentation consumed
+/// but not yet used by a block (a tab may be split between blocks), `col` the column modulo 4
+/// (for tab stops). Both are bytes there and wrap the same way.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cursor {
+    pos: usize,
+    col: u8,
+    ind: u8,
+}
+
+impl Cursor {
+    /// Advances one byte; returns its width in columns (a tab runs to the next tab stop).
+    #[inline]
+    fn advance(&mut self, ln: &Line) -> u8 {
+        let size = if ln.is(self.pos, b'\t') {
+            let s = 4 - self.col;
+            self.col = 0;
+            s
+        } else {
+            self.col = (self.col + 1) % 4;
+            1
+        };
+        self.pos += 1;
+        size
+    }
+
+    /// Skips spaces and tabs, adding them to the unused indentation.
+    #[inline]
+    fn skip_ws_ind(&mut self, ln: &Line) {
+        while ln.is_ws(self.pos) {
+            let w = self.advance(ln);
+            self.ind = self.ind.wrapping_add(w);
+        }
+    }
+
+    #[inline]
+    fn skip_ws(&mut self, ln: &Line) {
+        while ln.is_ws(self.pos) {
+            self.advance(ln);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ItemStart {
+    Normal,
+    /// The item's first line is empty after the marker.
+    Fresh,
+    /// … and the next line was blank: the item ends before the following line.
+    Closing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Container {
+    Quote,
+    /// A list item; `width` is the indentation its content lines need (relative to the
+    /// enclosing container's content).
+    Item { width: u8, start: ItemStart },
+}
+
+/// What ends an HTML block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HtmlEnd {
+    /// Type 1: `</pre`, `</script`, `</style`.
+    Raw,
+    /// Type 2: `-->`.
+    Comment,
+    /// Type 3: `?>`.
+    Processing,
+    /// Type 4: `>`.
+    Declaration,
+    /// Type 5: `]]>`.
+    Cdata,
+    /// Types 6 and 7: a blank line (which still belongs to the block).
+    BlankLine,
+}
+
+impl HtmlEnd {
+    /// Whether the block ends on this line (looking from `p`, past the opening token).
+    fn ends_in(self, ln: &Line, p: usize) -> bool {
+        match self {
+            HtmlEnd::Raw => raw_html_end(ln, p),
+            HtmlEnd::Comment => ln.contains_from(p, b"-->"),
+            HtmlEnd::Processing => ln.contains_from(p, b"?>"),
+            // tree-sitter-md lexes the `>` as text: the block never ends.
+            HtmlEnd::Declaration => false,
+            HtmlEnd::Cdata => ln.contains_from(p, b"]]>"),
+            HtmlEnd::BlankLine => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Leaf {
+    None,
+    Paragraph,
+    Fence { ch: u8, len: u8, content: LineKind },
+    Html(HtmlEnd),
+    /// A pipe table; `delimiter`: its delimiter row is the next line.
+    Table { delimiter: bool },
+    IndentedCode,
+}
+
+/// A block start found at a position (what tree-sitter-md's external scanner would emit there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// Nothing: paragraph text (or a lazy continuation line).
+    Text,
+    Blank,
+    IndentedCode,
+    Fence { ch: u8, len: u8, info: usize },
+    ThematicBreak,
+    Setext,
+    Atx,
+    /// A block quote marker; the cursor is past it.
+    Quote,
+    /// A list marker; the cursor is at the item's content, `width` as in [`Container::Item`].
+    Item { width: u8 },
+    /// An HTML block; the opening token ends at `after`.
+    Html { end: HtmlEnd, after: usize },
+    Table,
+}
+
+/// What may start at a position.
+#[derive(Clone, Copy, Debug)]
+struct Mode {
+    /// Checking whether a line interrupts a paragraph (or ends a pipe table): no indented code,
+    /// no type-7 HTML block, no list markers that may not interrupt a paragraph.
+    interrupt: bool,
+    /// A setext underline may follow (a paragraph of the same container precedes).
+    setext: bool,
+    /// Every open container matched this line.
+    all: bool,
+    /// Blocks may still be opened ([`MAX_OPEN_BLOCKS`]).
+    open: bool,
+}
+
+#[derive(Debug)]
+struct Scanner {
+    containers: Vec<Container>,
+    leaf: Leaf,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner {
+            containers: Vec::with_capacity(8),
+            leaf: Leaf::None,
+        }
+    }
+}
+
+/// Kind of a line no block claims (tree-sitter path's default).
+fn default_kind(line: &str) -> LineKind {
+    if line.trim().is_empty() {
+        LineKind::Blank
+    } else {
+        LineKind::Text
+    }
+}
+
+impl Scanner {
+    /// Kind `k` for the current line, unless it sits in a block quote (read as text).
+    fn out(&self, k: LineKind, ln: &Line) -> LineKind {
+        if self.containers.contains(&Container::Quote) {
+            default_kind(ln.s)
+        } else {
+            k
+        }
+    }
+
+    /// Classifies one line and advances the state. `next` is the following line (for pipe
+    /// tables, whose delimiter row decides about the header).
+    fn line(&mut self, ln: &Line, next: Option<&Line>) -> LineKind {
+        let mut cur = Cursor::default();
+        let n = self.containers.len();
+        let mut matched = 0;
+        while matched < n {
+            let c = self.containers[matched];
+            if matched + 1 == n
+                && matches!(
+                    c,
+                    Container::Item {
+                        start: ItemStart::Closing,
+                        ..
+                    }
+                )
+            {
+                break;
+            }
+            if !match_container(c, ln, &mut cur) {
+                break;
+            }
+            matched += 1;
+        }
+        let all = matched == n;
+        // An item whose first line was empty ends after a blank line.
+        if let Some(Container::Item { start, .. }) = self.containers.last_mut() {
+            if *start == ItemStart::Fresh {
+                let mut c = cur;
+                c.skip_ws(ln);
+                *start = if all && self.leaf == Leaf::None && ln.line_end(c.pos) {
+                    ItemStart::Closing
+                } else {
+                    ItemStart::Normal
+                };
+            }
+        }
+
+        let mut setext = false;
+        match self.leaf {
+            Leaf::Fence { ch, len, content } if all => {
+                let mut c = cur;
+                c.skip_ws_ind(ln);
+                let run = ln.run(c.pos, ch);
+                if c.ind < 4 && run as u8 >= len && run > 0 && ln.blank_from(c.pos + run) {
+                    self.leaf = Leaf::None;
+                    return self.out(LineKind::Fence, ln);
+                }
+                return self.out(content, ln);
+            }
+            Leaf::Html(end) if all => {
+                let kind = if end == HtmlEnd::Comment {
+                    LineKind::Comment
+                } else {
+                    LineKind::Text
+                };
+                if end == HtmlEnd::BlankLine && ln.blank_from(cur.pos) {
+                    // The blank line ends the block (and is read as blank).
+                    self.leaf = Leaf::None;
+                    return default_kind(ln.s);
+                }
+                if end.ends_in(ln, cur.pos) {
+                    self.leaf = Leaf::None;
+                }
+                return self.out(kind, ln);
+            }
+            Leaf::Table { delimiter: true } => {
+                self.leaf = Leaf::Table { delimiter: false };
+                return self.out(LineKind::TableDelimiter, ln);
+            }
+            Leaf::Table { .. } if all => {
+                if !self.interrupts(ln, cur, true, next) {
+                    return self.out(LineKind::TableRow, ln);
+                }
+            }
+            Leaf::IndentedCode if all => {
+                let mut c = cur;
+                while c.ind < 4 && ln.is_ws(c.pos) {
+                    let w = c.advance(ln);
+                    c.ind = c.ind.wrapping_add(w);
+                }
+                if c.ind >= 4 && !ln.line_end(c.pos) {
+                    return default_kind(ln.s);
+                }
+                cur = c;
+            }
+            Leaf::Paragraph => {
+                if !self.interrupts(ln, cur, all, next) {
+                    // Paragraph continuation, lazy when not every container matched.
+                    return default_kind(ln.s);
+                }
+                setext = all;
+            }
+            _ => {}
+        }
+        self.containers.truncate(matched);
+        self.leaf = Leaf::None;
+        self.open_blocks(ln, cur, setext, next)
+    }
+
+    /// Whether the line interrupts a paragraph / ends a pipe table at `cur`.
+    fn interrupts(&self, ln: &Line, cur: Cursor, all: bool, next: Option<&Line>) -> bool {
+        let mode = Mode {
+            interrupt: true,
+            setext: true,
+            all,
+            open: self.containers.len() < MAX_OPEN_BLOCKS,
+        };
+        let mut c = cur;
+        c.skip_ws_ind(ln);
+        if c.pos >= ln.b.len() {
+            // A blank line, or the end of the text.
+            return true;
+        }
+        self.start(ln, &mut c, mode, next) != Start::Text
+    }
+
+    /// Opens the blocks that start on this line at `cur` (containers first, then one leaf).
+    fn open_blocks(
+        &mut self,
+        ln: &Line,
+        mut cur: Cursor,
+        mut setext: bool,
+        next: Option<&Line>,
+    ) -> LineKind {
+        let mut opened_item = false;
+        loop {
+            let mode = Mode {
+                interrupt: false,
+                setext,
+                all: true,
+                open: self.containers.len() < MAX_OPEN_BLOCKS,
+            };
+            cur.skip_ws_ind(ln);
+            let start = self.start(ln, &mut cur, mode, next);
+            setext = false;
+            match start {
+                Start::Quote => {
+                    self.containers.push(Container::Quote);
+                    opened_item = false;
+                }
+                Start::Item { width } => {
+                    self.containers.push(Container::Item {
+                        width,
+                        start: ItemStart::Normal,
+                    });
+                    opened_item = true;
+                }
+                Start::Text => {
+                    self.leaf = Leaf::Paragraph;
+                    return default_kind(ln.s);
+                }
+                Start::Blank => {
+                    if opened_item && ln.line_end(cur.pos) {
+                        if let Some(Container::Item { start, .. }) = self.containers.last_mut() {
+                            *start = ItemStart::Fresh;
+                        }
+                    }
+                    return default_kind(ln.s);
+                }
+                Start::IndentedCode => {
+                    self.leaf = Leaf::IndentedCode;
+                    return default_kind(ln.s);
+                }
+                Start::ThematicBreak | Start::Setext => return default_kind(ln.s),
+                Start::Atx => {
+                    let k = atx_level(ln.s).map_or(default_kind(ln.s), LineKind::Heading);
+                    return self.out(k, ln);
+                }
+                Start::Fence { ch, len, info } => {
+                    let content = fence_content_kind(ln.s[info..].trim());
+                    self.leaf = Leaf::Fence { ch, len, content };
+                    return self.out(LineKind::Fence, ln);
+                }
+                Start::Html { end, after } => {
+                    if !end.ends_in(ln, after) {
+                        self.leaf = Leaf::Html(end);
+                    }
+                    let k = if end == HtmlEnd::Comment {
+                        LineKind::Comment
+                    } else {
+                        LineKind::Text
+                    };
+                    return self.out(k, ln);
+                }
+                Start::Table => {
+                    self.leaf = Leaf::Table { delimiter: true };
+                    return self.out(LineKind::TableHeader, ln);
+                }
+            }
+        }
+    }
+
+    /// What starts at `cur` (after its whitespace), as tree-sitter-md's external scanner decides
+    /// it: the cursor moves past container markers.
+    fn start(&self, ln: &Line, cur: &mut Cursor, mode: Mode, next: Option<&Line>) -> Start {
+        if mode.open && !mode.interrupt && cur.ind >= 4 && !ln.line_end(cur.pos) {
+            return Start::IndentedCode;
+        }
+        let c = ln.at(cur.pos);
+        if c == END {
+            return if ln.eol { Start::Blank } else { Start::Text };
+        }
+        match c as u8 {
+            ch @ (b'`' | b'~') => {
+                let run = ln.run(cur.pos, ch);
+                let info = cur.pos + run;
+                let level = run as u8; // tree-sitter-md counts in a byte
+                if mode.open
+                    && level >= 3
+                    && (ch == b'~' || !ln.b[info..].contains(&b'`'))
+                {
+                    Start::Fence {
+                        ch,
+                        len: level,
+                        info,
+                    }
+                } else {
+                    Start::Text
+                }
+            }
+            b'*' => star(ln, cur, mode),
+            b'_' => {
+                let mut count = 0;
+                let mut p = cur.pos;
+                while let Some(&b) = ln.b.get(p) {
+                    match b {
+                        b'_' => count += 1,
+                        b' ' | b'\t' => {}
+                        _ => break,
+                    }
+                    p += 1;
+                }
+                if count >= 3 && ln.line_end(p) {
+                    Start::ThematicBreak
+                } else {
+                    Start::Text
+                }
+            }
+            b'>' => {
+                if !mode.open {
+                    return Start::Text;
+                }
+                cur.advance(ln);
+                cur.ind = 0;
+                if ln.is_ws(cur.pos) {
+                    let w = cur.advance(ln);
+                    cur.ind = cur.ind.wrapping_add(w - 1);
+                }
+                Start::Quote
+            }
+            b'#' => {
+                let hashes = ln.run(cur.pos, b'#');
+                let after = cur.pos + hashes;
+                if cur.ind <= 3 && hashes <= 6 && (ln.is_ws(after) || ln.line_end(after)) {
+                    Start::Atx
+                } else {
+                    Start::Text
+                }
+            }
+            b'=' => {
+                let mut p = cur.pos + ln.run(cur.pos, b'=');
+                while ln.is_ws(p) {
+                    p += 1;
+                }
+                if mode.setext && mode.all && ln.line_end(p) {
+                    Start::Setext
+                } else {
+                    Start::Text
+                }
+            }
+            b'+' => {
+                if cur.ind > 3 {
+                    return Start::Text;
+                }
+                let mut c2 = *cur;
+                c2.advance(ln);
+                let mut extra: u8 = 0;
+                while ln.is_ws(c2.pos) {
+                    let w = c2.advance(ln);
+                    extra = extra.wrapping_add(w);
+                }
+                let mut dont_interrupt = false;
+                if ln.line_end(c2.pos) {
+                    extra = 1;
+                    dont_interrupt = true;
+                }
+                list_item(cur, c2, extra, 0, dont_interrupt && mode.all, mode)
+            }
+            b'0'..=b'9' => {
+                if cur.ind > 3 {
+                    return Start::Text;
+                }
+                let digits = ln.run_digits(cur.pos);
+                let mut c2 = *cur;
+                for _ in 0..digits {
+                    c2.advance(ln);
+                }
+                if digits > 9 || !(ln.is(c2.pos, b'.') || ln.is(c2.pos, b')')) {
+                    return Start::Text;
+                }
+                c2.advance(ln);
+                let mut extra: u8 = 0;
+                while ln.is_ws(c2.pos) {
+                    let w = c2.advance(ln);
+                    extra = extra.wrapping_add(w);
+                }
+                let mut dont_interrupt = digits > 1;
+                if ln.line_end(c2.pos) {
+                    extra = 1;
+                    dont_interrupt = true;
+                }
+                list_item(
+                    cur,
+                    c2,
+                    extra,
+                    digits as u8,
+                    dont_interrupt && mode.all,
+                    mode,
+                )
+            }
+            b'-' => minus(ln, cur, mode),
+            b'<' => match html_start(ln, cur.pos, mode) {
+                Some((end, after)) if mode.open => Start::Html { end, after },
+                _ => Start::Text,
+            },
+            _ => {
+                if self.table_start(ln, cur.pos, next) {
+                    Start::Table
+                } else {
+                    Start::Text
+                }
+            }
+        }
+    }
+
+    /// A pipe table starts here: the line has cells, and the next line (inside the same
+    /// containers) is a delimiter row with as many cells, followed by a line break.
+    fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>) -> bool {
+        let b = ln.b;
+        let mut p = p;
+        let mut count = 0usize;
+        let mut ending = false;
+        if ln.is(p, b'|') {
+            p += 1;
+        }
+        while p < b.len() {
+            match b[p] {
+                b'|' => {
+                    count += 1;
+                    ending = true;
+                    p += 1;
+                }
+                c => {
+                    if c != b' ' && c != b'\t' {
+                        ending = false;
+                    }
+                    p += 1;
+                    if c == b'\\' && b.get(p).is_some_and(u8::is_ascii_punctuation) {
+                        p += 1;
+                    }
+                }
+            }
+        }
+        if count == 0 || !ln.eol {
+            return false;
+        }
+        if !ending {
+            count += 1;
+        }
+        let Some(d) = next else {
+            return false;
+        };
+        let mut cur = Cursor::default();
+        cur.skip_ws_ind(d);
+        for &c in &self.containers {
+            if !match_container(c, d, &mut cur) {
+                return false;
+            }
+        }
+        let mut p = cur.pos;
+        let mut cells = 0usize;
+        // tree-sitter-md's external scanner also counts empty cells (`| |`); its grammar does
+        // not accept them, and its error recovery then wrecks the table. As in GFM, every cell
+        // of a delimiter row needs a dash here.
+        let mut empty_cell = false;
+        if d.is(p, b'|') {
+            p += 1;
+        }
+        loop {
+            while d.is_ws(p) {
+                p += 1;
+            }
+            if d.is(p, b'|') {
+                cells += 1;
+                empty_cell = true;
+                p += 1;
+                continue;
+            }
+            if d.is(p, b':') {
+                p += 1;
+                if !d.is(p, b'-') {
+                    return false;
+                }
+            }
+            let dashes = d.run(p, b'-');
+            p += dashes;
+            if dashes > 0 {
+                cells += 1;
+            }
+            if d.is(p, b':') {
+                if dashes == 0 {
+                    return false;
+                }
+                p += 1;
+            }
+            while d.is_ws(p) {
+                p += 1;
+            }
+            if d.is(p, b'|') {
+                if dashes == 0 {
+                    cells += 1;
+                    empty_cell = true;
+                }
+                p += 1;
+                continue;
+            }
+            if !d.line_end(p) {
+                return false;
+            }
+            break;
+        }
+        cells == count && !empty_cell
+    }
+}
+
+impl Line<'_> {
+    fn run_digits(&self, p: usize) -> usize {
+        self.b
+            .get(p..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    }
+}
+
+/// Matches one open container at the start of a line (consuming its indentation or marker).
+fn match_container(c: Container, ln: &Line, cur: &mut Cursor) -> bool {
+    match c {
+        Container::Item { width, .. } => {
+            while cur.ind < width && ln.is_ws(cur.pos) {
+                let w = cur.advance(ln);
+                cur.ind = cur.ind.wrapping_add(w);
+            }
+            if cur.ind >= width {
+                cur.ind -= width;
+                true
+            } else if cur.pos >= ln.b.len() {
+                // A blank line. (tree-sitter-md does not match a whitespace-only last line
+                // without a line break, but the blocks it closes then still span it.)
+                cur.ind = 0;
+                true
+            } else {
+                false
+            }
+        }
+        Container::Quote => {
+            while ln.is_ws(cur.pos) {
+                let w = cur.advance(ln);
+                cur.ind = cur.ind.wrapping_add(w);
+            }
+            if ln.is(cur.pos, b'>') {
+                cur.advance(ln);
+                cur.ind = 0;
+                if ln.is_ws(cur.pos) {
+                    let w = cur.advance(ln);
+                    cur.ind = cur.ind.wrapping_add(w - 1);
+                }
+                true
+            } else {
+                false
+            }
+        }
+    }
+}
+
+/// A list item's start, from the marker's end `after` (past its whitespace) and the whitespace
+/// columns after the marker `extra` (1 for an empty item); `digits` for ordered markers.
+fn list_item(
+    cur: &mut Cursor,
+    after: Cursor,
+    extra: u8,
+    digits: u8,
+    dont_interrupt: bool,
+    mode: Mode,
+) -> Start {
+    if extra < 1 || !mode.open || (mode.interrupt && dont_interrupt) {
+        return Start::Text;
+    }
+    let mut extra = extra - 1;
+    let mut ind = cur.ind;
+    if extra <= 3 {
+        extra = extra.wrapping_add(ind);
+        ind = 0;
+    } else {
+        std::mem::swap(&mut extra, &mut ind);
+    }
+    *cur = after;
+    cur.ind = ind;
+    Start::Item {
+        width: extra.wrapping_add(digits).wrapping_add(2),
+    }
+}
+
+/// `*`: a thematic break or a list marker.
+fn star(ln: &Line, cur: &mut Cursor, mode: Mode) -> Start {
+    let mut c = *cur;
+    c.advance(ln);
+    let mut mark = c;
+    let mut count = 1;
+    let mut extra: u8 = 0;
+    loop {
+        if ln.is(c.pos, b'*') {
+            if count == 1 && extra >= 1 {
+                mark = c;
+            }
+            count += 1;
+            c.advance(ln);
+        } else if ln.is_ws(c.pos) {
+            let w = c.advance(ln);
+            if count == 1 {
+                extra = extra.wrapping_add(w);
+            }
+        } else {
+            break;
+        }
+    }
+    let line_end = ln.line_end(c.pos);
+    let mut dont_interrupt = false;
+    if count == 1 && line_end {
+        extra = 1;
+        dont_interrupt = mode.all;
+    }
+    if count >= 3 && line_end && cur.ind < 4 {
+        return Start::ThematicBreak;
+    }
+    if count == 1 {
+        mark = c;
+    }
+    list_item(cur, mark, extra, 0, dont_interrupt, mode)
+}
+
+/// `-`: a setext underline, a thematic break or a list marker.
+fn minus(ln: &Line, cur: &mut Cursor, mode: Mode) -> Start {
+    if cur.ind > 3 {
+        return Start::Text;
+    }
+    let mut c = *cur;
+    let mut mark = c;
+    let mut count = 0;
+    let mut extra: u8 = 0;
+    let mut ws_after = false;
+    let mut minus_after_ws = false;
+    loop {
+        if ln.is(c.pos, b'-') {
+            if count == 1 && extra >= 1 {
+                mark = c;
+            }
+            count += 1;
+            c.advance(ln);
+            minus_after_ws = ws_after;
+        } else if ln.is_ws(c.pos) {
+            let w = c.advance(ln);
+            if count == 1 {
+                extra = extra.wrapping_add(w);
+            }
+            ws_after = true;
+        } else {
+            break;
+        }
+    }
+    let line_end = ln.line_end(c.pos);
+    let mut dont_interrupt = false;
+    if count == 1 && line_end {
+        extra = 1;
+        dont_interrupt = true;
+    }
+    if mode.setext && mode.all && !minus_after_ws && line_end {
+        return Start::Setext;
+    }
+    if count >= 3 && line_end {
+        return Start::ThematicBreak;
+    }
+    if count == 1 {
+        mark = c;
+    }
+    list_item(cur, mark, extra, 0, dont_interrupt && mode.all, mode)
+}
+
+/// Type-6 tag names (tree-sitter-md's list).
+const BLOCK_TAGS: &[&[u8]] = &[
+    b"address",
+    b"article",
+    b"aside",
+    b"base",
+    b"basefont",
+    b"blockquote",
+    b"body",
+    b"caption",
+    b"center",
+    b"col",
+    b"colgroup",
+    b"dd",
+    b"details",
+    b"dialog",
+    b"dir",
+    b"div",
+    b"dl",
+    b"dt",
+    b"fieldset",
+    b"figcaption",
+    b"figure",
+    b"footer",
+    b"form",
+    b"frame",
+    b"frameset",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"header",
+    b"hr",
+    b"html",
+    b"iframe",
+    b"legend",
+    b"li",
+    b"link",
+    b"main",
+    b"menu",
+    b"menuitem",
+    b"nav",
+    b"noframes",
+    b"ol",
+    b"optgroup",
+    b"option",
+    b"p",
+    b"param",
+    b"section",
+    b"source",
+    b"summary",
+    b"table",
+    b"tbody",
+    b"td",
+    b"tfoot",
+    b"th",
+    b"thead",
+    b"title",
+    b"tr",
+    b"track",
+    b"ul",
+];
+
+/// Type-1 tag names.
+const RAW_TAGS: &[&[u8]] = &[b"pre", b"script", b"style"];
+
+/// A tag name of ASCII letters at `p` (lowercased into `buf`); `None` when longer than 10.
+fn tag_name(ln: &Line, p: &mut usize, buf: &mut [u8; 10]) -> Option<usize> {
+    let mut len = 0;
+    let mut long = false;
+    while let Some(&c) = ln.b.get(*p) {
+        if !c.is_ascii_alphabetic() {
+            break;
+        }
+        if len < 10 {
+            buf[len] = c.to_ascii_lowercase();
+            len += 1;
+        } else {
+            long = true;
+        }
+        *p += 1;
+    }
+    (!long).then_some(len)
+}
+
+/// After a tag name: whitespace, `>` or a line break.
+fn tag_name_ends(ln: &Line, p: usize) -> bool {
+    ln.is_ws(p) || ln.is(p, b'>') || ln.line_end(p)
+}
+
+/// An HTML block start at `p` (`<`): its end condition and where the opening token ends.
+fn html_start(ln: &Line, p: usize, mode: Mode) -> Option<(HtmlEnd, usize)> {
+    let mut p = p + 1;
+    if ln.is(p, b'?') {
+        return Some((HtmlEnd::Processing, p + 1));
+    }
+    if ln.is(p, b'!') {
+        p += 1;
+        if ln.is(p, b'-') {
+            // `<!-->` and `<!--->` end where they start: the token is `<!`.
+            return ln.is(p + 1, b'-').then_some((HtmlEnd::Comment, p));
+        } else if ln.b.get(p).is_some_and(u8::is_ascii_uppercase) {
+            return Some((HtmlEnd::Declaration, p + 1));
+        } else if ln.is(p, b'[') {
+            p += 1;
+            let mut cdata = 0;
+            while cdata < 5 && ln.is(p, b"CDATA"[cdata]) {
+                cdata += 1;
+                p += 1;
+            }
+            if cdata == 5 && ln.is(p, b'[') {
+                return Some((HtmlEnd::Cdata, p + 1));
+            }
+        }
+    }
+    let closing = ln.is(p, b'/');
+    if closing {
+        p += 1;
+    }
+    let mut buf = [0u8; 10];
+    let name_start = p;
+    let name = tag_name(ln, &mut p, &mut buf);
+    if p == name_start {
+        return None;
+    }
+    let mut tag_closed = false;
+    if let Some(len) = name {
+        let name = &buf[..len];
+        let ends = tag_name_ends(ln, p);
+        if ends && !closing && RAW_TAGS.contains(&name) {
+            return Some((HtmlEnd::Raw, p));
+        }
+        if !ends && ln.is(p, b'/') {
+            p += 1;
+            if ln.is(p, b'>') {
+                p += 1;
+                tag_closed = true;
+            }
+        }
+        if (ends || tag_closed) && BLOCK_TAGS.contains(&name) {
+            return Some((HtmlEnd::BlankLine, p));
+        }
+    }
+    // Type 7: a complete open or closing tag alone on its line; cannot interrupt a paragraph.
+    if mode.interrupt {
+        return None;
+    }
+    if !tag_closed {
+        while ln
+            .b
+            .get(p)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
+        {
+            p += 1;
+        }
+        if !closing {
+            let mut had_ws = false;
+            loop {
+                while ln.is_ws(p) {
+                    had_ws = true;
+                    p += 1;
+                }
+                if ln.is(p, b'/') {
+                    p += 1;
+                    break;
+                }
+                if ln.is(p, b'>') {
+                    break;
+                }
+                // An attribute: name, then optionally `=` and a value.
+                let c = ln.at(p);
+                if !had_ws
+                    || !(c < 128
+                        && ((c as u8).is_ascii_alphabetic() || c == u16::from(b'_') || c == u16::from(b':')))
+                {
+                    return None;
+                }
+                had_ws = false;
+                p += 1;
+                while ln.b.get(p).is_some_and(|&c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
+                }) {
+                    p += 1;
+                }
+                while ln.is_ws(p) {
+                    had_ws = true;
+                    p += 1;
+                }
+                if ln.is(p, b'=') {
+                    p += 1;
+                    had_ws = false;
+                    while ln.is_ws(p) {
+                        p += 1;
+                    }
+                    match ln.b.get(p) {
+                        Some(&q @ (b'\'' | b'"')) => {
+                            p += 1;
+                            while ln.b.get(p).is_some_and(|&c| c != q) {
+                                p += 1;
+                            }
+                            if !ln.is(p, q) {
+                                return None;
+                            }
+                            p += 1;
+                        }
+                        _ => {
+                            let s = p;
+                            while ln.b.get(p).is_some_and(|&c| {
+                                !matches!(c, b' ' | b'\t' | b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                            }) {
+                                p += 1;
+                            }
+                            if p == s {
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            while ln.is_ws(p) {
+                p += 1;
+            }
+        }
+        if !ln.is(p, b'>') {
+            return None;
+        }
+        p += 1;
+    }
+    while ln.is_ws(p) {
+        p += 1;
+    }
+    ln.line_end(p).then_some((HtmlEnd::BlankLine, p))
+}
+
+/// Whether the HTML block whose text starts with `block` (its `<` at byte `at`) is one that ends
+/// at a blank line (types 6 and 7).
+pub fn html_ends_at_blank_line(block: &str, at: usize) -> bool {
+    let line = block[at..].split(['\n', '\r']).next().unwrap_or("");
+    let ln = Line::new(line, true);
+    let mode = Mode {
+        interrupt: false,
+        setext: false,
+        all: true,
+        open: true,
+    };
+    matches!(html_start(&ln, 0, mode), Some((HtmlEnd::BlankLine, _)))
+}
+
+/// Whether `</pre`, `</script` or `</style` (then whitespace, `>` or a line break) occurs from
+/// `p` on.
+fn raw_html_end(ln: &Line, p: usize) -> bool {
+    let b = ln.b;
+    let mut i = p;
+    while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        let mut q = i + off + 1;
+        i = q;
+        if !ln.is(q, b'/') {
+            continue;
+        }
+        q += 1;
+        let mut buf = [0u8; 10];
+        if let Some(len) = tag_name(ln, &mut q, &mut buf) {
+            if RAW_TAGS.contains(&&buf[..len]) && tag_name_ends(ln, q) {
+                return true;
+            }
+        }
+    }
+    false
 }

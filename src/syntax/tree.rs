@@ -51,7 +51,10 @@ pub struct Section {
 }
 
 /// Parses a whole document into sections with trees.
-pub fn parse_sections(text: &str, parser: &mut Parser) -> (Vec<Section>, Vec<(usize, usize, usize)>) {
+pub fn parse_sections(
+    text: &str,
+    parser: &mut Parser,
+) -> (Vec<Section>, Vec<(usize, usize, usize)>) {
     let spans: Vec<(usize, usize, usize)> = line_spans(text).collect();
     let lines: Vec<&str> = spans.iter().map(|&(s, e, _)| &text[s..e]).collect();
     let kinds = blocks::classify_lines(&lines);
@@ -59,10 +62,7 @@ pub fn parse_sections(text: &str, parser: &mut Parser) -> (Vec<Section>, Vec<(us
     let mut sections = Vec::with_capacity(starts.len());
     for (k, &first) in starts.iter().enumerate() {
         let start = spans[first].0;
-        let end = starts
-            .get(k + 1)
-            .map(|&n| spans[n].0)
-            .unwrap_or(text.len());
+        let end = starts.get(k + 1).map(|&n| spans[n].0).unwrap_or(text.len());
         let tree = parser.parse(&text[start..end], None);
         sections.push(Section {
             first_line: first,
@@ -105,12 +105,40 @@ fn line_of(spans: &[(usize, usize, usize)], offset: usize) -> usize {
         .saturating_sub(1)
 }
 
-/// Lines covered by a node: (first, last inclusive).
-fn node_lines(spans: &[(usize, usize, usize)], base: usize, node: Node) -> (usize, usize) {
+/// Where a node's own content ends: a block inside a list item also spans the indentation of
+/// the line after it (a trailing `block_continuation`), which is not part of the block.
+fn content_end(node: Node) -> usize {
+    let end = node.end_byte();
+    let mut n = node;
+    while let Some(last) = n.child(n.child_count().saturating_sub(1)) {
+        if last.end_byte() != end {
+            break;
+        }
+        if last.kind() == "block_continuation" {
+            return last.start_byte();
+        }
+        n = last;
+    }
+    end
+}
+
+/// Lines covered by a node: (first, last inclusive). A block inside a list item that a line
+/// closes (by its indentation) also ends after the whitespace the item tried to match on that
+/// line; such a line is not part of the block.
+fn node_lines(
+    text: &str,
+    spans: &[(usize, usize, usize)],
+    base: usize,
+    node: Node,
+) -> (usize, usize) {
     let s = line_of(spans, base + node.start_byte());
-    let end = base + node.end_byte();
+    let end = base + content_end(node);
     let mut e = line_of(spans, end);
-    if e > s && spans[e].0 == end {
+    let (ls, le, _) = spans[e];
+    if e > s
+        && (ls == end
+            || (end < le && text.as_bytes()[ls..end].iter().all(|&b| b == b' ' || b == b'\t')))
+    {
         e -= 1;
     }
     (s, e.max(s))
@@ -129,9 +157,18 @@ pub fn classify_tree(
         match node.kind() {
             "fenced_code_block" => fenced(text, base, node, spans, kinds),
             "html_block" => {
-                let (s, e) = node_lines(spans, base, node);
+                let (s, mut e) = node_lines(text, spans, base, node);
                 let body = &text[base + node.start_byte()..base + node.end_byte()];
-                let comment = body.trim_start().starts_with("<!--");
+                let lead = body.len() - body.trim_start().len();
+                let comment = body[lead..].starts_with("<!--");
+                // A block that ends at a blank line (types 6 and 7) does not claim that line.
+                let (ls, le, _) = spans[e];
+                if e > s
+                    && is_blank(&text[ls..le])
+                    && blocks::html_ends_at_blank_line(body, lead)
+                {
+                    e -= 1;
+                }
                 for k in kinds.iter_mut().take(e + 1).skip(s) {
                     *k = if comment {
                         LineKind::Comment
@@ -141,33 +178,42 @@ pub fn classify_tree(
                 }
             }
             "atx_heading" => {
-                let (s, _) = node_lines(spans, base, node);
+                let (s, _) = node_lines(text, spans, base, node);
                 let (ls, le, _) = spans[s];
                 if let Some(level) = atx_level(&text[ls..le]) {
                     kinds[s] = LineKind::Heading(level);
                 }
             }
+            "pipe_table" if table(text, base, node, spans, kinds) => {}
             "pipe_table_header" => {
-                let (s, _) = node_lines(spans, base, node);
+                let (s, _) = node_lines(text, spans, base, node);
                 kinds[s] = LineKind::TableHeader;
             }
             "pipe_table_delimiter_row" => {
-                let (s, _) = node_lines(spans, base, node);
+                let (s, _) = node_lines(text, spans, base, node);
                 kinds[s] = LineKind::TableDelimiter;
             }
             "pipe_table_row" => {
-                let (s, _) = node_lines(spans, base, node);
+                let (s, _) = node_lines(text, spans, base, node);
                 kinds[s] = LineKind::TableRow;
             }
             "minus_metadata" | "plus_metadata" => {
-                let (s, e) = node_lines(spans, base, node);
+                let (s, e) = node_lines(text, spans, base, node);
                 for k in kinds.iter_mut().take(e + 1).skip(s) {
                     *k = LineKind::Meta;
                 }
             }
+            // tree-sitter-md wants a line break after an ATX heading and after a fence's
+            // opening line; at the end of a text without one, error recovery sometimes gives up
+            // and leaves the line as an ERROR holding the marker. Read it as what it is.
+            "ERROR" if error_line(text, base, node, spans, kinds) => {}
             // Read as text: block quotes, paragraphs, indented code and the rest.
-            "block_quote" | "paragraph" | "indented_code_block" | "setext_heading"
-            | "thematic_break" | "link_reference_definition" => {}
+            "block_quote"
+            | "paragraph"
+            | "indented_code_block"
+            | "setext_heading"
+            | "thematic_break"
+            | "link_reference_definition" => {}
             _ => {
                 let mut c = node.walk();
                 for child in node.children(&mut c) {
@@ -178,16 +224,97 @@ pub fn classify_tree(
     }
 }
 
-fn fenced(text: &str, base: usize, node: Node, spans: &[(usize, usize, usize)], kinds: &mut [LineKind]) {
-    let (s, e) = node_lines(spans, base, node);
+/// Blank for Markdown: spaces and tabs only.
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// Classifies a pipe table's lines: its header, its delimiter row, and every line after it
+/// (a row that is only `|` is no `pipe_table_row` for the grammar, but still a row of the
+/// table). Returns false when the table has no delimiter row (error recovery).
+fn table(
+    text: &str,
+    base: usize,
+    node: Node,
+    spans: &[(usize, usize, usize)],
+    kinds: &mut [LineKind],
+) -> bool {
+    let (s, e) = node_lines(text, spans, base, node);
+    let mut header = None;
+    let mut delimiter = None;
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        let line = line_of(spans, base + child.start_byte());
+        match child.kind() {
+            "pipe_table_header" => header = Some(line),
+            "pipe_table_delimiter_row" => delimiter = Some(line),
+            _ => {}
+        }
+    }
+    let (Some(h), Some(d)) = (header, delimiter) else {
+        return false;
+    };
+    kinds[h] = LineKind::TableHeader;
+    kinds[d] = LineKind::TableDelimiter;
+    for l in d + 1..=e.max(s) {
+        let (ls, le, _) = spans[l];
+        if !is_blank(&text[ls..le]) {
+            kinds[l] = LineKind::TableRow;
+        }
+    }
+    true
+}
+
+/// Classifies an ERROR node that is the end-of-text remainder of a heading or fence opening
+/// line; returns false (leaving the node to the caller) for any other ERROR.
+fn error_line(
+    text: &str,
+    base: usize,
+    node: Node,
+    spans: &[(usize, usize, usize)],
+    kinds: &mut [LineKind],
+) -> bool {
+    let (s, e) = node_lines(text, spans, base, node);
+    if s != e || base + node.end_byte() != spans[s].1 || spans[s].1 != text.len() {
+        return false;
+    }
+    let Some(first) = node.child(0) else {
+        return false;
+    };
+    let (ls, le, _) = spans[s];
+    let line = &text[ls..le];
+    match first.kind() {
+        "fenced_code_block_delimiter" => kinds[s] = LineKind::Fence,
+        k if k.starts_with("atx_h") && k.ends_with("_marker") => match atx_level(line) {
+            Some(level) => kinds[s] = LineKind::Heading(level),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+fn fenced(
+    text: &str,
+    base: usize,
+    node: Node,
+    spans: &[(usize, usize, usize)],
+    kinds: &mut [LineKind],
+) {
+    let (s, e) = node_lines(text, spans, base, node);
+    // The info string is the rest of the opening line (read from the text: the grammar has no
+    // `info_string` node for one starting with, e.g., a comma).
     let mut info = "";
     let mut delimiters = Vec::new();
     let mut c = node.walk();
     for child in node.children(&mut c) {
-        match child.kind() {
-            "info_string" => info = &text[base + child.start_byte()..base + child.end_byte()],
-            "fenced_code_block_delimiter" => delimiters.push(line_of(spans, base + child.start_byte())),
-            _ => {}
+        if child.kind() == "fenced_code_block_delimiter" {
+            let line = line_of(spans, base + child.start_byte());
+            if delimiters.is_empty() {
+                let from = (base + child.end_byte()).min(spans[line].1);
+                info = &text[from..spans[line].1];
+            }
+            delimiters.push(line);
         }
     }
     let content = fence_content_kind(info.trim());

@@ -275,6 +275,11 @@ impl LspClient {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Closes stdin (the client goes away).
     pub fn close_stdin(&mut self) {
         if let Ok(mut w) = self.stdin.lock() {

@@ -1,0 +1,198 @@
+//! Language-server benchmark: drives the real `dep-ls` binary over stdio, as an editor would.
+//!
+//!   cargo bench --bench lsp            (needs python3 for the workspace generator)
+//!
+//! Measures, with diagnostics debounce set to 0 (the debounce is excluded):
+//! - `didChange` → `publishDiagnostics` on a 10,000-entry (≈3.5 MB) document, nested under one
+//!   heading and flat (top-level fenced blocks), the first keystroke after opening included;
+//! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed;
+//! - cold indexing of that workspace (initialized → indexing progress ends), and peak memory.
+//! Reports medians and p99s. Numbers are for one noisy 2-core machine: compare runs, not
+//! absolute values.
+
+#[path = "../tests/support/lsp.rs"]
+#[allow(dead_code)]
+mod lsp;
+
+use lsp::*;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn generate(args: &[&str]) {
+    let st = Command::new("python3")
+        .arg(repo().join("bench/gen_workspace.py"))
+        .args(args)
+        .status()
+        .expect("python3 bench/gen_workspace.py");
+    assert!(st.success(), "workspace generator failed");
+}
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn report(name: &str, v: &mut [Duration]) {
+    let n = v.len();
+    let p50 = pct(v, 0.5);
+    let p99 = pct(v, 0.99);
+    let max = pct(v, 1.0);
+    println!("{name:<48} n={n:<4} median {:>10}  p99 {:>10}  max {:>10}", ms(p50), ms(p99), ms(max));
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn settings() -> Value {
+    json!({"diagnostics": {"debounceMs": 0}})
+}
+
+/// Typing into one Description line of a big document: one character per didChange, then the
+/// time until the diagnostics for that version arrive.
+fn typing(shape: &str, file: &Path) {
+    let dir = file.parent().expect("dir").to_path_buf();
+    let text = std::fs::read_to_string(file).expect("doc");
+    let uri = file_uri(file);
+    let mut c = LspClient::start();
+    c.initialize(&dir, json!({"general": {"positionEncodings": ["utf-8"]}}), settings());
+    let t = Instant::now();
+    c.open(&uri, &text);
+    c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    println!("{shape}: open + first diagnostics {} ({} bytes)", ms(t.elapsed()), text.len());
+    // A Description line in the middle of the document.
+    let mid = text.len() / 2;
+    let d = mid + text[mid..].find("Description").expect("a Description line");
+    let at = text[..d].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = text[..at].matches('\n').count();
+    let col0 = text[at..].find('\n').expect("eol");
+    let mut times = Vec::new();
+    let mut first = None;
+    for i in 0..300u32 {
+        let col = col0 as u32 + i;
+        let version = 2 + i as i64;
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+        );
+        c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == version);
+        let d = t.elapsed();
+        first.get_or_insert(d);
+        times.push(d);
+    }
+    println!("{shape}: first keystroke after opening {}", ms(first.unwrap_or_default()));
+    report(&format!("{shape}: didChange → diagnostics"), &mut times);
+    let code = c.shutdown();
+    assert_eq!(code, 0);
+}
+
+fn workspace_requests(ws: &Path) {
+    let files: Vec<PathBuf> = walk_md(ws);
+    let mut c = LspClient::start();
+    let t = Instant::now();
+    c.initialize(ws, json!({"window": {"workDoneProgress": true}}), settings());
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let cold = t.elapsed();
+    let pid = server_pid(&c);
+    println!(
+        "workspace: {} files indexed cold in {} (initialized → progress end)",
+        files.len(),
+        ms(cold)
+    );
+    // A release plan file with many links.
+    let plan = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("release"))
+        .unwrap_or(&files[0])
+        .clone();
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let uri = file_uri(&plan);
+    c.open(&uri, &text);
+    let mut positions = Vec::new();
+    for (ln, l) in text.lines().enumerate() {
+        if let Some(i) = l.find("Linked IDs:") {
+            positions.push((ln, i + "Linked IDs: ".len() + 2));
+        }
+    }
+    assert!(!positions.is_empty(), "no Linked IDs in {}", plan.display());
+    let mut comp = Vec::new();
+    let mut hover = Vec::new();
+    let mut def = Vec::new();
+    for k in 0..200 {
+        let (ln, col) = positions[k % positions.len()];
+        let p = json!({"textDocument": {"uri": uri}, "position": {"line": ln, "character": col}});
+        let t = Instant::now();
+        c.request("textDocument/completion", p.clone());
+        comp.push(t.elapsed());
+        let t = Instant::now();
+        c.request("textDocument/hover", p.clone());
+        hover.push(t.elapsed());
+        let t = Instant::now();
+        c.request("textDocument/definition", p);
+        def.push(t.elapsed());
+    }
+    report("completion in Linked IDs (100k IDs indexed)", &mut comp);
+    report("hover on a linked ID", &mut hover);
+    report("definition of a linked ID", &mut def);
+    println!("server peak memory (VmHWM): {:.0} MB", peak_rss_mb(pid));
+    let _ = c.shutdown();
+}
+
+fn server_pid(c: &LspClient) -> u32 {
+    c.pid()
+}
+
+fn walk_md(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let data = repo().join("bench-data");
+    for shape in ["nested", "flat"] {
+        let dir = data.join(format!("lsp-{shape}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("plan.md");
+        if !file.exists() {
+            generate(&[file.to_str().expect("path"), "--one-file", "3500000", "--shape", shape]);
+        }
+        typing(shape, &file);
+    }
+    let ws = data.join("ws-5000-e20-k8-s1");
+    if !ws.exists() {
+        generate(&[ws.to_str().expect("path"), "--files", "5000"]);
+    }
+    workspace_requests(&ws);
+}
