@@ -48,7 +48,12 @@ fn report(name: &str, v: &mut [Duration]) {
     let p50 = pct(v, 0.5);
     let p99 = pct(v, 0.99);
     let max = pct(v, 1.0);
-    println!("{name:<48} n={n:<4} median {:>10}  p99 {:>10}  max {:>10}", ms(p50), ms(p99), ms(max));
+    println!(
+        "{name:<48} n={n:<4} median {:>10}  p99 {:>10}  max {:>10}",
+        ms(p50),
+        ms(p99),
+        ms(max)
+    );
 }
 
 fn peak_rss_mb(pid: u32) -> f64 {
@@ -72,11 +77,21 @@ fn typing(shape: &str, file: &Path) {
     let text = std::fs::read_to_string(file).expect("doc");
     let uri = file_uri(file);
     let mut c = LspClient::start();
-    c.initialize(&dir, json!({"general": {"positionEncodings": ["utf-8"]}}), settings());
+    c.initialize(
+        &dir,
+        json!({"general": {"positionEncodings": ["utf-8"]}}),
+        settings(),
+    );
     let t = Instant::now();
     c.open(&uri, &text);
-    c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
-    println!("{shape}: open + first diagnostics {} ({} bytes)", ms(t.elapsed()), text.len());
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+    });
+    println!(
+        "{shape}: open + first diagnostics {} ({} bytes)",
+        ms(t.elapsed()),
+        text.len()
+    );
     // A Description line in the middle of the document.
     let mid = text.len() / 2;
     let d = mid + text[mid..].find("Description").expect("a Description line");
@@ -94,12 +109,17 @@ fn typing(shape: &str, file: &Path) {
             json!({"textDocument": {"uri": uri, "version": version},
                    "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
         );
-        c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == version);
+        c.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && p["version"] == version
+        });
         let d = t.elapsed();
         first.get_or_insert(d);
         times.push(d);
     }
-    println!("{shape}: first keystroke after opening {}", ms(first.unwrap_or_default()));
+    println!(
+        "{shape}: first keystroke after opening {}",
+        ms(first.unwrap_or_default())
+    );
     report(&format!("{shape}: didChange → diagnostics"), &mut times);
     let code = c.shutdown();
     assert_eq!(code, 0);
@@ -109,7 +129,11 @@ fn workspace_requests(ws: &Path) {
     let files: Vec<PathBuf> = walk_md(ws);
     let mut c = LspClient::start();
     let t = Instant::now();
-    c.initialize(ws, json!({"window": {"workDoneProgress": true}}), settings());
+    c.initialize(
+        ws,
+        json!({"window": {"workDoneProgress": true}}),
+        settings(),
+    );
     c.wait_for("$/progress", |p| p["value"]["kind"] == "end");
     let cold = t.elapsed();
     let pid = server_pid(&c);
@@ -181,12 +205,18 @@ fn walk_md(dir: &Path) -> Vec<PathBuf> {
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let data = repo().join("bench-data");
+    let one = data.join("one-file");
     for shape in ["nested", "flat"] {
-        let dir = data.join(format!("lsp-{shape}"));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let file = dir.join("plan.md");
+        // The generator writes OUT/<shape>/release-plan.md (each shape is its own workspace).
+        let file = one.join(shape).join("release-plan.md");
         if !file.exists() {
-            generate(&[file.to_str().expect("path"), "--one-file", "3500000", "--shape", shape]);
+            generate(&[
+                one.to_str().expect("path"),
+                "--one-file",
+                "3500000",
+                "--shape",
+                shape,
+            ]);
         }
         typing(shape, &file);
     }

@@ -174,7 +174,12 @@ impl Document {
 
     /// Applies content changes in order. Never panics; positions are clamped. Returns whether
     /// the IDs defined or referenced (or their order) may have changed.
-    pub fn apply(&mut self, changes: &[Change], enc: PositionEncoding, prefixes: &Prefixes) -> bool {
+    pub fn apply(
+        &mut self,
+        changes: &[Change],
+        enc: PositionEncoding,
+        prefixes: &Prefixes,
+    ) -> bool {
         let mut ids_changed = false;
         for c in changes {
             match c.range {

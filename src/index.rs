@@ -142,7 +142,10 @@ impl Index {
             let v = self.defs.entry(e.id.clone()).or_default();
             if v.is_empty() {
                 self.ordered.insert(e.id.clone());
-                *self.prefix_counts.entry(id_prefix(&e.id).to_string()).or_default() += 1;
+                *self
+                    .prefix_counts
+                    .entry(id_prefix(&e.id).to_string())
+                    .or_default() += 1;
             }
             v.push(DefLoc {
                 file: id,
@@ -394,15 +397,11 @@ impl Index {
 pub fn same_ids(a: &ParsedDoc, b: &ParsedDoc) -> bool {
     a.entries.len() == b.entries.len()
         && a.refs.len() == b.refs.len()
-        && a
-            .entries
-            .iter()
-            .zip(&b.entries)
-            .all(|(x, y)| {
-                x.id == y.id
-                    && x.placeholder == y.placeholder
-                    && x.deprecated == y.deprecated
-                    && x.replacement == y.replacement
-            })
+        && a.entries.iter().zip(&b.entries).all(|(x, y)| {
+            x.id == y.id
+                && x.placeholder == y.placeholder
+                && x.deprecated == y.deprecated
+                && x.replacement == y.replacement
+        })
         && a.refs.iter().zip(&b.refs).all(|(x, y)| x.id == y.id)
 }

@@ -86,25 +86,47 @@ pub fn check_file(path: &str, doc: &ParsedDoc, index: &Index, config: &Config) -
 
 /// The references that belong to entry `i` (a contiguous run of `doc.refs`).
 pub fn entry_refs(doc: &ParsedDoc, i: usize) -> &[crate::syntax::Reference] {
-    let Some(e) = doc.entries.get(i) else { return &[] };
-    let lo = doc.refs.partition_point(|r| r.span.start < e.line_span.start);
-    let hi = doc.refs.partition_point(|r| r.span.start <= e.span.end).max(lo);
+    let Some(e) = doc.entries.get(i) else {
+        return &[];
+    };
+    let lo = doc
+        .refs
+        .partition_point(|r| r.span.start < e.line_span.start);
+    let hi = doc
+        .refs
+        .partition_point(|r| r.span.start <= e.span.end)
+        .max(lo);
     let run = &doc.refs[lo..hi];
-    let a = run.iter().position(|r| r.entry == Some(i as u32)).unwrap_or(run.len());
-    let b = run.iter().rposition(|r| r.entry == Some(i as u32)).map(|x| x + 1).unwrap_or(a);
+    let a = run
+        .iter()
+        .position(|r| r.entry == Some(i as u32))
+        .unwrap_or(run.len());
+    let b = run
+        .iter()
+        .rposition(|r| r.entry == Some(i as u32))
+        .map(|x| x + 1)
+        .unwrap_or(a);
     &run[a..b.max(a)]
 }
 
 /// The checks of entry `i` of a document, and of the references inside it. Its findings
 /// depend only on the entry, the index's IDs and the configuration (the language server caches
 /// them per entry).
-pub fn check_entry(path: &str, doc: &ParsedDoc, i: usize, index: &Index, config: &Config) -> Vec<Finding> {
+pub fn check_entry(
+    path: &str,
+    doc: &ParsedDoc,
+    i: usize,
+    index: &Index,
+    config: &Config,
+) -> Vec<Finding> {
     let mut sink = Sink {
         config,
         path,
         out: Vec::new(),
     };
-    let Some(entry) = doc.entries.get(i) else { return Vec::new() };
+    let Some(entry) = doc.entries.get(i) else {
+        return Vec::new();
+    };
     duplicates(&mut sink, entry, index);
     if entry.placeholder {
         let next = next_free_id(index, entry.prefix());
@@ -134,13 +156,23 @@ pub fn check_entry(path: &str, doc: &ParsedDoc, i: usize, index: &Index, config:
 }
 
 /// The checks of references outside every entry.
-pub fn check_loose_refs(path: &str, doc: &ParsedDoc, index: &Index, config: &Config) -> Vec<Finding> {
+pub fn check_loose_refs(
+    path: &str,
+    doc: &ParsedDoc,
+    index: &Index,
+    config: &Config,
+) -> Vec<Finding> {
     let mut sink = Sink {
         config,
         path,
         out: Vec::new(),
     };
-    let loose: Vec<crate::syntax::Reference> = doc.refs.iter().filter(|r| r.entry.is_none()).cloned().collect();
+    let loose: Vec<crate::syntax::Reference> = doc
+        .refs
+        .iter()
+        .filter(|r| r.entry.is_none())
+        .cloned()
+        .collect();
     references(&mut sink, doc, &loose, index);
     sink.out
 }
@@ -549,7 +581,8 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
     // The value proper, without a trailing remark (`Automatic (Playwright suite)`): the
     // suggestion and the finding are about it, so a fix keeps the remark.
     let head = crate::schema::value_head(v);
-    let hint = did_you_mean(head, allowed.iter().copied()).or_else(|| did_you_mean(v, allowed.iter().copied()));
+    let hint = did_you_mean(head, allowed.iter().copied())
+        .or_else(|| did_you_mean(v, allowed.iter().copied()));
     let allowed_list = allowed.join(", ");
     let message = if v.is_empty() {
         format!(

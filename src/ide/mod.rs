@@ -124,7 +124,12 @@ impl Folder {
             Some(open) => self.cached_file_findings(rel, &doc, open.text()),
             None => check::entry::check_file(rel, &doc, &self.index, &self.config),
         };
-        out.extend(self.plan_findings().iter().filter(|f| f.path == rel).cloned());
+        out.extend(
+            self.plan_findings()
+                .iter()
+                .filter(|f| f.path == rel)
+                .cloned(),
+        );
         out.sort_by_key(|f| (f.span.start, f.code));
         out
     }
@@ -149,7 +154,9 @@ impl Folder {
             let base = e.line_span.start;
             let body = text.get(base..e.span.end.max(base)).unwrap_or("");
             let key = text_hash(body.as_bytes());
-            let cached = old.remove(&key).or_else(|| cache.by_hash.get(&key).cloned());
+            let cached = old
+                .remove(&key)
+                .or_else(|| cache.by_hash.get(&key).cloned());
             match cached {
                 Some(Some(rel_findings)) => {
                     out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
@@ -160,13 +167,19 @@ impl Folder {
                     let cacheable = found
                         .iter()
                         .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
-                    let stored = cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
+                    let stored =
+                        cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
                     cache.by_hash.insert(key, stored);
                     out.extend(found);
                 }
             }
         }
-        out.extend(check::entry::check_loose_refs(rel, doc, &self.index, &self.config));
+        out.extend(check::entry::check_loose_refs(
+            rel,
+            doc,
+            &self.index,
+            &self.config,
+        ));
         out
     }
 

@@ -186,7 +186,10 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
 /// A file read and parsed for the index: (relative path, text, parsed document).
 pub type ParsedFile = (String, Arc<str>, crate::syntax::ParsedDoc);
 
-pub fn parse_files(batch: &[(String, PathBuf)], config: &Config) -> Vec<Result<ParsedFile, String>> {
+pub fn parse_files(
+    batch: &[(String, PathBuf)],
+    config: &Config,
+) -> Vec<Result<ParsedFile, String>> {
     use rayon::prelude::*;
     batch
         .par_iter()
