@@ -3,15 +3,17 @@
 //!   cargo bench --bench lsp            (needs python3 for the workspace generator)
 //!
 //! Measures, with diagnostics debounce set to 0 (the debounce is excluded):
-//! - `didChange` → `publishDiagnostics` on a 10,000-entry (≈3.5 MB) document, nested under one
-//!   heading and flat (top-level fenced blocks), the first keystroke after opening included;
+//!
+//! - `didChange` → `publishDiagnostics` on a 10,000-entry (≈3.5 MB) document, nested under
+//!   one heading and flat (top-level fenced blocks), the first keystroke after opening
+//!   included;
 //! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed;
 //! - cold indexing of that workspace (initialized → indexing progress ends), and peak memory.
+//!
 //! Reports medians and p99s. Numbers are for one noisy 2-core machine: compare runs, not
 //! absolute values.
 
 #[path = "../tests/support/lsp.rs"]
-#[allow(dead_code)]
 mod lsp;
 
 use lsp::*;

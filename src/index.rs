@@ -34,6 +34,9 @@ pub struct IndexedFile {
     range_prefixes: Vec<String>,
 }
 
+/// Highest (number, digits) per prefix, for one IDs generation.
+type MaxNumbers = (u64, HashMap<String, Option<(u32, usize)>>);
+
 /// The workspace table.
 #[derive(Default, Debug)]
 pub struct Index {
@@ -53,7 +56,7 @@ pub struct Index {
     /// How many IDs of each prefix are defined.
     prefix_counts: HashMap<String, usize>,
     /// Highest number per prefix, computed on demand for one IDs generation.
-    max_numbers: std::sync::Mutex<(u64, HashMap<String, Option<(u32, usize)>>)>,
+    max_numbers: std::sync::Mutex<MaxNumbers>,
     /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
     ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
 }
