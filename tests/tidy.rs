@@ -12,11 +12,19 @@ fn readme_documents_every_finding_code() {
     let readme = read("README.md");
     for c in Code::ALL {
         let heading = format!("\n### {}\n", c.as_str());
-        assert!(readme.contains(&heading), "README.md has no `### {}` section", c.as_str());
+        assert!(
+            readme.contains(&heading),
+            "README.md has no `### {}` section",
+            c.as_str()
+        );
         let sev = c.default_severity().as_str();
         let section = readme.split(&heading).nth(1).unwrap_or("");
         let first = section.lines().next().unwrap_or("");
-        assert!(first.contains(sev), "README's {} section should name its default severity {sev}: {first:?}", c.as_str());
+        assert!(
+            first.contains(sev),
+            "README's {} section should name its default severity {sev}: {first:?}",
+            c.as_str()
+        );
     }
 }
 
@@ -33,17 +41,25 @@ fn architecture_maps_every_module() {
                 stack.push(p);
                 continue;
             }
-            let rel = p.strip_prefix(&src).expect("rel").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(&src)
+                .expect("rel")
+                .to_string_lossy()
+                .replace('\\', "/");
             let name = p.file_name().expect("name").to_string_lossy().to_string();
             let dir_name = rel.rsplit_once('/').map(|(d, _)| format!("src/{d}/"));
             let mentioned = arch.contains(&format!("src/{rel}"))
-                || (arch.contains(&format!("`{name}`")) && dir_name.as_ref().is_some_and(|d| arch.contains(d.as_str())));
+                || (arch.contains(&format!("`{name}`"))
+                    && dir_name.as_ref().is_some_and(|d| arch.contains(d.as_str())));
             if !mentioned && name != "lib.rs" {
                 missing.push(rel);
             }
         }
     }
-    assert!(missing.is_empty(), "ARCHITECTURE.md does not mention: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md does not mention: {missing:?}"
+    );
 }
 
 #[test]

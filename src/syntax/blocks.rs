@@ -68,7 +68,6 @@ pub fn atx_level(line: &str) -> Option<u8> {
     }
 }
 
-
 /// List marker at the start of `rest` (after indentation): returns the content offset in bytes.
 pub fn list_marker(rest: &str) -> Option<usize> {
     let b = rest.as_bytes();
@@ -141,7 +140,9 @@ pub fn classify_lines(lines: &[&str]) -> Vec<LineKind> {
     // Front matter: `---` (or `+++`) on the first line, closed by the same line later. Lines are
     // scanned normally meanwhile; when the closing line comes, they all become `Meta` and the
     // scan restarts after it.
-    let mut front_matter = lines.first().and_then(|l| front_matter_open(l, lines.len() > 1));
+    let mut front_matter = lines
+        .first()
+        .and_then(|l| front_matter_open(l, lines.len() > 1));
     for (i, &line) in lines.iter().enumerate() {
         let ln = Line::new(line, i + 1 < lines.len());
         if i > 0 {
@@ -155,14 +156,12 @@ pub fn classify_lines(lines: &[&str]) -> Vec<LineKind> {
                 }
             }
         }
-        let next = lines
-            .get(i + 1)
-            .map(|l| Line::new(l, i + 2 < lines.len()));
+        let next = lines.get(i + 1).map(|l| Line::new(l, i + 2 < lines.len()));
         kinds.push(sc.line(&ln, next.as_ref()));
     }
-    // A last line after the final line break is empty and belongs to no block.
+    // Whitespace after the final line break belongs to no block.
     if let (Some(k), Some(l)) = (kinds.last_mut(), lines.last()) {
-        if l.is_empty() {
+        if l.bytes().all(|b| b == b' ' || b == b'\t') {
             *k = LineKind::Blank;
         }
     }
@@ -320,7 +319,10 @@ enum Container {
     Quote,
     /// A list item; `width` is the indentation its content lines need (relative to the
     /// enclosing container's content).
-    Item { width: u8, start: ItemStart },
+    Item {
+        width: u8,
+        start: ItemStart,
+    },
 }
 
 /// What ends an HTML block.
@@ -359,10 +361,16 @@ impl HtmlEnd {
 enum Leaf {
     None,
     Paragraph,
-    Fence { ch: u8, len: u8, content: LineKind },
+    Fence {
+        ch: u8,
+        len: u8,
+        content: LineKind,
+    },
     Html(HtmlEnd),
     /// A pipe table; `delimiter`: its delimiter row is the next line.
-    Table { delimiter: bool },
+    Table {
+        delimiter: bool,
+    },
     IndentedCode,
 }
 
@@ -373,16 +381,25 @@ enum Start {
     Text,
     Blank,
     IndentedCode,
-    Fence { ch: u8, len: u8, info: usize },
+    Fence {
+        ch: u8,
+        len: u8,
+        info: usize,
+    },
     ThematicBreak,
     Setext,
     Atx,
     /// A block quote marker; the cursor is past it.
     Quote,
     /// A list marker; the cursor is at the item's content, `width` as in [`Container::Item`].
-    Item { width: u8 },
+    Item {
+        width: u8,
+    },
     /// An HTML block; the opening token ends at `after`.
-    Html { end: HtmlEnd, after: usize },
+    Html {
+        end: HtmlEnd,
+        after: usize,
+    },
     Table,
 }
 
@@ -504,6 +521,9 @@ impl Scanner {
                 self.leaf = Leaf::Table { delimiter: false };
                 return self.out(LineKind::TableDelimiter, ln);
             }
+            // Not collapsed into the guard: a table line that a new block interrupts must not
+            // fall through to the arms below.
+            #[allow(clippy::collapsible_match)]
             Leaf::Table { .. } if all => {
                 if !self.interrupts(ln, cur, true, next) {
                     return self.out(LineKind::TableRow, ln);
@@ -642,10 +662,7 @@ impl Scanner {
                 let run = ln.run(cur.pos, ch);
                 let info = cur.pos + run;
                 let level = run as u8; // tree-sitter-md counts in a byte
-                if mode.open
-                    && level >= 3
-                    && (ch == b'~' || !ln.b[info..].contains(&b'`'))
-                {
+                if mode.open && level >= 3 && (ch == b'~' || !ln.b[info..].contains(&b'`')) {
                     Start::Fence {
                         ch,
                         len: level,
@@ -1207,7 +1224,9 @@ fn html_start(ln: &Line, p: usize, mode: Mode) -> Option<(HtmlEnd, usize)> {
                 let c = ln.at(p);
                 if !had_ws
                     || !(c < 128
-                        && ((c as u8).is_ascii_alphabetic() || c == u16::from(b'_') || c == u16::from(b':')))
+                        && ((c as u8).is_ascii_alphabetic()
+                            || c == u16::from(b'_')
+                            || c == u16::from(b':')))
                 {
                     return None;
                 }
@@ -1242,7 +1261,10 @@ fn html_start(ln: &Line, p: usize, mode: Mode) -> Option<(HtmlEnd, usize)> {
                         _ => {
                             let s = p;
                             while ln.b.get(p).is_some_and(|&c| {
-                                !matches!(c, b' ' | b'\t' | b'"' | b'\'' | b'=' | b'<' | b'>' | b'`')
+                                !matches!(
+                                    c,
+                                    b' ' | b'\t' | b'"' | b'\'' | b'=' | b'<' | b'>' | b'`'
+                                )
                             }) {
                                 p += 1;
                             }

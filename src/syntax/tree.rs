@@ -134,11 +134,12 @@ fn node_lines(
     let s = line_of(spans, base + node.start_byte());
     let end = base + content_end(node);
     let mut e = line_of(spans, end);
-    let (ls, le, _) = spans[e];
-    if e > s
-        && (ls == end
-            || (end < le && text.as_bytes()[ls..end].iter().all(|&b| b == b' ' || b == b'\t')))
-    {
+    let (ls, le, next) = spans[e];
+    // Whitespace at the very end of the text (a last line without a line break) belongs to no
+    // block either (whether tree-sitter-md's node spans it depends on how its list-item
+    // indentation splits a tab).
+    let trailing_blank = next == le && le == text.len() && is_blank(&text[ls..le]);
+    if e > s && (ls == end || trailing_blank || (end < le && is_blank(&text[ls..end]))) {
         e -= 1;
     }
     (s, e.max(s))
@@ -163,10 +164,7 @@ pub fn classify_tree(
                 let comment = body[lead..].starts_with("<!--");
                 // A block that ends at a blank line (types 6 and 7) does not claim that line.
                 let (ls, le, _) = spans[e];
-                if e > s
-                    && is_blank(&text[ls..le])
-                    && blocks::html_ends_at_blank_line(body, lead)
-                {
+                if e > s && is_blank(&text[ls..le]) && blocks::html_ends_at_blank_line(body, lead) {
                     e -= 1;
                 }
                 for k in kinds.iter_mut().take(e + 1).skip(s) {
