@@ -72,9 +72,14 @@ fn no_ignored_tests_or_todos() {
                 let p = e.expect("entry").path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tidy.rs") {
+                } else if p.extension().is_some_and(|x| x == "rs") {
                     let t = std::fs::read_to_string(&p).expect("read");
-                    for needle in ["#[ignore", "todo!(", "unimplemented!("] {
+                    // Spelled in pieces so that this file does not match its own search.
+                    for needle in [
+                        concat!("#[ig", "nore"),
+                        concat!("to", "do!("),
+                        concat!("unimpl", "emented!("),
+                    ] {
                         if t.contains(needle) {
                             hits.push(format!("{}: {needle}", p.display()));
                         }

@@ -9,6 +9,7 @@ pub mod convert;
 pub mod state;
 pub mod transport;
 
+use crate::cli::thousands;
 use crate::document::Change;
 use crate::ide::{self, actions::ActionKind, complete::CompletionKind, Folder};
 use crate::text::PositionEncoding;
@@ -423,18 +424,6 @@ fn severity_rank(t: MessageType) -> u8 {
         MessageType::INFO => 3,
         _ => 4,
     }
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The file path of a `file:` URI.
@@ -1459,12 +1448,5 @@ mod tests {
             strip_snippet("Type: ${1|Environment,Criteria|}\nOwner: ${2:[Who]}$0"),
             "Type: Environment\nOwner: [Who]"
         );
-    }
-
-    #[test]
-    fn formats_thousands() {
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(5_000_000), "5,000,000");
-        assert_eq!(thousands(12), "12");
     }
 }
