@@ -931,6 +931,9 @@ proptest! {
 
     #[test]
     fn generated_documents_agree(doc in gen::document()) {
+        // Random cell values can form delimiter-row candidates with an empty cell (`- |  |`),
+        // where tree-sitter-md's error recovery decides; see `known_divergence`.
+        prop_assume!(!known_divergence(&doc));
         check_paths_agree(&doc)?;
     }
 }

@@ -48,6 +48,10 @@ pub struct State {
     log_level: RwLock<MessageType>,
     /// `shutdown` was received (the exit code is 0 only then).
     shut_down: std::sync::atomic::AtomicBool,
+    /// Folders whose files are being indexed (root → running indexing passes). Their open
+    /// documents get no diagnostics meanwhile: a half-built index would report every link
+    /// into the files not read yet as unresolved.
+    indexing: tokio::sync::watch::Sender<HashMap<PathBuf, usize>>,
 }
 
 impl Default for State {
@@ -62,6 +66,7 @@ impl Default for State {
             inlay_hints: RwLock::new(false),
             log_level: RwLock::new(MessageType::INFO),
             shut_down: std::sync::atomic::AtomicBool::new(false),
+            indexing: tokio::sync::watch::Sender::new(HashMap::new()),
         }
     }
 }
@@ -177,8 +182,32 @@ impl Backend {
         }
     }
 
-    /// Indexes a folder's files in the background, with work-done progress.
+    /// Indexes a folder's files in the background, with work-done progress; diagnostics of
+    /// the folder's open documents wait for it and are refreshed when it ends.
     async fn index_folder(&self, root: PathBuf) {
+        self.state
+            .indexing
+            .send_modify(|m| *m.entry(root.clone()).or_default() += 1);
+        self.index_folder_files(&root).await;
+        self.state.indexing.send_modify(|m| {
+            if let Some(n) = m.get_mut(&root) {
+                *n -= 1;
+                if *n == 0 {
+                    m.remove(&root);
+                }
+            }
+        });
+        self.refresh_all().await;
+    }
+
+    /// Waits (at most `limit`) until no indexing pass over `root` is running.
+    async fn wait_indexed(&self, root: &Path, limit: Duration) {
+        let mut rx = self.state.indexing.subscribe();
+        let _ = tokio::time::timeout(limit, rx.wait_for(|m| !m.contains_key(root))).await;
+    }
+
+    async fn index_folder_files(&self, root: &Path) {
+        let root = root.to_path_buf();
         let config = match read(&self.state.world).folder(&root) {
             Some(f) => f.config.clone(),
             None => return,
@@ -265,7 +294,6 @@ impl Backend {
             format!("indexed {} Markdown files in {}", total, root.display()),
         )
         .await;
-        self.refresh_all().await;
     }
 
     /// Re-checks every open document (push) or asks the client to pull again.
@@ -290,6 +318,9 @@ impl Backend {
         if read(&self.state.flags).pull_diagnostics {
             return;
         }
+        let Some(root) = self.locate(&uri).map(|k| k.folder) else {
+            return;
+        };
         let gen = self.state.next_gen.fetch_add(1, Ordering::Relaxed);
         {
             let mut g = self
@@ -311,7 +342,8 @@ impl Backend {
                     .map(|g| g.get(uri.as_str()).copied() == Some(gen))
                     .unwrap_or(false)
             };
-            if !current(&state) {
+            if !current(&state) || state.indexing.borrow().contains_key(&root) {
+                // Stale, or its folder is being indexed (its end refreshes every document).
                 return;
             }
             let st = Arc::clone(&state);
@@ -1261,6 +1293,10 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
+        if let Some(k) = self.locate(&uri) {
+            // Answer from the whole index, not from the part read so far.
+            self.wait_indexed(&k.folder, Duration::from_secs(30)).await;
+        }
         let enc = self.enc();
         let items = self
             .with_folder(&uri, None, |f, rel, _, _| {
@@ -1294,6 +1330,7 @@ impl LanguageServer for Backend {
             .map(|f| f.root.clone())
             .collect();
         for root in folders {
+            self.wait_indexed(&root, Duration::from_secs(30)).await;
             let paths: Vec<String> = match read(&self.state.world).folder(&root) {
                 Some(f) => f
                     .index
