@@ -203,12 +203,8 @@ impl Document {
         enc: PositionEncoding,
         prefixes: &Prefixes,
     ) -> bool {
-        let applied = text::apply_change(&mut self.rope, Some(range), new_text, enc);
-        let (start, old_end, new_end) = (
-            applied.start_byte,
-            applied.old_end_byte,
-            applied.new_end_byte,
-        );
+        let ((start, old_end, new_end), old_extent) =
+            text::splice_rope(&mut self.rope, range, new_text, enc);
         if start == old_end && new_text.is_empty() {
             return false;
         }
@@ -345,12 +341,10 @@ impl Document {
                     if let Some(t) = &mut tree {
                         let (s, e) = self.section_bytes(k);
                         if start >= s && new_end <= e {
-                            let sec = &self.text[s..e];
                             let rel = |x: usize| x - s;
-                            let start_point = text::ts_point_str(sec, rel(start));
-                            let new_end_point = text::ts_point_str(sec, rel(new_end));
-                            let old_end_point =
-                                applied_old_end_point(&applied.input_edit, start_point);
+                            let start_point = self.section_point(k, start);
+                            let new_end_point = self.section_point(k, new_end);
+                            let old_end_point = end_point(start_point, old_extent);
                             t.edit(&InputEdit {
                                 start_byte: rel(start),
                                 old_end_byte: rel(start) + (old_end - start),
@@ -510,6 +504,22 @@ impl Document {
     }
 
     /// Index of the line whose span holds `offset` (a line's break belongs to it).
+    /// The tree-sitter point of byte `offset` relative to section `k`, from the line table
+    /// (tree-sitter counts only `\n` as a line break: a section with a `\r` before the offset
+    /// is counted byte by byte).
+    fn section_point(&self, k: usize, offset: usize) -> tree_sitter::Point {
+        let (s, _) = self.section_bytes(k);
+        let before = &self.text[s..offset.max(s)];
+        if before.contains('\r') {
+            return text::ts_point_str(before, before.len());
+        }
+        let line = self.line_containing(offset);
+        tree_sitter::Point {
+            row: line - self.sections[k].first_line,
+            column: offset - self.lines[line].0,
+        }
+    }
+
     fn line_containing(&self, offset: usize) -> usize {
         self.lines
             .partition_point(|&(s, _, _)| s <= offset)
@@ -532,18 +542,16 @@ impl Document {
     }
 }
 
-fn applied_old_end_point(e: &InputEdit, start_rel: tree_sitter::Point) -> tree_sitter::Point {
-    // The old end relative to the section: same row distance from the start as in the document.
-    let rows = e.old_end_position.row - e.start_position.row;
-    if rows == 0 {
+fn end_point(start: tree_sitter::Point, extent: tree_sitter::Point) -> tree_sitter::Point {
+    if extent.row == 0 {
         tree_sitter::Point {
-            row: start_rel.row,
-            column: start_rel.column + (e.old_end_position.column - e.start_position.column),
+            row: start.row,
+            column: start.column + extent.column,
         }
     } else {
         tree_sitter::Point {
-            row: start_rel.row + rows,
-            column: e.old_end_position.column,
+            row: start.row + extent.row,
+            column: extent.column,
         }
     }
 }

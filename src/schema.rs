@@ -118,12 +118,28 @@ impl Stage {
 /// The enumerated part of a value, without a trailing remark: `Automated (Playwright suite)`,
 /// `Yes — failure blocks the deploy`, `production, us-east-1`, `Post-deploy; canary only`.
 pub fn value_head(value: &str) -> &str {
+    // The earliest of the separators ` (`, `(`, `,`, `;`, ` — `, ` – `, ` - `, ` —`, ` –`:
+    // `(`, `,`, `;` anywhere, a dash only after a space (and `-` also before one).
     let v = value.trim();
-    let cut = [" (", "(", ",", ";", " — ", " – ", " - ", " —", " –"]
-        .iter()
-        .filter_map(|sep| v.find(sep))
-        .min()
-        .unwrap_or(v.len());
+    let b = v.as_bytes();
+    let mut cut = v.len();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' | b',' | b';' => {
+                // ` (` starts one byte earlier than `(`.
+                cut = if i > 0 && b[i - 1] == b' ' { i - 1 } else { i };
+                break;
+            }
+            b' ' => {
+                let rest = &v[i + 1..];
+                if rest.starts_with('—') || rest.starts_with('–') || rest.starts_with("- ") {
+                    cut = i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
     v[..cut].trim()
 }
 
@@ -221,4 +237,48 @@ pub fn field_doc(norm_key: &str) -> Option<&'static str> {
         "id" => "Restates the entry's own ID.",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_head;
+
+    /// The definition: the text before the earliest of the separators.
+    fn reference(value: &str) -> &str {
+        let v = value.trim();
+        let cut = [" (", "(", ",", ";", " — ", " – ", " - ", " —", " –"]
+            .iter()
+            .filter_map(|sep| v.find(sep))
+            .min()
+            .unwrap_or(v.len());
+        v[..cut].trim()
+    }
+
+    #[test]
+    fn value_head_matches_its_definition() {
+        let samples = [
+            "Automated (Playwright suite)",
+            "Automated(x)",
+            "Yes — failure blocks the deploy",
+            "Yes —blocks",
+            "No – soft",
+            "No –soft",
+            "production, us-east-1",
+            "Post-deploy; canary only",
+            "Pre-deploy - gate",
+            "Pre-deploy -gate",
+            "  spaced  ",
+            "(leading",
+            " ,x",
+            "a — b (c), d",
+            "部署 — 🚀 (x)",
+            "",
+            "-",
+            " - ",
+            "x -",
+        ];
+        for s in samples {
+            assert_eq!(value_head(s), reference(s), "{s:?}");
+        }
+    }
 }

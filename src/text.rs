@@ -574,6 +574,33 @@ pub struct AppliedEdit {
     pub input_edit: InputEdit,
 }
 
+/// Applies one change to `rope` like [`apply_change`], without computing document-relative
+/// tree-sitter points (O(offset)): returns `(start_byte, old_end_byte, new_end_byte)` and the
+/// extent of the removed text as a point (rows, and the column after its last line break).
+pub fn splice_rope(
+    rope: &mut Rope,
+    range: Range,
+    new_text: &str,
+    enc: PositionEncoding,
+) -> ((usize, usize, usize), Point) {
+    let span = rope_span(rope, range, enc);
+    let (start_byte, old_end_byte) = (span.start, span.end);
+    let old_extent =
+        advance_point_slice(Point::new(0, 0), rope.byte_slice(start_byte..old_end_byte));
+    let start_ch = rope.byte_to_char(start_byte);
+    let end_ch = rope.byte_to_char(old_end_byte);
+    if end_ch > start_ch {
+        rope.remove(start_ch..end_ch);
+    }
+    if !new_text.is_empty() {
+        rope.insert(start_ch, new_text);
+    }
+    (
+        (start_byte, old_end_byte, start_byte + new_text.len()),
+        old_extent,
+    )
+}
+
 /// Applies one LSP content change to `rope`. `range: None` replaces the whole text.
 ///
 /// The range is clamped first with the rules of [`rope_offset`] (ends past the end of a line or

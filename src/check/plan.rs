@@ -25,14 +25,15 @@ pub fn plan_key(path: &str, scope: PlanScope) -> String {
 pub fn check_plans(index: &Index, config: &Config) -> Vec<Finding> {
     let mut plans: BTreeMap<String, Vec<(&str, &Entry)>> = BTreeMap::new();
     for (_, f) in index.files_sorted() {
-        for e in &f.doc.entries {
-            if e.is_dep_block() {
-                plans
-                    .entry(plan_key(&f.path, config.plan))
-                    .or_default()
-                    .push((f.path.as_str(), e));
-            }
+        let mut deps = f.doc.entries.iter().filter(|e| e.is_dep_block()).peekable();
+        if deps.peek().is_none() {
+            continue;
         }
+        let path = f.path.as_str();
+        plans
+            .entry(plan_key(path, config.plan))
+            .or_default()
+            .extend(deps.map(|e| (path, e)));
     }
     let mut out = Vec::new();
     for entries in plans.values() {
@@ -42,9 +43,10 @@ pub fn check_plans(index: &Index, config: &Config) -> Vec<Finding> {
 }
 
 fn entry_type(e: &Entry) -> Option<EntryType> {
-    match e.field("type") {
+    // Parsed at extraction: this runs for every DEP- entry on every keystroke.
+    match e.type_field {
         None => Some(EntryType::Step),
-        Some(f) => EntryType::parse(&f.value),
+        Some(t) => t,
     }
 }
 
@@ -72,7 +74,19 @@ fn check_plan(entries: &[(&str, &Entry)], config: &Config) -> Vec<Finding> {
         path: first_path,
         out: Vec::new(),
     };
-    let has = |t: EntryType| entries.iter().any(|(_, e)| entry_type(e) == Some(t));
+    // One pass: which Types occur, and the Environment entries with their names.
+    let mut seen = [false; EntryType::ALL.len()];
+    let mut envs: Vec<(&str, &Entry, String)> = Vec::new();
+    for &(p, e) in entries {
+        let Some(t) = entry_type(e) else { continue };
+        seen[t as usize] = true;
+        if t == EntryType::Environment {
+            if let Some(name) = environment_name(e) {
+                envs.push((p, e, name));
+            }
+        }
+    }
+    let has = |t: EntryType| seen[t as usize];
     let n = entries.len();
     for (t, code, what) in [
         (EntryType::Validation, Code::NoValidation, "no Validation entry: post-deploy validation steps are not defined (\"deploy and pray\") — add DEP- entries with `Type: Validation`"),
@@ -85,11 +99,6 @@ fn check_plan(entries: &[(&str, &Entry)], config: &Config) -> Vec<Finding> {
     }
 
     // Environments.
-    let envs: Vec<(&str, &Entry, String)> = entries
-        .iter()
-        .filter(|(_, e)| entry_type(e) == Some(EntryType::Environment))
-        .filter_map(|(p, e)| environment_name(e).map(|n| (*p, *e, n)))
-        .collect();
     let missing: Vec<&String> = config
         .required_environments
         .iter()

@@ -12,6 +12,7 @@ use crate::document::Document;
 use crate::index::Index;
 use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -39,8 +40,28 @@ pub struct Folder {
 struct EntryCache {
     ids_generation: u64,
     config_generation: u64,
-    /// Entry text hash → findings relative to the entry start (`None`: not cacheable).
-    by_hash: HashMap<u64, Option<Vec<Finding>>>,
+    /// Entry text hash → findings relative to the entry start (`None`: not cacheable), and
+    /// the last pass that used them.
+    by_hash: HashMap<u64, (Option<Vec<Finding>>, u64), BuildHasherDefault<KeyIsHash>>,
+    pass: u64,
+}
+
+/// The keys of [`EntryCache::by_hash`] are hashes already.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// A fast 64-bit hash of a text (FxHash-style, 8 bytes at a time).
@@ -148,31 +169,31 @@ impl Folder {
             cache.ids_generation = ids_gen;
             cache.config_generation = self.config_generation;
         }
-        let mut old = std::mem::take(&mut cache.by_hash);
+        cache.pass += 1;
+        let pass = cache.pass;
         let mut out = Vec::new();
         for (i, e) in doc.entries.iter().enumerate() {
             let base = e.line_span.start;
             let body = text.get(base..e.span.end.max(base)).unwrap_or("");
             let key = text_hash(body.as_bytes());
-            let cached = old
-                .remove(&key)
-                .or_else(|| cache.by_hash.get(&key).cloned());
-            match cached {
-                Some(Some(rel_findings)) => {
+            if let Some((cached, seen)) = cache.by_hash.get_mut(&key) {
+                *seen = pass;
+                if let Some(rel_findings) = cached {
                     out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
-                    cache.by_hash.insert(key, Some(rel_findings));
-                }
-                _ => {
-                    let found = check::entry::check_entry(rel, doc, i, &self.index, &self.config);
-                    let cacheable = found
-                        .iter()
-                        .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
-                    let stored =
-                        cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
-                    cache.by_hash.insert(key, stored);
-                    out.extend(found);
+                    continue;
                 }
             }
+            let found = check::entry::check_entry(rel, doc, i, &self.index, &self.config);
+            let cacheable = found
+                .iter()
+                .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
+            let stored = cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
+            cache.by_hash.insert(key, (stored, pass));
+            out.extend(found);
+        }
+        // Forget the texts no entry has any more, once they pile up.
+        if cache.by_hash.len() > 2 * doc.entries.len() + 64 {
+            cache.by_hash.retain(|_, (_, seen)| *seen == pass);
         }
         out.extend(check::entry::check_loose_refs(
             rel,

@@ -323,9 +323,11 @@ impl Builder<'_> {
         self.fence_value = false;
         if let Some((idx, _, _)) = self.current.take() {
             let e = &mut self.doc.entries[idx];
+            e.type_field = e
+                .field("type")
+                .map(|f| crate::schema::EntryType::parse(&f.value));
             for f in &e.fields {
-                let k = f.norm_key();
-                if k == "status"
+                if f.key_is("status")
                     && f.value
                         .trim()
                         .to_ascii_lowercase()
@@ -363,6 +365,7 @@ impl Builder<'_> {
             deprecated,
             replacement: None,
             summary: None,
+            type_field: None,
         });
         self.current = Some((self.doc.entries.len() - 1, level, in_code));
     }

@@ -121,6 +121,16 @@ impl Field {
 
     /// Does the key normalise to `norm` (lowercase, single spaces)? Allocation-free.
     pub fn key_is(&self, norm: &str) -> bool {
+        let (k, n) = (self.key.as_bytes(), norm.as_bytes());
+        if k.len() == n.len() && k.eq_ignore_ascii_case(n) {
+            return true;
+        }
+        if let (Some(&a), Some(&b)) = (k.first(), n.first()) {
+            // The first word differs already.
+            if a.is_ascii() && !a.is_ascii_whitespace() && a.to_ascii_lowercase() != b {
+                return false;
+            }
+        }
         let mut words = self.key.split_whitespace();
         for want in norm.split(' ') {
             match words.next() {
@@ -168,6 +178,10 @@ pub struct Entry {
     pub replacement: Option<String>,
     /// Table-row entries: the other cells.
     pub summary: Option<String>,
+    /// The first `Type:` field's value, parsed when the entry is extracted: `None` without a
+    /// Type field, `Some(None)` when the value names no Type.
+    #[serde(skip)]
+    pub type_field: Option<Option<crate::schema::EntryType>>,
 }
 
 impl Entry {
@@ -183,7 +197,11 @@ impl Entry {
 
     /// True for `DEP-` entries written as blocks (lines or headings), the ones DEP checks apply to.
     pub fn is_dep_block(&self) -> bool {
-        self.prefix() == "DEP" && self.def_kind != DefKind::TableRow && !self.placeholder
+        // `prefix() == "DEP"` without searching the ID backwards: `DEP-` and no other dash.
+        self.id.starts_with("DEP-")
+            && !self.id[4..].contains('-')
+            && self.def_kind != DefKind::TableRow
+            && !self.placeholder
     }
 }
 
