@@ -627,15 +627,30 @@ impl LanguageServer for Backend {
                 roots.push(PathBuf::from(p));
             }
         }
+        // Never the file system root or the home directory (Helix sends its working directory
+        // as rootPath outside a repository): files opened there get the nearest folder holding
+        // dep-ls.toml, SoT/ or .git instead (`discover_root`).
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let mut skipped = Vec::new();
         {
             let mut w = write(&self.state.world);
             for r in roots {
-                if r.parent().is_none() {
-                    tracing::warn!("ignoring the file system root as a workspace folder");
+                if r.parent().is_none() || home.as_deref() == Some(r.as_path()) {
+                    skipped.push(r);
                     continue;
                 }
                 w.add_folder(r);
             }
+        }
+        for r in skipped {
+            self.log(
+                MessageType::INFO,
+                format!(
+                    "{}: not indexed as a workspace (the home directory or /); a file opened below it uses the nearest folder holding dep-ls.toml, SoT/ or .git",
+                    r.display()
+                ),
+            )
+            .await;
         }
         let pull = read(&self.state.flags).pull_diagnostics;
         Ok(InitializeResult {

@@ -14,6 +14,10 @@ use std::sync::Arc;
 /// Most Markdown files indexed in one folder (a guard against indexing a home directory).
 pub const MAX_FILES: usize = 50_000;
 
+/// Most files and folders looked at before indexing a folder: a larger tree (a home directory,
+/// a whole disk, a huge monorepo opened at its root) is not indexed at all, and the log says so.
+pub const MAX_WALK: usize = 200_000;
+
 /// All folders.
 #[derive(Debug, Default)]
 pub struct World {
@@ -67,12 +71,15 @@ impl World {
         true
     }
 
-    /// The folder holding an absolute path (the deepest root that contains it).
+    /// The folder holding an absolute path (the deepest root that contains it). A path inside
+    /// a nested workspace of that folder (see [`nested_root`]) belongs to no folder yet: the
+    /// caller adopts the nested workspace for it.
     pub fn locate_path(&self, path: &Path) -> Option<DocKey> {
         self.folders
             .iter()
             .filter(|f| !f.root.as_os_str().is_empty() && path.starts_with(&f.root))
             .max_by_key(|f| f.root.components().count())
+            .filter(|f| nested_root(&f.root, path).is_none())
             .map(|f| DocKey {
                 folder: f.root.clone(),
                 rel: rel_path(&f.root, path),
@@ -167,10 +174,46 @@ pub fn reload_from_disk(f: &mut Folder, rel: &str) {
 }
 
 /// Walks a folder: the Markdown files to index (capped at [`MAX_FILES`]) and the other files.
+/// A tree of more than [`MAX_WALK`] entries is not walked. Files inside nested workspaces
+/// (folders below the root holding their own `dep-ls.toml`) are not indexed here — they belong
+/// to the nested workspace, adopted when one of its files is opened — but stay known as paths
+/// (link targets).
 pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec<String>) {
+    if let Some(n) = tree_larger_than(root, MAX_WALK) {
+        let note = format!(
+            "{}: not indexed — more than {n} files and folders (is this the right workspace folder? open the folder holding dep-ls.toml, or add a dep-ls.toml to the PRD's folder)",
+            root.display(),
+            n = crate::cli::thousands(n)
+        );
+        tracing::warn!("{note}");
+        return (Vec::new(), Vec::new(), vec![note]);
+    }
     let w = walk(root, config);
     let mut notes = w.notes;
-    let mut md = w.markdown;
+    let mut other = w.other;
+    let mut nested: std::collections::BTreeMap<PathBuf, usize> = Default::default();
+    let mut cache: std::collections::HashMap<PathBuf, bool> = Default::default();
+    let mut md: Pending = Vec::with_capacity(w.markdown.len());
+    for (rel, abs) in w.markdown {
+        match nested_root_cached(root, &abs, &mut cache) {
+            Some(n) => {
+                *nested.entry(n).or_default() += 1;
+                other.push(rel);
+            }
+            None => md.push((rel, abs)),
+        }
+    }
+    if !nested.is_empty() {
+        let list: Vec<String> = nested
+            .iter()
+            .map(|(d, n)| format!("{} ({n})", rel_path(root, d)))
+            .collect();
+        notes.push(format!(
+            "{}: Markdown files in nested workspaces (folders holding a dep-ls.toml of their own) are left to those workspaces: {}",
+            root.display(),
+            list.join(", ")
+        ));
+    }
     if md.len() > MAX_FILES {
         notes.push(format!(
             "{}: {} Markdown files found; only the first {MAX_FILES} are indexed (is this the right workspace folder?)",
@@ -179,7 +222,60 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
         ));
         md.truncate(MAX_FILES);
     }
-    (md, w.other, notes)
+    (md, other, notes)
+}
+
+/// `Some(limit)` when the tree under `root` (walked as [`walk`] does: `.gitignore`d and hidden
+/// entries skipped, symlinks not followed) has more than `limit` entries; stops counting there.
+fn tree_larger_than(root: &Path, limit: usize) -> Option<usize> {
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .hidden(true)
+        .build();
+    let mut n = 0usize;
+    for _ in walker {
+        n += 1;
+        if n > limit {
+            return Some(limit);
+        }
+    }
+    None
+}
+
+/// Does this folder mark a workspace: `dep-ls.toml`, a `SoT/` folder or `.git`?
+fn holds_marker(d: &Path) -> bool {
+    d.join(crate::config::CONFIG_FILE).is_file()
+        || d.join("SoT").is_dir()
+        || d.join(".git").exists()
+}
+
+/// The nearest folder strictly between `root` and `path` that holds a `dep-ls.toml` of its
+/// own: a PRD in a subfolder of a repository opened at its root. (Only the explicit marker:
+/// a `SoT/` or `.git` below the root does not split a workspace.)
+pub fn nested_root(root: &Path, path: &Path) -> Option<PathBuf> {
+    nested_root_cached(root, path, &mut Default::default())
+}
+
+fn nested_root_cached(
+    root: &Path,
+    path: &Path,
+    cache: &mut std::collections::HashMap<PathBuf, bool>,
+) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) {
+            return None;
+        }
+        let marked = *cache
+            .entry(d.to_path_buf())
+            .or_insert_with(|| d.join(crate::config::CONFIG_FILE).is_file());
+        if marked {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Reads and parses files (in parallel); unreadable ones come back as notes.
@@ -213,13 +309,76 @@ pub fn discover_root(file: &Path) -> PathBuf {
         if d.parent().is_none() || is_home {
             break;
         }
-        if d.join(crate::config::CONFIG_FILE).is_file()
-            || d.join("SoT").is_dir()
-            || d.join(".git").exists()
-        {
+        if holds_marker(d) {
             return d.to_path_buf();
         }
         dir = d.parent();
     }
     start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(name: &str, files: &[&str]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("dep-ls-state-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, "DEP-001: x\n").expect("write");
+        }
+        root
+    }
+
+    #[test]
+    fn the_walk_is_bounded() {
+        let root = tree("bound", &["a.md", "b.md", "c/d.md", "c/e.md"]);
+        // root, a.md, b.md, c, c/d.md, c/e.md: six entries.
+        assert_eq!(tree_larger_than(&root, 3), Some(3));
+        assert_eq!(tree_larger_than(&root, 6), None);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn nested_workspaces_are_left_out_of_the_outer_one() {
+        let root = tree(
+            "nested",
+            &[
+                "README.md",
+                "team/prd/dep-ls.toml",
+                "team/prd/SoT/SoT.API.md",
+                "team/notes.md",
+            ],
+        );
+        let prd = root.join("team/prd");
+        assert_eq!(
+            nested_root(&root, &prd.join("SoT/SoT.API.md")),
+            Some(prd.clone())
+        );
+        assert_eq!(nested_root(&root, &root.join("team/notes.md")), None);
+        assert_eq!(nested_root(&prd, &prd.join("SoT/SoT.API.md")), None);
+        let (md, other, notes) = plan_indexing(&root, &Config::default());
+        let md: Vec<&str> = md.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(md, ["README.md", "team/notes.md"]);
+        assert!(
+            other.iter().any(|o| o == "team/prd/SoT/SoT.API.md"),
+            "{other:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("team/prd (1)")),
+            "{notes:?}"
+        );
+
+        let mut w = World::default();
+        w.add_folder(root.clone());
+        assert!(w.locate_path(&prd.join("SoT/SoT.API.md")).is_none());
+        w.add_folder(prd.clone());
+        let k = w
+            .locate_path(&prd.join("SoT/SoT.API.md"))
+            .expect("in the PRD");
+        assert_eq!((k.folder, k.rel.as_str()), (prd, "SoT/SoT.API.md"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

@@ -56,14 +56,21 @@ impl LspClient {
     }
 
     pub fn start_with_args(args: &[&str]) -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dep-ls"))
-            .args(args)
+        Self::start_with_env(args, &[])
+    }
+
+    /// Starts `dep-ls` with extra environment variables (e.g. a `HOME` of the test's own).
+    pub fn start_with_env(args: &[&str], env: &[(&str, &Path)]) -> LspClient {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dep-ls"));
+        cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env("DEP_LS_LOG", "warn")
-            .spawn()
-            .expect("spawn dep-ls");
+            .env("DEP_LS_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn dep-ls");
         let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");

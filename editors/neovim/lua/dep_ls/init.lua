@@ -1,0 +1,130 @@
+-- dep-ls for Neovim 0.10 (and later): `require('dep_ls').setup({ ... })` starts dep-ls with
+-- vim.lsp.start for every Markdown buffer. On Neovim 0.11+ prefer `vim.lsp.enable('dep_ls')`,
+-- which uses lsp/dep_ls.lua from this plugin.
+local M = {}
+
+--- Asks dep-ls again for the diagnostics of every buffer it is attached to.
+---@param client vim.lsp.Client
+local function pull_all(client)
+  for bufnr in pairs(client.attached_buffers) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      local params = { textDocument = vim.lsp.util.make_text_document_params(bufnr) }
+      if vim.fn.has('nvim-0.11') == 1 then
+        client:request('textDocument/diagnostic', params, nil, bufnr)
+      else
+        client.request('textDocument/diagnostic', params, nil, bufnr)
+      end
+    end
+  end
+end
+
+--- Handlers dep-ls needs beyond Neovim's own. Neovim 0.10 and 0.11 pull diagnostics but do not
+--- answer workspace/diagnostic/refresh (MethodNotFound), which dep-ls sends when its background
+--- indexing ends or the configuration changes; without this handler a buffer opened while the
+--- workspace was being indexed keeps diagnostics computed from the half-read workspace (every
+--- link into an unread file "unresolved") until it is edited.
+M.handlers = {
+  ['workspace/diagnostic/refresh'] = function(_, _, ctx)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    if client then
+      pull_all(client)
+    end
+    return vim.NIL
+  end,
+}
+
+--- Capabilities added to Neovim's defaults (the handler above makes refresh work).
+M.capabilities = {
+  workspace = { diagnostics = { refreshSupport = true } },
+}
+
+--- The defaults; `setup(opts)` deep-merges `opts` over them.
+M.defaults = {
+  cmd = { 'dep-ls' },
+  filetypes = { 'markdown' },
+  -- Checked in this order: the nearest folder with dep-ls.toml, else with SoT/, else .git.
+  root_markers = { 'dep-ls.toml', 'SoT', '.git' },
+  settings = { ['dep-ls'] = {} },
+  -- Merged over Neovim's defaults (and M.capabilities, M.handlers).
+  capabilities = nil,
+  handlers = nil,
+  -- Passed through to vim.lsp.start when set.
+  on_attach = nil,
+}
+
+--- The workspace root for a buffer: the nearest folder holding the first marker found, trying
+--- the markers in order; nil (single-file mode, dep-ls finds the folder itself) otherwise.
+---@param bufnr integer
+---@param markers string[]
+---@return string?
+function M.root_dir(bufnr, markers)
+  local fname = vim.api.nvim_buf_get_name(bufnr)
+  if fname == '' then
+    return nil
+  end
+  local dir = vim.fs.dirname(vim.fs.normalize(vim.fn.fnamemodify(fname, ':p')))
+  local home = vim.uv.os_homedir()
+  for _, marker in ipairs(markers) do
+    local found = vim.fs.find(marker, { upward = true, path = dir, limit = 1 })[1]
+    if found then
+      local root = vim.fs.dirname(found)
+      -- Never the home directory or / (dep-ls would index everything below).
+      if root ~= home and root ~= '/' then
+        return root
+      end
+    end
+  end
+  return nil
+end
+
+--- The vim.lsp.start config for a buffer.
+---@param opts table merged options
+---@param bufnr integer
+---@return vim.lsp.ClientConfig
+function M.client_config(opts, bufnr)
+  local settings = opts.settings or {}
+  local s = settings['dep-ls']
+  return {
+    name = 'dep_ls',
+    cmd = opts.cmd,
+    root_dir = M.root_dir(bufnr, opts.root_markers),
+    settings = settings,
+    init_options = (s and next(s) ~= nil) and s or nil,
+    capabilities = vim.tbl_deep_extend(
+      'force',
+      vim.lsp.protocol.make_client_capabilities(),
+      M.capabilities,
+      opts.capabilities or {}
+    ),
+    handlers = vim.tbl_extend('force', M.handlers, opts.handlers or {}),
+    on_attach = opts.on_attach,
+  }
+end
+
+---@param opts? table
+function M.setup(opts)
+  opts = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  M.options = opts
+  local group = vim.api.nvim_create_augroup('dep_ls', { clear = true })
+  local function start(bufnr)
+    if vim.bo[bufnr].buftype ~= '' or vim.api.nvim_buf_get_name(bufnr) == '' then
+      return
+    end
+    vim.lsp.start(M.client_config(opts, bufnr), { bufnr = bufnr })
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = opts.filetypes,
+    callback = function(args)
+      start(args.buf)
+    end,
+  })
+  -- Buffers opened before setup() ran.
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(opts.filetypes, vim.bo[bufnr].filetype) then
+      start(bufnr)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,273 @@
+-- End-to-end test of dep-ls in a real headless Neovim. Run by test.sh on a temporary copy of
+-- examples/acme-checkout ($DEP_LS_WS). Prints one PASS/FAIL line per step; exits with :cquit
+-- on the first failure, :qall! when every step passed.
+local ws = assert(os.getenv('DEP_LS_WS'), 'DEP_LS_WS is not set')
+local style = os.getenv('DEP_LS_STYLE') or 'enable'
+local TIMEOUT = 20000 -- ms for anything the server does
+
+local function out(s)
+  io.stdout:write(s .. '\n')
+  io.stdout:flush()
+end
+
+local failed = false
+local function step(name, fn)
+  if failed then
+    return
+  end
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    out(('PASS [%s] %s'):format(style, name))
+  else
+    out(('FAIL [%s] %s: %s'):format(style, name, err))
+    failed = true
+  end
+end
+
+local function wait(what, pred)
+  if not vim.wait(TIMEOUT, pred, 20) then
+    error('timed out after ' .. TIMEOUT .. ' ms waiting for ' .. what, 2)
+  end
+end
+
+local function client_for(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr, name = 'dep_ls' })[1]
+end
+
+--- The 0-based (line, byte column) of `needle` in a buffer, searching from 0-based line `from`.
+local function find_in_buf(bufnr, needle, from)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  for i = (from or 0) + 1, #lines do
+    local c = lines[i]:find(needle, 1, true)
+    if c then
+      return i - 1, c - 1
+    end
+  end
+  error(('%q not found in buffer %d'):format(needle, bufnr), 2)
+end
+
+local function request(bufnr, method, params)
+  local res, err = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT)
+  assert(res, ('%s: %s'):format(method, tostring(err)))
+  for _, r in pairs(res) do
+    assert(r.err == nil, ('%s failed: %s'):format(method, vim.inspect(r.err)))
+    return r.result
+  end
+  error(method .. ': no answer from dep-ls')
+end
+
+local function count(s, needle)
+  local n, at = 0, 1
+  while true do
+    local i = s:find(needle, at, true)
+    if not i then
+      return n
+    end
+    n, at = n + 1, i + #needle
+  end
+end
+
+local plan_path = ws .. '/release/release-plan.md'
+local plan_buf
+
+step('diagnostics: unresolved-link API-099 on release-plan.md:127', function()
+  vim.cmd.edit(vim.fn.fnameescape(plan_path))
+  plan_buf = vim.api.nvim_get_current_buf()
+  assert(vim.bo[plan_buf].filetype == 'markdown', 'filetype is ' .. vim.bo[plan_buf].filetype)
+  wait('dep-ls to attach', function()
+    return client_for(plan_buf) ~= nil
+  end)
+  local client = client_for(plan_buf)
+  -- Helix and Neovim both offer utf-8; dep-ls must take it.
+  assert(client.offset_encoding == 'utf-8', 'position encoding ' .. tostring(client.offset_encoding))
+  -- Wait for the settled set: API-099 is the only unresolved link of the plan. (dep-ls can
+  -- answer the very first diagnostics request before its first indexing pass has started and
+  -- then reports every link into the unread files as unresolved; it corrects them with a
+  -- workspace/diagnostic/refresh once the index is built. See the README's known issues.)
+  local found, seen = nil, {}
+  wait('exactly one unresolved-link diagnostic, for API-099', function()
+    local unresolved = {}
+    for _, d in ipairs(vim.diagnostic.get(plan_buf)) do
+      if d.code == 'unresolved-link' then
+        unresolved[#unresolved + 1] = d
+      end
+    end
+    seen[#unresolved] = true
+    if #unresolved == 1 and unresolved[1].message:find('API-099', 1, true) then
+      found = unresolved[1]
+      return true
+    end
+    return false
+  end)
+  local transient = vim.tbl_filter(function(n)
+    return n > 1
+  end, vim.tbl_keys(seen))
+  if #transient > 0 then
+    out(('     (corrected by a refresh: first saw %s unresolved links, from the half-read workspace)')
+      :format(table.concat(transient, ', ')))
+  end
+  local line, col = find_in_buf(plan_buf, 'API-099', 126)
+  assert(found.lnum == 126 and line == 126, ('diagnostic on line %d, expected 126'):format(found.lnum))
+  assert(found.col == col and found.end_col == col + #'API-099',
+    ('diagnostic columns %d-%d, expected %d-%d'):format(found.col, found.end_col, col, col + 7))
+  assert(found.severity == vim.diagnostic.severity.ERROR, 'severity ' .. tostring(found.severity))
+  local codes = {}
+  for _, d in ipairs(vim.diagnostic.get(plan_buf)) do
+    codes[d.code] = true
+  end
+  for _, c in ipairs({ 'unmeasurable-threshold', 'missing-owner', 'invalid-value' }) do
+    assert(codes[c], 'no ' .. c .. ' diagnostic; got ' .. vim.inspect(vim.tbl_keys(codes)))
+  end
+end)
+
+step('definition: EPIC-01 jumps into the unopened epics/EPIC-01-checkout-redesign.md', function()
+  local target = ws .. '/epics/EPIC-01-checkout-redesign.md'
+  assert(vim.fn.bufnr(target) == -1, 'the epic file is already open')
+  local line, col = find_in_buf(plan_buf, 'EPIC-01', 126)
+  vim.api.nvim_win_set_cursor(0, { line + 1, col + 2 })
+  vim.lsp.buf.definition()
+  wait('a jump to the epic file', function()
+    return vim.api.nvim_buf_get_name(0) == target
+  end)
+  local cur = vim.api.nvim_win_get_cursor(0)
+  local text = vim.api.nvim_buf_get_lines(0, cur[1] - 1, cur[1], false)[1]
+  assert(text:find('EPIC-01', 1, true), 'cursor line is not the definition: ' .. text)
+  vim.cmd.buffer(plan_buf)
+end)
+
+step('completion: "MON-" in a Linked IDs line offers MON-001', function()
+  local line = find_in_buf(plan_buf, 'Linked IDs: EPIC-01, EPIC-02, TEST-001 to TEST-030')
+  local old = vim.api.nvim_buf_get_lines(plan_buf, line, line + 1, false)[1]
+  local new = old .. ', MON-'
+  vim.api.nvim_buf_set_lines(plan_buf, line, line + 1, false, { new })
+  local result = request(plan_buf, 'textDocument/completion', {
+    textDocument = vim.lsp.util.make_text_document_params(plan_buf),
+    position = { line = line, character = #new }, -- utf-8: bytes (the line is ASCII anyway)
+  })
+  local items = result and (result.items or result) or {}
+  local labels = {}
+  for _, it in ipairs(items) do
+    labels[#labels + 1] = it.label
+  end
+  vim.api.nvim_buf_set_lines(plan_buf, line, line + 1, false, { old })
+  assert(vim.tbl_contains(labels, 'MON-001'), 'no MON-001 among ' .. vim.inspect(labels))
+end)
+
+local function diag_with(code, needle)
+  for _, d in ipairs(vim.diagnostic.get(plan_buf)) do
+    if d.code == code and d.message:find(needle, 1, true) then
+      return d
+    end
+  end
+end
+
+local function quick_fixes(d)
+  local lsp_diag = d.user_data and d.user_data.lsp
+  assert(lsp_diag, 'no LSP diagnostic behind the vim.diagnostic item')
+  local actions = request(plan_buf, 'textDocument/codeAction', {
+    textDocument = vim.lsp.util.make_text_document_params(plan_buf),
+    range = lsp_diag.range,
+    context = { diagnostics = { lsp_diag }, only = { 'quickfix' } },
+  }) or {}
+  local titles = {}
+  for _, a in ipairs(actions) do
+    titles[#titles + 1] = a.title
+  end
+  return actions, vim.inspect(titles)
+end
+
+step('code action: "Method: Automatic" -> "Automated" (invalid-value quick fix)', function()
+  local d = diag_with('invalid-value', 'Automatic')
+  assert(d, 'no invalid-value diagnostic for Automatic')
+  local actions, titles = quick_fixes(d)
+  local chosen
+  for _, a in ipairs(actions) do
+    if a.edit and a.title:find('Automated', 1, true) then
+      chosen = a
+    end
+  end
+  assert(chosen, 'no quick fix naming Automated among ' .. titles)
+  local before = vim.api.nvim_buf_get_lines(plan_buf, d.lnum, d.lnum + 1, false)[1]
+  assert(before:find('Method: Automatic', 1, true), 'diagnostic line is ' .. before)
+  vim.lsp.util.apply_workspace_edit(chosen.edit, client_for(plan_buf).offset_encoding)
+  local after = vim.api.nvim_buf_get_lines(plan_buf, d.lnum, d.lnum + 1, false)[1]
+  local expected = before:gsub('Method: Automatic', 'Method: Automated')
+  assert(after == expected, ('line is now %q, expected %q'):format(after, expected))
+  wait('the invalid-value diagnostic to go away', function()
+    return diag_with('invalid-value', 'Automatic') == nil
+  end)
+end)
+
+step('code action: stub definition of API-099 in the unopened SoT/SoT.API_CONTRACTS.md', function()
+  local d = diag_with('unresolved-link', 'API-099')
+  assert(d, 'no unresolved-link diagnostic for API-099')
+  local actions, titles = quick_fixes(d)
+  local chosen
+  for _, a in ipairs(actions) do
+    if a.edit and a.title:find('stub', 1, true) and a.title:find('API-099', 1, true) then
+      chosen = a
+    end
+  end
+  assert(chosen, 'no stub quick fix among ' .. titles)
+  local target = ws .. '/SoT/SoT.API_CONTRACTS.md'
+  local disk = table.concat(vim.fn.readfile(target), '\n')
+  assert(not disk:find('API-099', 1, true), 'API-099 already in ' .. target)
+  vim.lsp.util.apply_workspace_edit(chosen.edit, client_for(plan_buf).offset_encoding)
+  local b = vim.fn.bufnr(target)
+  assert(b ~= -1, 'the edit did not load ' .. target)
+  local stub
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(b, 0, -1, false)) do
+    if l:match('API%-099') then
+      stub = l
+    end
+  end
+  assert(stub, 'no API-099 line in ' .. target)
+  out('     stub: ' .. stub)
+  -- The server learns of the new definition once the edited buffer is open in it.
+  wait('the API-099 diagnostic to go away', function()
+    return diag_with('unresolved-link', 'API-099') == nil
+  end)
+end)
+
+step('rename: MON-002 -> MON-012 in every file that mentions it', function()
+  -- Where MON-002 occurs now (buffers win over disk, as in the server).
+  local files = vim.fs.find(function(name)
+    return name:match('%.md$') ~= nil and name ~= 'DEFECTS.md'
+  end, { path = ws, type = 'file', limit = math.huge })
+  local before = {}
+  local total = 0
+  for _, f in ipairs(files) do
+    local b = vim.fn.bufadd(f)
+    vim.fn.bufload(b)
+    local text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+    local n = count(text, 'MON-002')
+    if n > 0 then
+      before[f] = n
+      total = total + n
+    end
+    assert(count(text, 'MON-012') == 0, f .. ' already mentions MON-012')
+  end
+  assert(vim.tbl_count(before) >= 3, 'expected MON-002 in at least three files: ' .. vim.inspect(before))
+  local line, col = find_in_buf(plan_buf, 'MON-002', 199)
+  local edit = request(plan_buf, 'textDocument/rename', {
+    textDocument = vim.lsp.util.make_text_document_params(plan_buf),
+    position = { line = line, character = col + 1 },
+    newName = 'MON-012',
+  })
+  assert(edit, 'rename returned no edit')
+  vim.lsp.util.apply_workspace_edit(edit, client_for(plan_buf).offset_encoding)
+  for f, n in pairs(before) do
+    local b = vim.fn.bufnr(f)
+    local text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+    assert(count(text, 'MON-002') == 0, f .. ' still mentions MON-002')
+    assert(count(text, 'MON-012') == n, ('%s: %d MON-012, expected %d'):format(f, count(text, 'MON-012'), n))
+  end
+  out(('     renamed %d occurrences in %d files'):format(total, vim.tbl_count(before)))
+end)
+
+if failed then
+  vim.cmd('cquit 1')
+else
+  out(('ALL PASS [%s]'):format(style))
+  vim.cmd('qall!')
+end
