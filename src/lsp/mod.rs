@@ -185,9 +185,20 @@ impl Backend {
     /// Indexes a folder's files in the background, with work-done progress; diagnostics of
     /// the folder's open documents wait for it and are refreshed when it ends.
     async fn index_folder(&self, root: PathBuf) {
+        self.reserve_indexing(&root);
+        self.run_indexing(root).await;
+    }
+
+    /// Marks a folder as about to be indexed: its documents' diagnostics wait from now on
+    /// (a request answered between `initialize` and the indexing would see an empty index).
+    fn reserve_indexing(&self, root: &Path) {
         self.state
             .indexing
-            .send_modify(|m| *m.entry(root.clone()).or_default() += 1);
+            .send_modify(|m| *m.entry(root.to_path_buf()).or_default() += 1);
+    }
+
+    /// Indexes a folder reserved with [`Self::reserve_indexing`], then releases it.
+    async fn run_indexing(&self, root: PathBuf) {
         self.index_folder_files(&root).await;
         self.state.indexing.send_modify(|m| {
             if let Some(n) = m.get_mut(&root) {
@@ -639,7 +650,10 @@ impl LanguageServer for Backend {
                     skipped.push(r);
                     continue;
                 }
-                w.add_folder(r);
+                if w.add_folder(r.clone()) {
+                    // Indexed once `initialized` arrives; diagnostics wait for it.
+                    self.reserve_indexing(&r);
+                }
             }
         }
         for r in skipped {
@@ -777,7 +791,8 @@ impl LanguageServer for Backend {
             .map(|f| f.root.clone())
             .collect();
         for r in roots {
-            self.index_folder(r).await;
+            // Reserved in `initialize`.
+            self.run_indexing(r).await;
         }
     }
 
