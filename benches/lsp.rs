@@ -133,7 +133,10 @@ fn workspace_requests(ws: &Path) {
     let t = Instant::now();
     c.initialize(
         ws,
-        json!({"window": {"workDoneProgress": true}}),
+        // As VS Code and Neovim do: completion documentation is resolved item by item.
+        json!({"window": {"workDoneProgress": true},
+               "textDocument": {"completion": {"completionItem": {
+                   "resolveSupport": {"properties": ["documentation"]}}}}}),
         settings(),
     );
     c.wait_for("$/progress", |p| p["value"]["kind"] == "end");

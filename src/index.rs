@@ -34,8 +34,19 @@ pub struct IndexedFile {
     range_prefixes: Vec<String>,
 }
 
-/// Highest (number, digits) per prefix, for one IDs generation.
-type MaxNumbers = (u64, HashMap<String, Option<(u32, usize)>>);
+/// The numbered IDs defined for one prefix: how many, the lowest and the highest (by number,
+/// then text) with their digit counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberSpan {
+    pub count: usize,
+    pub min: (u32, String),
+    pub max: (u32, String),
+    /// Digits of the highest number as written (`DEP-007`: 3).
+    pub max_digits: usize,
+}
+
+/// [`NumberSpan`] per prefix, for one IDs generation.
+type MaxNumbers = (u64, HashMap<String, Option<NumberSpan>>);
 
 /// The workspace table.
 #[derive(Default, Debug)]
@@ -364,6 +375,11 @@ impl Index {
     /// The highest number defined for a prefix, and its digit count (cached per IDs
     /// generation).
     pub fn max_number(&self, prefix: &str) -> Option<(u32, usize)> {
+        self.number_span(prefix).map(|s| (s.max.0, s.max_digits))
+    }
+
+    /// The numbered IDs defined for a prefix (cached per IDs generation).
+    pub fn number_span(&self, prefix: &str) -> Option<NumberSpan> {
         let mut cache = match self.max_numbers.lock() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
@@ -372,18 +388,35 @@ impl Index {
             *cache = (self.ids_generation, HashMap::new());
         }
         if let Some(v) = cache.1.get(prefix) {
-            return *v;
+            return v.clone();
         }
-        let mut best: Option<(u32, usize)> = None;
+        let mut span: Option<(usize, (u32, &str), (u32, &str), usize)> = None;
         for id in self.ids_with_prefix(prefix) {
-            if let Some((n, w)) = id_number(id) {
-                if best.is_none_or(|(m, _)| n >= m) {
-                    best = Some((n, w));
+            let Some((n, w)) = id_number(id) else {
+                continue;
+            };
+            match &mut span {
+                None => span = Some((1, (n, id), (n, id), w)),
+                Some((count, min, max, digits)) => {
+                    *count += 1;
+                    if (n, id) < *min {
+                        *min = (n, id);
+                    }
+                    if (n, id) >= *max {
+                        *max = (n, id);
+                        *digits = w;
+                    }
                 }
             }
         }
-        cache.1.insert(prefix.to_string(), best);
-        best
+        let span = span.map(|(count, min, max, max_digits)| NumberSpan {
+            count,
+            min: (min.0, min.1.to_string()),
+            max: (max.0, max.1.to_string()),
+            max_digits,
+        });
+        cache.1.insert(prefix.to_string(), span.clone());
+        span
     }
 
     /// Every defined ID, in order.

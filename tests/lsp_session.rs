@@ -19,7 +19,10 @@ fn vscode_like_caps() -> Value {
         "window": {"workDoneProgress": true},
         "workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}},
         "textDocument": {
-            "completion": {"completionItem": {"snippetSupport": true}},
+            "completion": {"completionItem": {
+                "snippetSupport": true,
+                "resolveSupport": {"properties": ["documentation", "detail", "additionalTextEdits"]}
+            }},
             "publishDiagnostics": {"relatedInformation": true}
         }
     })
@@ -131,6 +134,20 @@ fn editor_session_on_the_example_workspace() {
     assert!(items
         .iter()
         .any(|i| i["detail"].as_str().is_some_and(|d| !d.is_empty())));
+    // The client resolves items: documentation comes with `completionItem/resolve`.
+    assert!(
+        items
+            .iter()
+            .all(|i| i["documentation"].is_null() && i["data"]["id"] == i["label"]),
+        "{comp}"
+    );
+    let first = items[0].clone();
+    let resolved = c.request("completionItem/resolve", first.clone());
+    let doc = resolved["documentation"]["value"].as_str().unwrap_or("");
+    assert!(
+        doc.contains(first["label"].as_str().expect("label")) && doc.contains('`'),
+        "{resolved}"
+    );
 
     // Fix `Threshold: high` with an incremental edit: the finding goes away.
     let high = text.find("**Threshold:** high").expect("defect 1") + "**Threshold:** ".len();

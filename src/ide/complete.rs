@@ -40,6 +40,17 @@ pub struct Completion {
 
 /// Completions at `offset`, and whether the list is incomplete (more would match).
 pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bool) {
+    completions_with(f, rel, offset, false)
+}
+
+/// Like [`completions`]; with `lazy_docs`, ID items come without documentation (the client
+/// asks for it item by item: [`id_documentation`]), which keeps long lists cheap.
+pub fn completions_with(
+    f: &Folder,
+    rel: &str,
+    offset: usize,
+    lazy_docs: bool,
+) -> (Vec<Completion>, bool) {
     let (Some(text), Some(doc)) = (f.text(rel), f.parsed(rel)) else {
         return (Vec::new(), false);
     };
@@ -90,7 +101,7 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
         if offset >= value_start {
             let norm = normalize_key(key);
             if is_link_list_key(&norm) {
-                return ids(f, entry, word, word_start..offset, true);
+                return ids(f, entry, word, word_start..offset, true, lazy_docs);
             }
             if let Some(values) = schema::enum_values(&norm) {
                 let typed = &text[value_start..offset];
@@ -127,7 +138,7 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
                 );
             }
             if looks_like_id_start(word) {
-                return ids(f, entry, word, word_start..offset, false);
+                return ids(f, entry, word, word_start..offset, false, lazy_docs);
             }
             return (Vec::new(), false);
         }
@@ -135,10 +146,10 @@ pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bo
 
     // A continuation line of a link list.
     if entry.is_some_and(|e| in_link_list(e, text, offset, line_start, line_end, before)) {
-        return ids(f, entry, word, word_start..offset, true);
+        return ids(f, entry, word, word_start..offset, true, lazy_docs);
     }
     if looks_like_id_start(word) && !before.trim_start().starts_with(word) {
-        return ids(f, entry, word, word_start..offset, false);
+        return ids(f, entry, word, word_start..offset, false, lazy_docs);
     }
 
     // Start of a line: field keys inside a DEP- entry (after the list or bold markers already
@@ -361,6 +372,7 @@ fn ids(
     typed: &str,
     replace: Span,
     in_list: bool,
+    lazy_docs: bool,
 ) -> (Vec<Completion>, bool) {
     let preferred = preferred_prefixes(entry);
     // What the entry's lists already link: IDs, and ranges (their ends and what they cover).
@@ -435,20 +447,15 @@ fn ids(
             }
         }
         for p in prefixes {
-            let all: Vec<(u32, &str)> = f
-                .index
-                .ids_with_prefix(p)
-                .filter_map(|id| Some((id_number(id)?.0, id)))
-                .collect();
-            let (Some(a), Some(b)) = (all.iter().min(), all.iter().max()) else {
+            let Some(span) = f.index.number_span(p) else {
                 continue;
             };
-            if all.len() >= 3 {
-                let (a, b) = (a.1, b.1);
+            if span.count >= 3 {
+                let (a, b) = (&span.min.1, &span.max.1);
                 items.push(Completion {
                     label: format!("{a} to {b}"),
                     kind: CompletionKind::Range,
-                    detail: Some(format!("all {} {p}- IDs", all.len())),
+                    detail: Some(format!("all {} {p}- IDs", span.count)),
                     documentation: Some(prefix_note(f, p).trim_start().to_string())
                         .filter(|d| !d.is_empty()),
                     insert_text: format!("{a} to {b}"),
@@ -478,7 +485,8 @@ fn ids(
             } else {
                 e.title.clone()
             }),
-            documentation: Some(entry_doc(path, e) + &prefix_note(f, id_prefix(id))),
+            documentation: (!lazy_docs)
+                .then(|| entry_doc(path, e) + &prefix_note(f, id_prefix(id))),
             insert_text: id.to_string(),
             snippet: false,
             replace: replace.clone(),
@@ -486,6 +494,13 @@ fn ids(
         });
     }
     (items, incomplete)
+}
+
+/// The documentation of an ID's completion item (its entry, and what the prefix registry says
+/// of its prefix), for clients that resolve items lazily.
+pub fn id_documentation(f: &Folder, id: &str) -> Option<String> {
+    let (path, e) = f.index.first_entry(id)?;
+    Some(entry_doc(path, e) + &prefix_note(f, id_prefix(id)))
 }
 
 /// What the prefix registry says of a prefix (`\n\nAPI- : HTTP endpoints…`), or nothing.

@@ -32,6 +32,8 @@ struct ClientFlags {
     watch_dynamic: bool,
     configuration: bool,
     snippets: bool,
+    /// The client resolves completion items' documentation lazily (`completionItem/resolve`).
+    resolve_documentation: bool,
     related_information: bool,
 }
 
@@ -615,6 +617,11 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 .unwrap_or(false),
+            resolve_documentation: td
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "documentation")),
             related_information: td
                 .and_then(|t| t.publish_diagnostics.as_ref())
                 .and_then(|p| p.related_information)
@@ -687,6 +694,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 completion_provider: Some(CompletionOptions {
+                    resolve_provider: Some(true),
                     trigger_characters: Some(vec!["-".into(), ",".into(), " ".into(), ":".into()]),
                     ..Default::default()
                 }),
@@ -1002,12 +1010,16 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        let snippets = read(&self.state.flags).snippets;
+        let (snippets, lazy) = {
+            let fl = read(&self.state.flags);
+            (fl.snippets, fl.resolve_documentation)
+        };
+        let uri = p.text_document.uri.clone();
         Ok(self.with_folder(
             &p.text_document.uri,
             Some(p.position),
             |f, rel, off, enc| {
-                let (items, incomplete) = ide::complete::completions(f, rel, off);
+                let (items, incomplete) = ide::complete::completions_with(f, rel, off, lazy);
                 let mut lines = Lines::new(f);
                 let items: Vec<CompletionItem> = items
                     .into_iter()
@@ -1039,6 +1051,9 @@ impl LanguageServer for Backend {
                                     value: d,
                                 })
                             }),
+                            // Lazily documented IDs: `completionItem/resolve` fills it in.
+                            data: (lazy && c.kind == CompletionKind::Id)
+                                .then(|| serde_json::json!({"uri": uri.as_str(), "id": c.label})),
                             sort_text: Some(c.sort_text.clone()),
                             filter_text: Some(c.label.clone()),
                             insert_text_format: Some(format),
@@ -1056,6 +1071,37 @@ impl LanguageServer for Backend {
                 })
             },
         ))
+    }
+
+    async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
+        if item.documentation.is_some() {
+            return Ok(item);
+        }
+        let Some(data) = item.data.as_ref() else {
+            return Ok(item);
+        };
+        let (Some(uri), Some(id)) = (
+            data.get("uri").and_then(|u| u.as_str()),
+            data.get("id").and_then(|i| i.as_str()),
+        ) else {
+            return Ok(item);
+        };
+        let Ok(uri) = uri.parse::<Uri>() else {
+            return Ok(item);
+        };
+        let id = id.to_string();
+        let doc = self
+            .with_folder(&uri, None, |f, _, _, _| {
+                ide::complete::id_documentation(f, &id)
+            })
+            .flatten();
+        item.documentation = doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        });
+        Ok(item)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -864,6 +864,23 @@ id_prefixes:
         ),
         |fx| {
             let items = complete(fx);
+            // Lazily documented lists: the same items without ID documentation, which
+            // `id_documentation` gives item by item, identical to the eager one.
+            let (lazy, _) =
+                dep_ls::ide::complete::completions_with(&fx.folder, &fx.file, fx.offset, true);
+            assert_eq!(lazy.len(), items.len());
+            for (l, e) in lazy.iter().zip(&items) {
+                assert_eq!((&l.label, &l.detail), (&e.label, &e.detail));
+                if e.kind == CompletionKind::Id {
+                    assert_eq!(l.documentation, None);
+                    assert_eq!(
+                        dep_ls::ide::complete::id_documentation(&fx.folder, &l.label),
+                        e.documentation
+                    );
+                } else {
+                    assert_eq!(l.documentation, e.documentation);
+                }
+            }
             let doc = item(&items, "TEST-001").documentation.clone().unwrap();
             assert!(
                 doc.ends_with("\n\nTEST- : Functional, load, security and end-to-end tests"),
