@@ -390,31 +390,32 @@ impl Index {
         if let Some(v) = cache.1.get(prefix) {
             return v.clone();
         }
-        let mut span: Option<(usize, (u32, &str), (u32, &str), usize)> = None;
+        let mut span: Option<NumberSpan> = None;
         for id in self.ids_with_prefix(prefix) {
             let Some((n, w)) = id_number(id) else {
                 continue;
             };
             match &mut span {
-                None => span = Some((1, (n, id), (n, id), w)),
-                Some((count, min, max, digits)) => {
-                    *count += 1;
-                    if (n, id) < *min {
-                        *min = (n, id);
+                None => {
+                    span = Some(NumberSpan {
+                        count: 1,
+                        min: (n, id.to_string()),
+                        max: (n, id.to_string()),
+                        max_digits: w,
+                    })
+                }
+                Some(s) => {
+                    s.count += 1;
+                    if (n, id) < (s.min.0, s.min.1.as_str()) {
+                        s.min = (n, id.to_string());
                     }
-                    if (n, id) >= *max {
-                        *max = (n, id);
-                        *digits = w;
+                    if (n, id) >= (s.max.0, s.max.1.as_str()) {
+                        s.max = (n, id.to_string());
+                        s.max_digits = w;
                     }
                 }
             }
         }
-        let span = span.map(|(count, min, max, max_digits)| NumberSpan {
-            count,
-            min: (min.0, min.1.to_string()),
-            max: (max.0, max.1.to_string()),
-            max_digits,
-        });
         cache.1.insert(prefix.to_string(), span.clone());
         span
     }
