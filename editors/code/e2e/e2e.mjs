@@ -141,6 +141,29 @@ try {
   await page.locator('.notifications-toasts, .notification-toast-container').getByText('does not offer a readiness report').first().waitFor({ timeout: 15_000 });
   passed.push('Show Readiness Report: "does not offer a readiness report" notification');
 
+  step = 'a changed setting reaches the server';
+  // The server uses editor settings only when the folder has no dep-ls.toml (the file replaces
+  // them entirely), so first delete the copy's dep-ls.toml (the server's file watcher reloads the
+  // configuration), then set dep-ls.severity {"missing-owner": "off"} in the user settings
+  // through VS Code: the client sends workspace/didChangeConfiguration, the server pulls the
+  // mapped `dep-ls` section and re-checks.
+  fs.rmSync(path.join(ws, 'dep-ls.toml'));
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'dep-ls.toml' }).waitFor({ state: 'detached', timeout: 15_000 });
+  await page.waitForTimeout(1500);
+  await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ timeout: 5_000 });
+  await runCommand('Preferences: Open User Settings (JSON)');
+  await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').waitFor({ timeout: 15_000 });
+  const settings = JSON.parse(fs.readFileSync(process.env.USER_SETTINGS, 'utf8'));
+  settings['dep-ls.severity'] = { 'missing-owner': 'off' };
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  await page.keyboard.press('Control+S');
+  await poll('settings.json on disk to hold dep-ls.severity', () => fs.readFileSync(process.env.USER_SETTINGS, 'utf8').includes('"missing-owner": "off"'));
+  await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ state: 'detached', timeout: 30_000 });
+  await problems.getByText('linked ID API-099 is not defined anywhere').first().waitFor({ timeout: 5_000 });
+  passed.push('setting dep-ls.severity {"missing-owner": "off"} (in a folder without dep-ls.toml) removes the missing-owner finding; others stay');
+
   for (const p of passed) console.log('ok -', p);
   console.log('PASS');
 } catch (e) {
@@ -149,6 +172,22 @@ try {
   await page.screenshot({ path: path.join(out, 'failure.png') }).catch(() => {});
   const tabs = await page.locator('.tabs-container .tab').evaluateAll((ts) => ts.map((t) => t.getAttribute('aria-label'))).catch(() => []);
   console.error('open tabs:', JSON.stringify(tabs));
+  // The dep-ls output channel (server log; the LSP trace too with E2E_TRACE=1), as a screenshot.
+  try {
+    await page.keyboard.press('Escape');
+    await runCommand('dep-ls: Show Output');
+    await page.locator('.output-view .view-lines').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(out, 'failure-output.png') });
+    const filter = page.locator('.output-view, .panel').locator('input[placeholder="Filter"]').first();
+    for (const [i, f] of ['onfiguration', 'Watched'].entries()) {
+      await filter.fill(f).catch(() => {});
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: path.join(out, `failure-output-${i}.png`) });
+    }
+  } catch {
+    // best effort
+  }
   process.exitCode = 1;
 } finally {
   await ctx.close();

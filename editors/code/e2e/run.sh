@@ -7,6 +7,7 @@
 #          VSIX             an already packaged .vsix (default: `npm run package` here)
 #          E2E_OUT          directory for this run's artifacts (default: a new /tmp/dep-ls-e2e.XXXXXX)
 #          PORT             code-server port (default: a free one)
+#          E2E_TRACE=1      LSP message trace in the dep-ls output channel (shown in failure-output.png)
 #
 # Exit status 0 when every assertion passed; otherwise non-zero with the failed assertion and the
 # paths of the screenshot and logs.
@@ -65,7 +66,8 @@ fs.writeFileSync(process.argv[1], JSON.stringify({
   "git.enabled": false,
   "files.autoSave": "off",
   "dep-ls.server.path": process.argv[2],
-}, null, 2));' "$RUN/ud/User/settings.json" "$BIN"
+  ...(process.argv[3] === "1" ? { "dep-ls.trace.server": "messages" } : {}),
+}, null, 2));' "$RUN/ud/User/settings.json" "$BIN" "${E2E_TRACE:-0}"
 
 timeout 120 "$CODE_SERVER" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >&2
 
@@ -91,7 +93,7 @@ done
 
 # ---- 6. the Playwright test -----------------------------------------------------------------
 status=0
-CHROMIUM="$CHROMIUM" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
+CHROMIUM="$CHROMIUM" USER_SETTINGS="$RUN/ud/User/settings.json" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED (exit $status). Artifacts in $RUN:"
   log "  screenshot(s): $(ls "$RUN"/*.png 2>/dev/null | tr '\n' ' ')"
