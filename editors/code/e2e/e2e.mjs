@@ -164,6 +164,26 @@ try {
   await problems.getByText('linked ID API-099 is not defined anywhere').first().waitFor({ timeout: 5_000 });
   passed.push('setting dep-ls.severity {"missing-owner": "off"} (in a folder without dep-ls.toml) removes the missing-owner finding; others stay');
 
+  step = 'a bad dep-ls.server.path restarts into a clear error';
+  // dep-ls.server.path lives in the remote (Machine) settings, see run.sh.
+  await runCommand('Preferences: Open Remote Settings (JSON)');
+  await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').waitFor({ timeout: 15_000 });
+  const machine = JSON.parse(fs.readFileSync(process.env.MACHINE_SETTINGS, 'utf8'));
+  check(typeof machine['dep-ls.server.path'] === 'string', 'the remote settings do not hold dep-ls.server.path');
+  machine['dep-ls.server.path'] = '/nonexistent/dep-ls';
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(JSON.stringify(machine, null, 2));
+  await page.keyboard.press('Control+S');
+  await poll('the remote settings on disk to hold the bad path', () => fs.readFileSync(process.env.MACHINE_SETTINGS, 'utf8').includes('/nonexistent/dep-ls'));
+  const toast = page.locator('.notification-toast', { hasText: '/nonexistent/dep-ls is not an executable file' }).first();
+  await toast.waitFor({ timeout: 30_000 });
+  await toast.getByText('cargo install --path .').first().waitFor({ timeout: 5_000 });
+  await statusBar.getByText('dep-ls: error').waitFor({ timeout: 10_000 });
+  await toast.getByRole('button', { name: 'Open Settings' }).click();
+  await page.locator('.settings-editor').first().waitFor({ timeout: 15_000 });
+  passed.push('dep-ls.server.path=/nonexistent restarts the client: error notification with install hint, status "dep-ls: error", "Open Settings" opens the settings editor');
+
   for (const p of passed) console.log('ok -', p);
   console.log('PASS');
 } catch (e) {

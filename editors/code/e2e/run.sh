@@ -51,9 +51,14 @@ mkdir -p "$RUN"; RUN="$(cd "$RUN" && pwd)"
 mkdir -p "$RUN/ud/User" "$RUN/ext" "$RUN/tmp"
 rm -rf "$RUN/ws"; cp -r "$REPO/examples/acme-checkout" "$RUN/ws"
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data" TMPDIR="$RUN/tmp"
+# User settings: the recipe's quiet defaults, plain typing in editors (the test types JSON), and
+# dep-ls settings. dep-ls.server.path is machine-overridable: in a remote window (code-server is
+# one) VS Code applies it from the remote ("Machine") settings, so it goes there.
+mkdir -p "$RUN/ud/Machine"
 node -e '
 const fs = require("fs");
-fs.writeFileSync(process.argv[1], JSON.stringify({
+const [user, machine, bin, trace] = process.argv.slice(1);
+fs.writeFileSync(user, JSON.stringify({
   "workbench.startupEditor": "none",
   "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off",
@@ -65,9 +70,15 @@ fs.writeFileSync(process.argv[1], JSON.stringify({
   "terminal.integrated.gpuAcceleration": "off",
   "git.enabled": false,
   "files.autoSave": "off",
-  "dep-ls.server.path": process.argv[2],
-  ...(process.argv[3] === "1" ? { "dep-ls.trace.server": "messages" } : {}),
-}, null, 2));' "$RUN/ud/User/settings.json" "$BIN" "${E2E_TRACE:-0}"
+  "editor.autoIndent": "none",
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.autoSurround": "never",
+  "editor.formatOnType": false,
+  ...(trace === "1" ? { "dep-ls.trace.server": "messages" } : {}),
+}, null, 2));
+fs.writeFileSync(machine, JSON.stringify({ "dep-ls.server.path": bin }, null, 2));
+' "$RUN/ud/User/settings.json" "$RUN/ud/Machine/settings.json" "$BIN" "${E2E_TRACE:-0}"
 
 timeout 120 "$CODE_SERVER" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >&2
 
@@ -86,14 +97,14 @@ cleanup() {
 trap cleanup EXIT
 ok=""
 for _ in $(seq 120); do
-  if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; then ok=1; break; fi
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$PORT/healthz"; then ok=1; break; fi
   sleep 0.5
 done
 [ -n "$ok" ] || { log "code-server did not come up; see $RUN/server.log"; exit 1; }
 
 # ---- 6. the Playwright test -----------------------------------------------------------------
 status=0
-CHROMIUM="$CHROMIUM" USER_SETTINGS="$RUN/ud/User/settings.json" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
+CHROMIUM="$CHROMIUM" USER_SETTINGS="$RUN/ud/User/settings.json" MACHINE_SETTINGS="$RUN/ud/Machine/settings.json" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED (exit $status). Artifacts in $RUN:"
   log "  screenshot(s): $(ls "$RUN"/*.png 2>/dev/null | tr '\n' ' ')"
