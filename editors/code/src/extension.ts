@@ -1,0 +1,313 @@
+// The dep-ls VS Code extension: starts the dep-ls language server for Markdown files and adds
+// commands, settings, a status bar item, snippets and a grammar injection.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import {
+  CodeAction,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeActionTriggerKind,
+  Command,
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { notOfferedMessage, offersCommand, READINESS_COMMAND, reportToMarkdown } from './report';
+import { findServer, notFoundMessage } from './serverPath';
+import { toServerSettings } from './settings';
+import { formatStatus, IndexingTracker, ServerStatus } from './status';
+import { ENTRY_TYPES, EntryType, pickTemplateAction, snippetLines } from './templates';
+
+const SECTION = 'dep-ls';
+
+const TYPE_DESCRIPTIONS: Record<EntryType, string> = {
+  Environment: 'a deployment environment (Name, Infrastructure, Configuration, Secrets, Access)',
+  Criteria: 'a release criterion (Requirement, Verification, Blocker, Owner)',
+  Rollback: 'a rollback trigger (Trigger, Threshold, Procedure, Notification)',
+  Validation: 'a post-deploy validation (Check, Method, Success Criteria, Escalation)',
+  Step: 'a deployment step',
+};
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function serverSettings(scope?: vscode.ConfigurationScope) {
+  const cfg = vscode.workspace.getConfiguration(SECTION, scope);
+  return toServerSettings((key) => cfg.get(key));
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+class DepLsExtension implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private serverPath: string | undefined;
+  private readonly output = vscode.window.createOutputChannel('dep-ls');
+  private readonly statusItem = vscode.window.createStatusBarItem('dep-ls.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly indexing = new IndexingTracker();
+  private baseStatus: ServerStatus = { kind: 'starting' };
+  private starting: Promise<void> | undefined;
+
+  constructor() {
+    this.statusItem.name = 'dep-ls';
+    this.statusItem.command = 'dep-ls.showOutput';
+    this.render();
+    this.statusItem.show();
+  }
+
+  private setStatus(s: ServerStatus): void {
+    this.baseStatus = s;
+    this.render();
+  }
+
+  private render(): void {
+    const s = this.baseStatus.kind === 'ready' ? (this.indexing.status() ?? this.baseStatus) : this.baseStatus;
+    const view = formatStatus(s);
+    this.statusItem.text = view.text;
+    this.statusItem.tooltip = view.tooltip;
+    this.statusItem.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
+  }
+
+  /** Starts the server (finding the binary first). Errors end up in the status bar and a message. */
+  start(): Promise<void> {
+    if (!this.starting) {
+      this.starting = this.doStart().finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.indexing.reset();
+    this.setStatus({ kind: 'starting' });
+    const lookup = findServer({
+      configured: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
+      pathEnv: process.env.PATH,
+      pathExt: process.env.PATHEXT,
+      platform: process.platform,
+      home: os.homedir(),
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      isExecutable,
+    });
+    if (lookup.kind !== 'found') {
+      const msg = notFoundMessage(lookup);
+      this.output.appendLine(msg);
+      if (lookup.kind === 'notFound') this.output.appendLine(`searched: ${lookup.searched.join(', ') || '(PATH is empty)'}`);
+      this.setStatus({ kind: 'error', message: 'server binary not found' });
+      void vscode.window.showErrorMessage(msg, 'Open Settings', 'Show Output').then((choice) => {
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+        if (choice === 'Show Output') this.output.show(true);
+      });
+      return;
+    }
+    this.serverPath = lookup.path;
+    this.output.appendLine(`dep-ls: starting ${lookup.path} (from ${lookup.source === 'setting' ? 'dep-ls.server.path' : 'PATH'})`);
+
+    const serverOptions: ServerOptions = {
+      run: { command: lookup.path, args: ['lsp'] },
+      debug: { command: lookup.path, args: ['lsp'], options: { env: { ...process.env, DEP_LS_LOG: 'debug' } } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'markdown' },
+        { scheme: 'untitled', language: 'markdown' },
+      ],
+      outputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: serverSettings(),
+      synchronize: { configurationSection: SECTION },
+      middleware: {
+        workspace: {
+          // Answer `workspace/configuration` for the `dep-ls` section in the server's shape.
+          configuration: async (params, token, next) => {
+            const answers = await next(params, token);
+            if (!Array.isArray(answers)) return answers;
+            return params.items.map((item, i) => {
+              if (item.section !== SECTION) return answers[i];
+              const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+              return serverSettings(scope);
+            });
+          },
+          // Send the mapped settings (the server then also pulls them).
+          didChangeConfiguration: async () => {
+            await this.client?.sendNotification(DidChangeConfigurationNotification.type, {
+              settings: { [SECTION]: serverSettings() },
+            });
+          },
+        },
+        handleWorkDoneProgress: (token, params, next) => {
+          if (this.indexing.update(token, params)) this.render();
+          next(token, params);
+        },
+      },
+    };
+
+    const client = new LanguageClient(SECTION, 'dep-ls', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (this.client !== client) return;
+      if (e.newState === State.Starting) this.setStatus({ kind: 'starting' });
+      else if (e.newState === State.Running) this.setStatus({ kind: 'ready' });
+      else if (e.newState === State.Stopped) {
+        this.indexing.reset();
+        if (this.baseStatus.kind !== 'error') this.setStatus({ kind: 'stopped' });
+      }
+    });
+    try {
+      await client.start();
+      this.output.appendLine(`dep-ls: server ${client.initializeResult?.serverInfo?.name ?? ''} ${client.initializeResult?.serverInfo?.version ?? ''} is running`);
+    } catch (e) {
+      const msg = `dep-ls: the language server ${lookup.path} failed to start: ${errorText(e)}`;
+      this.output.appendLine(msg);
+      this.setStatus({ kind: 'error', message: errorText(e) });
+      void vscode.window.showErrorMessage(msg, 'Show Output').then((c) => c && this.output.show(true));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      if (client.isRunning()) await client.stop(5000);
+    } catch (e) {
+      this.output.appendLine(`dep-ls: stopping the server: ${errorText(e)}`);
+    }
+    try {
+      await client.dispose();
+    } catch {
+      // already stopped
+    }
+    this.indexing.reset();
+    this.setStatus({ kind: 'stopped' });
+  }
+
+  async restart(): Promise<void> {
+    await this.starting;
+    await this.stop();
+    await this.start();
+  }
+
+  showOutput(): void {
+    this.output.show(true);
+  }
+
+  async insertTemplate(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'markdown') {
+      void vscode.window.showWarningMessage('dep-ls: open a Markdown file to insert a DEP- entry template.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      ENTRY_TYPES.map((t) => ({ label: t, description: TYPE_DESCRIPTIONS[t] })),
+      { placeHolder: 'Type of the DEP- entry to insert', title: 'dep-ls: Insert DEP- Entry Template' },
+    );
+    if (!picked) return;
+    const ty = picked.label;
+    if (await this.insertFromServer(editor, ty)) return;
+    await editor.insertSnippet(new vscode.SnippetString(snippetLines(ty).join('\n')));
+  }
+
+  /** Applies the server's "Insert a DEP- <Type> entry" refactor at the cursor. False when there is none. */
+  private async insertFromServer(editor: vscode.TextEditor, ty: EntryType): Promise<boolean> {
+    const client = this.client;
+    if (!client?.isRunning()) return false;
+    try {
+      const c2p = client.code2ProtocolConverter;
+      const result = await client.sendRequest(CodeActionRequest.type, {
+        textDocument: c2p.asTextDocumentIdentifier(editor.document),
+        range: c2p.asRange(editor.selection),
+        context: { diagnostics: [], only: ['refactor'], triggerKind: CodeActionTriggerKind.Invoked },
+      });
+      const actions = (result ?? []).filter((a): a is CodeAction => !Command.is(a));
+      let action = pickTemplateAction(actions, ty);
+      if (!action) {
+        this.output.appendLine(`dep-ls: the server offers no "Insert a DEP- ${ty} entry" action here; inserting the snippet`);
+        return false;
+      }
+      const cap = client.initializeResult?.capabilities.codeActionProvider;
+      if (!action.edit && typeof cap === 'object' && cap.resolveProvider) {
+        action = await client.sendRequest(CodeActionResolveRequest.type, action);
+      }
+      if (action.edit) {
+        const edit = await client.protocol2CodeConverter.asWorkspaceEdit(action.edit);
+        if (!(await vscode.workspace.applyEdit(edit))) return false;
+      }
+      if (action.command) {
+        await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      }
+      return action.edit !== undefined || action.command !== undefined;
+    } catch (e) {
+      this.output.appendLine(`dep-ls: asking the server for templates failed: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  async showReadinessReport(): Promise<void> {
+    const client = this.client;
+    if (!client?.isRunning()) {
+      void vscode.window.showWarningMessage('dep-ls: the language server is not running (see "dep-ls: Show Output").');
+      return;
+    }
+    if (!offersCommand(client.initializeResult, READINESS_COMMAND)) {
+      void vscode.window.showInformationMessage(notOfferedMessage(this.serverPath));
+      return;
+    }
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    try {
+      const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+        command: READINESS_COMMAND,
+        arguments: folder ? [folder.uri.toString()] : [],
+      });
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: reportToMarkdown(result) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`dep-ls: the readiness report failed: ${errorText(e)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.statusItem.dispose();
+    this.output.dispose();
+  }
+}
+
+let ext: DepLsExtension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  ext = new DepLsExtension();
+  const e = ext;
+  context.subscriptions.push(
+    e,
+    vscode.commands.registerCommand('dep-ls.restartServer', () => e.restart()),
+    vscode.commands.registerCommand('dep-ls.showOutput', () => e.showOutput()),
+    vscode.commands.registerCommand('dep-ls.insertTemplate', () => e.insertTemplate()),
+    vscode.commands.registerCommand('dep-ls.showReadinessReport', () => e.showReadinessReport()),
+    vscode.workspace.onDidChangeConfiguration((ev) => {
+      if (ev.affectsConfiguration(`${SECTION}.server.path`)) void e.restart();
+    }),
+  );
+  await e.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await ext?.stop();
+  ext = undefined;
+}
