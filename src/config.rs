@@ -127,7 +127,8 @@ impl Config {
             .unwrap_or_else(|| root.join(CONFIG_FILE));
         let mut config = match std::fs::read_to_string(&path) {
             Ok(src) => {
-                let (c, errs) = Config::from_toml_str(&src, &path);
+                // Key by key over the base (editor settings): the file wins where it speaks.
+                let (c, errs) = Config::from_toml_str_over(base.clone(), &src, &path);
                 errors.extend(errs);
                 c
             }

@@ -2906,3 +2906,36 @@ Owner: Platform
     );
     assert!(doc.entries[1].field("secrets").is_some());
 }
+
+/// Editor settings under a folder's dep-ls.toml: the file wins key by key, the rest of the
+/// settings stay.
+#[test]
+fn dep_ls_toml_overrides_editor_settings_key_by_key() {
+    use dep_ls::check::{Code, Severity};
+    let dir = std::env::temp_dir().join(format!("dep-ls-config-merge-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("dep-ls.toml"),
+        "prefixes = [\"OPS\"]\n[severity]\nrange-gap = \"error\"\n",
+    )
+    .expect("write");
+    let mut base = Config::default();
+    let errors = base.apply_settings(&serde_json::json!({
+        "prefixes": ["SEC"],
+        "severity": {"missing-owner": "off", "range-gap": "hint"}
+    }));
+    assert!(errors.is_empty(), "{errors:?}");
+    let (c, errors) = Config::load_over(base, &dir, None);
+    assert!(errors.is_empty(), "{errors:?}");
+    // Only in the settings: kept.
+    assert_eq!(c.severity(Code::MissingOwner, Severity::Error), None);
+    // In both: the file wins.
+    assert_eq!(
+        c.severity(Code::RangeGap, Severity::Warning),
+        Some(Severity::Error)
+    );
+    // Prefixes from both.
+    assert!(c.prefixes.is_known("OPS") && c.prefixes.is_known("SEC"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -142,14 +142,10 @@ try {
   passed.push('Show Readiness Report: "does not offer a readiness report" notification');
 
   step = 'a changed setting reaches the server';
-  // The server uses editor settings only when the folder has no dep-ls.toml (the file replaces
-  // them entirely), so first delete the copy's dep-ls.toml (the server's file watcher reloads the
-  // configuration), then set dep-ls.severity {"missing-owner": "off"} in the user settings
-  // through VS Code: the client sends workspace/didChangeConfiguration, the server pulls the
-  // mapped `dep-ls` section and re-checks.
-  fs.rmSync(path.join(ws, 'dep-ls.toml'));
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'dep-ls.toml' }).waitFor({ state: 'detached', timeout: 15_000 });
-  await page.waitForTimeout(1500);
+  // The folder's dep-ls.toml (which sets no severity for missing-owner) and the editor settings
+  // merge key by key: set dep-ls.severity {"missing-owner": "off"} in the user settings through
+  // VS Code; the client sends workspace/didChangeConfiguration, the server pulls the mapped
+  // `dep-ls` section and re-checks.
   await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ timeout: 5_000 });
   await runCommand('Preferences: Open User Settings (JSON)');
   await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').waitFor({ timeout: 15_000 });
@@ -162,7 +158,7 @@ try {
   await poll('settings.json on disk to hold dep-ls.severity', () => fs.readFileSync(process.env.USER_SETTINGS, 'utf8').includes('"missing-owner": "off"'));
   await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ state: 'detached', timeout: 30_000 });
   await problems.getByText('linked ID API-099 is not defined anywhere').first().waitFor({ timeout: 5_000 });
-  passed.push('setting dep-ls.severity {"missing-owner": "off"} (in a folder without dep-ls.toml) removes the missing-owner finding; others stay');
+  passed.push('setting dep-ls.severity {"missing-owner": "off"} removes the missing-owner finding beside the folder\'s dep-ls.toml; others stay');
 
   step = 'a bad dep-ls.server.path restarts into a clear error';
   // dep-ls.server.path lives in the remote (Machine) settings, see run.sh.
