@@ -73,7 +73,16 @@ pub fn is_markdown(path: &str) -> bool {
 /// Walks `root`: respects `.gitignore` (also outside git repositories), skips hidden folders,
 /// does not follow symlinks that leave the root, applies include/exclude globs.
 pub fn walk(root: &Path, config: &Config) -> Walk {
+    match walk_bounded(root, config, usize::MAX) {
+        Ok(w) | Err((w, _)) => w,
+    }
+}
+
+/// Like [`walk`], but stops after looking at `limit` files and folders: `Err` with what was
+/// found so far and the limit when the tree is larger (a home directory opened by mistake).
+pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
     let mut out = Walk::default();
+    let mut seen = 0usize;
     let include = globset(&config.include);
     let exclude = globset(&config.exclude);
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -83,6 +92,11 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
         .hidden(true)
         .build();
     for item in walker {
+        seen += 1;
+        if seen > limit {
+            out.markdown.sort();
+            return Err((out, limit));
+        }
         let entry = match item {
             Ok(e) => e,
             Err(e) => {
@@ -125,7 +139,7 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
         }
     }
     out.markdown.sort();
-    out
+    Ok(out)
 }
 
 /// Reads a file for indexing: `Err(reason)` when it is too large or not UTF-8.

@@ -7,7 +7,7 @@ use crate::document::{Change, Document};
 use crate::ide::Folder;
 use crate::syntax::parse_fast;
 use crate::text::PositionEncoding;
-use crate::workspace::{is_markdown, read_source, rel_path, walk};
+use crate::workspace::{is_markdown, read_source, rel_path};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -179,16 +179,18 @@ pub fn reload_from_disk(f: &mut Folder, rel: &str) {
 /// to the nested workspace, adopted when one of its files is opened — but stay known as paths
 /// (link targets).
 pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec<String>) {
-    if let Some(n) = tree_larger_than(root, MAX_WALK) {
-        let note = format!(
-            "{}: not indexed — more than {n} files and folders (is this the right workspace folder? open the folder holding dep-ls.toml, or add a dep-ls.toml to the PRD's folder)",
-            root.display(),
-            n = crate::cli::thousands(n)
-        );
-        tracing::warn!("{note}");
-        return (Vec::new(), Vec::new(), vec![note]);
-    }
-    let w = walk(root, config);
+    let w = match crate::workspace::walk_bounded(root, config, MAX_WALK) {
+        Ok(w) => w,
+        Err((_, n)) => {
+            let note = format!(
+                "{}: not indexed — more than {n} files and folders (is this the right workspace folder? open the folder holding dep-ls.toml, or add a dep-ls.toml to the PRD's folder)",
+                root.display(),
+                n = crate::cli::thousands(n)
+            );
+            tracing::warn!("{note}");
+            return (Vec::new(), Vec::new(), vec![note]);
+        }
+    };
     let mut notes = w.notes;
     let mut other = w.other;
     let mut nested: std::collections::BTreeMap<PathBuf, usize> = Default::default();
@@ -223,24 +225,6 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
         md.truncate(MAX_FILES);
     }
     (md, other, notes)
-}
-
-/// `Some(limit)` when the tree under `root` (walked as [`walk`] does: `.gitignore`d and hidden
-/// entries skipped, symlinks not followed) has more than `limit` entries; stops counting there.
-fn tree_larger_than(root: &Path, limit: usize) -> Option<usize> {
-    let walker = ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .require_git(false)
-        .hidden(true)
-        .build();
-    let mut n = 0usize;
-    for _ in walker {
-        n += 1;
-        if n > limit {
-            return Some(limit);
-        }
-    }
-    None
 }
 
 /// Does this folder mark a workspace: `dep-ls.toml`, a `SoT/` folder or `.git`?
@@ -336,8 +320,13 @@ mod tests {
     fn the_walk_is_bounded() {
         let root = tree("bound", &["a.md", "b.md", "c/d.md", "c/e.md"]);
         // root, a.md, b.md, c, c/d.md, c/e.md: six entries.
-        assert_eq!(tree_larger_than(&root, 3), Some(3));
-        assert_eq!(tree_larger_than(&root, 6), None);
+        let c = Config::default();
+        assert!(matches!(
+            crate::workspace::walk_bounded(&root, &c, 3),
+            Err((_, 3))
+        ));
+        let w = crate::workspace::walk_bounded(&root, &c, 6).expect("six entries fit");
+        assert_eq!(w.markdown.len(), 4);
         let _ = std::fs::remove_dir_all(&root);
     }
 
