@@ -289,7 +289,11 @@ pub fn extract_lines(
         }
     }
     b.close_entry();
-    b.doc
+    let mut doc = b.doc;
+    // Whole workspaces stay in memory: no growth slack.
+    doc.entries.shrink_to_fit();
+    doc.refs.shrink_to_fit();
+    doc
 }
 
 fn clean_cell(cell: &str) -> &str {
@@ -323,6 +327,10 @@ impl Builder<'_> {
         self.fence_value = false;
         if let Some((idx, _, _)) = self.current.take() {
             let e = &mut self.doc.entries[idx];
+            e.fields.shrink_to_fit();
+            for f in &mut e.fields {
+                f.items.shrink_to_fit();
+            }
             e.type_field = e
                 .field("type")
                 .map(|f| crate::schema::EntryType::parse(&f.value));
