@@ -64,21 +64,6 @@ impl Hasher for KeyIsHash {
     }
 }
 
-/// A fast 64-bit hash of a text (FxHash-style, 8 bytes at a time).
-fn text_hash(t: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = t.len() as u64;
-    let mut chunks = t.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-    }
-    h
-}
-
 fn rebase(f: &Finding, from: usize, to: usize, path: &str) -> Finding {
     let mv = |x: usize| x - from + to;
     let mut g = f.clone();
@@ -141,9 +126,10 @@ impl Folder {
         let Some(doc) = self.parsed(rel) else {
             return Vec::new();
         };
-        let mut out = match self.open.get(rel) {
-            Some(open) => self.cached_file_findings(rel, &doc, open.text()),
-            None => check::entry::check_file(rel, &doc, &self.index, &self.config),
+        let mut out = if self.open.contains_key(rel) {
+            self.cached_file_findings(rel, &doc)
+        } else {
+            check::entry::check_file(rel, &doc, &self.index, &self.config)
         };
         out.extend(
             self.plan_findings()
@@ -157,7 +143,7 @@ impl Folder {
 
     /// Per-entry checks of an open document, reusing the findings of entries whose text did not
     /// change since the last time (typing re-checks only the entry being typed in).
-    fn cached_file_findings(&self, rel: &str, doc: &ParsedDoc, text: &str) -> Vec<Finding> {
+    fn cached_file_findings(&self, rel: &str, doc: &ParsedDoc) -> Vec<Finding> {
         let mut caches = match self.entry_cache.lock() {
             Ok(c) => c,
             Err(p) => p.into_inner(),
@@ -174,8 +160,7 @@ impl Folder {
         let mut out = Vec::new();
         for (i, e) in doc.entries.iter().enumerate() {
             let base = e.line_span.start;
-            let body = text.get(base..e.span.end.max(base)).unwrap_or("");
-            let key = text_hash(body.as_bytes());
+            let key = e.text_hash;
             if let Some((cached, seen)) = cache.by_hash.get_mut(&key) {
                 *seen = pass;
                 if let Some(rel_findings) = cached {

@@ -327,6 +327,9 @@ impl Builder<'_> {
         self.fence_value = false;
         if let Some((idx, _, _)) = self.current.take() {
             let e = &mut self.doc.entries[idx];
+            let base = e.line_span.start;
+            let body = self.text.get(base..e.span.end.max(base)).unwrap_or("");
+            e.text_hash = super::text_hash(body.as_bytes());
             e.fields.shrink_to_fit();
             for f in &mut e.fields {
                 f.items.shrink_to_fit();
@@ -374,6 +377,7 @@ impl Builder<'_> {
             replacement: None,
             summary: None,
             type_field: None,
+            text_hash: 0,
         });
         self.current = Some((self.doc.entries.len() - 1, level, in_code));
     }

@@ -182,6 +182,11 @@ pub struct Entry {
     /// Type field, `Some(None)` when the value names no Type.
     #[serde(skip)]
     pub type_field: Option<Option<crate::schema::EntryType>>,
+    /// A hash of the entry's text (definition line start to span end), taken when it is
+    /// extracted: an open document's findings cache knows an entry is unchanged without
+    /// reading it again.
+    #[serde(skip)]
+    pub text_hash: u64,
 }
 
 impl Entry {
@@ -224,6 +229,21 @@ pub struct Reference {
 pub struct ParsedDoc {
     pub entries: Vec<Entry>,
     pub refs: Vec<Reference>,
+}
+
+/// A fast 64-bit hash of a text (FxHash-style, 8 bytes at a time).
+pub fn text_hash(t: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = t.len() as u64;
+    let mut chunks = t.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
 }
 
 /// The prefix part of an ID (`BR-FEA-001` → `BR-FEA`).
