@@ -838,35 +838,57 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
             err_line!("error: {msg}");
             EXIT_USAGE
         })?;
-        let ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
+        let mut ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
         for note in &ws.notes {
             if args.verbose {
                 err_line!("note: {note} (not fixed)");
             }
         }
-        let findings = ws.check();
-        let mut numbering = crate::fix::Numbering::from_index(&ws.index);
-        for f in &ws.files {
-            if t.only.as_ref().is_some_and(|o| o != &f.path) {
+        // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
+        // apply them in memory, re-index, and go again until nothing changes.
+        let mut current: Vec<String> = ws.files.iter().map(|f| f.text.to_string()).collect();
+        let mut done: Vec<Vec<crate::fix::Fix>> = vec![Vec::new(); ws.files.len()];
+        for _round in 0..4 {
+            let findings = ws.check();
+            let mut numbering = crate::fix::Numbering::from_index(&ws.index);
+            let mut changed = false;
+            for (i, f) in ws.files.iter().enumerate() {
+                if t.only.as_ref().is_some_and(|o| o != &f.path) {
+                    continue;
+                }
+                let Some(file) = ws.index.file_id(&f.path).and_then(|id| ws.index.file(id)) else {
+                    continue;
+                };
+                let mine: Vec<Finding> = findings
+                    .iter()
+                    .filter(|x| x.path == f.path)
+                    .cloned()
+                    .collect();
+                let fixes = crate::fix::fixes(&current[i], &file.doc, &mine, &mut numbering);
+                if fixes.is_empty() {
+                    continue;
+                }
+                let new = crate::fix::apply(&current[i], &fixes);
+                let doc = crate::syntax::parse_fast(&new, &ws.config.prefixes);
+                ws.index.update(&f.path, std::sync::Arc::new(doc));
+                current[i] = new;
+                done[i].extend(fixes);
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, f) in ws.files.iter().enumerate() {
+            if done[i].is_empty() {
                 continue;
             }
-            let Some(doc) = ws.index.file_id(&f.path).and_then(|id| ws.index.file(id)) else {
-                continue;
-            };
-            let mine: Vec<Finding> = findings
-                .iter()
-                .filter(|x| x.path == f.path)
-                .cloned()
-                .collect();
-            let fixes = crate::fix::fixes(&f.text, &doc.doc, &mine, &mut numbering);
-            if fixes.is_empty() {
-                continue;
-            }
-            let new = crate::fix::apply(&f.text, &fixes);
+            let fixes = &done[i];
+            let new = &current[i];
             let shown = join_display(&t.prefix, &f.path);
             total += fixes.len();
             if args.diff {
-                let d = crate::fix::unified_diff(&shown, &f.text, &new);
+                let d = crate::fix::unified_diff(&shown, &f.text, new);
                 if emit(&d, None).is_err() {
                     return Err(EXIT_USAGE);
                 }
@@ -881,13 +903,16 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                     continue;
                 }
             }
-            if let Err(e) = write_atomic(&f.abs, &new) {
+            if let Err(e) = write_atomic(&f.abs, new) {
                 err_line!("error: {shown}: cannot write ({e})");
                 failed = true;
                 continue;
             }
+            // Fixes never add or remove lines: line numbers hold in the original text.
             let idx = LineIndex::new(&f.text);
-            for x in &fixes {
+            let mut shown_fixes: Vec<&crate::fix::Fix> = fixes.iter().collect();
+            shown_fixes.sort_by_key(|x| x.span.start);
+            for x in shown_fixes {
                 err_line!(
                     "fixed {shown}:{}: {} [{}] `{}` → `{}`",
                     idx.line_of(x.span.start) + 1,

@@ -81,7 +81,10 @@ pub fn fixes(
                 }
             }
         }
-        if !e.is_dep_block() {
+        // DEP- blocks, numbered or not yet (`DEP-XXX`).
+        if !(e.is_dep_block() || (e.placeholder && e.prefix() == "DEP"))
+            || e.def_kind == DefKind::TableRow
+        {
             continue;
         }
         // Enumerated values in the wrong case.
