@@ -329,58 +329,92 @@ impl Graph {
         s
     }
 
-    /// An inline SVG: DEP- entries in the first column, linked IDs by prefix in the next ones;
-    /// links between DEP- entries arc on the left. Unresolved IDs are dashed red.
+    /// An inline SVG in three layers: what the DEP- entries trace back to (EPIC-, FEA-, UJ-,
+    /// API-, DBT-, TEST-, …) on the left, the DEP- entries in the middle, what they hand over to
+    /// (MON-, RUN-, GTM-, other DEP- steps) on the right; linked IDs grouped by prefix under a
+    /// label. Links between DEP- entries of the graph arc on the right of the middle column.
+    /// Unresolved IDs and links to them are dashed red, deprecated IDs grey.
     pub fn to_svg(&self) -> String {
-        const W: f64 = 210.0;
-        const H: f64 = 26.0;
-        const GAP_Y: f64 = 10.0;
-        const GAP_X: f64 = 120.0;
-        const LEFT: f64 = 70.0;
-        const TOP: f64 = 36.0;
-        let mut columns: Vec<(String, Vec<&Node>)> = Vec::new();
-        let deps: Vec<&Node> = self
-            .nodes
-            .iter()
-            .filter(|n| n.kind == NodeKind::Dep)
-            .collect();
-        columns.push(("DEP- entries".into(), deps));
+        const W: f64 = 230.0;
+        const H: f64 = 24.0;
+        const ROW: f64 = 30.0;
+        const GROUP_GAP: f64 = 22.0;
+        const GAP_X: f64 = 190.0;
+        const TOP: f64 = 40.0;
+        const LEFT: f64 = 20.0;
+        let downstream = |p: &str| matches!(p, "MON" | "RUN" | "GTM" | "DEP");
+        // Columns: 0 upstream, 1 DEP- entries, 2 downstream; each a list of (group label, nodes).
+        let mut cols: [Vec<(String, Vec<&Node>)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        cols[1].push((
+            String::new(),
+            self.nodes
+                .iter()
+                .filter(|n| n.kind == NodeKind::Dep)
+                .collect(),
+        ));
         for n in self.nodes.iter().filter(|n| n.kind != NodeKind::Dep) {
-            let title = format!("{}-", n.prefix);
-            match columns.iter_mut().skip(1).find(|(t, _)| *t == title) {
+            let c = if downstream(&n.prefix) { 2 } else { 0 };
+            let label = format!("{}-", n.prefix);
+            match cols[c].iter_mut().find(|(l, _)| *l == label) {
                 Some((_, v)) => v.push(n),
-                None => columns.push((title, vec![n])),
+                None => cols[c].push((label, vec![n])),
             }
         }
+        let col_height = |groups: &Vec<(String, Vec<&Node>)>| -> f64 {
+            groups
+                .iter()
+                .map(|(l, v)| v.len() as f64 * ROW + if l.is_empty() { 0.0 } else { GROUP_GAP })
+                .sum()
+        };
+        let tallest = cols.iter().map(col_height).fold(0.0, f64::max);
         let mut pos: HashMap<&str, (f64, f64, usize)> = HashMap::new();
-        for (c, (_, nodes)) in columns.iter().enumerate() {
-            for (r, n) in nodes.iter().enumerate() {
-                let x = LEFT + c as f64 * (W + GAP_X);
-                let y = TOP + r as f64 * (H + GAP_Y);
-                pos.insert(n.id.as_str(), (x, y, c));
+        let mut labels: Vec<(f64, f64, String)> = Vec::new();
+        for (c, groups) in cols.iter().enumerate() {
+            let x = LEFT + c as f64 * (W + GAP_X);
+            // Every column is centred on the tallest one.
+            let mut y = TOP + (tallest - col_height(groups)) / 2.0;
+            for (label, nodes) in groups {
+                if !label.is_empty() {
+                    labels.push((x, y + GROUP_GAP - 8.0, label.clone()));
+                    y += GROUP_GAP;
+                }
+                for n in nodes {
+                    pos.insert(n.id.as_str(), (x, y, c));
+                    y += ROW;
+                }
             }
         }
-        let rows = columns.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-        let width = LEFT + columns.len() as f64 * (W + GAP_X) - GAP_X + 20.0;
-        let height = TOP + rows as f64 * (H + GAP_Y) + 10.0;
+        let width = LEFT * 2.0 + 3.0 * W + 2.0 * GAP_X + 60.0;
+        let height = TOP + tallest + 20.0;
         let mut s = String::new();
         let _ = write!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trace-graph\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"Trace graph: {} nodes, {} links\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trace-graph\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"system-ui, sans-serif\" role=\"img\" aria-label=\"Trace graph: {} nodes, {} links\">",
             self.nodes.len(),
             self.edges.len()
         );
-        s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#6b7280\"/></marker><marker id=\"arrow-bad\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c81e1e\"/></marker></defs>");
-        for (c, (title, _)) in columns.iter().enumerate() {
+        s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#9ca3af\"/></marker><marker id=\"arrow-bad\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#c81e1e\"/></marker></defs>");
+        for (c, title) in ["Traces back to", "DEP- entries", "Hands over to"]
+            .iter()
+            .enumerate()
+        {
+            if c != 1 && cols[c].is_empty() {
+                continue;
+            }
             let x = LEFT + c as f64 * (W + GAP_X);
             let _ = write!(
                 s,
-                "<text class=\"column\" x=\"{:.0}\" y=\"20\" font-size=\"13\" font-weight=\"600\" fill=\"#374151\">{}</text>",
-                x,
-                esc(title)
+                "<text class=\"column\" x=\"{x:.0}\" y=\"18\" font-size=\"13\" font-weight=\"700\" fill=\"#111827\">{title}</text>"
             );
         }
-        // Edges first, nodes on top.
+        for (x, y, l) in &labels {
+            let _ = write!(
+                s,
+                "<text class=\"group\" x=\"{x:.0}\" y=\"{y:.0}\" font-size=\"11\" font-weight=\"600\" fill=\"#6b7280\">{}</text>",
+                esc(l)
+            );
+        }
+        // Links first, boxes on top.
         for e in &self.edges {
             let (Some(&(x1, y1, c1)), Some(&(x2, y2, c2))) =
                 (pos.get(e.from.as_str()), pos.get(e.to.as_str()))
@@ -388,44 +422,57 @@ impl Graph {
                 continue;
             };
             let (ya, yb) = (y1 + H / 2.0, y2 + H / 2.0);
-            let (d, lx, ly) = if c1 == c2 {
-                // Same column: an arc on the left.
-                let bend = x1 - 40.0 - ((ya - yb).abs() / 12.0).min(25.0);
+            let (d, lx, ly, anchor) = if c1 == c2 {
+                // Between DEP- entries: an arc on the right of the column.
+                let sx = x1 + W;
+                let bend = sx + 30.0 + ((ya - yb).abs() / 10.0).min(40.0);
                 (
                     format!(
-                        "M{x1:.1},{ya:.1} C{bend:.1},{ya:.1} {bend:.1},{yb:.1} {x2:.1},{yb:.1}"
+                        "M{sx:.1},{ya:.1} C{bend:.1},{ya:.1} {bend:.1},{yb:.1} {sx:.1},{yb:.1}"
                     ),
-                    bend + 8.0,
+                    bend - 4.0,
                     (ya + yb) / 2.0,
+                    "start",
+                )
+            } else if c2 < c1 {
+                // To the left layer: from the entry's left side to the ID's right side.
+                let (sx, tx) = (x1, x2 + W);
+                let mx = (sx + tx) / 2.0;
+                (
+                    format!("M{sx:.1},{ya:.1} C{mx:.1},{ya:.1} {mx:.1},{yb:.1} {tx:.1},{yb:.1}"),
+                    tx + 6.0,
+                    yb - 3.0,
+                    "start",
                 )
             } else {
                 let (sx, tx) = (x1 + W, x2);
                 let mx = (sx + tx) / 2.0;
                 (
                     format!("M{sx:.1},{ya:.1} C{mx:.1},{ya:.1} {mx:.1},{yb:.1} {tx:.1},{yb:.1}"),
-                    tx - 56.0,
+                    tx - 6.0,
                     yb - 3.0,
+                    "end",
                 )
             };
-            let (class, stroke, dash, marker) = if e.resolved {
-                ("edge", "#9ca3af", "", "arrow")
+            let (class, stroke, dash, marker, color) = if e.resolved {
+                ("edge", "#b6bcc6", "", "arrow", "#6b7280")
             } else {
                 (
                     "edge unresolved",
                     "#c81e1e",
                     " stroke-dasharray=\"5 3\"",
                     "arrow-bad",
+                    "#c81e1e",
                 )
             };
             let _ = write!(
                 s,
-                "<g class=\"{class}\" data-from=\"{}\" data-to=\"{}\"><title>{} {} {}</title><path d=\"{d}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"1.2\"{dash} marker-end=\"url(#{marker})\"/><text x=\"{lx:.1}\" y=\"{ly:.1}\" font-size=\"9\" fill=\"{}\">{}</text></g>",
+                "<g class=\"{class}\" data-from=\"{}\" data-to=\"{}\"><title>{} {} {}</title><path d=\"{d}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"1.1\"{dash} marker-end=\"url(#{marker})\"/><text x=\"{lx:.1}\" y=\"{ly:.1}\" font-size=\"8.5\" text-anchor=\"{anchor}\" fill=\"{color}\">{}</text></g>",
                 esc(&e.from),
                 esc(&e.to),
                 esc(&e.from),
                 esc(&e.label),
                 esc(&e.to),
-                if e.resolved { "#6b7280" } else { "#c81e1e" },
                 esc(&e.label)
             );
         }
@@ -453,7 +500,7 @@ impl Graph {
             } else {
                 format!("{}: {}", n.id, n.title)
             };
-            let short = truncate(&label, 32);
+            let short = truncate(&label, 34);
             let tip = match (&n.path, n.line, n.resolved) {
                 (_, _, false) => format!("{} — defined nowhere", n.id),
                 (Some(p), Some(l), _) => format!("{label} ({p}:{l})"),

@@ -206,7 +206,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}
 td.missing{color:var(--bad);font-weight:600}
-.counts{display:flex;gap:24px;flex-wrap:wrap}.counts table{width:auto;min-width:200px}
+.counts{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.counts table{width:auto;min-width:200px}
 .graph{overflow:auto;border:1px solid var(--line);border-radius:8px;background:#fff;padding:8px}
 .legend{font-size:12px;color:var(--muted)}
 "#;
