@@ -527,6 +527,7 @@ fn build_plan(
 
     // traceability
     let mut traced = 0;
+    let mut dangling = 0;
     for (p, e) in &criteria {
         let (ok, bad) = links(e, index);
         let mut why = Vec::new();
@@ -536,16 +537,23 @@ fn build_plan(
             why.push("links no defined EPIC-, TEST- or API- ID".to_string());
         }
         if !bad.is_empty() {
+            dangling += 1;
             why.push(format!("links {} defined nowhere", bad.join(", ")));
         }
         if !why.is_empty() {
             fault("traceability", loc(p, e, None), why.join("; "));
         }
     }
-    let trace_summary = format!(
+    let mut trace_summary = format!(
         "{traced} of {} Criteria entries trace to EPIC-, TEST- or API- IDs",
         criteria.len()
     );
+    if dangling > 0 {
+        trace_summary.push_str(&format!(
+            "; {dangling} {} an ID defined nowhere",
+            plural(dangling, "links", "link")
+        ));
+    }
 
     // downstream
     let mut to_run = 0;
