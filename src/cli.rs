@@ -71,6 +71,83 @@ pub enum Command {
     },
     /// Check the release plans under PATH (a folder, or one Markdown file) and print findings
     Check(CheckArgs),
+    /// Release readiness per plan: the guide's quality gates, counts, environments (exit 1 when a
+    /// blocking gate fails)
+    Report(ReportArgs),
+    /// The trace graph: DEP- entries and every ID they link
+    Graph(GraphArgs),
+}
+
+const REPORT_HELP: &str = "\
+Blocking gates (exit 1 when one fails): environments documented, criteria with clear blockers,
+rollback triggers with measurable thresholds, validation steps, an owner on each DEP- entry,
+criteria tracing to EPIC-/TEST-/API- IDs. Advisory: DEP- → RUN-, DEP- → MON-, all met → GTM-.
+
+Exit codes:
+  0  every plan passes every blocking gate
+  1  a blocking gate fails (or there is no DEP- entry at all)
+  2  usage or I/O error";
+
+/// `dep-ls report` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = REPORT_HELP)]
+pub struct ReportArgs {
+    /// Workspace folder (or a Markdown file: the plans it belongs to)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    /// One self-contained page with the trace graph as inline SVG
+    Html,
+}
+
+/// `dep-ls graph` arguments.
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Workspace folder (or a Markdown file: its DEP- entries)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+
+    /// Only the part of the graph connected to this ID
+    #[arg(long, value_name = "ID")]
+    pub from: Option<String>,
+
+    /// With --from: at most N links away (default: no limit)
+    #[arg(long, value_name = "N", requires = "from")]
+    pub depth: Option<usize>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats of `graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 /// `dep-ls check` arguments.
@@ -97,6 +174,16 @@ pub struct CheckArgs {
     /// List skipped files and what was checked
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    /// Apply the fixes that need no judgement (enum casing, a key typo with one clear match,
+    /// the next free number for DEP-XXX), then check
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print what --fix would change as a unified diff, and write nothing (exit 1 when there
+    /// is something to change)
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Output formats of `check`.
@@ -132,7 +219,20 @@ where
         }
     };
     match cli.command {
-        Some(Command::Check(args)) => check(&args),
+        Some(Command::Check(args)) => {
+            if args.fix || args.diff {
+                match fix_files(&args) {
+                    Err(code) => return code,
+                    Ok(changes) if args.diff => {
+                        return if changes > 0 { EXIT_FINDINGS } else { EXIT_OK }
+                    }
+                    Ok(_) => {}
+                }
+            }
+            check(&args)
+        }
+        Some(Command::Report(args)) => report_cmd(&args),
+        Some(Command::Graph(args)) => graph_cmd(&args),
         Some(Command::Lsp { .. }) | None => {
             let _ = cli.stdio;
             init_server_logging();
@@ -569,6 +669,273 @@ fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>) -> Vec<Item> {
             ))
     });
     items
+}
+
+// ---------------------------------------------------------------------------------------------
+// report, graph, check --fix
+// ---------------------------------------------------------------------------------------------
+
+/// Loads the workspace of one PATH for `report` / `graph` (`--config` must be readable).
+fn load_target(path: &Path, config: Option<&Path>) -> Result<(Target, Workspace), i32> {
+    if let Some(cfg) = config {
+        if let Err(e) = std::fs::read_to_string(cfg) {
+            err_line!("error: cannot read --config {}: {e}", cfg.display());
+            return Err(EXIT_USAGE);
+        }
+    }
+    let t = resolve_target(path).map_err(|msg| {
+        err_line!("error: {msg}");
+        EXIT_USAGE
+    })?;
+    let ws = Workspace::load(&t.root, config, &|_, _| {});
+    for e in &ws.config_errors {
+        err_line!("warning: {e}");
+    }
+    Ok((t, ws))
+}
+
+fn text_lines(ws: &Workspace) -> crate::report::TextLines<'_> {
+    crate::report::TextLines::new(ws.files.iter().map(|f| (f.path.as_str(), &*f.text)))
+}
+
+/// Writes `text` to stdout or to `output`.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), i32> {
+    let r = match output {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the output: {e}"))
+                }
+                _ => Ok(()),
+            }
+        }
+    };
+    r.map_err(|msg| {
+        err_line!("error: {msg}");
+        EXIT_USAGE
+    })
+}
+
+fn report_cmd(args: &ReportArgs) -> i32 {
+    let (t, ws) = match load_target(&args.path, args.config.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut lines = text_lines(&ws);
+    let mut report = crate::report::build(&ws.index, &ws.config, &mut lines);
+    if let Some(only) = &t.only {
+        report
+            .plans
+            .retain(|p| p.members.iter().any(|(path, _)| path == only));
+    }
+    let title = t
+        .root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| t.given.display().to_string());
+    let text = match args.format {
+        ReportFormat::Markdown => crate::report::render::markdown(&report),
+        ReportFormat::Json => crate::report::render::json(&report),
+        ReportFormat::Html => {
+            let graphs: Vec<_> = report
+                .plans
+                .iter()
+                .map(|p| crate::report::graph::build(&ws.index, &p.members, &mut lines))
+                .collect();
+            crate::report::render::html(&report, &graphs, &title)
+        }
+    };
+    if let Err(code) = emit(&text, args.output.as_deref()) {
+        return code;
+    }
+    if report.ready() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+fn graph_cmd(args: &GraphArgs) -> i32 {
+    let (t, ws) = match load_target(&args.path, args.config.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut members: Vec<(String, usize)> = crate::report::plans(&ws.index, &ws.config)
+        .into_values()
+        .flatten()
+        .filter(|(p, _)| t.only.as_ref().is_none_or(|o| o == p))
+        .collect();
+    members.sort();
+    let mut lines = text_lines(&ws);
+    let mut g = crate::report::graph::build(&ws.index, &members, &mut lines);
+    if let Some(from) = &args.from {
+        match g.around(from, args.depth) {
+            Some(sub) => g = sub,
+            None => {
+                err_line!(
+                    "error: --from {from}: not in the trace graph (no DEP- entry is or links it)"
+                );
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let text = match args.format {
+        GraphFormat::Mermaid => g.to_mermaid(),
+        GraphFormat::Dot => g.to_dot(),
+        GraphFormat::Json => g.to_json(),
+    };
+    match emit(&text, None) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename
+/// (the file's permissions are kept).
+fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.dep-ls-fix-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `check --fix` / `--diff`: computes the safe fixes of every PATH and writes them (or prints
+/// the diff). Returns how many edits were (or would be) made.
+fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
+    if let Some(cfg) = &args.config {
+        if let Err(e) = std::fs::read_to_string(cfg) {
+            err_line!("error: cannot read --config {}: {e}", cfg.display());
+            return Err(EXIT_USAGE);
+        }
+    }
+    let mut total = 0;
+    let mut failed = false;
+    for p in &args.paths {
+        let t = resolve_target(p).map_err(|msg| {
+            err_line!("error: {msg}");
+            EXIT_USAGE
+        })?;
+        let mut ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
+        for note in &ws.notes {
+            if args.verbose {
+                err_line!("note: {note} (not fixed)");
+            }
+        }
+        // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
+        // apply them in memory, re-index, and go again until nothing changes.
+        let mut current: Vec<String> = ws.files.iter().map(|f| f.text.to_string()).collect();
+        let mut done: Vec<Vec<crate::fix::Fix>> = vec![Vec::new(); ws.files.len()];
+        for _round in 0..4 {
+            let findings = ws.check();
+            let mut numbering = crate::fix::Numbering::from_index(&ws.index);
+            let mut changed = false;
+            for (i, f) in ws.files.iter().enumerate() {
+                if t.only.as_ref().is_some_and(|o| o != &f.path) {
+                    continue;
+                }
+                let Some(file) = ws.index.file_id(&f.path).and_then(|id| ws.index.file(id)) else {
+                    continue;
+                };
+                let mine: Vec<Finding> = findings
+                    .iter()
+                    .filter(|x| x.path == f.path)
+                    .cloned()
+                    .collect();
+                let fixes = crate::fix::fixes(&current[i], &file.doc, &mine, &mut numbering);
+                if fixes.is_empty() {
+                    continue;
+                }
+                let new = crate::fix::apply(&current[i], &fixes);
+                let doc = crate::syntax::parse_fast(&new, &ws.config.prefixes);
+                ws.index.update(&f.path, std::sync::Arc::new(doc));
+                current[i] = new;
+                done[i].extend(fixes);
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, f) in ws.files.iter().enumerate() {
+            if done[i].is_empty() {
+                continue;
+            }
+            let fixes = &done[i];
+            let new = &current[i];
+            let shown = join_display(&t.prefix, &f.path);
+            total += fixes.len();
+            if args.diff {
+                let d = crate::fix::unified_diff(&shown, &f.text, new);
+                if emit(&d, None).is_err() {
+                    return Err(EXIT_USAGE);
+                }
+                continue;
+            }
+            // Write only over the text that was read (the file must not have changed since).
+            match std::fs::read(&f.abs) {
+                Ok(bytes) if bytes == f.text.as_bytes() => {}
+                _ => {
+                    err_line!("warning: {shown}: changed while fixing, left as it is");
+                    failed = true;
+                    continue;
+                }
+            }
+            if let Err(e) = write_atomic(&f.abs, new) {
+                err_line!("error: {shown}: cannot write ({e})");
+                failed = true;
+                continue;
+            }
+            // Fixes never add or remove lines: line numbers hold in the original text.
+            let idx = LineIndex::new(&f.text);
+            let mut shown_fixes: Vec<&crate::fix::Fix> = fixes.iter().collect();
+            shown_fixes.sort_by_key(|x| x.span.start);
+            for x in shown_fixes {
+                err_line!(
+                    "fixed {shown}:{}: {} [{}] `{}` → `{}`",
+                    idx.line_of(x.span.start) + 1,
+                    x.id,
+                    x.kind,
+                    x.old,
+                    x.new
+                );
+            }
+        }
+        std::mem::forget(ws);
+    }
+    if !args.diff {
+        err_line!(
+            "{} {} applied",
+            total,
+            if total == 1 { "fix" } else { "fixes" }
+        );
+    }
+    if failed {
+        return Err(EXIT_USAGE);
+    }
+    Ok(total)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod complete;
 pub mod nav;
+pub mod readiness;
 pub mod symbols;
 
 use crate::check::{self, Finding};

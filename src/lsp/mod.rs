@@ -742,6 +742,7 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
                 }),
+                execute_command_provider: Some(readiness_command_options()),
                 diagnostic_provider: pull.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("dep-ls".into()),
@@ -1359,9 +1360,17 @@ impl LanguageServer for Backend {
                             data: None,
                         })
                     })
+                    .chain(readiness_lenses(f, rel, enc))
                     .collect()
             }),
         )
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        self.readiness_command(params).await
     }
 
     async fn diagnostic(
@@ -1462,6 +1471,105 @@ impl Backend {
                 self.apply_settings(&s);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readiness report: `dep-ls.readinessReport` and its code lens
+// ---------------------------------------------------------------------------------------------
+
+fn readiness_command_options() -> ExecuteCommandOptions {
+    ExecuteCommandOptions {
+        commands: vec![ide::readiness::COMMAND.to_string()],
+        work_done_progress_options: Default::default(),
+    }
+}
+
+/// The folder a `dep-ls.readinessReport` argument names: a URI string, or an object with `uri`
+/// (a workspace folder or a document); `Ok(None)` without an argument.
+fn readiness_target(args: &[serde_json::Value]) -> Result<Option<PathBuf>> {
+    let Some(arg) = args.first() else {
+        return Ok(None);
+    };
+    let s = arg
+        .as_str()
+        .or_else(|| arg.get("uri").and_then(|u| u.as_str()))
+        .ok_or_else(|| Error::invalid_params("expected a folder URI (string or {uri})"))?;
+    let uri: Uri = s
+        .parse()
+        .map_err(|_| Error::invalid_params(format!("not a URI: {s}")))?;
+    file_path(&uri)
+        .map(Some)
+        .ok_or_else(|| Error::invalid_params(format!("not a file: URI: {s}")))
+}
+
+/// Code lenses "Readiness: 5/6 gates pass" on each plan's first DEP- entry of a file.
+fn readiness_lenses(f: &Folder, rel: &str, enc: PositionEncoding) -> Vec<CodeLens> {
+    let mut lines = Lines::new(f);
+    let folder_uri = Uri::from_file_path(&f.root).map(|u| serde_json::json!(u.as_str()));
+    ide::readiness::lenses(f, rel)
+        .into_iter()
+        .filter_map(|(span, title)| {
+            Some(CodeLens {
+                range: lines.range(rel, span, enc)?,
+                command: Some(Command {
+                    title,
+                    command: ide::readiness::COMMAND.into(),
+                    arguments: folder_uri.clone().map(|u| vec![u]),
+                }),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+impl Backend {
+    /// `dep-ls.readinessReport [folder URI]`: the Markdown report of that folder (the folder
+    /// holding the URI), or of every folder without an argument.
+    async fn readiness_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != ide::readiness::COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let target = readiness_target(&params.arguments)?;
+        let roots: Vec<PathBuf> = {
+            let w = read(&self.state.world);
+            match &target {
+                Some(p) => {
+                    let root = w
+                        .folders
+                        .iter()
+                        .filter(|f| !f.root.as_os_str().is_empty() && p.starts_with(&f.root))
+                        .max_by_key(|f| f.root.components().count())
+                        .map(|f| f.root.clone());
+                    match root {
+                        Some(r) => vec![r],
+                        None => {
+                            return Err(Error::invalid_params(format!(
+                                "{} is in no workspace folder of this server",
+                                p.display()
+                            )))
+                        }
+                    }
+                }
+                None => w.folders.iter().map(|f| f.root.clone()).collect(),
+            }
+        };
+        for r in &roots {
+            self.wait_indexed(r, Duration::from_secs(30)).await;
+        }
+        let w = read(&self.state.world);
+        let reports: Vec<String> = roots
+            .iter()
+            .filter_map(|r| w.folder(r))
+            .map(ide::readiness::markdown)
+            .collect();
+        Ok(Some(serde_json::Value::String(reports.join("\n"))))
     }
 }
 

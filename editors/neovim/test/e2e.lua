@@ -265,6 +265,23 @@ step('rename: MON-002 -> MON-012 in every file that mentions it', function()
   out(('     renamed %d occurrences in %d files'):format(total, vim.tbl_count(before)))
 end)
 
+step(':DepReport opens the readiness report in a scratch buffer', function()
+  assert(vim.fn.exists(':DepReport') == 2, ':DepReport is not defined (plugin/dep_ls.lua)')
+  local before = vim.api.nvim_get_current_buf()
+  vim.cmd('DepReport')
+  wait('the report buffer', function()
+    local b = vim.api.nvim_get_current_buf()
+    return b ~= before and vim.bo[b].buftype == 'nofile' and vim.bo[b].filetype == 'markdown'
+  end)
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  assert(lines[1] == '# Release readiness report', 'first line: ' .. tostring(lines[1]))
+  local text = table.concat(lines, '\n')
+  assert(text:find('quality gates pass', 1, true), 'no gate summary in the report')
+  assert(text:find('### Environment progression', 1, true), 'no environment table')
+  assert(not vim.bo.modifiable, 'the report buffer should not be modifiable')
+  vim.cmd('close')
+end)
+
 if failed then
   vim.cmd('cquit 1')
 else

@@ -101,6 +101,66 @@ function M.client_config(opts, bufnr)
   }
 end
 
+--- The dep-ls client for a buffer: the one attached to it, else any running dep-ls client.
+---@param bufnr integer
+---@return vim.lsp.Client?
+function M.client(bufnr)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  return get({ name = 'dep_ls', bufnr = bufnr })[1] or get({ name = 'dep_ls' })[1]
+end
+
+--- Shows Markdown text in a scratch buffer (a new split, not written to disk).
+---@param text string
+---@return integer bufnr
+function M.show_markdown(text)
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  pcall(vim.api.nvim_buf_set_name, buf, 'dep-ls://readiness-report')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(text, '\n', { plain = true }))
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].filetype = 'markdown'
+  return buf
+end
+
+--- `:DepReport`: asks dep-ls for the readiness report of the current buffer's workspace folder
+--- (the `dep-ls.readinessReport` command) and opens the Markdown in a scratch buffer.
+---@param bufnr? integer
+function M.report(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local client = M.client(bufnr)
+  if not client then
+    vim.notify('dep-ls: no dep-ls client is running (open a Markdown file of the workspace)', vim.log.levels.WARN)
+    return
+  end
+  local caps = client.server_capabilities or {}
+  local commands = (caps.executeCommandProvider or {}).commands or {}
+  if not vim.tbl_contains(commands, 'dep-ls.readinessReport') then
+    vim.notify('dep-ls: this dep-ls does not offer dep-ls.readinessReport; update dep-ls', vim.log.levels.WARN)
+    return
+  end
+  local args = {}
+  if client.root_dir then
+    args = { vim.uri_from_fname(client.root_dir) }
+  end
+  local params = { command = 'dep-ls.readinessReport', arguments = args }
+  local function on_result(err, result)
+    if err then
+      vim.notify('dep-ls: the readiness report failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    local text = type(result) == 'string' and result or vim.inspect(result)
+    M.show_markdown(text)
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, on_result, bufnr)
+  else
+    client.request('workspace/executeCommand', params, on_result, bufnr)
+  end
+end
+
 ---@param opts? table
 function M.setup(opts)
   opts = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})

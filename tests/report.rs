@@ -1,0 +1,331 @@
+//! `dep-ls report` and `dep-ls graph`: snapshots on the example workspace, the gates against
+//! the example's deliberate defects (`examples/acme-checkout/DEFECTS.md`), exit codes, and the
+//! HTML page's structure (its rendering in Chromium is `tests/render_html.sh`).
+
+mod support;
+
+use dep_ls::report::{self, graph, render, TextLines};
+use dep_ls::workspace::Workspace;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::lsp::temp_dir;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-checkout")
+}
+
+fn load(root: &Path) -> Workspace {
+    Workspace::load(root, None, &|_, _| {})
+}
+
+fn build(ws: &Workspace) -> report::Report {
+    let mut lines = TextLines::new(ws.files.iter().map(|f| (f.path.as_str(), &*f.text)));
+    report::build(&ws.index, &ws.config, &mut lines)
+}
+
+fn whole_graph(ws: &Workspace) -> graph::Graph {
+    let members: Vec<(String, usize)> = report::plans(&ws.index, &ws.config)
+        .into_values()
+        .flatten()
+        .collect();
+    let mut lines = TextLines::new(ws.files.iter().map(|f| (f.path.as_str(), &*f.text)));
+    graph::build(&ws.index, &members, &mut lines)
+}
+
+fn dep_ls(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dep-ls"))
+        .args(args)
+        .output()
+        .expect("run dep-ls");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn report_markdown_snapshot() {
+    let ws = load(&example());
+    insta::assert_snapshot!("report_markdown", render::markdown(&build(&ws)));
+}
+
+#[test]
+fn report_json_snapshot() {
+    let ws = load(&example());
+    insta::assert_snapshot!("report_json", render::json(&build(&ws)));
+}
+
+#[test]
+fn graph_snapshots() {
+    let ws = load(&example());
+    let g = whole_graph(&ws);
+    insta::assert_snapshot!("graph_mermaid", g.to_mermaid());
+    insta::assert_snapshot!("graph_dot", g.to_dot());
+    insta::assert_snapshot!("graph_json", g.to_json());
+}
+
+/// The failing gates are exactly those the deliberate defects break, each fault on the line
+/// DEFECTS.md gives.
+#[test]
+fn gates_match_the_deliberate_defects() {
+    let ws = load(&example());
+    let r = build(&ws);
+    assert_eq!(r.plans.len(), 1, "one plan: the whole workspace");
+    let p = &r.plans[0];
+    assert_eq!(p.counts.entries, 23);
+    let failing: Vec<&str> = p.gates.iter().filter(|g| !g.pass).map(|g| g.key).collect();
+    assert_eq!(
+        failing,
+        ["rollback", "validation", "owners", "traceability"]
+    );
+    let faults = |key: &str| -> Vec<(String, u32)> {
+        p.gates
+            .iter()
+            .chain(&p.downstream)
+            .find(|g| g.key == key)
+            .expect("gate")
+            .faults
+            .iter()
+            .map(|f| (f.at.id.clone(), f.at.line))
+            .collect()
+    };
+    let plan = |id: &str, line: u32| (id.to_string(), line);
+    assert_eq!(faults("rollback"), [plan("DEP-011", 208)]);
+    assert_eq!(
+        faults("validation"),
+        [
+            plan("DEP-014", 253),
+            plan("DEP-016", 288),
+            plan("DEP-017", 298)
+        ]
+    );
+    assert_eq!(faults("owners"), [plan("DEP-006", 129)]);
+    assert_eq!(faults("traceability"), [plan("DEP-005", 118)]);
+    assert!(p.blocked());
+    assert!(!r.ready());
+    // Downstream: every rollback links a monitor and a runbook; the GTM handover waits.
+    let down: Vec<(&str, bool)> = p.downstream.iter().map(|g| (g.key, g.pass)).collect();
+    assert_eq!(
+        down,
+        [("runbooks", true), ("monitoring", true), ("gtm", false)]
+    );
+    assert!(p.downstream.iter().all(|g| !g.blocking));
+    // Environment progression: development undocumented, the three others documented.
+    let envs: Vec<(&str, Vec<&str>)> = p
+        .environments
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                e.entries.iter().map(|l| l.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        envs,
+        [
+            ("development", vec![]),
+            ("staging", vec!["DEP-001"]),
+            ("preview", vec!["DEP-002"]),
+            ("production", vec!["DEP-003"])
+        ]
+    );
+    let prod = &p.environments[3];
+    assert_eq!(
+        prod.fields[1],
+        ("Configuration".into(), Some("9 keys".into()))
+    );
+    assert_eq!(p.counts.blockers.yes, 4);
+    assert_eq!(p.counts.blockers.no, 1);
+    assert_eq!(p.counts.without_owner, 1);
+}
+
+/// `--from ID --depth N` keeps what is within N links; unresolved IDs are marked.
+#[test]
+fn graph_from_and_depth() {
+    let ws = load(&example());
+    let g = whole_graph(&ws);
+    let sub = g.around("DEP-005", Some(1)).expect("DEP-005 is a node");
+    let ids: Vec<&str> = sub.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["DEP-005", "EPIC-01", "API-001", "API-002", "API-004", "API-099"]
+    );
+    let bad: Vec<&str> = sub
+        .nodes
+        .iter()
+        .filter(|n| !n.resolved)
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(bad, ["API-099"]);
+    assert!(sub.edges.iter().any(|e| e.to == "API-099" && !e.resolved));
+    // Depth 2 from a monitor reaches the other rollback entries linked to its runbooks.
+    let two = g.around("MON-003", Some(2)).expect("node");
+    assert!(two.nodes.iter().any(|n| n.id == "RUN-002"));
+    assert!(!two.nodes.iter().any(|n| n.id == "DEP-001"));
+    assert!(g.around("NOPE-1", None).is_none());
+    // The CLI agrees, and names an unknown --from.
+    let (code, out, _) = dep_ls(&[
+        "graph",
+        example().to_str().unwrap(),
+        "--from",
+        "DEP-005",
+        "--depth",
+        "1",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("n_DEP_005 -.->|covers| n_API_099"), "{out}");
+    assert!(out.contains("class n_API_099 unresolved;"), "{out}");
+    let (code, _, err) = dep_ls(&["graph", example().to_str().unwrap(), "--from", "DEP-777"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("DEP-777"), "{err}");
+}
+
+const READY_PLAN: &str = "\
+# Plan
+
+DEP-001: Staging
+Type: Environment
+Stage: Pre-deploy
+Owner: Ops
+Description: Staging
+Name: staging
+Infrastructure: AWS eu-west-1
+Configuration:
+  - LOG_LEVEL=debug
+Secrets: Vault
+Access: Ops
+
+DEP-002: Production
+Type: Environment
+Stage: Pre-deploy
+Owner: Ops
+Description: Production
+Name: production
+Infrastructure: AWS eu-west-1
+Configuration:
+  - LOG_LEVEL=info
+Secrets: Vault
+Access: Ops
+
+DEP-003: Tests pass
+Type: Criteria
+Stage: Pre-deploy
+Description: Tests pass
+Requirement: All TEST- pass
+Verification: CI green
+Blocker: Yes
+Owner: QA
+Linked IDs: TEST-001, GTM-001
+
+DEP-004: Errors
+Type: Rollback
+Stage: Post-deploy
+Owner: SRE
+Description: Errors
+Trigger: 5xx rate up
+Threshold: >2% of requests for 5 minutes
+Procedure: Roll back
+Notification: #incidents
+Linked IDs: MON-001, RUN-001
+
+DEP-005: Smoke
+Type: Validation
+Stage: Post-deploy
+Owner: QA
+Description: Smoke
+Check: Smoke suite
+Method: Automated
+Success Criteria: All green
+Escalation: Page the release manager
+
+## TEST-001: Suite
+## MON-001: Errors
+## RUN-001: Rollback
+## GTM-001: Launch
+";
+
+#[test]
+fn exit_codes() {
+    // The example fails blocking gates: 1.
+    let (code, out, _) = dep_ls(&["report", example().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("**Not ready: 2 of 6 quality gates pass"),
+        "{out}"
+    );
+    // A plan meeting every gate: 0.
+    let dir = temp_dir("report-ready");
+    std::fs::write(dir.join("plan.md"), READY_PLAN).unwrap();
+    let (code, out, err) = dep_ls(&["report", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("**Ready: all 6 quality gates pass.**"),
+        "{out}"
+    );
+    let (code, out, _) = dep_ls(&["report", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["ready"], true);
+    assert_eq!(v["plans"][0]["gates"].as_array().map(Vec::len), Some(6));
+    // No DEP- entry at all: nothing is ready.
+    let empty = temp_dir("report-empty");
+    std::fs::write(empty.join("notes.md"), "# Notes\n").unwrap();
+    let (code, out, _) = dep_ls(&["report", empty.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("No release plan found"), "{out}");
+    // Usage and I/O errors: 2.
+    assert_eq!(dep_ls(&["report", "/no/such/dir"]).0, 2);
+    assert_eq!(dep_ls(&["report", ".", "--format", "pdf"]).0, 2);
+    assert_eq!(
+        dep_ls(&["report", dir.to_str().unwrap(), "--config", "/no/such.toml"]).0,
+        2
+    );
+    // --output writes the file.
+    let html = dir.join("out.html");
+    let (code, out, _) = dep_ls(&[
+        "report",
+        dir.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.is_empty());
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+}
+
+/// The HTML page is self-contained (no script, no external resource) and embeds the graph as
+/// SVG with a node per DEP- entry and linked ID, unresolved ones marked.
+#[test]
+fn html_is_self_contained_with_the_graph() {
+    let (code, html, _) = dep_ls(&["report", example().to_str().unwrap(), "--format", "html"]);
+    assert_eq!(code, 1);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "no JS");
+    assert!(!html.contains("<link"), "no external stylesheet");
+    for external in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(external), "{external}");
+    }
+    assert_eq!(html.matches("<svg").count(), 1);
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    for id in [
+        "DEP-001", "DEP-034", "API-001", "MON-003", "RUN-005", "GTM-002",
+    ] {
+        assert!(svg.contains(&format!("id=\"node-{id}\"")), "{id}");
+    }
+    assert!(svg.contains("<g class=\"node unresolved\" id=\"node-API-099\""));
+    assert!(svg.contains("class=\"edge unresolved\" data-from=\"DEP-005\" data-to=\"API-099\""));
+    assert!(
+        svg.contains("id=\"node-TEST-001_to_TEST-030\""),
+        "ranges are nodes"
+    );
+    assert!(html.contains("id=\"gate-rollback\""));
+    assert!(html.contains("release/release-plan.md:208"));
+}
