@@ -136,10 +136,20 @@ try {
   check(/Type: Rollback/.test(after.slice(after.indexOf(added[0]))), 'the new entry is not a Rollback');
   passed.push(`Insert DEP- Entry Template -> Rollback inserts the server's template as ${added[0]} (next free number)`);
 
-  step = 'Show Readiness Report says the server does not offer it';
+  step = 'Show Readiness Report opens the Markdown report';
   await runCommand('dep-ls: Show Readiness Report');
-  await page.locator('.notifications-toasts, .notification-toast-container').getByText('does not offer a readiness report').first().waitFor({ timeout: 15_000 });
-  passed.push('Show Readiness Report: "does not offer a readiness report" notification');
+  await page.locator('.monaco-editor .view-lines').getByText('Release readiness report').first().waitFor({ timeout: 20_000 });
+  await page.locator('.monaco-editor .view-lines').getByText('quality gates pass').first().waitFor({ timeout: 5_000 });
+  passed.push('Show Readiness Report: the server\'s Markdown report opens (gate summary shown)');
+  // The rendered preview opens beside it: close it (its group goes with it), then give the
+  // keyboard focus back to the workbench (the plan's tab) before the next command.
+  const previewTab = page.locator('.tabs-container .tab', { hasText: 'Preview' }).first();
+  await previewTab.waitFor({ timeout: 15_000 });
+  await previewTab.hover();
+  await previewTab.locator('.tab-actions .action-label').first().click({ force: true });
+  await poll('the preview group to close', async () => (await page.locator('.editor-group-container').count()) === 1);
+  await page.locator('.tabs-container .tab', { hasText: 'release-plan.md' }).first().click();
+  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'release-plan.md' }).first().waitFor({ timeout: 10_000 });
 
   step = 'a changed setting reaches the server';
   // The folder's dep-ls.toml (which sets no severity for missing-owner) and the editor settings

@@ -154,6 +154,17 @@ class DepLsExtension implements vscode.Disposable {
           if (this.indexing.update(token, params)) this.render();
           next(token, params);
         },
+        // The server's "Readiness: 5/6 gates pass" lens runs its report command; show the
+        // answer instead of dropping it.
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          for (const lens of lenses ?? []) {
+            if (lens.command?.command === READINESS_COMMAND) {
+              lens.command = { ...lens.command, command: 'dep-ls.showReadinessReport', arguments: [] };
+            }
+          }
+          return lenses;
+        },
       },
     };
 
@@ -277,6 +288,8 @@ class DepLsExtension implements vscode.Disposable {
       });
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: reportToMarkdown(result) });
       await vscode.window.showTextDocument(doc, { preview: true });
+      // Rendered beside its source (tables, links to the entries at fault).
+      void vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
     } catch (e) {
       void vscode.window.showErrorMessage(`dep-ls: the readiness report failed: ${errorText(e)}`);
     }
