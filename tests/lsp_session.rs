@@ -444,3 +444,68 @@ fn exits_when_the_client_goes_away() {
     c.close_stdin();
     assert_eq!(c.wait_exit(), 1);
 }
+
+/// `exit` ends the process even while a handler waits for a client answer that will never be
+/// read (here: the client leaves `window/workDoneProgress/create` unanswered, so indexing
+/// waits). tower-lsp alone would wait for that handler for ever.
+#[test]
+fn exit_does_not_wait_for_handlers_blocked_on_the_client() {
+    use std::io::{BufReader, Write};
+    use std::process::{Command, Stdio};
+    let root = example_copy("exit-blocked");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dep-ls"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn dep-ls");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(stdout);
+        while let Some(m) = read_msg(&mut r) {
+            if tx.send(m).is_err() {
+                break;
+            }
+        }
+    });
+    let mut send = |v: Value| {
+        let body = v.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        stdin.flush().expect("flush");
+    };
+    let wait_for = |pred: &dyn Fn(&Value) -> bool| loop {
+        let m = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a message from the server");
+        if pred(&m) {
+            return m;
+        }
+    };
+    send(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "processId": null, "rootUri": file_uri(&root),
+        "capabilities": {"window": {"workDoneProgress": true}}}}),
+    );
+    wait_for(&|m| m["id"] == 1);
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // The server asks for a progress token; this client never answers.
+    wait_for(&|m| m["method"] == "window/workDoneProgress/create");
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
+    wait_for(&|m| m["id"] == 2);
+    send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    // A guard against hanging for ever, not a timing check.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let code = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("dep-ls did not exit after `exit`");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0), "exit after shutdown");
+}

@@ -107,8 +107,10 @@ pub fn run_stdio() -> i32 {
         let (server_in, mut feed) = tokio::io::duplex(1 << 20);
         let (server_out_w, server_out_r) = tokio::io::duplex(1 << 20);
         let (reply_tx, reply_rx) = tokio::sync::mpsc::channel(64);
+        let exit_seen = Arc::new(tokio::sync::Notify::new());
+        let exit_seen2 = Arc::clone(&exit_seen);
         let input = tokio::spawn(async move {
-            transport::pump_input(tokio::io::stdin(), &mut feed, reply_tx).await;
+            transport::pump_input(tokio::io::stdin(), &mut feed, reply_tx, exit_seen2).await;
         });
         let output = tokio::spawn(transport::pump_output(
             server_out_r,
@@ -116,9 +118,17 @@ pub fn run_stdio() -> i32 {
             tokio::io::stdout(),
         ));
         let (service, socket) = LspService::new(move |client| Backend { client, state: st });
-        Server::new(server_in, server_out_w, socket)
-            .serve(service)
-            .await;
+        let serve = Server::new(server_in, server_out_w, socket).serve(service);
+        // tower-lsp returns from `serve` after `exit` only once every handler has finished, and
+        // it reads no more client responses: a handler waiting on one (a progress token, a
+        // diagnostics refresh) would keep the process alive for ever. `exit` means now.
+        tokio::select! {
+            () = serve => {}
+            () = async {
+                exit_seen.notified().await;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            } => tracing::info!("exit: leaving handlers that still wait on the client"),
+        }
         input.abort();
         let _ = tokio::time::timeout(Duration::from_secs(2), output).await;
     });

@@ -122,9 +122,21 @@ pub fn check_body(body: &[u8]) -> Result<(), (i64, String)> {
     }
 }
 
+/// Is this body the `exit` notification?
+pub fn is_exit(body: &[u8]) -> bool {
+    body.windows(6).any(|w| w == b"\"exit\"")
+        && serde_json::from_slice::<Value>(body)
+            .is_ok_and(|v| v.get("method").and_then(Value::as_str) == Some("exit"))
+}
+
 /// Copies frames from `input` to `to_server`, replying to malformed ones through `replies`.
-pub async fn pump_input<R, W>(input: R, mut to_server: W, replies: mpsc::Sender<Vec<u8>>)
-where
+/// `exit_seen` is notified once the `exit` notification has been passed on.
+pub async fn pump_input<R, W>(
+    input: R,
+    mut to_server: W,
+    replies: mpsc::Sender<Vec<u8>>,
+    exit_seen: std::sync::Arc<tokio::sync::Notify>,
+) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -137,6 +149,9 @@ where
                         break;
                     }
                     let _ = to_server.flush().await;
+                    if is_exit(&body) {
+                        exit_seen.notify_one();
+                    }
                 }
                 Err((code, msg)) => {
                     tracing::warn!("malformed message: {msg}");
