@@ -32,6 +32,28 @@ fn indexed(ws: &Workspace, rel: &str) -> bool {
     ws.files.iter().any(|f| f.path == rel)
 }
 
+/// Waits (up to `limit`: a generous bound for loaded machines) for a `window/logMessage`
+/// starting with `prefix`; leaves it in the backlog.
+fn wait_log(c: &mut LspClient, prefix: &str, limit: Duration) -> Value {
+    let deadline = Instant::now() + limit;
+    loop {
+        c.drain();
+        if let Some(m) = c.backlog.iter().find(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(prefix))
+        }) {
+            return m["params"].clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no log line {prefix:?} within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Builds the hostile tree used by several tests; returns the path outside the root.
 fn hostile_tree(root: &Path) -> std::path::PathBuf {
     write(&root.join("good.md"), GOOD);
@@ -265,11 +287,7 @@ fn the_server_indexes_a_hostile_workspace() {
     c.initialize(&root, json!({}), json!({}));
     let uri = file_uri(&root.join("good.md"));
     c.open(&uri, GOOD);
-    let done = c.wait_for("window/logMessage", |p| {
-        p["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("indexed "))
-    });
+    let done = wait_log(&mut c, "indexed ", Duration::from_secs(300));
     eprintln!("{done}");
     let logs: Vec<String> = c
         .backlog
@@ -336,11 +354,7 @@ fn a_directory_of_100_000_files() {
         json!({}),
     );
     let uri = file_uri(&root.join("plan.md"));
-    let done = c.wait_for("window/logMessage", |p| {
-        p["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("indexed "))
-    });
+    let done = wait_log(&mut c, "indexed ", Duration::from_secs(300));
     let server = t.elapsed();
     let notes: Vec<Value> = c
         .backlog
