@@ -36,12 +36,21 @@ fuzz_target!(|data: &[u8]| {
     let tree = parse_tree(&text, &config.prefixes);
     check_spans(&text, &tree);
     let doc = Document::new(text.to_string(), 1, &config.prefixes);
-    assert_eq!(&**doc.parsed(), &tree, "an open document parses like parse_tree");
+    assert_eq!(
+        &**doc.parsed(),
+        &tree,
+        "an open document parses like parse_tree"
+    );
 
     let mut index = Index::new();
     index.update("a.md", Arc::new(fast));
     index.update("b/c.md", Arc::new(tree));
     for f in check_all(&index, &config) {
-        assert!(span_ok(&text, &f.span), "finding span {:?} ({:?})", f.span, f.code);
+        assert!(
+            span_ok(&text, &f.span),
+            "finding span {:?} ({:?})",
+            f.span,
+            f.code
+        );
     }
 });
