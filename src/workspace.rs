@@ -142,17 +142,32 @@ pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, 
     Ok(out)
 }
 
-/// Reads a file for indexing: `Err(reason)` when it is too large or not UTF-8.
+/// Reads a file for indexing: `Err(reason)` when it is too large, not a regular file or not
+/// UTF-8. Only regular files are opened (a FIFO or a device that replaced the file after the
+/// walk would block or never end), and the read itself stops past `max` bytes (a file that
+/// grew after its size was looked at).
 pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+    let too_large = |len: u64| {
+        format!(
+            "skipped: {len} bytes is over the size limit of {max} bytes (max_file_size in dep-ls.toml)"
+        )
+    };
     let meta = std::fs::metadata(abs).map_err(|e| format!("cannot read ({e})"))?;
-    if meta.len() > max {
-        return Err(format!(
-            "skipped: {} bytes is over the size limit of {} bytes (max_file_size in dep-ls.toml)",
-            meta.len(),
-            max
-        ));
+    if !meta.is_file() {
+        return Err("skipped: not a regular file".into());
     }
-    let bytes = std::fs::read(abs).map_err(|e| format!("cannot read ({e})"))?;
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(abs).map_err(|e| format!("cannot read ({e})"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read ({e})"))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "skipped: not valid UTF-8 (first invalid byte at offset {})",

@@ -10,6 +10,9 @@ use tokio::sync::mpsc;
 /// Largest message accepted (bytes); larger bodies are skipped with an error reply.
 pub const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 
+/// Longest header line accepted (bytes); longer lines are skipped with an error reply.
+pub const MAX_HEADER_LINE: usize = 8 * 1024;
+
 /// One header block and body read from a stream.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame {
@@ -28,9 +31,36 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Fr
     let mut saw_header = false;
     loop {
         let mut line = Vec::new();
-        let n = r.read_until(b'\n', &mut line).await.ok()?;
+        // Bounded: a stream of bytes without a line break must not grow this buffer forever.
+        let n = (&mut *r)
+            .take(MAX_HEADER_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .await
+            .ok()?;
         if n == 0 {
             return None;
+        }
+        if line.len() >= MAX_HEADER_LINE && !line.ends_with(b"\n") {
+            // Skip the rest of the line.
+            loop {
+                let buf = r.fill_buf().await.ok()?;
+                if buf.is_empty() {
+                    return None;
+                }
+                match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        r.consume(i + 1);
+                        break;
+                    }
+                    None => {
+                        let l = buf.len();
+                        r.consume(l);
+                    }
+                }
+            }
+            saw_header = true;
+            bad = Some("header line too long".into());
+            continue;
         }
         let text = String::from_utf8_lossy(&line);
         let t = text.trim_end_matches(['\r', '\n']);
@@ -45,21 +75,20 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Fr
             Some((k, v)) if k.trim().eq_ignore_ascii_case("content-length") => {
                 match v.trim().parse::<usize>() {
                     Ok(n) => len = Some(n),
-                    Err(_) => bad = Some(format!("invalid Content-Length `{}`", v.trim())),
+                    Err(_) => {
+                        bad = Some(format!(
+                            "invalid Content-Length (a value of {} bytes, not a number)",
+                            v.trim().len()
+                        ))
+                    }
                 }
             }
             Some((k, _)) if k.trim().eq_ignore_ascii_case("content-type") => {}
+            // Never echo the line itself: after a wrong Content-Length, the rest of a body
+            // (document text) is read as header lines, and this message is logged.
             _ => {
-                bad.get_or_insert_with(|| {
-                    format!(
-                        "malformed header line `{}`",
-                        t.chars().take(80).collect::<String>()
-                    )
-                });
+                bad.get_or_insert_with(|| format!("malformed header line ({} bytes)", t.len()));
             }
-        }
-        if line.len() > 8 * 1024 {
-            bad = Some("header line too long".into());
         }
     }
     match (len, bad) {
@@ -239,6 +268,37 @@ mod tests {
         assert!(check_body(b"{}").is_err());
         assert_eq!(check_body(b"{bad}").unwrap_err().0, -32700);
         assert!(check_body(br#"{"jsonrpc":"2.0","id":1,"method":"x"}"#).is_ok());
+    }
+
+    /// Regression (reliability): a header "line" without a line break is not buffered whole,
+    /// and the frame after it is read.
+    #[tokio::test]
+    async fn an_endless_header_line_is_skipped_in_bounded_memory() {
+        let mut input = vec![b'a'; 3 * MAX_HEADER_LINE + 17];
+        input.extend_from_slice(b"\r\n\r\nContent-Length: 2\r\n\r\n{}");
+        let mut r = BufReader::new(&input[..]);
+        assert_eq!(
+            read_frame(&mut r).await,
+            Some(Frame::BadHeader("header line too long".into()))
+        );
+        assert_eq!(read_frame(&mut r).await, Some(Frame::Body(b"{}".to_vec())));
+        let endless = vec![b'a'; 2 * MAX_HEADER_LINE];
+        assert_eq!(read_frame(&mut BufReader::new(&endless[..])).await, None);
+    }
+
+    /// Regression (reliability): after a Content-Length shorter than the body, the rest of the
+    /// body (document text) is read as header lines; the error must not quote it (it is logged).
+    #[tokio::test]
+    async fn header_errors_do_not_quote_the_input() {
+        let input = b"Content-Length: 2\r\n\r\n{}\"text\":\"DEP-001: secret sk_live_x\"}\r\n\r\nContent-Length: 1secret\r\n\r\n";
+        let mut r = BufReader::new(&input[..]);
+        assert!(matches!(read_frame(&mut r).await, Some(Frame::Body(_))));
+        for _ in 0..2 {
+            match read_frame(&mut r).await {
+                Some(Frame::BadHeader(m)) => assert!(!m.contains("secret"), "{m}"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[tokio::test]

@@ -379,3 +379,235 @@ pub fn apply_text_edits(text: &str, edits: &[Value]) -> String {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers of the reliability tests (tests/reliability_*.rs)
+// ---------------------------------------------------------------------------------------------
+
+impl LspClient {
+    /// Starts `dep-ls` with extra environment variables given as strings (e.g. `DEP_LS_LOG`).
+    /// Its stderr is kept (in order) and can be read with [`LspClient::stderr_text`].
+    pub fn start_logged(env: &[(&str, &str)]) -> (LspClient, Arc<Mutex<String>>) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dep-ls"));
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("DEP_LS_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn dep-ls");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let log2 = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stderr);
+            let mut s = String::new();
+            while r.read_line(&mut s).unwrap_or(0) > 0 {
+                if let Ok(mut l) = log2.lock() {
+                    l.push_str(&s);
+                }
+                s.clear();
+            }
+        });
+        (Self::from_child(child), log)
+    }
+
+    fn from_child(mut child: Child) -> LspClient {
+        let stdin = Arc::new(Mutex::new(child.stdin.take()));
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        let stdin2 = Arc::clone(&stdin);
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_msg(&mut r) {
+                if msg.get("method").is_some() && msg.get("id").is_some() {
+                    if let Ok(mut w) = stdin2.lock() {
+                        if let Some(w) = w.as_mut() {
+                            write_msg(
+                                w,
+                                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}),
+                            );
+                        }
+                    }
+                }
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        LspClient {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: VecDeque::new(),
+            settings: Arc::new(Mutex::new(Value::Null)),
+        }
+    }
+
+    /// Waits up to `limit` for the response to `id`; `None` when none came.
+    pub fn response_within(&mut self, id: &Value, limit: Duration) -> Option<Value> {
+        if let Some(pos) = self
+            .backlog
+            .iter()
+            .position(|m| m.get("id") == Some(id) && m.get("method").is_none())
+        {
+            return self.backlog.remove(pos);
+        }
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) => {
+                    if m.get("id") == Some(id) && m.get("method").is_none() {
+                        return Some(m);
+                    }
+                    self.backlog.push_back(m);
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Moves every message received so far into the backlog; returns how many came.
+    pub fn drain(&mut self) -> usize {
+        let mut n = 0;
+        while let Ok(m) = self.rx.try_recv() {
+            self.backlog.push_back(m);
+            n += 1;
+        }
+        n
+    }
+
+    /// Sends a request with an id of the caller's choice (any JSON value) without waiting.
+    pub fn request_with_id(&self, id: Value, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+    }
+
+    /// The server's exit status if it has exited (non-blocking).
+    pub fn try_exit_code(&mut self) -> Option<i32> {
+        self.child
+            .try_wait()
+            .ok()
+            .flatten()
+            .map(|s| s.code().unwrap_or(-1))
+    }
+}
+
+/// Resident memory (VmRSS, KiB) of a process, from `/proc`.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Is a process still alive (and not a zombie)?
+pub fn process_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().chars().next())
+        })
+        .flatten()
+        .is_some_and(|state| state != 'Z' && state != 'X')
+}
+
+/// `dep-ls check DIR --format json`: (exit code, findings).
+pub fn cli_check_json(dir: &Path) -> (i32, Vec<Value>) {
+    let o = Command::new(env!("CARGO_BIN_EXE_dep-ls"))
+        .args(["check", "--format", "json", "--no-color"])
+        .arg(dir)
+        .env("DEP_LS_LOG", "error")
+        .output()
+        .expect("run dep-ls check");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    });
+    (
+        o.status.code().unwrap_or(-1),
+        v.as_array().cloned().unwrap_or_default(),
+    )
+}
+
+/// A comparable form of a finding: (path, start line, start char, end line, end char, code,
+/// severity, message), from a CLI JSON finding.
+pub type FindingKey = (String, u64, u64, u64, u64, String, String, String);
+
+pub fn cli_key(f: &Value) -> FindingKey {
+    let r = &f["range"];
+    (
+        f["path"].as_str().unwrap_or("").to_string(),
+        r["start"]["line"].as_u64().unwrap_or(0),
+        r["start"]["character"].as_u64().unwrap_or(0),
+        r["end"]["line"].as_u64().unwrap_or(0),
+        r["end"]["character"].as_u64().unwrap_or(0),
+        f["code"].as_str().unwrap_or("").to_string(),
+        f["severity"].as_str().unwrap_or("").to_string(),
+        order_free_message(f["message"].as_str().unwrap_or("")),
+    )
+}
+
+/// A finding message with its "(also in a.md, b.md)" list sorted. The order of that list (and
+/// of duplicate-id's related locations) follows the order in which the index saw the
+/// definitions, which differs between a workspace loaded at once (sorted) and one built by
+/// events (open documents first): see RELIABILITY.md, "known issues".
+pub fn order_free_message(m: &str) -> String {
+    let Some(start) = m.find("(also in ") else {
+        return m.to_string();
+    };
+    let from = start + "(also in ".len();
+    let Some(len) = m[from..].find(')') else {
+        return m.to_string();
+    };
+    let mut parts: Vec<&str> = m[from..from + len].split(", ").collect();
+    parts.sort_unstable();
+    format!("{}{}{}", &m[..from], parts.join(", "), &m[from + len..])
+}
+
+/// The same form of an LSP diagnostic of `path`.
+pub fn lsp_key(path: &str, d: &Value) -> FindingKey {
+    let r = &d["range"];
+    let sev = match d["severity"].as_u64() {
+        Some(1) => "error",
+        Some(2) => "warning",
+        Some(3) => "info",
+        Some(4) => "hint",
+        _ => "?",
+    };
+    (
+        path.to_string(),
+        r["start"]["line"].as_u64().unwrap_or(0),
+        r["start"]["character"].as_u64().unwrap_or(0),
+        r["end"]["line"].as_u64().unwrap_or(0),
+        r["end"]["character"].as_u64().unwrap_or(0),
+        d["code"].as_str().unwrap_or("").to_string(),
+        sev.to_string(),
+        order_free_message(d["message"].as_str().unwrap_or("")),
+    )
+}
+
+/// A small deterministic random number generator (xorshift64*), for tests that must not
+/// depend on a crate.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
