@@ -38,7 +38,8 @@ fuzz_target!(|data: &[u8]| {
             }
             replies
         };
-        let ((), replies) = tokio::join!(pump_input(data, &mut to_server, tx), drain);
+        let exit_seen = std::sync::Arc::new(tokio::sync::Notify::new());
+        let ((), replies) = tokio::join!(pump_input(data, &mut to_server, tx, exit_seen), drain);
         assert_eq!(replies.len(), errors, "one error reply per bad frame");
         for rep in replies {
             let mut rr = BufReader::new(&rep[..]);
