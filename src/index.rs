@@ -1,7 +1,9 @@
 //! The workspace ID table: definitions and references of every file, updated one file at a time.
 
 use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use smallvec::{smallvec, SmallVec};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// A file's slot in the index.
@@ -34,6 +36,71 @@ pub struct IndexedFile {
     range_prefixes: Vec<String>,
 }
 
+/// What one document contributes to the index, computed from the document alone (so that a
+/// bulk load computes it in parallel, before the serial merge).
+#[derive(Clone, Debug, Default)]
+pub struct FileKeys {
+    /// The distinct IDs the document defines (placeholders excepted), sorted.
+    def_ids: Vec<String>,
+    /// The distinct IDs it references, sorted.
+    ref_ids: Vec<String>,
+    /// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
+    ranges: Vec<(String, u32, u32, Span)>,
+}
+
+impl FileKeys {
+    pub fn of(doc: &ParsedDoc) -> FileKeys {
+        let mut def_ids: Vec<String> = doc
+            .entries
+            .iter()
+            .filter(|e| !e.placeholder)
+            .map(|e| e.id.clone())
+            .collect();
+        let mut ranges = Vec::new();
+        for f in doc.entries.iter().flat_map(|e| &e.fields) {
+            for item in &f.items {
+                if let LinkItem::Range { start, end, span } = item {
+                    let p = id_prefix(&start.id);
+                    if p != id_prefix(&end.id) {
+                        continue;
+                    }
+                    if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id))
+                    {
+                        ranges.push((p.to_string(), a, b, span.clone()));
+                    }
+                }
+            }
+        }
+        let mut ref_ids: Vec<String> = Vec::with_capacity(doc.refs.len());
+        let mut last: Option<&str> = None;
+        for r in &doc.refs {
+            // References come in runs of one ID (a link list names each ID once, prose repeats
+            // them nearby): skip the copy when it repeats the previous one.
+            if last != Some(r.id.as_str()) {
+                ref_ids.push(r.id.clone());
+                last = Some(r.id.as_str());
+            }
+        }
+        for v in [&mut def_ids, &mut ref_ids] {
+            v.sort_unstable();
+            v.dedup();
+            v.shrink_to_fit();
+        }
+        FileKeys {
+            def_ids,
+            ref_ids,
+            ranges,
+        }
+    }
+
+    fn range_prefixes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.ranges.iter().map(|r| r.0.clone()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
 /// The numbered IDs defined for one prefix: how many, the lowest and the highest (by number,
 /// then text) with their digit counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,10 +121,13 @@ pub struct Index {
     files: Vec<Option<IndexedFile>>,
     free: Vec<FileId>,
     by_path: HashMap<String, FileId>,
-    defs: HashMap<String, Vec<DefLoc>>,
+    /// Most IDs are defined once: one location is held inline.
+    defs: HashMap<Arc<str>, SmallVec<[DefLoc; 1]>>,
     /// The defined IDs in order, so that IDs of one prefix can be scanned as a range.
-    ordered: BTreeSet<String>,
-    refs: HashMap<String, Vec<RefLoc>>,
+    ordered: BTreeSet<Arc<str>>,
+    /// ID → references, built on the first question about references (`dep-ls check` never
+    /// asks) and kept up to date from then on.
+    refs: std::sync::OnceLock<HashMap<String, Vec<RefLoc>>>,
     /// Every file of the workspace (Markdown or not), for `broken-link`.
     paths: HashSet<String>,
     /// Bumped on every change.
@@ -128,6 +198,41 @@ impl Index {
 
     /// Adds or replaces a file's definitions and references.
     pub fn update(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
+        let keys = FileKeys::of(&doc);
+        self.update_with(path, doc, keys)
+    }
+
+    /// Adds or replaces many files at once (a workspace load): like [`Index::update`] on each,
+    /// with each file's [`FileKeys`] computed beforehand (in parallel by the caller), and the
+    /// ordered ID set built in one go when the index starts empty.
+    pub fn update_many(
+        &mut self,
+        files: impl IntoIterator<Item = (String, Arc<ParsedDoc>, FileKeys)>,
+    ) {
+        let bulk = self.ordered.is_empty();
+        let mut new_ids: Vec<Arc<str>> = Vec::new();
+        for (path, doc, keys) in files {
+            self.insert(&path, doc, keys, bulk.then_some(&mut new_ids));
+        }
+        if bulk && !new_ids.is_empty() {
+            self.ordered = new_ids.into_iter().collect();
+        }
+    }
+
+    /// [`Index::update`] with the document's keys already computed.
+    pub fn update_with(&mut self, path: &str, doc: Arc<ParsedDoc>, keys: FileKeys) -> FileId {
+        self.insert(path, doc, keys, None)
+    }
+
+    /// Links a file's definitions and references. New defined IDs go into `ordered`, or into
+    /// `new_ids` when the caller builds `ordered` itself.
+    fn insert(
+        &mut self,
+        path: &str,
+        doc: Arc<ParsedDoc>,
+        keys: FileKeys,
+        mut new_ids: Option<&mut Vec<Arc<str>>>,
+    ) -> FileId {
         self.generation += 1;
         self.ids_generation += 1;
         let id = match self.by_path.get(path) {
@@ -147,67 +252,57 @@ impl Index {
                 id
             }
         };
-        self.paths.insert(path.to_string());
-        let mut def_ids: Vec<String> = Vec::new();
+        if !self.paths.contains(path) {
+            self.paths.insert(path.to_string());
+        }
         for (i, e) in doc.entries.iter().enumerate() {
             if e.placeholder {
                 continue;
             }
-            let v = self.defs.entry(e.id.clone()).or_default();
-            if v.is_empty() {
-                self.ordered.insert(e.id.clone());
-                *self
-                    .prefix_counts
-                    .entry(id_prefix(&e.id).to_string())
-                    .or_default() += 1;
-            }
-            v.push(DefLoc {
+            let loc = DefLoc {
                 file: id,
                 entry: i as u32,
-            });
-            def_ids.push(e.id.clone());
-        }
-        let mut range_prefixes: Vec<String> = Vec::new();
-        for e in &doc.entries {
-            for f in &e.fields {
-                for item in &f.items {
-                    if let LinkItem::Range { start, end, span } = item {
-                        let p = id_prefix(&start.id);
-                        if p != id_prefix(&end.id) {
-                            continue;
-                        }
-                        if let (Some((a, _)), Some((b, _))) =
-                            (id_number(&start.id), id_number(&end.id))
-                        {
-                            self.ranges.entry(p.to_string()).or_default().push((
-                                id,
-                                a,
-                                b,
-                                span.clone(),
-                            ));
-                            range_prefixes.push(p.to_string());
-                        }
-                    }
+            };
+            if let Some(v) = self.defs.get_mut(e.id.as_str()) {
+                if !v.is_empty() {
+                    v.push(loc);
+                    continue;
+                }
+            }
+            let key: Arc<str> = Arc::from(e.id.as_str());
+            self.defs.insert(Arc::clone(&key), smallvec![loc]);
+            match new_ids.as_deref_mut() {
+                Some(ids) => ids.push(key),
+                None => {
+                    self.ordered.insert(key);
+                }
+            }
+            let p = id_prefix(&e.id);
+            match self.prefix_counts.get_mut(p) {
+                Some(n) => *n += 1,
+                None => {
+                    self.prefix_counts.insert(p.to_string(), 1);
                 }
             }
         }
-        let mut ref_ids: Vec<String> = Vec::new();
-        for (i, r) in doc.refs.iter().enumerate() {
-            self.refs.entry(r.id.clone()).or_default().push(RefLoc {
-                file: id,
-                reference: i as u32,
-            });
-            ref_ids.push(r.id.clone());
+        for (p, a, b, span) in &keys.ranges {
+            let r = (id, *a, *b, span.clone());
+            match self.ranges.get_mut(p.as_str()) {
+                Some(v) => v.push(r),
+                None => {
+                    self.ranges.insert(p.clone(), vec![r]);
+                }
+            }
         }
-        for v in [&mut def_ids, &mut ref_ids, &mut range_prefixes] {
-            v.sort_unstable();
-            v.dedup();
+        if let Some(refs) = self.refs.get_mut() {
+            link_refs(refs, id, &doc);
         }
+        let range_prefixes = keys.range_prefixes();
         self.files[id as usize] = Some(IndexedFile {
             path: path.to_string(),
             doc,
-            def_ids,
-            ref_ids,
+            def_ids: keys.def_ids,
+            ref_ids: keys.ref_ids,
             range_prefixes,
         });
         id
@@ -235,11 +330,11 @@ impl Index {
             f.range_prefixes.clone(),
         );
         for d in &def_ids {
-            if let Some(v) = self.defs.get_mut(d) {
+            if let Some(v) = self.defs.get_mut(d.as_str()) {
                 v.retain(|x| x.file != id);
                 if v.is_empty() {
-                    self.defs.remove(d);
-                    self.ordered.remove(d);
+                    self.defs.remove(d.as_str());
+                    self.ordered.remove(d.as_str());
                     let p = id_prefix(d);
                     if let Some(n) = self.prefix_counts.get_mut(p) {
                         *n -= 1;
@@ -255,11 +350,13 @@ impl Index {
                 v.retain(|r| r.0 != id);
             }
         }
-        for r in &ref_ids {
-            if let Some(v) = self.refs.get_mut(r) {
-                v.retain(|x| x.file != id);
-                if v.is_empty() {
-                    self.refs.remove(r);
+        if let Some(refs) = self.refs.get_mut() {
+            for r in &ref_ids {
+                if let Some(v) = refs.get_mut(r) {
+                    v.retain(|x| x.file != id);
+                    if v.is_empty() {
+                        refs.remove(r);
+                    }
                 }
             }
         }
@@ -303,7 +400,7 @@ impl Index {
 
     /// Definitions of an ID.
     pub fn definitions(&self, id: &str) -> &[DefLoc] {
-        self.defs.get(id).map(Vec::as_slice).unwrap_or(&[])
+        self.defs.get(id).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
     pub fn is_defined(&self, id: &str) -> bool {
@@ -323,7 +420,26 @@ impl Index {
 
     /// References of an ID.
     pub fn references(&self, id: &str) -> &[RefLoc] {
-        self.refs.get(id).map(Vec::as_slice).unwrap_or(&[])
+        self.refs_map().get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The ID → references map, built now if no one asked for references before.
+    fn refs_map(&self) -> &HashMap<String, Vec<RefLoc>> {
+        self.refs.get_or_init(|| {
+            let mut refs = HashMap::default();
+            for (i, f) in self.files.iter().enumerate() {
+                if let Some(f) = f {
+                    link_refs(&mut refs, i as FileId, &f.doc);
+                }
+            }
+            refs
+        })
+    }
+
+    /// Builds the references map now (the language server does it after indexing, so that the
+    /// first references request or code lens does not wait for it).
+    pub fn warm_references(&self) {
+        self.refs_map();
     }
 
     pub fn reference(&self, r: RefLoc) -> Option<(&str, &Reference)> {
@@ -349,21 +465,22 @@ impl Index {
 
     /// Defined IDs with this prefix, in order.
     pub fn ids_with_prefix<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
+        use std::ops::Bound;
         let lo = format!("{prefix}-");
         let hi = format!("{prefix}.");
         self.ordered
-            .range(lo.clone()..hi)
-            .map(String::as_str)
+            .range::<str, _>((Bound::Included(lo.as_str()), Bound::Excluded(hi.as_str())))
+            .map(|k| &**k)
             .filter(move |k| crate::syntax::id_prefix(k) == &lo[..lo.len() - 1])
     }
 
     /// Defined IDs that start with `typed` (textually), in order.
     pub fn ids_starting_with<'a>(&'a self, typed: &str) -> impl Iterator<Item = &'a str> + 'a {
-        let lo = typed.to_string();
+        use std::ops::Bound;
         let t = typed.to_string();
         self.ordered
-            .range(lo..)
-            .map(String::as_str)
+            .range::<str, _>((Bound::Included(typed), Bound::Unbounded))
+            .map(|k| &**k)
             .take_while(move |k| k.starts_with(t.as_str()))
     }
 
@@ -385,7 +502,7 @@ impl Index {
             Err(p) => p.into_inner(),
         };
         if cache.0 != self.ids_generation {
-            *cache = (self.ids_generation, HashMap::new());
+            *cache = (self.ids_generation, HashMap::default());
         }
         if let Some(v) = cache.1.get(prefix) {
             return v.clone();
@@ -422,11 +539,27 @@ impl Index {
 
     /// Every defined ID, in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ordered.iter().map(String::as_str)
+        self.ordered.iter().map(|k| &**k)
     }
 
     pub fn id_count(&self) -> usize {
         self.defs.len()
+    }
+}
+
+/// Adds a file's references to the ID → references map.
+fn link_refs(refs: &mut HashMap<String, Vec<RefLoc>>, file: FileId, doc: &ParsedDoc) {
+    for (i, r) in doc.refs.iter().enumerate() {
+        let loc = RefLoc {
+            file,
+            reference: i as u32,
+        };
+        match refs.get_mut(r.id.as_str()) {
+            Some(v) => v.push(loc),
+            None => {
+                refs.insert(r.id.clone(), vec![loc]);
+            }
+        }
     }
 }
 

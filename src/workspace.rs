@@ -3,7 +3,7 @@
 
 use crate::check::{self, Finding};
 use crate::config::{Config, ConfigError};
-use crate::index::Index;
+use crate::index::{FileKeys, Index};
 use crate::syntax::{self, ParsedDoc};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -198,12 +198,13 @@ impl Workspace {
         let w = walk(root, &config);
         let total = w.markdown.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let parsed: Vec<Result<(SourceFile, ParsedDoc), String>> = w
+        let parsed: Vec<Result<(SourceFile, ParsedDoc, FileKeys), String>> = w
             .markdown
             .par_iter()
             .map(|(rel, abs)| {
                 let r = read_source(abs, config.max_file_size).map(|text| {
                     let doc = syntax::parse_fast(&text, &config.prefixes);
+                    let keys = FileKeys::of(&doc);
                     (
                         SourceFile {
                             path: rel.clone(),
@@ -211,6 +212,7 @@ impl Workspace {
                             text: Arc::from(text),
                         },
                         doc,
+                        keys,
                     )
                 });
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -226,15 +228,17 @@ impl Workspace {
         for p in &w.other {
             index.add_path(p);
         }
+        let mut docs = Vec::with_capacity(parsed.len());
         for r in parsed {
             match r {
-                Ok((f, doc)) => {
-                    index.update(&f.path, Arc::new(doc));
+                Ok((f, doc, keys)) => {
+                    docs.push((f.path.clone(), Arc::new(doc), keys));
                     files.push(f);
                 }
                 Err(note) => notes.push(note),
             }
         }
+        index.update_many(docs);
         for note in &notes {
             tracing::info!("{note}");
         }

@@ -167,13 +167,12 @@ pub fn check_loose_refs(
         path,
         out: Vec::new(),
     };
-    let loose: Vec<crate::syntax::Reference> = doc
-        .refs
-        .iter()
-        .filter(|r| r.entry.is_none())
-        .cloned()
-        .collect();
-    references(&mut sink, doc, &loose, index);
+    references(
+        &mut sink,
+        doc,
+        doc.refs.iter().filter(|r| r.entry.is_none()),
+        index,
+    );
     sink.out
 }
 
@@ -224,11 +223,36 @@ pub fn next_free_id(index: &Index, prefix: &str) -> String {
     format!("{prefix}-{:0width$}", max + 1, width = width)
 }
 
+/// [`has_value`] for a field's display name (`Linked IDs`).
+fn has_value_named(entry: &Entry, name: &str) -> bool {
+    entry
+        .fields
+        .iter()
+        .find(|f| key_named(f, name))
+        .is_some_and(|f| f.heading || !f.value.trim().is_empty())
+}
+
+/// Does the field's key match a display name (`Linked IDs`), ignoring case and spacing?
+fn key_named(f: &Field, name: &str) -> bool {
+    let mut words = f.key.split_whitespace();
+    name.split(' ')
+        .all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
+        && words.next().is_none()
+}
+
 /// Is the field present with a value? (`Owner:` with nothing after it names no owner.)
 fn has_value(entry: &Entry, norm_key: &str) -> bool {
     entry
         .field(norm_key)
         .is_some_and(|f| f.heading || !f.value.trim().is_empty())
+}
+
+/// Could the value hold a template ID (`DEP-XXX`)? A cheap test before [`placeholder_ids`].
+fn may_hold_placeholder_id(value: &str) -> bool {
+    value
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && matches!(w[1], b'X' | b'x'))
 }
 
 /// Spans (within `value`) of template IDs such as `DEP-XXX`, outside code spans.
@@ -315,7 +339,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if key == "Owner" || key == "Threshold" {
             continue;
         }
-        if !has_value(entry, &key.to_ascii_lowercase()) {
+        if !has_value_named(entry, key) {
             missing.push(key.to_string());
         }
     }
@@ -432,10 +456,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if f.heading {
             continue;
         }
-        let norm = f.norm_key();
-        let known = schema::DEP_FIELDS
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(&norm));
+        let known = schema::DEP_FIELDS.iter().any(|k| key_named(f, k));
         if !known {
             let hint = did_you_mean(&f.key, schema::DEP_FIELDS.iter().copied());
             sink.push_with(
@@ -475,7 +496,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             );
         }
         let norm = f.norm_key();
-        if !is_link_list_key(&norm) {
+        if !is_link_list_key(&norm) && may_hold_placeholder_id(&f.value) {
             // `DEP-XXX` in any other value (link lists report their own items).
             for raw in placeholder_ids(&f.value) {
                 if bracket
@@ -514,9 +535,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     // Traceability.
     let linked = linked_prefixes(entry);
     if ty == Some(EntryType::Criteria)
-        && !linked
-            .iter()
-            .any(|p| matches!(p.as_str(), "EPIC" | "TEST" | "API"))
+        && !linked.iter().any(|p| matches!(*p, "EPIC" | "TEST" | "API"))
     {
         sink.push(
             Code::UntracedCriteria,
@@ -528,9 +547,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             ),
         );
     }
-    if ty == Some(EntryType::Rollback)
-        && !linked.iter().any(|p| matches!(p.as_str(), "MON" | "RUN"))
-    {
+    if ty == Some(EntryType::Rollback) && !linked.iter().any(|p| matches!(*p, "MON" | "RUN")) {
         sink.push(
             Code::RollbackUnlinked,
             entry.id_span.clone(),
@@ -556,13 +573,13 @@ fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {
 }
 
 /// Prefixes of every ID (and range) in the entry's link lists.
-fn linked_prefixes(entry: &Entry) -> Vec<String> {
+fn linked_prefixes(entry: &Entry) -> Vec<&str> {
     let mut out = Vec::new();
     for f in &entry.fields {
         for item in &f.items {
             match item {
-                LinkItem::Id(r) => out.push(id_prefix(&r.id).to_string()),
-                LinkItem::Range { start, .. } => out.push(id_prefix(&start.id).to_string()),
+                LinkItem::Id(r) => out.push(id_prefix(&r.id)),
+                LinkItem::Range { start, .. } => out.push(id_prefix(&start.id)),
                 _ => {}
             }
         }
@@ -843,51 +860,68 @@ pub fn near_ids(index: &Index, id: &str, limit: usize) -> Vec<String> {
     let prefix = id_prefix(id);
     let num = &id[prefix.len() + 1..];
     let mut scored: Vec<(usize, String)> = Vec::new();
-    let push = |score: usize, cand: String, scored: &mut Vec<(usize, String)>| {
-        if cand != id && index.is_defined(&cand) && !scored.iter().any(|(_, c)| *c == cand) {
-            scored.push((score, cand));
+    // Candidates are written into one buffer and copied only when defined.
+    let mut buf = String::with_capacity(id.len() + 2);
+    let mut try_cand = |score: usize, digits: &[u8], scored: &mut Vec<(usize, String)>| {
+        buf.clear();
+        buf.push_str(prefix);
+        buf.push('-');
+        buf.extend(digits.iter().map(|&c| c as char));
+        if buf != id && index.is_defined(&buf) && !scored.iter().any(|(_, c)| *c == buf) {
+            scored.push((score, buf.clone()));
         }
     };
     let digits = num.as_bytes();
-    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+    // IDs have at most 6 digits (`syntax::ids`); edits need one more.
+    if !digits.is_empty() && digits.len() <= 6 && digits.iter().all(u8::is_ascii_digit) {
         // The same number written with another width: `DEP-1` for `DEP-001`.
         if let Ok(v) = num.parse::<u32>() {
-            for w in 1..=6 {
-                push(0, format!("{prefix}-{v:0w$}"), &mut scored);
+            let plain = v.to_string();
+            for w in 1..=6usize {
+                let mut d = [b'0'; 12];
+                let pad = w.saturating_sub(plain.len());
+                d[pad..pad + plain.len()].copy_from_slice(plain.as_bytes());
+                try_cand(0, &d[..pad + plain.len()], &mut scored);
             }
         }
-        let with = |d: &[u8]| format!("{prefix}-{}", String::from_utf8_lossy(d));
         let n = digits.len();
+        let mut v = [0u8; 8];
         // One substitution, deletion, insertion or transposition.
         for i in 0..n {
             for c in b'0'..=b'9' {
                 if c != digits[i] {
-                    let mut v = digits.to_vec();
+                    v[..n].copy_from_slice(digits);
                     v[i] = c;
-                    push(1, with(&v), &mut scored);
+                    try_cand(1, &v[..n], &mut scored);
                 }
             }
             if n > 1 {
-                let mut v = digits.to_vec();
-                v.remove(i);
-                push(1, with(&v), &mut scored);
+                v[..i].copy_from_slice(&digits[..i]);
+                v[i..n - 1].copy_from_slice(&digits[i + 1..]);
+                try_cand(1, &v[..n - 1], &mut scored);
             }
             if i + 1 < n && digits[i] != digits[i + 1] {
-                let mut v = digits.to_vec();
+                v[..n].copy_from_slice(digits);
                 v.swap(i, i + 1);
-                push(1, with(&v), &mut scored);
+                try_cand(1, &v[..n], &mut scored);
             }
         }
         if n < 6 {
             for i in 0..=n {
                 for c in b'0'..=b'9' {
-                    let mut v = digits.to_vec();
-                    v.insert(i, c);
-                    push(1, with(&v), &mut scored);
+                    v[..i].copy_from_slice(&digits[..i]);
+                    v[i] = c;
+                    v[i + 1..n + 1].copy_from_slice(&digits[i..]);
+                    try_cand(1, &v[..n + 1], &mut scored);
                 }
             }
         }
     }
+    let push = |score: usize, cand: String, scored: &mut Vec<(usize, String)>| {
+        if cand != id && index.is_defined(&cand) && !scored.iter().any(|(_, c)| *c == cand) {
+            scored.push((score, cand));
+        }
+    };
     if scored.is_empty() {
         // A typo in the prefix: `TSET-001`.
         for p in index.prefixes() {
@@ -901,13 +935,18 @@ pub fn near_ids(index: &Index, id: &str, limit: usize) -> Vec<String> {
 }
 
 /// Unresolved, deprecated and broken links, for every reference of the file.
-fn references(sink: &mut Sink, doc: &ParsedDoc, refs: &[crate::syntax::Reference], index: &Index) {
+fn references<'d>(
+    sink: &mut Sink,
+    doc: &ParsedDoc,
+    refs: impl IntoIterator<Item = &'d crate::syntax::Reference>,
+    index: &Index,
+) {
     for r in refs {
         let entry = r.entry.and_then(|i| doc.entries.get(i as usize));
         let owner = entry.map(|e| e.id.as_str());
-        let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
         let defs = index.definitions(&r.id);
         if defs.is_empty() {
+            let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
             let near = near_ids(index, &r.id, 3);
             let suggestion = match near.as_slice() {
                 [] => String::new(),
@@ -956,6 +995,7 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, refs: &[crate::syntax::Reference
         } else if r.link_list || r.link.is_some() {
             if let Some((p, target)) = index.entry(defs[0]) {
                 if target.deprecated {
+                    let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
                     let repl = target
                         .replacement
                         .as_ref()
@@ -983,6 +1023,7 @@ fn references(sink: &mut Sink, doc: &ParsedDoc, refs: &[crate::syntax::Reference
         if let Some(link) = &r.link {
             if let Some(target) = link_target(sink.path, &link.dest) {
                 if !index.has_path(&target) {
+                    let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
                     let near = index.file_id(&target).map(|_| None).unwrap_or_else(|| {
                         defs.first()
                             .and_then(|d| index.entry(*d))

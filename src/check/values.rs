@@ -367,6 +367,10 @@ pub fn find_secret(value: &str, key_value_rule: bool) -> Option<(Span, &'static 
     ];
     for tok in tokens(value) {
         let t = &value[tok.clone()];
+        // Every rule needs at least 15 bytes (the shortest prefix, 3, and 12 more).
+        if t.len() < 15 {
+            continue;
+        }
         for (p, what) in TOKEN_PREFIXES {
             if t.starts_with(p)
                 && t.len() >= p.len() + 12
@@ -447,23 +451,23 @@ fn is_literal(val: &str) -> bool {
     !references.iter().any(|r| l.contains(r)) && !l.starts_with('$')
 }
 
-fn tokens(value: &str) -> Vec<Span> {
-    let mut out = Vec::new();
+fn tokens(value: &str) -> impl Iterator<Item = Span> + '_ {
     let b = value.as_bytes();
     let mut i = 0;
     let tok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/');
-    while i < b.len() {
-        if tok(b[i]) {
-            let s = i;
-            while i < b.len() && tok(b[i]) {
-                i += 1;
-            }
-            out.push(s..i);
-        } else {
+    std::iter::from_fn(move || {
+        while i < b.len() && !tok(b[i]) {
             i += 1;
         }
-    }
-    out
+        if i >= b.len() {
+            return None;
+        }
+        let s = i;
+        while i < b.len() && tok(b[i]) {
+            i += 1;
+        }
+        Some(s..i)
+    })
 }
 
 /// A long random-looking token: mixed case and digits, no path or word structure.

@@ -308,6 +308,16 @@ impl Backend {
                 .await;
             }
         }
+        // The references map is built on first use; build it now, off the async workers, so
+        // that the first code lens or references request does not wait for it.
+        let state = Arc::clone(&self.state);
+        let root2 = root.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(f) = read(&state.world).folder(&root2) {
+                f.index.warm_references();
+            }
+        })
+        .await;
         if let Some(p) = progress {
             p.finish_with_message(format!("Indexed {} files", thousands(total)))
                 .await;

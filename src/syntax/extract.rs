@@ -363,7 +363,11 @@ impl Builder<'_> {
     ) {
         self.close_entry();
         let id = self.text[raw.span.clone()].to_string();
-        let deprecated = title.to_ascii_uppercase().contains("[DEPRECATED]");
+        const TAG: &[u8] = b"[DEPRECATED]";
+        let deprecated = title
+            .as_bytes()
+            .windows(TAG.len())
+            .any(|w| w.eq_ignore_ascii_case(TAG));
         self.doc.entries.push(Entry {
             id,
             id_span: raw.span.clone(),
@@ -401,10 +405,11 @@ impl Builder<'_> {
             let after = &self.text[raw.span.end..start + ce];
             let sep_ok = after.is_empty() || after.starts_with([' ', '\t', ':']);
             if sep_ok && (self.known(raw) || raw.placeholder) {
-                let title = strip_title_separator(after).to_string();
+                let text = self.text;
+                let title = strip_title_separator(&text[raw.span.end..start + ce]);
                 self.open_entry(
                     raw,
-                    &title,
+                    title,
                     DefKind::Heading(level),
                     start..start + line.trim_end().len(),
                     level,
@@ -555,15 +560,8 @@ impl Builder<'_> {
                     let after = &self.text[raw.span.end..end];
                     if let Some(rest) = after.strip_prefix(':') {
                         if rest.is_empty() || rest.starts_with([' ', '\t']) {
-                            let title = rest.trim().to_string();
-                            self.open_entry(
-                                raw,
-                                &title,
-                                DefKind::Line,
-                                start + ib..end,
-                                7,
-                                in_code,
-                            );
+                            let title = rest.trim();
+                            self.open_entry(raw, title, DefKind::Line, start + ib..end, 7, in_code);
                             let entry = self.current.map(|c| c.0 as u32);
                             self.refs_from(&ids[1..], entry, None, false);
                             return;
@@ -642,21 +640,14 @@ impl Builder<'_> {
                 return;
             }
             let link_list = is_link_list_key(&norm);
-            let value_ids: Vec<RawId> = ids
-                .iter()
-                .filter(|r| r.span.start >= value_span.start)
-                .cloned()
-                .collect();
-            let key_ids: Vec<RawId> = ids
-                .iter()
-                .filter(|r| r.span.start < value_span.start)
-                .cloned()
-                .collect();
-            self.refs_from(&key_ids, Some(idx as u32), None, false);
+            // IDs come in text order: those in the key, then those in the value.
+            let split = ids.partition_point(|r| r.span.start < value_span.start);
+            let (key_ids, value_ids) = ids.split_at(split);
+            self.refs_from(key_ids, Some(idx as u32), None, false);
             if link_list {
-                self.link_items(idx, fi, value_span, &value_ids);
+                self.link_items(idx, fi, value_span, value_ids);
             }
-            self.refs_from(&value_ids, Some(idx as u32), Some(fi as u32), link_list);
+            self.refs_from(value_ids, Some(idx as u32), Some(fi as u32), link_list);
             if matches!(
                 norm.as_str(),
                 "replacement" | "replaced by" | "superseded by"

@@ -115,8 +115,13 @@ pub struct Field {
 
 impl Field {
     /// The key in lowercase with single spaces (for comparisons).
-    pub fn norm_key(&self) -> String {
+    pub fn norm_key(&self) -> NormKey {
         normalize_key(&self.key)
+    }
+
+    /// Is this a link-list field (`Linked IDs`, `Related IDs`, `Covers`)? Allocation-free.
+    pub fn is_link_list(&self) -> bool {
+        is_link_list_key(&self.norm_key())
     }
 
     /// Does the key normalise to `norm` (lowercase, single spaces)? Allocation-free.
@@ -142,12 +147,73 @@ impl Field {
     }
 }
 
+/// A normalised key (lowercase, single spaces). Field keys are at most 40 bytes, so it is
+/// held on the stack; only long sub-heading keys go to the heap.
+#[derive(Clone)]
+pub enum NormKey {
+    Inline([u8; 48], u8),
+    Heap(String),
+}
+
+impl NormKey {
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Built from whole words of a `str` with ASCII bytes lowercased: valid UTF-8.
+            NormKey::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or(""),
+            NormKey::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for NormKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for NormKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl PartialEq<str> for NormKey {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for NormKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Lowercases a key and collapses whitespace.
-pub fn normalize_key(key: &str) -> String {
-    key.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
+pub fn normalize_key(key: &str) -> NormKey {
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for w in key.split_whitespace() {
+        let need = w.len() + usize::from(n > 0);
+        if n + need > buf.len() {
+            return NormKey::Heap(
+                key.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_ascii_lowercase(),
+            );
+        }
+        if n > 0 {
+            buf[n] = b' ';
+            n += 1;
+        }
+        for (d, c) in buf[n..n + w.len()].iter_mut().zip(w.bytes()) {
+            *d = c.to_ascii_lowercase();
+        }
+        n += w.len();
+    }
+    NormKey::Inline(buf, n as u8)
 }
 
 /// Keys whose values are lists of linked IDs.
