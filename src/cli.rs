@@ -478,6 +478,11 @@ impl<'w> Texts<'w> {
                 None,
             );
         };
+        // Findings come sorted by file: a few line tables at a time are enough (keeping one per
+        // file with findings held tens of MB on large workspaces).
+        if self.indexes.len() >= 32 && !self.indexes.contains_key(key) {
+            self.indexes.clear();
+        }
         let idx = self
             .indexes
             .entry(key)

@@ -316,9 +316,11 @@ impl Builder<'_> {
         IdRef {
             id: self.text[raw.span.clone()].to_string(),
             span: raw.span.clone(),
-            link: raw.link.as_ref().map(|(s, d)| Link {
-                span: s.clone(),
-                dest: d.clone(),
+            link: raw.link.as_ref().map(|(s, d)| {
+                Box::new(Link {
+                    span: s.clone(),
+                    dest: d.clone(),
+                })
             }),
         }
     }
@@ -431,7 +433,7 @@ impl Builder<'_> {
                     key_span: ks..start + ce,
                     value: String::new(),
                     value_span: start + ce..start + ce,
-                    pieces: Vec::new(),
+                    pieces: smallvec::SmallVec::new(),
                     heading: true,
                     line_start: start,
                     items: Vec::new(),
@@ -490,7 +492,7 @@ impl Builder<'_> {
                             key_span: span.start..span.start,
                             value: t.to_string(),
                             value_span: span.clone(),
-                            pieces: vec![span.clone()],
+                            pieces: smallvec::smallvec![span.clone()],
                             heading: false,
                             line_start: start,
                             items: Vec::new(),
@@ -619,9 +621,9 @@ impl Builder<'_> {
                 value: self.text[value_span.clone()].to_string(),
                 value_span: value_span.clone(),
                 pieces: if value_span.is_empty() {
-                    Vec::new()
+                    smallvec::SmallVec::new()
                 } else {
-                    vec![value_span.clone()]
+                    smallvec::smallvec![value_span.clone()]
                 },
                 heading: false,
                 line_start: start,

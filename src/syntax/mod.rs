@@ -13,8 +13,8 @@ pub mod extract;
 pub mod ids;
 pub mod tree;
 
+use foldhash::HashSet;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// Byte offsets into a document's text.
 pub type Span = std::ops::Range<usize>;
@@ -72,7 +72,8 @@ pub struct Link {
 pub struct IdRef {
     pub id: String,
     pub span: Span,
-    pub link: Option<Link>,
+    /// Boxed: most IDs are not links, and whole workspaces of references stay in memory.
+    pub link: Option<Box<Link>>,
 }
 
 /// One element of a link-list field (`Linked IDs`, `Related IDs`, `Covers`).
@@ -103,8 +104,9 @@ pub struct Field {
     /// From the start of the first value piece to the end of the last (empty at the key's end
     /// when there is no value).
     pub value_span: Span,
-    /// The inline value and each continuation line (content spans).
-    pub pieces: Vec<Span>,
+    /// The inline value and each continuation line (content spans). Most values are one
+    /// line: held inline.
+    pub pieces: smallvec::SmallVec<[Span; 1]>,
     /// Written as a sub-heading (`### Related IDs`).
     pub heading: bool,
     /// Start of the line holding the key.
@@ -287,7 +289,8 @@ pub struct Reference {
     pub field: Option<u32>,
     /// Inside a link-list field.
     pub link_list: bool,
-    pub link: Option<Link>,
+    /// Boxed: most references are not links.
+    pub link: Option<Box<Link>>,
 }
 
 /// Everything extracted from one document.
