@@ -76,7 +76,7 @@ pub fn fixes(
                         old: old.to_string(),
                         new: numbering.take("DEP"),
                         kind: "template-placeholder",
-                        id: e.id.clone(),
+                        id: e.id.to_string(),
                     });
                 }
             }
@@ -117,7 +117,7 @@ pub fn fixes(
                         old: head.to_string(),
                         new: canon.to_string(),
                         kind: "enum-casing",
-                        id: e.id.clone(),
+                        id: e.id.to_string(),
                     });
                 }
             }
@@ -150,7 +150,7 @@ pub fn fixes(
             old: old.to_string(),
             new: cand.clone(),
             kind: "unknown-field",
-            id: entry.id.clone(),
+            id: entry.id.to_string(),
         });
     }
     out.sort_by_key(|f| f.span.start);

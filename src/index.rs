@@ -1,6 +1,6 @@
 //! The workspace ID table: definitions and references of every file, updated one file at a time.
 
-use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span};
+use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span, Str};
 use foldhash::{HashMap, HashSet};
 use smallvec::{smallvec, SmallVec};
 use std::collections::BTreeSet;
@@ -31,8 +31,8 @@ pub struct IndexedFile {
     pub doc: Arc<ParsedDoc>,
     /// The distinct IDs this file defines and references, and the prefixes of its ranges
     /// (what to unlink when it changes, without needing the old document).
-    def_ids: Vec<String>,
-    ref_ids: Vec<String>,
+    def_ids: Vec<Str>,
+    ref_ids: Vec<Str>,
     range_prefixes: Vec<String>,
 }
 
@@ -41,16 +41,16 @@ pub struct IndexedFile {
 #[derive(Clone, Debug, Default)]
 pub struct FileKeys {
     /// The distinct IDs the document defines (placeholders excepted), sorted.
-    def_ids: Vec<String>,
+    def_ids: Vec<Str>,
     /// The distinct IDs it references, sorted.
-    ref_ids: Vec<String>,
+    ref_ids: Vec<Str>,
     /// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
     ranges: Vec<(String, u32, u32, Span)>,
 }
 
 impl FileKeys {
     pub fn of(doc: &ParsedDoc) -> FileKeys {
-        let mut def_ids: Vec<String> = doc
+        let mut def_ids: Vec<Str> = doc
             .entries
             .iter()
             .filter(|e| !e.placeholder)
@@ -71,7 +71,7 @@ impl FileKeys {
                 }
             }
         }
-        let mut ref_ids: Vec<String> = Vec::with_capacity(doc.refs.len());
+        let mut ref_ids: Vec<Str> = Vec::with_capacity(doc.refs.len());
         let mut last: Option<&str> = None;
         for r in &doc.refs {
             // References come in runs of one ID (a link list names each ID once, prose repeats
@@ -127,7 +127,7 @@ pub struct Index {
     ordered: BTreeSet<Arc<str>>,
     /// ID → references, built on the first question about references (`dep-ls check` never
     /// asks) and kept up to date from then on.
-    refs: std::sync::OnceLock<HashMap<String, Vec<RefLoc>>>,
+    refs: std::sync::OnceLock<HashMap<Str, Vec<RefLoc>>>,
     /// Every file of the workspace (Markdown or not), for `broken-link`.
     paths: HashSet<String>,
     /// Bumped on every change.
@@ -424,7 +424,7 @@ impl Index {
     }
 
     /// The ID → references map, built now if no one asked for references before.
-    fn refs_map(&self) -> &HashMap<String, Vec<RefLoc>> {
+    fn refs_map(&self) -> &HashMap<Str, Vec<RefLoc>> {
         self.refs.get_or_init(|| {
             let mut refs = HashMap::default();
             for (i, f) in self.files.iter().enumerate() {
@@ -548,7 +548,7 @@ impl Index {
 }
 
 /// Adds a file's references to the ID → references map.
-fn link_refs(refs: &mut HashMap<String, Vec<RefLoc>>, file: FileId, doc: &ParsedDoc) {
+fn link_refs(refs: &mut HashMap<Str, Vec<RefLoc>>, file: FileId, doc: &ParsedDoc) {
     for (i, r) in doc.refs.iter().enumerate() {
         let loc = RefLoc {
             file,

@@ -1702,7 +1702,7 @@ fn defs(c: &Checked, path: &str) -> Vec<(String, String, syntax::DefKind)> {
     c.docs[path]
         .entries
         .iter()
-        .map(|e| (e.id.clone(), e.title.clone(), e.def_kind))
+        .map(|e| (e.id.to_string(), e.title.to_string(), e.def_kind))
         .collect()
 }
 

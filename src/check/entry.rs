@@ -385,7 +385,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                 ),
                 path: sink.path.to_string(),
                 span: entry.id_span.clone(),
-                id: Some(entry.id.clone()),
+                id: Some(entry.id.to_string()),
                 related: Vec::new(),
                 fix: Some(FixHint::AddFields(vec!["Owner".into()])),
             });

@@ -185,7 +185,7 @@ fn drift(
         ),
         path: path.to_string(),
         span,
-        id: Some(e.id.clone()),
+        id: Some(e.id.to_string()),
         related,
         fix: None,
     })

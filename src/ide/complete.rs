@@ -483,7 +483,7 @@ fn ids(
             detail: Some(if e.title.is_empty() {
                 path.to_string()
             } else {
-                e.title.clone()
+                e.title.to_string()
             }),
             documentation: (!lazy_docs)
                 .then(|| entry_doc(path, e) + &prefix_note(f, id_prefix(id))),

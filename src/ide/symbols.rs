@@ -21,8 +21,8 @@ pub fn document_symbols(doc: &ParsedDoc) -> Vec<Symbol> {
     doc.entries
         .iter()
         .map(|e| Symbol {
-            name: e.id.clone(),
-            detail: (!e.title.is_empty()).then(|| e.title.clone()),
+            name: e.id.to_string(),
+            detail: (!e.title.is_empty()).then(|| e.title.to_string()),
             is_entry: true,
             prefix: e.prefix().to_string(),
             span: e.span.clone(),
@@ -32,7 +32,7 @@ pub fn document_symbols(doc: &ParsedDoc) -> Vec<Symbol> {
                 .iter()
                 .filter(|f| !f.key_span.is_empty())
                 .map(|f| Symbol {
-                    name: f.key.clone(),
+                    name: f.key.to_string(),
                     detail: f
                         .value
                         .lines()
@@ -97,8 +97,8 @@ pub fn workspace_symbols(f: &Folder, query: &str, limit: usize) -> Vec<Workspace
                 scored.push((
                     s,
                     WorkspaceSymbol {
-                        name: e.id.clone(),
-                        detail: e.title.clone(),
+                        name: e.id.to_string(),
+                        detail: e.title.to_string(),
                         prefix: e.prefix().to_string(),
                         path: file.path.clone(),
                         span: e.id_span.clone(),
@@ -190,7 +190,7 @@ pub fn inlay_hints(f: &Folder, rel: &str, within: Span) -> Vec<(usize, String)> 
         if let Some((_, e)) = f.index.first_entry(&r.id) {
             if !e.title.is_empty() {
                 let at = r.link.as_ref().map(|l| l.span.end).unwrap_or(r.span.end);
-                let mut t = e.title.clone();
+                let mut t = e.title.to_string();
                 if t.chars().count() > 40 {
                     t = t.chars().take(39).collect::<String>() + "…";
                 }
@@ -211,7 +211,7 @@ pub fn code_lenses(f: &Folder, rel: &str) -> Vec<(Span, String, usize)> {
         .filter(|e| !e.placeholder && e.def_kind != DefKind::TableRow)
         .map(|e| {
             let n = f.index.references(&e.id).len() + f.index.ranges_covering(&e.id).len();
-            (e.id_span.clone(), e.id.clone(), n)
+            (e.id_span.clone(), e.id.to_string(), n)
         })
         .collect()
 }

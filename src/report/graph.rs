@@ -97,7 +97,7 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
             id: id.to_string(),
             kind: NodeKind::Linked,
             prefix: id_prefix(id).to_string(),
-            title: def.map(|(_, e)| e.title.clone()).unwrap_or_default(),
+            title: def.map(|(_, e)| e.title.to_string()).unwrap_or_default(),
             resolved: def.is_some(),
             deprecated: def.is_some_and(|(_, e)| e.deprecated),
             path: def.map(|(p, _)| p.to_string()),
@@ -112,12 +112,12 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
         else {
             continue;
         };
-        if seen.insert(e.id.clone()) {
+        if seen.insert(e.id.to_string()) {
             g.nodes.push(Node {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 kind: NodeKind::Dep,
                 prefix: "DEP".into(),
-                title: e.title.clone(),
+                title: e.title.to_string(),
                 resolved: true,
                 deprecated: e.deprecated,
                 path: Some(path.clone()),
@@ -150,9 +150,9 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
                 if node.id == e.id {
                     continue;
                 }
-                if edge_seen.insert((e.id.clone(), node.id.clone())) {
+                if edge_seen.insert((e.id.to_string(), node.id.clone())) {
                     g.edges.push(Edge {
-                        from: e.id.clone(),
+                        from: e.id.to_string(),
                         to: node.id.clone(),
                         label: relation(&node.prefix).to_string(),
                         resolved: node.resolved,

@@ -265,17 +265,17 @@ fn links(e: &Entry, index: &Index) -> (Vec<String>, Vec<String>) {
             match item {
                 LinkItem::Id(r) => {
                     if index.is_defined(&r.id) {
-                        ok.push(r.id.clone());
+                        ok.push(r.id.to_string());
                     } else {
-                        bad.push(r.id.clone());
+                        bad.push(r.id.to_string());
                     }
                 }
                 LinkItem::Range { start, end, .. } => {
                     for r in [start, end] {
                         if index.is_defined(&r.id) {
-                            ok.push(r.id.clone());
+                            ok.push(r.id.to_string());
                         } else {
-                            bad.push(r.id.clone());
+                            bad.push(r.id.to_string());
                         }
                     }
                 }
@@ -315,7 +315,7 @@ fn build_plan(
             .and_then(|k| e.field(k))
             .map_or(e.id_span.start, |f| f.key_span.start);
         Loc {
-            id: e.id.clone(),
+            id: e.id.to_string(),
             path: p.to_string(),
             line: lines.line(p, at),
         }

@@ -4,7 +4,7 @@ use super::blocks::{atx_level, indent, list_marker, table_cells};
 use super::ids::{inline_mask, scan_ids, InlineState, RawId};
 use super::{
     id_prefix, is_link_list_key, normalize_key, DefKind, Entry, Field, IdRef, LineKind, Link,
-    LinkItem, ParsedDoc, Prefixes, Reference, Span,
+    LinkItem, ParsedDoc, Prefixes, Reference, Span, Str,
 };
 use crate::text::line_spans;
 
@@ -314,7 +314,7 @@ impl Builder<'_> {
 
     fn id_ref(&self, raw: &RawId) -> IdRef {
         IdRef {
-            id: self.text[raw.span.clone()].to_string(),
+            id: Str::from(&self.text[raw.span.clone()]),
             span: raw.span.clone(),
             link: raw.link.as_ref().map(|(s, d)| {
                 Box::new(Link {
@@ -364,7 +364,7 @@ impl Builder<'_> {
         in_code: bool,
     ) {
         self.close_entry();
-        let id = self.text[raw.span.clone()].to_string();
+        let id = Str::from(&self.text[raw.span.clone()]);
         const TAG: &[u8] = b"[DEPRECATED]";
         let deprecated = title
             .as_bytes()
@@ -373,7 +373,7 @@ impl Builder<'_> {
         self.doc.entries.push(Entry {
             id,
             id_span: raw.span.clone(),
-            title: title.to_string(),
+            title: Str::from(title),
             def_kind: kind,
             line_span: line_span.clone(),
             span: line_span,
@@ -426,12 +426,12 @@ impl Builder<'_> {
         match self.current {
             Some((idx, cur_level, _)) if level > cur_level => {
                 // A sub-heading inside the entry: a field whose value is the section below.
-                let key = content.trim().to_string();
+                let key = Str::from(content.trim());
                 let ks = start + cs;
                 let field = Field {
                     key,
                     key_span: ks..start + ce,
-                    value: String::new(),
+                    value: Str::default(),
                     value_span: start + ce..start + ce,
                     pieces: smallvec::SmallVec::new(),
                     heading: true,
@@ -488,9 +488,9 @@ impl Builder<'_> {
                             continue;
                         }
                         fields.push(Field {
-                            key: name.clone(),
+                            key: Str::from(name.as_str()),
                             key_span: span.start..span.start,
-                            value: t.to_string(),
+                            value: Str::from(*t),
                             value_span: span.clone(),
                             pieces: smallvec::smallvec![span.clone()],
                             heading: false,
@@ -612,13 +612,13 @@ impl Builder<'_> {
         }
 
         if let Some(f) = field_line {
-            let key = line[f.key.0..f.key.1].to_string();
+            let key = Str::from(&line[f.key.0..f.key.1]);
             let norm = normalize_key(&key);
             let value_span = start + f.value.0..start + f.value.1;
             let field = Field {
                 key,
                 key_span: start + f.key.0..start + f.key.1,
-                value: self.text[value_span.clone()].to_string(),
+                value: Str::from(&self.text[value_span.clone()]),
                 value_span: value_span.clone(),
                 pieces: if value_span.is_empty() {
                     smallvec::SmallVec::new()

@@ -19,6 +19,10 @@ use serde::Serialize;
 /// Byte offsets into a document's text.
 pub type Span = std::ops::Range<usize>;
 
+/// The strings of extracted documents (IDs, keys, values, titles): up to 24 bytes are held
+/// inline, so that most of them cost no allocation (a workspace holds millions).
+pub type Str = compact_str::CompactString;
+
 /// What a line is, as far as DEP- extraction cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum LineKind {
@@ -70,7 +74,7 @@ pub struct Link {
 /// An ID occurrence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IdRef {
-    pub id: String,
+    pub id: Str,
     pub span: Span,
     /// Boxed: most IDs are not links, and whole workspaces of references stay in memory.
     pub link: Option<Box<Link>>,
@@ -97,10 +101,10 @@ pub enum LinkItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Field {
     /// The key as written (trimmed, without `**`).
-    pub key: String,
+    pub key: Str,
     pub key_span: Span,
     /// The value: the inline value and continuation lines, joined by `\n`.
-    pub value: String,
+    pub value: Str,
     /// From the start of the first value piece to the end of the last (empty at the key's end
     /// when there is no value).
     pub value_span: Span,
@@ -229,9 +233,9 @@ pub fn is_link_list_key(norm: &str) -> bool {
 /// An entry: an ID definition and what belongs to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
-    pub id: String,
+    pub id: Str,
     pub id_span: Span,
-    pub title: String,
+    pub title: Str,
     pub def_kind: DefKind,
     /// The definition line's content.
     pub line_span: Span,
@@ -281,7 +285,7 @@ impl Entry {
 /// An ID mentioned outside its definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reference {
-    pub id: String,
+    pub id: Str,
     pub span: Span,
     /// Index of the entry the reference sits in.
     pub entry: Option<u32>,

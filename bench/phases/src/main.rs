@@ -174,8 +174,29 @@ struct Sizes {
     ref_strings: usize,
 }
 
-fn s(x: &String) -> usize {
-    x.capacity()
+/// Heap bytes of a string (inline compact strings have none).
+trait HeapLen {
+    fn heap(&self) -> usize;
+}
+
+impl HeapLen for String {
+    fn heap(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl HeapLen for syntax::Str {
+    fn heap(&self) -> usize {
+        if self.is_heap_allocated() {
+            self.capacity()
+        } else {
+            0
+        }
+    }
+}
+
+fn s<T: HeapLen>(x: &T) -> usize {
+    x.heap()
 }
 
 fn idref_heap(r: &syntax::IdRef) -> usize {
@@ -199,7 +220,9 @@ fn account(doc: &ParsedDoc, z: &mut Sizes) {
         z.field_vec += e.fields.capacity() * std::mem::size_of::<Field>();
         for f in &e.fields {
             z.field_strings += s(&f.key) + s(&f.value);
-            z.pieces_vec += f.pieces.capacity() * std::mem::size_of::<syntax::Span>();
+            if f.pieces.spilled() {
+                z.pieces_vec += f.pieces.capacity() * std::mem::size_of::<syntax::Span>();
+            }
             z.items += f.items.len();
             z.items_heap += f.items.capacity() * std::mem::size_of::<LinkItem>();
             for it in &f.items {
