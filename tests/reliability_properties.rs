@@ -106,8 +106,8 @@ fn snapshot(index: &Index, config: &Config) -> Snapshot {
     // References to IDs nobody defines are not listed by `ids()`: collect them per file.
     for (_, f) in index.files_sorted() {
         for x in &f.doc.refs {
-            if !ids.contains(&x.id) {
-                refs.entry(x.id.clone()).or_insert_with(Vec::new).push((
+            if !ids.contains(x.id.as_str()) {
+                refs.entry(x.id.to_string()).or_insert_with(Vec::new).push((
                     f.path.clone(),
                     x.span.start,
                     x.span.end,
