@@ -365,7 +365,8 @@ impl Progress {
     }
 
     fn update(&self, done: usize, total: usize) {
-        if !self.enabled || total <= PROGRESS_MIN_FILES {
+        // `total` is 0 while the walk is still finding files.
+        if !self.enabled || total.max(done) <= PROGRESS_MIN_FILES {
             return;
         }
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -374,7 +375,11 @@ impl Progress {
             return;
         }
         st.done = done;
-        let msg = format!("Indexing {}/{} files", thousands(done), thousands(total));
+        let msg = if total == 0 {
+            format!("Indexing {} files…", thousands(done))
+        } else {
+            format!("Indexing {}/{} files", thousands(done), thousands(total))
+        };
         st.width = st.width.max(msg.len());
         let mut err = io::stderr().lock();
         let _ = write!(err, "\r{msg}");

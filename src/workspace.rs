@@ -6,7 +6,6 @@ use crate::config::{Config, ConfigError};
 use crate::index::{FileKeys, Index};
 use crate::syntax::{self, ParsedDoc};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,7 +15,8 @@ pub struct SourceFile {
     /// Workspace-relative path with `/` separators.
     pub path: String,
     pub abs: PathBuf,
-    pub text: Arc<str>,
+    /// The text as read (not copied into an `Arc<str>`: 40 MB on a large workspace).
+    pub text: String,
 }
 
 /// A loaded, indexed workspace.
@@ -78,68 +78,126 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
     }
 }
 
-/// Like [`walk`], but stops after looking at `limit` files and folders: `Err` with what was
-/// found so far and the limit when the tree is larger (a home directory opened by mistake).
-pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
-    let mut out = Walk::default();
-    let mut seen = 0usize;
-    let include = globset(&config.include);
-    let exclude = globset(&config.exclude);
-    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = ignore::WalkBuilder::new(root)
-        .follow_links(false)
-        .require_git(false)
-        .hidden(true)
-        .build();
-    for item in walker {
-        seen += 1;
-        if seen > limit {
-            out.markdown.sort();
-            return Err((out, limit));
+/// What one walked path is.
+enum Found {
+    Markdown(String, PathBuf),
+    Other(String),
+    Note(String),
+    Skip,
+}
+
+/// The walk's rules, shared by the sequential and the parallel walker.
+struct Rules {
+    root: PathBuf,
+    canon_root: PathBuf,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Rules {
+    fn new(root: &Path, config: &Config) -> Rules {
+        Rules {
+            root: root.to_path_buf(),
+            canon_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            include: globset(&config.include),
+            exclude: globset(&config.exclude),
         }
+    }
+
+    fn walker(&self) -> ignore::WalkBuilder {
+        let mut b = ignore::WalkBuilder::new(&self.root);
+        b.follow_links(false).require_git(false).hidden(true);
+        b
+    }
+
+    fn classify(&self, item: Result<ignore::DirEntry, ignore::Error>) -> Found {
         let entry = match item {
             Ok(e) => e,
-            Err(e) => {
-                out.notes.push(format!("skipped: {e}"));
-                continue;
-            }
+            Err(e) => return Found::Note(format!("skipped: {e}")),
         };
         let Some(ft) = entry.file_type() else {
-            continue;
+            return Found::Skip;
         };
         let path = entry.path();
-        let rel = rel_path(root, path);
+        let rel = rel_path(&self.root, path);
         if ft.is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&canon_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&self.canon_root) && target.is_file() => {}
                 Ok(_) => {
-                    out.notes.push(format!("{rel}: symlink not followed (it points outside the workspace or to a folder)"));
-                    continue;
+                    return Found::Note(format!("{rel}: symlink not followed (it points outside the workspace or to a folder)"));
                 }
-                Err(e) => {
-                    out.notes
-                        .push(format!("{rel}: broken symlink skipped ({e})"));
-                    continue;
-                }
+                Err(e) => return Found::Note(format!("{rel}: broken symlink skipped ({e})")),
             }
         } else if !ft.is_file() {
-            continue;
+            return Found::Skip;
         }
-        if exclude.as_ref().is_some_and(|g| g.is_match(&rel)) {
-            continue;
+        if self.exclude.as_ref().is_some_and(|g| g.is_match(&rel)) {
+            return Found::Skip;
         }
-        let wanted = match &include {
+        let wanted = match &self.include {
             Some(g) => g.is_match(&rel),
             None => is_markdown(&rel),
         };
         if wanted {
-            out.markdown.push((rel, path.to_path_buf()));
+            Found::Markdown(rel, path.to_path_buf())
         } else {
-            out.other.push(rel);
+            Found::Other(rel)
+        }
+    }
+}
+
+/// Like [`walk`], but stops after looking at `limit` files and folders: `Err` with what was
+/// found so far and the limit when the tree is larger (a home directory opened by mistake).
+pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
+    let mut out = Walk::default();
+    let rules = Rules::new(root, config);
+    for (seen, item) in rules.walker().build().enumerate() {
+        if seen >= limit {
+            out.markdown.sort();
+            return Err((out, limit));
+        }
+        match rules.classify(item) {
+            Found::Markdown(rel, abs) => out.markdown.push((rel, abs)),
+            Found::Other(rel) => out.other.push(rel),
+            Found::Note(n) => out.notes.push(n),
+            Found::Skip => {}
         }
     }
     out.markdown.sort();
     Ok(out)
+}
+
+/// Walks `root` with one thread per core, like [`walk`], handing every Markdown file to
+/// `on_markdown(rel, abs)` as soon as it is found (on the walking thread). Returns the other
+/// files and the notes; `markdown` stays empty.
+pub fn walk_parallel(
+    root: &Path,
+    config: &Config,
+    on_markdown: &(dyn Fn(String, PathBuf) + Sync),
+) -> Walk {
+    let rules = Rules::new(root, config);
+    let found = std::sync::Mutex::new(Walk::default());
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    rules.walker().threads(threads).build_parallel().run(|| {
+        let (rules, found) = (&rules, &found);
+        Box::new(move |item| {
+            match rules.classify(item) {
+                Found::Markdown(rel, abs) => on_markdown(rel, abs),
+                Found::Other(rel) => lock(found).other.push(rel),
+                Found::Note(n) => lock(found).notes.push(n),
+                Found::Skip => {}
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut w = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    w.other.sort();
+    w.notes.sort();
+    w
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Reads a file for indexing: `Err(reason)` when it is too large, not a regular file or not
@@ -178,7 +236,8 @@ pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
 
 impl Workspace {
     /// Loads the workspace at `root` with its `dep-ls.toml` (or `config_path`).
-    /// `progress(done, total)` is called as files are parsed.
+    /// `progress(done, total)` is called as files are parsed (`total` is 0 while the walk is
+    /// still finding files).
     pub fn load(
         root: &Path,
         config_path: Option<&Path>,
@@ -195,33 +254,39 @@ impl Workspace {
         config_errors: Vec<ConfigError>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Workspace {
-        let w = walk(root, &config);
-        let total = w.markdown.len();
+        // Walking, reading and parsing overlap: each walker thread parses the files it finds.
+        type Parsed = Result<(SourceFile, ParsedDoc, FileKeys), String>;
+        let parsed: std::sync::Mutex<Vec<Parsed>> = std::sync::Mutex::new(Vec::new());
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let parsed: Vec<Result<(SourceFile, ParsedDoc, FileKeys), String>> = w
-            .markdown
-            .par_iter()
-            .map(|(rel, abs)| {
-                let r = read_source(abs, config.max_file_size).map(|text| {
-                    let doc = syntax::parse_fast(&text, &config.prefixes);
-                    let keys = FileKeys::of(&doc);
-                    (
-                        SourceFile {
-                            path: rel.clone(),
-                            abs: abs.clone(),
-                            text: Arc::from(text),
-                        },
-                        doc,
-                        keys,
-                    )
-                });
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n.is_multiple_of(256) || n == total {
-                    progress(n, total);
-                }
-                r.map_err(|why| format!("{rel}: {why}"))
-            })
-            .collect();
+        let w = walk_parallel(root, &config, &|rel, abs| {
+            let r = read_source(&abs, config.max_file_size).map(|text| {
+                let doc = syntax::parse_fast(&text, &config.prefixes);
+                let keys = FileKeys::of(&doc);
+                (
+                    SourceFile {
+                        path: rel.clone(),
+                        abs,
+                        text,
+                    },
+                    doc,
+                    keys,
+                )
+            });
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n.is_multiple_of(256) {
+                // The total is not known while walking: say how many so far.
+                progress(n, 0);
+            }
+            lock(&parsed).push(r.map_err(|why| format!("{rel}: {why}")));
+        });
+        let mut parsed = parsed.into_inner().unwrap_or_else(|p| p.into_inner());
+        progress(parsed.len(), parsed.len());
+        // Files in path order, whatever order the threads found them in.
+        let key = |r: &Parsed| match r {
+            Ok((f, _, _)) => f.path.clone(),
+            Err(note) => note.clone(),
+        };
+        parsed.sort_by_cached_key(key);
         let mut index = Index::new();
         let mut files = Vec::with_capacity(parsed.len());
         let mut notes = w.notes;

@@ -234,6 +234,16 @@ fn has_value_named(entry: &Entry, name: &str) -> bool {
 
 /// Does the field's key match a display name (`Linked IDs`), ignoring case and spacing?
 fn key_named(f: &Field, name: &str) -> bool {
+    let (k, n) = (f.key.as_bytes(), name.as_bytes());
+    if k.len() == n.len() && k.eq_ignore_ascii_case(n) {
+        return true;
+    }
+    // Keys are trimmed: a different first letter settles it.
+    if let (Some(a), Some(b)) = (k.first(), n.first()) {
+        if !a.eq_ignore_ascii_case(b) {
+            return false;
+        }
+    }
     let mut words = f.key.split_whitespace();
     name.split(' ')
         .all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
