@@ -148,23 +148,39 @@ impl Rules {
 
 /// Like [`walk`], but stops after looking at `limit` files and folders: `Err` with what was
 /// found so far and the limit when the tree is larger (a home directory opened by mistake).
+/// Walks with one thread per core; the result is sorted.
 pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
-    let mut out = Walk::default();
     let rules = Rules::new(root, config);
-    for (seen, item) in rules.walker().build().enumerate() {
-        if seen >= limit {
-            out.markdown.sort();
-            return Err((out, limit));
-        }
-        match rules.classify(item) {
-            Found::Markdown(rel, abs) => out.markdown.push((rel, abs)),
-            Found::Other(rel) => out.other.push(rel),
-            Found::Note(n) => out.notes.push(n),
-            Found::Skip => {}
-        }
-    }
+    let found = std::sync::Mutex::new(Walk::default());
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let over = std::sync::atomic::AtomicBool::new(false);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    rules.walker().threads(threads).build_parallel().run(|| {
+        let (rules, found, seen, over) = (&rules, &found, &seen, &over);
+        Box::new(move |item| {
+            use std::sync::atomic::Ordering::Relaxed;
+            if seen.fetch_add(1, Relaxed) >= limit {
+                over.store(true, Relaxed);
+                return ignore::WalkState::Quit;
+            }
+            match rules.classify(item) {
+                Found::Markdown(rel, abs) => lock(found).markdown.push((rel, abs)),
+                Found::Other(rel) => lock(found).other.push(rel),
+                Found::Note(n) => lock(found).notes.push(n),
+                Found::Skip => {}
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
     out.markdown.sort();
-    Ok(out)
+    out.other.sort();
+    out.notes.sort();
+    if over.into_inner() {
+        Err((out, limit))
+    } else {
+        Ok(out)
+    }
 }
 
 /// Walks `root` with one thread per core, like [`walk`], handing every Markdown file to

@@ -363,7 +363,9 @@ fn preferred_prefixes(entry: Option<&Entry>) -> &'static [&'static str] {
     }
 }
 
-const MAX_IDS: usize = 200;
+/// IDs offered at once. The list is marked incomplete beyond it, so the editor asks again as
+/// the user types more of the ID (a longer list only costs serialization on every keystroke).
+const MAX_IDS: usize = 100;
 
 /// ID completions for the word being typed.
 fn ids(

@@ -145,13 +145,30 @@ pub fn run_stdio() -> i32 {
 const SOURCE: &str = "dep-ls";
 
 /// The documentation of a finding code (README section).
-fn code_href(code: &str) -> Option<Uri> {
-    format!(
-        "{}/blob/main/README.md#{code}",
-        env!("CARGO_PKG_REPOSITORY")
-    )
-    .parse()
-    .ok()
+/// Files read and parsed per indexing step (between two progress reports).
+const INDEX_BATCH: usize = 256;
+
+fn code_href(code: crate::check::Code) -> Option<Uri> {
+    // Parsed once per code: a document's diagnostics are converted on every keystroke.
+    static HREFS: std::sync::OnceLock<HashMap<crate::check::Code, Option<Uri>>> =
+        std::sync::OnceLock::new();
+    HREFS
+        .get_or_init(|| {
+            crate::check::Code::ALL
+                .iter()
+                .map(|&c| {
+                    let href = format!(
+                        "{}/blob/main/README.md#{}",
+                        env!("CARGO_PKG_REPOSITORY"),
+                        c.as_str()
+                    );
+                    (c, href.parse().ok())
+                })
+                .collect()
+        })
+        .get(&code)
+        .cloned()
+        .flatten()
 }
 
 impl Backend {
@@ -271,11 +288,18 @@ impl Backend {
             None
         };
         let mut done = 0;
-        for batch in files.chunks(256) {
+        // Batches are parsed one ahead: the next batch is being read and parsed while this
+        // one goes into the index.
+        let spawn_batch = |batch: &[(String, PathBuf)]| {
             let batch = batch.to_vec();
             let cfg = config.clone();
-            let Ok(parsed) = tokio::task::spawn_blocking(move || parse_files(&batch, &cfg)).await
-            else {
+            tokio::task::spawn_blocking(move || parse_files(&batch, &cfg))
+        };
+        let mut batches = files.chunks(INDEX_BATCH);
+        let mut next = batches.next().map(spawn_batch);
+        while let Some(pending) = next.take() {
+            next = batches.next().map(spawn_batch);
+            let Ok(parsed) = pending.await else {
                 continue;
             };
             done += parsed.len();
@@ -285,11 +309,11 @@ impl Backend {
                 let Some(f) = w.folder_mut(&root) else { return };
                 for r in parsed {
                     match r {
-                        Ok((rel, text, doc)) => {
+                        Ok((rel, text, doc, keys)) => {
                             if f.open.contains_key(&rel) {
                                 continue; // the open buffer wins
                             }
-                            f.index.update(&rel, Arc::new(doc));
+                            f.index.update_with(&rel, Arc::new(doc), keys);
                             f.disk.insert(rel, text);
                         }
                         Err(note) => skipped.push(note),
@@ -308,6 +332,10 @@ impl Backend {
                 .await;
             }
         }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("Indexed {} files", thousands(total)))
+                .await;
+        }
         // The references map is built on first use; build it now, off the async workers, so
         // that the first code lens or references request does not wait for it.
         let state = Arc::clone(&self.state);
@@ -318,10 +346,6 @@ impl Backend {
             }
         })
         .await;
-        if let Some(p) = progress {
-            p.finish_with_message(format!("Indexed {} files", thousands(total)))
-                .await;
-        }
         self.log(
             MessageType::INFO,
             format!("indexed {} Markdown files in {}", total, root.display()),
@@ -367,7 +391,10 @@ impl Backend {
         let client = self.client.clone();
         let delay = *read(&self.state.debounce);
         tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
+            if !delay.is_zero() {
+                // (A zero-length sleep still waits for the timer's next millisecond tick.)
+                tokio::time::sleep(delay).await;
+            }
             let current = |state: &State| {
                 state
                     .diag_gen
@@ -558,7 +585,7 @@ fn to_diagnostic(
         range: lines.range(rel, x.span.clone(), enc).unwrap_or_default(),
         severity: Some(severity),
         code: Some(NumberOrString::String(x.code.as_str().to_string())),
-        code_description: code_href(x.code.as_str()).map(|href| CodeDescription { href }),
+        code_description: code_href(x.code).map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: x.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

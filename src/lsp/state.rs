@@ -264,7 +264,13 @@ fn nested_root_cached(
 
 /// Reads and parses files (in parallel); unreadable ones come back as notes.
 /// A file read and parsed for the index: (relative path, text, parsed document).
-pub type ParsedFile = (String, Arc<str>, crate::syntax::ParsedDoc);
+/// A file read and parsed for indexing, with what it contributes to the index.
+pub type ParsedFile = (
+    String,
+    Arc<str>,
+    crate::syntax::ParsedDoc,
+    crate::index::FileKeys,
+);
 
 pub fn parse_files(
     batch: &[(String, PathBuf)],
@@ -276,7 +282,8 @@ pub fn parse_files(
         .map(|(rel, abs)| {
             let text = read_source(abs, config.max_file_size).map_err(|w| format!("{rel}: {w}"))?;
             let doc = parse_fast(&text, &config.prefixes);
-            Ok((rel.clone(), Arc::from(text), doc))
+            let keys = crate::index::FileKeys::of(&doc);
+            Ok((rel.clone(), Arc::from(text), doc, keys))
         })
         .collect()
 }

@@ -830,7 +830,7 @@ fn long_id_lists_are_marked_incomplete() {
         |fx| {
             let (items, incomplete) = completions(&fx.folder, &fx.file, fx.offset);
             assert!(incomplete, "250 TEST- IDs match");
-            assert_eq!(of_kind(&items, CompletionKind::Id).len(), 200);
+            assert_eq!(of_kind(&items, CompletionKind::Id).len(), 100);
             assert_eq!(
                 labels(&of_kind(&items, CompletionKind::Range).into_iter().cloned().collect::<Vec<_>>()),
                 ["TEST-001 to TEST-250"]
