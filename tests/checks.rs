@@ -2939,3 +2939,34 @@ fn dep_ls_toml_overrides_editor_settings_key_by_key() {
     assert!(c.prefixes.is_known("OPS") && c.prefixes.is_known("SEC"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn duplicate_id_lists_the_other_definitions_in_path_order_whatever_the_index_order() {
+    let config = Config::default();
+    let files = [
+        ("c.md", "## DEP-001: Third\n"),
+        ("a.md", "## DEP-001: First\n"),
+        ("b.md", "## DEP-001: Second\n"),
+    ];
+    let messages = |order: &[usize]| {
+        let mut index = Index::new();
+        for &i in order {
+            let (path, text) = files[i];
+            index.update(path, Arc::new(syntax::parse_fast(text, &config.prefixes)));
+        }
+        let f = index.file(index.file_id("b.md").expect("b.md")).expect("file");
+        let found = check::entry::check_file("b.md", &f.doc, &index, &config);
+        let dup = found
+            .iter()
+            .find(|x| x.code == check::Code::DuplicateId)
+            .expect("duplicate-id");
+        let related: Vec<String> = dup.related.iter().map(|r| r.path.clone()).collect();
+        (dup.message.clone(), related)
+    };
+    let (msg, related) = messages(&[0, 1, 2]);
+    assert!(msg.contains("also in a.md, c.md"), "{msg}");
+    assert_eq!(related, ["a.md", "c.md"]);
+    for order in [[2, 1, 0], [1, 2, 0], [2, 0, 1]] {
+        assert_eq!(messages(&order), (msg.clone(), related.clone()), "order {order:?}");
+    }
+}

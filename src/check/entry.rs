@@ -197,6 +197,9 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
             });
         }
     }
+    // In path order, whatever order the index saw the definitions in (the CLI loads files
+    // sorted, the server sees open documents first): both say the same.
+    related.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
     let others: Vec<String> = related.iter().map(|r| r.path.clone()).collect();
     let next = next_free_id(index, entry.prefix());
     sink.push_with(
