@@ -2954,7 +2954,9 @@ fn duplicate_id_lists_the_other_definitions_in_path_order_whatever_the_index_ord
             let (path, text) = files[i];
             index.update(path, Arc::new(syntax::parse_fast(text, &config.prefixes)));
         }
-        let f = index.file(index.file_id("b.md").expect("b.md")).expect("file");
+        let f = index
+            .file(index.file_id("b.md").expect("b.md"))
+            .expect("file");
         let found = check::entry::check_file("b.md", &f.doc, &index, &config);
         let dup = found
             .iter()
@@ -2967,6 +2969,10 @@ fn duplicate_id_lists_the_other_definitions_in_path_order_whatever_the_index_ord
     assert!(msg.contains("also in a.md, c.md"), "{msg}");
     assert_eq!(related, ["a.md", "c.md"]);
     for order in [[2, 1, 0], [1, 2, 0], [2, 0, 1]] {
-        assert_eq!(messages(&order), (msg.clone(), related.clone()), "order {order:?}");
+        assert_eq!(
+            messages(&order),
+            (msg.clone(), related.clone()),
+            "order {order:?}"
+        );
     }
 }

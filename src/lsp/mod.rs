@@ -37,6 +37,10 @@ struct ClientFlags {
     related_information: bool,
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Shared server state.
 pub struct State {
     world: RwLock<World>,
@@ -44,6 +48,9 @@ pub struct State {
     flags: RwLock<ClientFlags>,
     /// Latest diagnostics generation per document URI (debouncing).
     diag_gen: Mutex<HashMap<String, u64>>,
+    /// Documents with a diagnostics task waiting: one task per document, however many edits
+    /// arrive meanwhile (each edit used to spawn its own, and a flood of edits piled them up).
+    diag_pending: Mutex<std::collections::HashSet<String>>,
     next_gen: AtomicU64,
     debounce: RwLock<Duration>,
     inlay_hints: RwLock<bool>,
@@ -63,6 +70,7 @@ impl Default for State {
             encoding: RwLock::new(PositionEncoding::Utf16),
             flags: RwLock::new(ClientFlags::default()),
             diag_gen: Mutex::new(HashMap::new()),
+            diag_pending: Mutex::new(std::collections::HashSet::new()),
             next_gen: AtomicU64::new(1),
             debounce: RwLock::new(Duration::from_millis(30)),
             inlay_hints: RwLock::new(false),
@@ -379,30 +387,31 @@ impl Backend {
             return;
         };
         let gen = self.state.next_gen.fetch_add(1, Ordering::Relaxed);
-        {
-            let mut g = self
-                .state
-                .diag_gen
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            g.insert(uri.as_str().to_string(), gen);
+        lock(&self.state.diag_gen).insert(uri.as_str().to_string(), gen);
+        if !lock(&self.state.diag_pending).insert(uri.as_str().to_string()) {
+            // A task is already waiting for this document: it will see this generation.
+            return;
         }
         let state = Arc::clone(&self.state);
         let client = self.client.clone();
         let delay = *read(&self.state.debounce);
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                // (A zero-length sleep still waits for the timer's next millisecond tick.)
-                tokio::time::sleep(delay).await;
+            let latest = |state: &State| lock(&state.diag_gen).get(uri.as_str()).copied();
+            // Debounce: wait until `delay` has passed without a newer edit.
+            let mut seen = gen;
+            loop {
+                if !delay.is_zero() {
+                    // (A zero-length sleep still waits for the timer's next millisecond tick.)
+                    tokio::time::sleep(delay).await;
+                }
+                match latest(&state) {
+                    Some(g) if g != seen => seen = g,
+                    _ => break,
+                }
             }
-            let current = |state: &State| {
-                state
-                    .diag_gen
-                    .lock()
-                    .map(|g| g.get(uri.as_str()).copied() == Some(gen))
-                    .unwrap_or(false)
-            };
-            if !current(&state) || state.indexing.borrow().contains_key(&root) {
+            // From here on, a new edit schedules a new task.
+            lock(&state.diag_pending).remove(uri.as_str());
+            if latest(&state) != Some(seen) || state.indexing.borrow().contains_key(&root) {
                 // Stale, or its folder is being indexed (its end refreshes every document).
                 return;
             }
@@ -412,7 +421,7 @@ impl Backend {
             let Ok(Some((diags, version))) = computed else {
                 return;
             };
-            if !current(&state) {
+            if latest(&state) != Some(seen) {
                 return;
             }
             client.publish_diagnostics(uri, diags, version).await;
