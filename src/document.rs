@@ -21,6 +21,7 @@ use crate::syntax::tree::{classify_tree, new_parser, section_starts};
 use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tree_sitter::{InputEdit, Parser, Tree};
 
@@ -216,6 +217,8 @@ impl Document {
         let old_lines = self.lines.len();
         let la = self.line_containing(start).saturating_sub(1);
         let lb = (self.line_containing(old_end) + 1).min(old_lines - 1);
+        // Old starts of the rescanned lines: a section may start at one of them (step 2).
+        let old_starts: Vec<usize> = self.lines[la..=lb].iter().map(|l| l.0).collect();
         let from = self.lines[la].0;
         let old_to = self.lines[lb].2; // next line start (old), or text end
         let old_was_last = lb == old_lines - 1;
@@ -287,18 +290,41 @@ impl Document {
             last_sec = (last_sec + grow).min(self.sections.len() - 1);
         };
 
-        // Old sections of the region, keyed by first line (already in new coordinates when
-        // they lie after the edit), with whether their text changed.
+        // Old sections of the region, keyed by the byte range (in the new text) their text
+        // occupies now. A new section reuses an old section's tree only when it covers exactly
+        // that range: then its text is the old section's text, unchanged (the edit lies entirely
+        // before or after it) or with the edit applied inside it. Comparing line numbers is not
+        // enough: a section boundary inside the rescanned lines is in old line coordinates, and
+        // an edit that removes a line break can make it coincide with another boundary in new
+        // coordinates (a section that swallowed the next one looked like the old, shorter one,
+        // and its tree was reused for text it never held).
+        let old_len = (self.text.len() as isize - delta) as usize;
+        // Old start byte of old section `k` (old text length past the last section).
+        let old_byte = |k: usize| -> usize {
+            match self.sections.get(k) {
+                None => old_len,
+                // After the edit: first lines already shifted to new coordinates.
+                Some(s) if k > sj => (self.line_start(s.first_line) as isize - delta) as usize,
+                // Inside the rescanned lines: old coordinates.
+                Some(s) if s.first_line >= la => old_starts[s.first_line - la],
+                // Before the rescanned lines: unchanged.
+                Some(s) => self.line_start(s.first_line),
+            }
+        };
+        let mut reusable: HashMap<(usize, usize), (usize, bool)> = HashMap::new();
+        for n in 0..=region_end_sec - first_sec {
+            let (os, oe) = (old_byte(first_sec + n), old_byte(first_sec + n + 1));
+            if old_end <= os {
+                reusable.insert((shift(os), shift(oe)), (n, false));
+            }
+            if start >= oe {
+                reusable.insert((os, oe), (n, false));
+            }
+            if os <= start && old_end <= oe {
+                reusable.insert((os, shift(oe)), (n, true));
+            }
+        }
         let old: Vec<Section> = self.sections.drain(first_sec..=region_end_sec).collect();
-        let old_ranges: Vec<(usize, bool)> = old
-            .iter()
-            .enumerate()
-            .map(|(n, s)| {
-                let k = first_sec + n;
-                let touched = k >= si && k <= sj;
-                (s.first_line, touched)
-            })
-            .collect();
         let mut old_trees: Vec<Option<Tree>> = old.into_iter().map(|s| s.tree).collect();
         let new_sections: Vec<Section> = new_starts
             .iter()
@@ -310,36 +336,19 @@ impl Document {
         let n_new = new_sections.len();
         self.sections.splice(first_sec..first_sec, new_sections);
         for k in first_sec..first_sec + n_new {
-            let first = self.sections[k].first_line;
-            let end = self
-                .sections
-                .get(k + 1)
-                .map(|s| s.first_line)
-                .unwrap_or(self.lines.len());
-            // Same section as before?
-            let same = old_ranges
-                .iter()
-                .position(|&(f, _)| f == first)
-                .and_then(|n| {
-                    let old_end = old_ranges
-                        .get(n + 1)
-                        .map(|&(f, _)| f)
-                        .or_else(|| self.sections.get(first_sec + n_new).map(|s| s.first_line))
-                        .unwrap_or(self.lines.len());
-                    (old_end == end).then_some(n)
-                });
+            let (s, e) = self.section_bytes(k);
+            let same = reusable.get(&(s, e)).copied();
             match same {
-                Some(n) if !old_ranges[n].1 => {
+                Some((n, false)) => {
                     // Untouched: reuse its tree; only its kinds need restoring (lines were
                     // refilled around the edit).
                     let tree = old_trees[n].take();
                     self.sections[k].tree = tree;
                     self.reclassify(k);
                 }
-                Some(n) => {
+                Some((n, true)) => {
                     let mut tree = old_trees[n].take();
                     if let Some(t) = &mut tree {
-                        let (s, e) = self.section_bytes(k);
                         if start >= s && new_end <= e {
                             let rel = |x: usize| x - s;
                             let start_point = self.section_point(k, start);
