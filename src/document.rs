@@ -213,6 +213,17 @@ impl Document {
         let delta = new_end as isize - old_end as isize;
         let shift = |x: usize| (x as isize + delta) as usize;
 
+        // Front matter before the edit: its lines are the leading `Meta` ones.
+        let fm_old = match self
+            .kinds
+            .iter()
+            .take_while(|&&k| k == LineKind::Meta)
+            .count()
+        {
+            0 => None,
+            n => Some(n - 1),
+        };
+
         // 1. Lines: rescan from the line before the edit to the line after it.
         let old_lines = self.lines.len();
         let la = self.line_containing(start).saturating_sub(1);
@@ -250,10 +261,38 @@ impl Document {
             "lines after edit at {start}..{old_end}"
         );
 
-        // 2. Sections: re-cut from the section before the edit until the cut points agree.
+        // Front matter after the edit (its closing line). Front matter is the one construct an
+        // edit changes backwards: `---` on line 0 is front matter up to the first closing line,
+        // however far down (typing the closing line at the end turns the whole document into
+        // front matter, deleting it turns it back). Only a closing line among the rescanned
+        // lines can be new when line 0 and the old closing line are untouched.
+        let fm_old_now = fm_old.map(|c| {
+            if c < la {
+                Some(c)
+            } else if c > lb {
+                Some(lshift(c))
+            } else {
+                None // rescanned
+            }
+        });
+        let fm_new = match fm_old_now {
+            Some(Some(c)) if c < la => Some(c),
+            None if la > 0 => self.front_matter_close(la..la + added),
+            _ => self.front_matter_close(1..self.lines.len()),
+        };
+        let fm_changed = match (fm_old_now, fm_new) {
+            (None, None) => false,
+            (Some(Some(c)), Some(n)) => c != n,
+            _ => true,
+        };
+
+        // 2. Sections: re-cut from the section before the edit until the cut points agree
+        // (from the first section when the front matter changed, and always past the front
+        // matter's closing line when the region starts at line 0: a scan that stops before it
+        // takes the front matter for unclosed).
         let si = self.section_of_line(la);
         let sj = self.section_of_line_old(lb, la, removed, added);
-        let first_sec = si.saturating_sub(1);
+        let first_sec = if fm_changed { 0 } else { si.saturating_sub(1) };
         let mut last_sec = (sj + 1).min(self.sections.len() - 1);
         for s in &mut self.sections[sj + 1..] {
             s.first_line = lshift(s.first_line);
@@ -274,8 +313,9 @@ impl Document {
                 .collect();
             let scan = classify_lines(&strs);
             let starts = section_starts(&scan, &strs);
-            let resynced =
-                region_end == self.lines.len() || starts.contains(&(region_end - region_start));
+            let past_front_matter = region_start > 0 || fm_new.is_none_or(|c| c < region_end);
+            let resynced = region_end == self.lines.len()
+                || (past_front_matter && starts.contains(&(region_end - region_start)));
             if resynced {
                 let local: Vec<usize> = starts
                     .into_iter()
@@ -512,7 +552,28 @@ impl Document {
         (new_start as isize - delta).max(0) as usize
     }
 
-    /// Index of the line whose span holds `offset` (a line's break belongs to it).
+    /// The first line in `range` (from line 1 on) that closes front matter opened by line 0, as
+    /// the block scanner decides it (asked on line 0, the candidate and, unless the candidate
+    /// is the last line, a line break after it).
+    fn front_matter_close(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        let n = self.lines.len();
+        let line = |i: usize| {
+            let (s, e, _) = self.lines[i];
+            &self.text[s..e]
+        };
+        let first = line(0);
+        range.filter(|&i| i >= 1 && i < n).find(|&i| {
+            let l = line(i);
+            // A closing line starts with exactly three `-` or `+`.
+            (l.starts_with("---") || l.starts_with("+++"))
+                && if i + 1 < n {
+                    classify_lines(&[first, l, ""])[1] == LineKind::Meta
+                } else {
+                    classify_lines(&[first, l])[1] == LineKind::Meta
+                }
+        })
+    }
+
     /// The tree-sitter point of byte `offset` relative to section `k`, from the line table
     /// (tree-sitter counts only `\n` as a line break: a section with a `\r` before the offset
     /// is counted byte by byte).
@@ -529,6 +590,7 @@ impl Document {
         }
     }
 
+    /// Index of the line whose span holds `offset` (a line's break belongs to it).
     fn line_containing(&self, offset: usize) -> usize {
         self.lines
             .partition_point(|&(s, _, _)| s <= offset)

@@ -34,6 +34,8 @@ const PIECES: &[&str] = &[
     "x\ry\n",
     "\r\n",
     "\r",
+    "---\n",
+    "+++\n",
     "`",
     "#",
     "-",
@@ -323,4 +325,90 @@ fn edits_that_join_or_split_sections_at_a_line_break() {
     for &(text, start, end, new, expected) in cases {
         edit_once(text, start, end, new, expected);
     }
+}
+
+/// Start and end (UTF-16 line and character) and new text.
+type RangeEdit<'a> = ((u32, u32), (u32, u32), &'a str);
+
+/// Applies range edits one after the other (UTF-16 positions), comparing the document with a
+/// fresh parse after each.
+fn edits_in_turn(text: &str, edits: &[RangeEdit]) {
+    let prefixes = Prefixes::default();
+    let mut doc = Document::new(text.to_string(), 0, &prefixes);
+    for &((l0, c0), (l1, c1), new) in edits {
+        let range = Range {
+            start: Position {
+                line: l0,
+                character: c0,
+            },
+            end: Position {
+                line: l1,
+                character: c1,
+            },
+        };
+        let before = std::sync::Arc::clone(doc.parsed());
+        let ids_changed = doc.edit(range, new, PositionEncoding::Utf16, &prefixes);
+        let text = doc.text();
+        assert_eq!(doc.kinds(), &tree::classify(text)[..], "kinds for {text:?}");
+        assert_eq!(
+            &**doc.parsed(),
+            &parse_tree(text, &prefixes),
+            "parsed for {text:?}"
+        );
+        if !ids_changed {
+            assert!(dep_ls::index::same_ids(&before, doc.parsed()));
+        }
+    }
+}
+
+/// Found by the `edits` fuzz target (RELIABILITY.md, fixed issue 5): `---` on line 0 is front
+/// matter up to the first closing line however far down, so an edit can change the sections
+/// before it: typing the closing line at the end turned the whole document into front matter
+/// while the sections before the edit were kept.
+#[test]
+fn front_matter_closed_or_opened_far_from_the_edit() {
+    // The fuzz finding, shortened: the closing line typed at the end.
+    edits_in_turn(
+        "---\n\n|---|---|\n| TEST-001 | Login |\n\r\n## DEP-001: Production environment\nDEP-003: Error rate rollback\n\r## DEP-001: Production environment\n## DEP-001: Production environment\n> quoted DEP-014: text\n",
+        &[((10, 0), (10, 0), "---\n")],
+    );
+    let doc = "---\ntitle: Plan\n\n## DEP-001: A\nType: Step\n\n## DEP-002: B\n\nDEP-003: C\n";
+    edits_in_turn(
+        doc,
+        &[
+            // Closed at the end, opened up again, closed without a line break (not closed),
+            // then with one.
+            ((9, 0), (9, 0), "---\n"),
+            ((9, 0), (10, 0), ""),
+            ((9, 0), (9, 0), "---"),
+            ((9, 3), (9, 3), "\n"),
+            // An earlier closing line shortens it; deleting it lengthens it again.
+            ((2, 0), (2, 0), "---\n"),
+            ((2, 0), (3, 0), ""),
+            // The opening line edited away and typed again.
+            ((0, 0), (0, 3), "# Plan"),
+            ((0, 0), (0, 6), "---"),
+        ],
+    );
+    // Typing the opening line over a first line, with a closing line far below; `+++` too.
+    edits_in_turn(
+        "Intro\n\n## DEP-001: A\n\n## DEP-002: B\n---\n\n## DEP-003: C\n",
+        &[((0, 0), (0, 5), "---"), ((0, 0), (0, 3), "+++")],
+    );
+    edits_in_turn(
+        "Intro\n\n## DEP-001: A\n\n+++\n\n## DEP-003: C\n",
+        &[((0, 0), (0, 5), "+++"), ((4, 0), (4, 3), "---")],
+    );
+    // Edits inside long front matter, and a line break joining the closing line to the text
+    // before it.
+    edits_in_turn(
+        "---\na: 1\n\n## x\n\nb: 2\n\n## y\n---\n\n## DEP-001: A\n",
+        &[
+            ((1, 0), (1, 0), "z"),
+            ((3, 0), (3, 0), "\n\n"),
+            ((9, 0), (10, 0), ""),
+            ((9, 0), (9, 0), "\n"),
+            ((9, 3), (10, 0), ""),
+        ],
+    );
 }
