@@ -21,6 +21,7 @@ use crate::syntax::tree::{classify_tree, new_parser, section_starts};
 use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tree_sitter::{InputEdit, Parser, Tree};
 
@@ -212,10 +213,23 @@ impl Document {
         let delta = new_end as isize - old_end as isize;
         let shift = |x: usize| (x as isize + delta) as usize;
 
+        // Front matter before the edit: its lines are the leading `Meta` ones.
+        let fm_old = match self
+            .kinds
+            .iter()
+            .take_while(|&&k| k == LineKind::Meta)
+            .count()
+        {
+            0 => None,
+            n => Some(n - 1),
+        };
+
         // 1. Lines: rescan from the line before the edit to the line after it.
         let old_lines = self.lines.len();
         let la = self.line_containing(start).saturating_sub(1);
         let lb = (self.line_containing(old_end) + 1).min(old_lines - 1);
+        // Old starts of the rescanned lines: a section may start at one of them (step 2).
+        let old_starts: Vec<usize> = self.lines[la..=lb].iter().map(|l| l.0).collect();
         let from = self.lines[la].0;
         let old_to = self.lines[lb].2; // next line start (old), or text end
         let old_was_last = lb == old_lines - 1;
@@ -247,10 +261,38 @@ impl Document {
             "lines after edit at {start}..{old_end}"
         );
 
-        // 2. Sections: re-cut from the section before the edit until the cut points agree.
+        // Front matter after the edit (its closing line). Front matter is the one construct an
+        // edit changes backwards: `---` on line 0 is front matter up to the first closing line,
+        // however far down (typing the closing line at the end turns the whole document into
+        // front matter, deleting it turns it back). Only a closing line among the rescanned
+        // lines can be new when line 0 and the old closing line are untouched.
+        let fm_old_now = fm_old.map(|c| {
+            if c < la {
+                Some(c)
+            } else if c > lb {
+                Some(lshift(c))
+            } else {
+                None // rescanned
+            }
+        });
+        let fm_new = match fm_old_now {
+            Some(Some(c)) if c < la => Some(c),
+            None if la > 0 => self.front_matter_close(la..la + added),
+            _ => self.front_matter_close(1..self.lines.len()),
+        };
+        let fm_changed = match (fm_old_now, fm_new) {
+            (None, None) => false,
+            (Some(Some(c)), Some(n)) => c != n,
+            _ => true,
+        };
+
+        // 2. Sections: re-cut from the section before the edit until the cut points agree
+        // (from the first section when the front matter changed, and always past the front
+        // matter's closing line when the region starts at line 0: a scan that stops before it
+        // takes the front matter for unclosed).
         let si = self.section_of_line(la);
         let sj = self.section_of_line_old(lb, la, removed, added);
-        let first_sec = si.saturating_sub(1);
+        let first_sec = if fm_changed { 0 } else { si.saturating_sub(1) };
         let mut last_sec = (sj + 1).min(self.sections.len() - 1);
         for s in &mut self.sections[sj + 1..] {
             s.first_line = lshift(s.first_line);
@@ -271,8 +313,9 @@ impl Document {
                 .collect();
             let scan = classify_lines(&strs);
             let starts = section_starts(&scan, &strs);
-            let resynced =
-                region_end == self.lines.len() || starts.contains(&(region_end - region_start));
+            let past_front_matter = region_start > 0 || fm_new.is_none_or(|c| c < region_end);
+            let resynced = region_end == self.lines.len()
+                || (past_front_matter && starts.contains(&(region_end - region_start)));
             if resynced {
                 let local: Vec<usize> = starts
                     .into_iter()
@@ -287,18 +330,41 @@ impl Document {
             last_sec = (last_sec + grow).min(self.sections.len() - 1);
         };
 
-        // Old sections of the region, keyed by first line (already in new coordinates when
-        // they lie after the edit), with whether their text changed.
+        // Old sections of the region, keyed by the byte range (in the new text) their text
+        // occupies now. A new section reuses an old section's tree only when it covers exactly
+        // that range: then its text is the old section's text, unchanged (the edit lies entirely
+        // before or after it) or with the edit applied inside it. Comparing line numbers is not
+        // enough: a section boundary inside the rescanned lines is in old line coordinates, and
+        // an edit that removes a line break can make it coincide with another boundary in new
+        // coordinates (a section that swallowed the next one looked like the old, shorter one,
+        // and its tree was reused for text it never held).
+        let old_len = (self.text.len() as isize - delta) as usize;
+        // Old start byte of old section `k` (old text length past the last section).
+        let old_byte = |k: usize| -> usize {
+            match self.sections.get(k) {
+                None => old_len,
+                // After the edit: first lines already shifted to new coordinates.
+                Some(s) if k > sj => (self.line_start(s.first_line) as isize - delta) as usize,
+                // Inside the rescanned lines: old coordinates.
+                Some(s) if s.first_line >= la => old_starts[s.first_line - la],
+                // Before the rescanned lines: unchanged.
+                Some(s) => self.line_start(s.first_line),
+            }
+        };
+        let mut reusable: HashMap<(usize, usize), (usize, bool)> = HashMap::new();
+        for n in 0..=region_end_sec - first_sec {
+            let (os, oe) = (old_byte(first_sec + n), old_byte(first_sec + n + 1));
+            if old_end <= os {
+                reusable.insert((shift(os), shift(oe)), (n, false));
+            }
+            if start >= oe {
+                reusable.insert((os, oe), (n, false));
+            }
+            if os <= start && old_end <= oe {
+                reusable.insert((os, shift(oe)), (n, true));
+            }
+        }
         let old: Vec<Section> = self.sections.drain(first_sec..=region_end_sec).collect();
-        let old_ranges: Vec<(usize, bool)> = old
-            .iter()
-            .enumerate()
-            .map(|(n, s)| {
-                let k = first_sec + n;
-                let touched = k >= si && k <= sj;
-                (s.first_line, touched)
-            })
-            .collect();
         let mut old_trees: Vec<Option<Tree>> = old.into_iter().map(|s| s.tree).collect();
         let new_sections: Vec<Section> = new_starts
             .iter()
@@ -310,36 +376,19 @@ impl Document {
         let n_new = new_sections.len();
         self.sections.splice(first_sec..first_sec, new_sections);
         for k in first_sec..first_sec + n_new {
-            let first = self.sections[k].first_line;
-            let end = self
-                .sections
-                .get(k + 1)
-                .map(|s| s.first_line)
-                .unwrap_or(self.lines.len());
-            // Same section as before?
-            let same = old_ranges
-                .iter()
-                .position(|&(f, _)| f == first)
-                .and_then(|n| {
-                    let old_end = old_ranges
-                        .get(n + 1)
-                        .map(|&(f, _)| f)
-                        .or_else(|| self.sections.get(first_sec + n_new).map(|s| s.first_line))
-                        .unwrap_or(self.lines.len());
-                    (old_end == end).then_some(n)
-                });
+            let (s, e) = self.section_bytes(k);
+            let same = reusable.get(&(s, e)).copied();
             match same {
-                Some(n) if !old_ranges[n].1 => {
+                Some((n, false)) => {
                     // Untouched: reuse its tree; only its kinds need restoring (lines were
                     // refilled around the edit).
                     let tree = old_trees[n].take();
                     self.sections[k].tree = tree;
                     self.reclassify(k);
                 }
-                Some(n) => {
+                Some((n, true)) => {
                     let mut tree = old_trees[n].take();
                     if let Some(t) = &mut tree {
-                        let (s, e) = self.section_bytes(k);
                         if start >= s && new_end <= e {
                             let rel = |x: usize| x - s;
                             let start_point = self.section_point(k, start);
@@ -503,7 +552,28 @@ impl Document {
         (new_start as isize - delta).max(0) as usize
     }
 
-    /// Index of the line whose span holds `offset` (a line's break belongs to it).
+    /// The first line in `range` (from line 1 on) that closes front matter opened by line 0, as
+    /// the block scanner decides it (asked on line 0, the candidate and, unless the candidate
+    /// is the last line, a line break after it).
+    fn front_matter_close(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        let n = self.lines.len();
+        let line = |i: usize| {
+            let (s, e, _) = self.lines[i];
+            &self.text[s..e]
+        };
+        let first = line(0);
+        range.filter(|&i| i >= 1 && i < n).find(|&i| {
+            let l = line(i);
+            // A closing line starts with exactly three `-` or `+`.
+            (l.starts_with("---") || l.starts_with("+++"))
+                && if i + 1 < n {
+                    classify_lines(&[first, l, ""])[1] == LineKind::Meta
+                } else {
+                    classify_lines(&[first, l])[1] == LineKind::Meta
+                }
+        })
+    }
+
     /// The tree-sitter point of byte `offset` relative to section `k`, from the line table
     /// (tree-sitter counts only `\n` as a line break: a section with a `\r` before the offset
     /// is counted byte by byte).
@@ -520,6 +590,7 @@ impl Document {
         }
     }
 
+    /// Index of the line whose span holds `offset` (a line's break belongs to it).
     fn line_containing(&self, offset: usize) -> usize {
         self.lines
             .partition_point(|&(s, _, _)| s <= offset)

@@ -32,6 +32,10 @@ const PIECES: &[&str] = &[
     "Emoji 😀 and 中文 DEP-015: not a def\n",
     "r\n\r\n",
     "x\ry\n",
+    "\r\n",
+    "\r",
+    "---\n",
+    "+++\n",
     "`",
     "#",
     "-",
@@ -178,4 +182,233 @@ fn many_small_edits() {
     }
     assert_eq!(doc.text(), expected);
     assert_eq!(&**doc.parsed(), &parse_tree(&expected, &prefixes));
+}
+
+/// Text before, start and end (UTF-16 line and character), new text, text after.
+type EditCase = (
+    &'static str,
+    (u32, u32),
+    (u32, u32),
+    &'static str,
+    &'static str,
+);
+
+/// Applies one range edit (UTF-16 positions) and compares the document with a fresh parse.
+fn edit_once(text: &str, (l0, c0): (u32, u32), (l1, c1): (u32, u32), new: &str, expected: &str) {
+    let prefixes = Prefixes::default();
+    let mut doc = Document::new(text.to_string(), 0, &prefixes);
+    let range = Range {
+        start: Position {
+            line: l0,
+            character: c0,
+        },
+        end: Position {
+            line: l1,
+            character: c1,
+        },
+    };
+    let before = std::sync::Arc::clone(doc.parsed());
+    let ids_changed = doc.edit(range, new, PositionEncoding::Utf16, &prefixes);
+    let text = doc.text();
+    assert_eq!(text, expected);
+    assert_eq!(doc.kinds(), &tree::classify(text)[..], "kinds for {text:?}");
+    assert_eq!(
+        &**doc.parsed(),
+        &parse_tree(text, &prefixes),
+        "parsed for {text:?}"
+    );
+    assert_eq!(doc.rope().to_string(), text);
+    if !ids_changed {
+        assert!(dep_ls::index::same_ids(&before, doc.parsed()));
+    }
+}
+
+/// Found by the `edits` fuzz target (RELIABILITY.md, fixed issue 4): removing the `\n` that ends
+/// a heading line before a blank `\r\n` line joins the two sections, and the joined section was
+/// taken for the first one unchanged (same first line, same end line, but the end line counted
+/// in old coordinates before the edit and in new ones after it): its old tree, which never held
+/// the second heading, was reused and the second heading read as text.
+#[test]
+fn joining_a_heading_line_with_a_blank_crlf_line_before_another_section() {
+    // The start clamps to the end of line 0, the end to the start of the (empty) line 1.
+    edit_once(
+        "## DEP-001: Production environment\n\r\n## #",
+        (0, 39),
+        (1, 9),
+        "é",
+        "## DEP-001: Production environmenté\r\n## #",
+    );
+}
+
+/// Neighbours of the case above: line breaks swapped, plain deletions, a bare `\r`, edits that
+/// remove the blank line (or its break) before a heading that starts a section, sections
+/// joined three at a time, and the reverse (an edit that splits a section).
+#[test]
+fn edits_that_join_or_split_sections_at_a_line_break() {
+    let cases: &[EditCase] = &[
+        // \r\n then \n instead of \n then \r\n.
+        (
+            "## DEP-001: Production environment\r\n\n## #",
+            (0, 39),
+            (1, 9),
+            "é",
+            "## DEP-001: Production environmenté\n## #",
+        ),
+        // \n then \n, and \r\n then \r\n.
+        ("## A\n\n## #", (0, 9), (1, 9), "é", "## Aé\n## #"),
+        ("## A\r\n\r\n## #", (0, 9), (1, 9), "é", "## Aé\r\n## #"),
+        // The break deleted rather than replaced.
+        ("## A\n\r\n## B\n", (0, 4), (1, 0), "", "## A\r\n## B\n"),
+        (
+            "## A\n\n## B\nType: x\n",
+            (0, 4),
+            (1, 0),
+            "",
+            "## A\n## B\nType: x\n",
+        ),
+        // A bare \r as the blank line's break.
+        ("## A\n\r## B", (0, 4), (1, 0), "x", "## Ax\r## B"),
+        ("## A\r\r## B", (0, 4), (1, 0), "", "## A\r## B"),
+        // The whole blank line before a heading in another section removed.
+        (
+            "## DEP-001: A\nType: Step\n\n## DEP-002: B\nType: Step\n",
+            (2, 0),
+            (3, 0),
+            "",
+            "## DEP-001: A\nType: Step\n## DEP-002: B\nType: Step\n",
+        ),
+        (
+            "Text\r\n\r\n## DEP-002: B\r\n",
+            (1, 0),
+            (2, 0),
+            "",
+            "Text\r\n## DEP-002: B\r\n",
+        ),
+        // The break of the paragraph line before the blank line.
+        (
+            "Text DEP-001\n\r\n## DEP-002: B\n\n## DEP-003: C\n",
+            (0, 12),
+            (1, 0),
+            "",
+            "Text DEP-001\r\n## DEP-002: B\n\n## DEP-003: C\n",
+        ),
+        // Three sections become one.
+        (
+            "## A\n\n## B\n\n## C\n",
+            (0, 4),
+            (3, 0),
+            " ",
+            "## A \n## C\n",
+        ),
+        ("## A\n\n## B\n\n## C", (1, 0), (4, 0), "", "## A\n## C"),
+        // A fence opener before the joined line.
+        (
+            "```\n\n## A\n```\n\n## B\n",
+            (0, 3),
+            (1, 0),
+            "",
+            "```\n## A\n```\n\n## B\n",
+        ),
+        // Splitting: a blank line inserted before a heading starts a new section.
+        ("## A\n## B\n", (0, 4), (0, 4), "\n", "## A\n\n## B\n"),
+        ("## A\r\n## B", (1, 0), (1, 0), "\r\n", "## A\r\n\r\n## B"),
+        ("## A\n\r## B", (2, 0), (2, 0), "\n", "## A\n\r\n## B"),
+        // A line break inserted inside a heading line at a section boundary.
+        (
+            "## A\n\n## B\n",
+            (2, 0),
+            (2, 0),
+            "x\n\n",
+            "## A\n\nx\n\n## B\n",
+        ),
+    ];
+    for &(text, start, end, new, expected) in cases {
+        edit_once(text, start, end, new, expected);
+    }
+}
+
+/// Start and end (UTF-16 line and character) and new text.
+type RangeEdit<'a> = ((u32, u32), (u32, u32), &'a str);
+
+/// Applies range edits one after the other (UTF-16 positions), comparing the document with a
+/// fresh parse after each.
+fn edits_in_turn(text: &str, edits: &[RangeEdit]) {
+    let prefixes = Prefixes::default();
+    let mut doc = Document::new(text.to_string(), 0, &prefixes);
+    for &((l0, c0), (l1, c1), new) in edits {
+        let range = Range {
+            start: Position {
+                line: l0,
+                character: c0,
+            },
+            end: Position {
+                line: l1,
+                character: c1,
+            },
+        };
+        let before = std::sync::Arc::clone(doc.parsed());
+        let ids_changed = doc.edit(range, new, PositionEncoding::Utf16, &prefixes);
+        let text = doc.text();
+        assert_eq!(doc.kinds(), &tree::classify(text)[..], "kinds for {text:?}");
+        assert_eq!(
+            &**doc.parsed(),
+            &parse_tree(text, &prefixes),
+            "parsed for {text:?}"
+        );
+        if !ids_changed {
+            assert!(dep_ls::index::same_ids(&before, doc.parsed()));
+        }
+    }
+}
+
+/// Found by the `edits` fuzz target (RELIABILITY.md, fixed issue 5): `---` on line 0 is front
+/// matter up to the first closing line however far down, so an edit can change the sections
+/// before it: typing the closing line at the end turned the whole document into front matter
+/// while the sections before the edit were kept.
+#[test]
+fn front_matter_closed_or_opened_far_from_the_edit() {
+    // The fuzz finding, shortened: the closing line typed at the end.
+    edits_in_turn(
+        "---\n\n|---|---|\n| TEST-001 | Login |\n\r\n## DEP-001: Production environment\nDEP-003: Error rate rollback\n\r## DEP-001: Production environment\n## DEP-001: Production environment\n> quoted DEP-014: text\n",
+        &[((10, 0), (10, 0), "---\n")],
+    );
+    let doc = "---\ntitle: Plan\n\n## DEP-001: A\nType: Step\n\n## DEP-002: B\n\nDEP-003: C\n";
+    edits_in_turn(
+        doc,
+        &[
+            // Closed at the end, opened up again, closed without a line break (not closed),
+            // then with one.
+            ((9, 0), (9, 0), "---\n"),
+            ((9, 0), (10, 0), ""),
+            ((9, 0), (9, 0), "---"),
+            ((9, 3), (9, 3), "\n"),
+            // An earlier closing line shortens it; deleting it lengthens it again.
+            ((2, 0), (2, 0), "---\n"),
+            ((2, 0), (3, 0), ""),
+            // The opening line edited away and typed again.
+            ((0, 0), (0, 3), "# Plan"),
+            ((0, 0), (0, 6), "---"),
+        ],
+    );
+    // Typing the opening line over a first line, with a closing line far below; `+++` too.
+    edits_in_turn(
+        "Intro\n\n## DEP-001: A\n\n## DEP-002: B\n---\n\n## DEP-003: C\n",
+        &[((0, 0), (0, 5), "---"), ((0, 0), (0, 3), "+++")],
+    );
+    edits_in_turn(
+        "Intro\n\n## DEP-001: A\n\n+++\n\n## DEP-003: C\n",
+        &[((0, 0), (0, 5), "+++"), ((4, 0), (4, 3), "---")],
+    );
+    // Edits inside long front matter, and a line break joining the closing line to the text
+    // before it.
+    edits_in_turn(
+        "---\na: 1\n\n## x\n\nb: 2\n\n## y\n---\n\n## DEP-001: A\n",
+        &[
+            ((1, 0), (1, 0), "z"),
+            ((3, 0), (3, 0), "\n\n"),
+            ((9, 0), (10, 0), ""),
+            ((9, 0), (9, 0), "\n"),
+            ((9, 3), (10, 0), ""),
+        ],
+    );
 }
