@@ -150,6 +150,40 @@ impl Rules {
 /// found so far and the limit when the tree is larger (a home directory opened by mistake).
 /// Walks with one thread per core; the result is sorted.
 pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
+    let markdown = std::sync::Mutex::new(Vec::new());
+    let r = walk_with(root, config, limit, &|rel, abs| {
+        lock(&markdown).push((rel, abs))
+    });
+    let mut md = markdown.into_inner().unwrap_or_else(|p| p.into_inner());
+    md.sort();
+    match r {
+        Ok(w) => Ok(Walk { markdown: md, ..w }),
+        Err((w, n)) => Err((Walk { markdown: md, ..w }, n)),
+    }
+}
+
+/// Walks `root` with one thread per core, like [`walk`], handing every Markdown file to
+/// `on_markdown(rel, abs)` as soon as it is found (on the walking thread). Returns the other
+/// files and the notes; `markdown` stays empty.
+pub fn walk_parallel(
+    root: &Path,
+    config: &Config,
+    on_markdown: &(dyn Fn(String, PathBuf) + Sync),
+) -> Walk {
+    match walk_with(root, config, usize::MAX, on_markdown) {
+        Ok(w) | Err((w, _)) => w,
+    }
+}
+
+/// The parallel walk behind [`walk_bounded`] and [`walk_parallel`]: Markdown files go to
+/// `on_markdown`, other files and notes into the result (sorted); `Err` once more than `limit`
+/// files and folders were looked at.
+fn walk_with(
+    root: &Path,
+    config: &Config,
+    limit: usize,
+    on_markdown: &(dyn Fn(String, PathBuf) + Sync),
+) -> Result<Walk, (Walk, usize)> {
     let rules = Rules::new(root, config);
     let found = std::sync::Mutex::new(Walk::default());
     let seen = std::sync::atomic::AtomicUsize::new(0);
@@ -164,40 +198,6 @@ pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, 
                 return ignore::WalkState::Quit;
             }
             match rules.classify(item) {
-                Found::Markdown(rel, abs) => lock(found).markdown.push((rel, abs)),
-                Found::Other(rel) => lock(found).other.push(rel),
-                Found::Note(n) => lock(found).notes.push(n),
-                Found::Skip => {}
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    out.markdown.sort();
-    out.other.sort();
-    out.notes.sort();
-    if over.into_inner() {
-        Err((out, limit))
-    } else {
-        Ok(out)
-    }
-}
-
-/// Walks `root` with one thread per core, like [`walk`], handing every Markdown file to
-/// `on_markdown(rel, abs)` as soon as it is found (on the walking thread). Returns the other
-/// files and the notes; `markdown` stays empty.
-pub fn walk_parallel(
-    root: &Path,
-    config: &Config,
-    on_markdown: &(dyn Fn(String, PathBuf) + Sync),
-) -> Walk {
-    let rules = Rules::new(root, config);
-    let found = std::sync::Mutex::new(Walk::default());
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    rules.walker().threads(threads).build_parallel().run(|| {
-        let (rules, found) = (&rules, &found);
-        Box::new(move |item| {
-            match rules.classify(item) {
                 Found::Markdown(rel, abs) => on_markdown(rel, abs),
                 Found::Other(rel) => lock(found).other.push(rel),
                 Found::Note(n) => lock(found).notes.push(n),
@@ -206,10 +206,14 @@ pub fn walk_parallel(
             ignore::WalkState::Continue
         })
     });
-    let mut w = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    w.other.sort();
-    w.notes.sort();
-    w
+    let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    out.other.sort();
+    out.notes.sort();
+    if over.into_inner() {
+        Err((out, limit))
+    } else {
+        Ok(out)
+    }
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
