@@ -71,8 +71,6 @@ impl LspClient {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().expect("spawn dep-ls");
-        let stdin = Arc::new(Mutex::new(child.stdin.take()));
-        let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");
         std::thread::spawn(move || {
             // Drain stderr so the server never blocks on it.
@@ -85,48 +83,7 @@ impl LspClient {
                 s.clear();
             }
         });
-        let (tx, rx) = channel();
-        let settings = Arc::new(Mutex::new(Value::Null));
-        let stdin2 = Arc::clone(&stdin);
-        let settings2 = Arc::clone(&settings);
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_msg(&mut r) {
-                // Answer server-to-client requests right away.
-                if msg.get("method").is_some() && msg.get("id").is_some() {
-                    let result = match msg["method"].as_str() {
-                        Some("workspace/configuration") => {
-                            let s = settings2.lock().map(|s| s.clone()).unwrap_or(Value::Null);
-                            let n = msg["params"]["items"]
-                                .as_array()
-                                .map(|a| a.len())
-                                .unwrap_or(1);
-                            Value::Array(vec![s; n])
-                        }
-                        _ => Value::Null,
-                    };
-                    if let Ok(mut w) = stdin2.lock() {
-                        if let Some(w) = w.as_mut() {
-                            write_msg(
-                                w,
-                                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
-                            );
-                        }
-                    }
-                }
-                if tx.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        LspClient {
-            child,
-            stdin,
-            rx,
-            next_id: 1,
-            backlog: VecDeque::new(),
-            settings,
-        }
+        Self::from_child(child)
     }
 
     pub fn send(&self, v: &Value) {
@@ -413,20 +370,36 @@ impl LspClient {
         (Self::from_child(child), log)
     }
 
+    /// A client over a spawned server's stdin and stdout. A reader thread answers the
+    /// server's requests at once (`workspace/configuration` with the client's settings).
     fn from_child(mut child: Child) -> LspClient {
         let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = channel();
+        let settings = Arc::new(Mutex::new(Value::Null));
         let stdin2 = Arc::clone(&stdin);
+        let settings2 = Arc::clone(&settings);
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
             while let Some(msg) = read_msg(&mut r) {
+                // Answer server-to-client requests right away.
                 if msg.get("method").is_some() && msg.get("id").is_some() {
+                    let result = match msg["method"].as_str() {
+                        Some("workspace/configuration") => {
+                            let s = settings2.lock().map(|s| s.clone()).unwrap_or(Value::Null);
+                            let n = msg["params"]["items"]
+                                .as_array()
+                                .map(|a| a.len())
+                                .unwrap_or(1);
+                            Value::Array(vec![s; n])
+                        }
+                        _ => Value::Null,
+                    };
                     if let Ok(mut w) = stdin2.lock() {
                         if let Some(w) = w.as_mut() {
                             write_msg(
                                 w,
-                                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}),
+                                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
                             );
                         }
                     }
@@ -442,7 +415,7 @@ impl LspClient {
             rx,
             next_id: 1,
             backlog: VecDeque::new(),
-            settings: Arc::new(Mutex::new(Value::Null)),
+            settings,
         }
     }
 
