@@ -226,37 +226,10 @@ pub fn next_free_id(index: &Index, prefix: &str) -> String {
     format!("{prefix}-{:0width$}", max + 1, width = width)
 }
 
-/// [`has_value`] for a field's display name (`Linked IDs`).
-fn has_value_named(entry: &Entry, name: &str) -> bool {
-    entry
-        .fields
-        .iter()
-        .find(|f| key_named(f, name))
-        .is_some_and(|f| f.heading || !f.value.trim().is_empty())
-}
-
-/// Does the field's key match a display name (`Linked IDs`), ignoring case and spacing?
-fn key_named(f: &Field, name: &str) -> bool {
-    let (k, n) = (f.key.as_bytes(), name.as_bytes());
-    if k.len() == n.len() && k.eq_ignore_ascii_case(n) {
-        return true;
-    }
-    // Keys are trimmed: a different first letter settles it.
-    if let (Some(a), Some(b)) = (k.first(), n.first()) {
-        if !a.eq_ignore_ascii_case(b) {
-            return false;
-        }
-    }
-    let mut words = f.key.split_whitespace();
-    name.split(' ')
-        .all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
-        && words.next().is_none()
-}
-
 /// Is the field present with a value? (`Owner:` with nothing after it names no owner.)
-fn has_value(entry: &Entry, norm_key: &str) -> bool {
+fn has_value(entry: &Entry, key: &str) -> bool {
     entry
-        .field(norm_key)
+        .field(key)
         .is_some_and(|f| f.heading || !f.value.trim().is_empty())
 }
 
@@ -352,7 +325,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if key == "Owner" || key == "Threshold" {
             continue;
         }
-        if !has_value_named(entry, key) {
+        if !has_value(entry, key) {
             missing.push(key.to_string());
         }
     }
@@ -469,7 +442,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if f.heading {
             continue;
         }
-        let known = schema::DEP_FIELDS.iter().any(|k| key_named(f, k));
+        let known = schema::DEP_FIELDS.iter().any(|k| f.key_is(k));
         if !known {
             let hint = did_you_mean(&f.key, schema::DEP_FIELDS.iter().copied());
             sink.push_with(

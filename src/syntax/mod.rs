@@ -125,12 +125,8 @@ impl Field {
         normalize_key(&self.key)
     }
 
-    /// Is this a link-list field (`Linked IDs`, `Related IDs`, `Covers`)? Allocation-free.
-    pub fn is_link_list(&self) -> bool {
-        is_link_list_key(&self.norm_key())
-    }
-
-    /// Does the key normalise to `norm` (lowercase, single spaces)? Allocation-free.
+    /// Is the key `norm` (single spaces, any case: `linked ids`, `Linked IDs`), ignoring case
+    /// and spacing? Allocation-free.
     pub fn key_is(&self, norm: &str) -> bool {
         let (k, n) = (self.key.as_bytes(), norm.as_bytes());
         if k.len() == n.len() && k.eq_ignore_ascii_case(n) {
@@ -138,7 +134,7 @@ impl Field {
         }
         if let (Some(&a), Some(&b)) = (k.first(), n.first()) {
             // The first word differs already.
-            if a.is_ascii() && !a.is_ascii_whitespace() && a.to_ascii_lowercase() != b {
+            if a.is_ascii() && !a.is_ascii_whitespace() && !a.eq_ignore_ascii_case(&b) {
                 return false;
             }
         }
