@@ -641,35 +641,9 @@ fn shift_span(s: &std::ops::Range<usize>, delta: isize) -> std::ops::Range<usize
     ((s.start as isize + delta) as usize)..((s.end as isize + delta) as usize)
 }
 
+/// Moves an entry after an edit. Its fields and items are relative to it: three spans.
 fn shift_entry(e: &mut crate::syntax::Entry, delta: isize) {
-    use crate::syntax::LinkItem;
     e.id_span = shift_span(&e.id_span, delta);
     e.line_span = shift_span(&e.line_span, delta);
     e.span = shift_span(&e.span, delta);
-    for f in &mut e.fields {
-        f.key_span = shift_span(&f.key_span, delta);
-        f.value_span = shift_span(&f.value_span, delta);
-        f.line_start = (f.line_start as isize + delta) as usize;
-        for p in &mut f.pieces {
-            *p = shift_span(p, delta);
-        }
-        for item in &mut f.items {
-            let shift_ref = |r: &mut crate::syntax::IdRef| {
-                r.span = shift_span(&r.span, delta);
-                if let Some(l) = &mut r.link {
-                    l.span = shift_span(&l.span, delta);
-                }
-            };
-            match item {
-                LinkItem::Id(r) | LinkItem::UnknownPrefix(r) | LinkItem::Placeholder(r) => {
-                    shift_ref(r)
-                }
-                LinkItem::Range { start, end, span } => {
-                    shift_ref(start);
-                    shift_ref(end);
-                    *span = shift_span(span, delta);
-                }
-            }
-        }
-    }
 }

@@ -96,7 +96,7 @@ pub fn fixes(
             let Some(allowed) = enum_values(&norm) else {
                 continue;
             };
-            let Some(first) = f.pieces.first() else {
+            let Some(first) = f.pieces.first().map(|p| e.abs(*p)) else {
                 continue;
             };
             let head = value_head(&f.value);

@@ -57,7 +57,11 @@ impl FileKeys {
             .map(|e| e.id.clone())
             .collect();
         let mut ranges = Vec::new();
-        for f in doc.entries.iter().flat_map(|e| &e.fields) {
+        for (e, f) in doc
+            .entries
+            .iter()
+            .flat_map(|e| e.fields.iter().map(move |f| (e, f)))
+        {
             for item in &f.items {
                 if let LinkItem::Range { start, end, span } = item {
                     let p = id_prefix(&start.id);
@@ -66,7 +70,7 @@ impl FileKeys {
                     }
                     if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id))
                     {
-                        ranges.push((p.to_string(), a, b, span.clone()));
+                        ranges.push((p.to_string(), a, b, e.abs(*span)));
                     }
                 }
             }

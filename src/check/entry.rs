@@ -58,20 +58,20 @@ impl Sink<'_> {
 }
 
 /// Maps an offset in a field's joined value to a document offset.
-pub fn value_to_doc(field: &Field, off: usize) -> usize {
+pub fn value_to_doc(entry: &Entry, field: &Field, off: usize) -> usize {
     let mut acc = 0;
     for p in &field.pieces {
-        let len = p.end - p.start;
+        let len = p.len();
         if off <= acc + len {
-            return p.start + (off - acc);
+            return entry.at(p.start) + (off - acc);
         }
         acc += len + 1;
     }
-    field.value_span.end
+    entry.at(field.value_span.end)
 }
 
-fn value_span_to_doc(field: &Field, s: &Span) -> Span {
-    value_to_doc(field, s.start)..value_to_doc(field, s.end)
+fn value_span_to_doc(entry: &Entry, field: &Field, s: &Span) -> Span {
+    value_to_doc(entry, field, s.start)..value_to_doc(entry, field, s.end)
 }
 
 /// Every per-file check.
@@ -298,7 +298,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                             t.typical_stages().iter().map(|s| s.name()).collect();
                         sink.push(
                             Code::StageMismatch,
-                            f.value_span.clone(),
+                            entry.abs(f.value_span),
                             id,
                             format!(
                                 "{}: Stage {} is unusual for a {} entry (typically {})",
@@ -448,7 +448,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             sink.push_with(
                 Code::UnknownField,
                 Severity::Warning,
-                f.key_span.clone(),
+                entry.abs(f.key_span),
                 id,
                 match hint {
                     Some(h) => format!("{}: unknown field `{}` — did you mean `{h}`?", entry.id, f.key),
@@ -471,7 +471,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         for s in &bracket {
             sink.push(
                 Code::TemplatePlaceholder,
-                value_span_to_doc(f, s),
+                value_span_to_doc(entry, f, s),
                 id,
                 format!(
                     "{}: `{}` still holds the template placeholder {} — replace it with the real value",
@@ -493,7 +493,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                 }
                 sink.push(
                     Code::TemplatePlaceholder,
-                    value_span_to_doc(f, &raw),
+                    value_span_to_doc(entry, f, &raw),
                     id,
                     format!(
                         "{}: `{}` still holds the template placeholder {} — replace it with the real ID",
@@ -508,7 +508,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if let Some((s, what)) = find_secret(&f.value, kv_rule) {
             sink.push(
                 Code::PlaintextSecret,
-                value_span_to_doc(f, &s),
+                value_span_to_doc(entry, f, &s),
                 id,
                 format!(
                     "{}: `{}` holds {what} in plain text — secrets live in a secrets manager: reference it (e.g. under `Secrets:`) and rotate this one",
@@ -610,13 +610,13 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
         }
     };
     let span = if f.value_span.is_empty() {
-        f.key_span.clone()
+        entry.abs(f.key_span)
     } else if !head.is_empty() && f.pieces.len() == 1 {
         let lead = f.value.len() - f.value.trim_start().len();
-        let start = f.value_span.start + lead;
+        let start = entry.at(f.value_span.start) + lead;
         start..start + head.len()
     } else {
-        f.value_span.clone()
+        entry.abs(f.value_span)
     };
     sink.push_with(
         Code::InvalidValue,
@@ -635,9 +635,9 @@ fn threshold(sink: &mut Sink, entry: &Entry, f: &Field) {
         return; // reported as template-placeholder
     }
     let span = if f.value_span.is_empty() {
-        f.key_span.clone()
+        entry.abs(f.key_span)
     } else {
-        f.value_span.clone()
+        entry.abs(f.value_span)
     };
     if !is_measurable(v) {
         sink.push(
@@ -672,7 +672,7 @@ fn monitor_entry(sink: &mut Sink, entry: &Entry) {
             let body = part.split_once(':').map(|(_, b)| b).unwrap_or(part).trim();
             let start = off + part.find(body).unwrap_or(0);
             if !body.is_empty() && !is_placeholder_value(body) && !is_measurable(body) {
-                let s = value_to_doc(f, start)..value_to_doc(f, start + body.len());
+                let s = value_to_doc(entry, f, start)..value_to_doc(entry, f, start + body.len());
                 sink.push(
                     Code::UnmeasurableThreshold,
                     s,
@@ -693,11 +693,12 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
     let id = Some(entry.id.as_str());
     let bracket: Vec<Span> = placeholders(&field.value)
         .iter()
-        .map(|s| value_span_to_doc(field, s))
+        .map(|s| value_span_to_doc(entry, field, s))
         .collect();
     for item in &field.items {
         match item {
             LinkItem::Range { start, end, span } => {
+                let span = entry.abs(*span);
                 let (pa, pb) = (id_prefix(&start.id), id_prefix(&end.id));
                 if pa != pb {
                     sink.push(
@@ -770,13 +771,14 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                 }
             }
             LinkItem::UnknownPrefix(r) => {
+                let r_span = entry.abs(r.span);
                 let p = id_prefix(&r.id);
                 let known: Vec<String> = sink.config.prefixes.iter().cloned().collect();
                 let hint = did_you_mean(p, known.iter().map(String::as_str));
                 sink.push_with(
                     Code::UnknownPrefix,
                     Severity::Warning,
-                    r.span.clone(),
+                    r_span.clone(),
                     id,
                     format!(
                         "{}: {} has the prefix {p}, which is not a configured ID prefix{} — add it to `prefixes` in dep-ls.toml if it is one",
@@ -789,9 +791,10 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                 );
             }
             LinkItem::Placeholder(r) => {
+                let r_span = entry.abs(r.span);
                 if bracket
                     .iter()
-                    .any(|b| b.start <= r.span.start && r.span.end <= b.end)
+                    .any(|b| b.start <= r_span.start && r_span.end <= b.end)
                 {
                     continue;
                 }
@@ -800,7 +803,7 @@ fn link_items(sink: &mut Sink, entry: &Entry, field: &Field, index: &Index) {
                 }
                 sink.push(
                     Code::TemplatePlaceholder,
-                    r.span.clone(),
+                    r_span.clone(),
                     id,
                     format!(
                         "{}: {} is a template placeholder — link the real ID",

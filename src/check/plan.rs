@@ -155,13 +155,13 @@ fn drift(
     let severity = config.severity(Code::EnvironmentDrift, Severity::Warning)?;
     let span = e
         .field("configuration")
-        .map(|f| f.key_span.clone())
+        .map(|f| e.abs(f.key_span))
         .unwrap_or_else(|| e.id_span.clone());
     let related = o
         .field("configuration")
         .map(|f| Related {
             path: opath.to_string(),
-            span: f.key_span.clone(),
+            span: o.abs(f.key_span),
             message: format!(
                 "{} ({oname}) sets {}",
                 o.id,

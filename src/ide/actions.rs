@@ -60,13 +60,14 @@ pub(crate) fn field_style(text: &str, e: &Entry) -> (String, String) {
         if f.heading || f.key_span.is_empty() {
             continue;
         }
-        let before = text.get(f.line_start..f.key_span.start).unwrap_or("");
-        let after_end = if f.value_span.is_empty() {
-            line_end(text, f.key_span.end)
+        let (key, value) = (e.abs(f.key_span), e.abs(f.value_span));
+        let before = text.get(e.at(f.line_start)..key.start).unwrap_or("");
+        let after_end = if value.is_empty() {
+            line_end(text, key.end)
         } else {
-            f.value_span.start
+            value.start
         };
-        let after = text.get(f.key_span.end..after_end).unwrap_or(": ");
+        let after = text.get(key.end..after_end).unwrap_or(": ");
         let after = if after.trim_end().is_empty() {
             ": ".to_string()
         } else {
@@ -85,11 +86,8 @@ fn field_insert_point(text: &str, e: &Entry) -> usize {
         .iter()
         .filter(|f| !f.heading)
         .map(|f| {
-            f.pieces
-                .last()
-                .map(|p| p.end)
-                .unwrap_or(f.key_span.end)
-                .max(f.key_span.end)
+            let end = f.pieces.last().map_or(f.key_span.end, |p| p.end);
+            e.at(end.max(f.key_span.end))
         })
         .max();
     line_end(text, last.unwrap_or(e.line_span.end))
@@ -374,9 +372,10 @@ fn move_secret(
         .fields
         .iter()
         .find(|f| {
-            f.pieces
-                .iter()
-                .any(|p| p.start <= finding.span.start && finding.span.start <= p.end)
+            f.pieces.iter().any(|&p| {
+                let p = e.abs(p);
+                p.start <= finding.span.start && finding.span.start <= p.end
+            })
         })
         .map(|f| f.key.clone())
         .unwrap_or_default();
@@ -394,12 +393,12 @@ fn move_secret(
     match e.field("secrets") {
         Some(s) if !s.value_span.is_empty() => edits.push(FileEdit {
             path: rel.to_string(),
-            span: s.value_span.end..s.value_span.end,
+            span: e.at(s.value_span.end)..e.at(s.value_span.end),
             new_text: format!("; {note}"),
         }),
         Some(s) => edits.push(FileEdit {
             path: rel.to_string(),
-            span: s.key_span.end + 1..s.key_span.end + 1,
+            span: e.at(s.key_span.end) + 1..e.at(s.key_span.end) + 1,
             new_text: format!(" {note}"),
         }),
         None => {

@@ -222,19 +222,14 @@ fn in_link_list(
         .iter()
         .filter(|fl| is_link_list_key(&fl.norm_key()))
         .any(|fl| {
-            if fl
-                .pieces
-                .iter()
-                .any(|p| line_start <= p.start && p.start <= line_end && p.start <= offset)
-            {
+            if fl.pieces.iter().any(|&p| {
+                let start = e.at(p.start);
+                line_start <= start && start <= line_end && start <= offset
+            }) {
                 return true;
             }
-            let last = fl
-                .pieces
-                .last()
-                .map(|p| p.end)
-                .unwrap_or(fl.key_span.end)
-                .max(fl.key_span.end);
+            let end = fl.pieces.last().map_or(fl.key_span.end, |p| p.end);
+            let last = e.at(end.max(fl.key_span.end));
             let Some(gap) = text.get(last..line_start) else {
                 return false;
             };

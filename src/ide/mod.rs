@@ -281,12 +281,13 @@ pub fn hit_at(doc: &ParsedDoc, offset: usize) -> Option<Hit<'_>> {
         return Some(Hit::Definition(e));
     }
     for f in &e.fields {
-        if f.norm_key() == "id" && f.value_span.start <= offset && offset <= f.value_span.end {
+        let (key, value) = (e.abs(f.key_span), e.abs(f.value_span));
+        if f.norm_key() == "id" && value.start <= offset && offset <= value.end {
             let id = f.value.trim();
-            let start = f.value_span.start + (f.value.len() - f.value.trim_start().len());
+            let start = value.start + (f.value.len() - f.value.trim_start().len());
             return Some(Hit::Restated(e, id, start..start + id.len()));
         }
-        if !f.key_span.is_empty() && f.key_span.start <= offset && offset <= f.key_span.end {
+        if !key.is_empty() && key.start <= offset && offset <= key.end {
             return Some(Hit::FieldKey(e, f));
         }
     }

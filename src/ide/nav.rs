@@ -176,13 +176,13 @@ pub fn entry_summary(f: &Folder, path: &str, e: &Entry) -> String {
 pub fn hover(f: &Folder, rel: &str, offset: usize) -> Option<(String, Span)> {
     let doc = f.parsed(rel)?;
     let hit = hit_at(&doc, offset)?;
-    if let Hit::FieldKey(_, field) = hit {
+    if let Hit::FieldKey(entry, field) = hit {
         let doc_text = schema::field_doc(&field.norm_key())?;
         let mut s = format!("**{}** — {doc_text}", field.key);
         if let Some(values) = schema::enum_values(&field.norm_key()) {
             s.push_str(&format!("\n\nValues: {}", values.join(", ")));
         }
-        return Some((s, field.key_span.clone()));
+        return Some((s, entry.abs(field.key_span)));
     }
     let (id, span) = hit.id()?;
     let defs = f.index.definitions(id);
@@ -296,7 +296,8 @@ pub fn rename(
         if let Some((p, e)) = f.index.entry(*d) {
             for fl in &e.fields {
                 if fl.norm_key() == "id" && fl.value.trim() == old {
-                    let s = fl.value_span.start + (fl.value.len() - fl.value.trim_start().len());
+                    let s =
+                        e.at(fl.value_span.start) + (fl.value.len() - fl.value.trim_start().len());
                     edits.push(FileEdit {
                         path: p.to_string(),
                         span: s..s + old.len(),

@@ -41,8 +41,8 @@ pub fn document_symbols(doc: &ParsedDoc) -> Vec<Symbol> {
                         .filter(|v| !v.is_empty()),
                     is_entry: false,
                     prefix: String::new(),
-                    span: f.key_span.start..f.value_span.end.max(f.key_span.end),
-                    selection: f.key_span.clone(),
+                    span: e.at(f.key_span.start)..e.at(f.value_span.end.max(f.key_span.end)),
+                    selection: e.abs(f.key_span),
                     children: Vec::new(),
                 })
                 .collect(),
@@ -149,11 +149,12 @@ pub fn semantic_tokens(f: &Folder, rel: &str) -> Vec<Token> {
             if fl.heading || fl.key_span.is_empty() {
                 continue;
             }
-            out.push((fl.key_span.clone(), 1, 0));
+            out.push((e.abs(fl.key_span), 1, 0));
             if let Some(values) = schema::enum_values(&fl.norm_key()) {
                 let v = fl.value.trim();
                 if values.iter().any(|x| x.eq_ignore_ascii_case(v)) && fl.pieces.len() == 1 {
-                    let s = fl.value_span.start + (fl.value.len() - fl.value.trim_start().len());
+                    let s =
+                        e.at(fl.value_span.start) + (fl.value.len() - fl.value.trim_start().len());
                     out.push((s..s + v.len(), 2, 0));
                 }
             }

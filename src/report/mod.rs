@@ -313,7 +313,7 @@ fn build_plan(
     let mut loc = |p: &str, e: &Entry, key: Option<&str>| -> Loc {
         let at = key
             .and_then(|k| e.field(k))
-            .map_or(e.id_span.start, |f| f.key_span.start);
+            .map_or(e.id_span.start, |f| e.at(f.key_span.start));
         Loc {
             id: e.id.to_string(),
             path: p.to_string(),

@@ -4,7 +4,7 @@ use super::blocks::{atx_level, indent, list_marker, table_cells};
 use super::ids::{inline_mask, scan_ids, InlineState, RawId};
 use super::{
     id_prefix, is_link_list_key, normalize_key, DefKind, Entry, Field, IdRef, LineKind, Link,
-    LinkItem, ParsedDoc, Prefixes, Reference, Span, Str,
+    LinkItem, ParsedDoc, Prefixes, Reference, RelSpan, Span, Str,
 };
 use crate::text::line_spans;
 
@@ -312,16 +312,11 @@ impl Builder<'_> {
                 .is_known(&self.text[raw.span.start..raw.span.start + raw.prefix_len])
     }
 
-    fn id_ref(&self, raw: &RawId) -> IdRef {
+    /// A link-list item's ID, relative to its entry's `base`.
+    fn item_ref(&self, raw: &RawId, base: usize) -> IdRef {
         IdRef {
             id: Str::from(&self.text[raw.span.clone()]),
-            span: raw.span.clone(),
-            link: raw.link.as_ref().map(|(s, d)| {
-                Box::new(Link {
-                    span: s.clone(),
-                    dest: d.clone(),
-                })
-            }),
+            span: RelSpan::new(&raw.span, base),
         }
     }
 
@@ -428,17 +423,17 @@ impl Builder<'_> {
                 // A sub-heading inside the entry: a field whose value is the section below.
                 let key = Str::from(content.trim());
                 let ks = start + cs;
+                let e = &mut self.doc.entries[idx];
                 let field = Field {
                     key,
-                    key_span: ks..start + ce,
+                    key_span: e.rel(&(ks..start + ce)),
                     value: Str::default(),
-                    value_span: start + ce..start + ce,
+                    value_span: e.rel(&(start + ce..start + ce)),
                     pieces: smallvec::SmallVec::new(),
                     heading: true,
-                    line_start: start,
+                    line_start: e.rel(&(start..start)).start,
                     items: Vec::new(),
                 };
-                let e = &mut self.doc.entries[idx];
                 e.fields.push(field);
                 let fi = e.fields.len() - 1;
                 self.open_field = Some((fi, OpenField::Heading));
@@ -479,6 +474,8 @@ impl Builder<'_> {
                     let line_span = start..start + line.trim_end().len();
                     self.open_entry(raw, &title, DefKind::TableRow, line_span, 0, false);
                     let idx = self.current.map(|c| c.0).unwrap_or(0);
+                    let base = self.doc.entries[idx].base();
+                    let rel = |x: &Span| RelSpan::new(x, base);
                     let mut fields = Vec::new();
                     for (ci, (t, span)) in others.iter().enumerate() {
                         let Some(name) = self.table_header.get(ci + 1) else {
@@ -489,12 +486,12 @@ impl Builder<'_> {
                         }
                         fields.push(Field {
                             key: Str::from(name.as_str()),
-                            key_span: span.start..span.start,
+                            key_span: rel(&(span.start..span.start)),
                             value: Str::from(*t),
-                            value_span: span.clone(),
-                            pieces: smallvec::smallvec![span.clone()],
+                            value_span: rel(span),
+                            pieces: smallvec::smallvec![rel(span)],
                             heading: false,
-                            line_start: start,
+                            line_start: rel(&(start..start)).start,
                             items: Vec::new(),
                         });
                     }
@@ -536,14 +533,18 @@ impl Builder<'_> {
             if !self.known(raw) {
                 continue;
             }
-            let r = self.id_ref(raw);
             self.doc.refs.push(Reference {
-                id: r.id,
-                span: r.span,
+                id: Str::from(&self.text[raw.span.clone()]),
+                span: raw.span.clone(),
                 entry,
                 field,
                 link_list,
-                link: r.link,
+                link: raw.link.as_ref().map(|(s, d)| {
+                    Box::new(Link {
+                        span: s.clone(),
+                        dest: d.clone(),
+                    })
+                }),
             });
         }
     }
@@ -615,21 +616,21 @@ impl Builder<'_> {
             let key = Str::from(&line[f.key.0..f.key.1]);
             let norm = normalize_key(&key);
             let value_span = start + f.value.0..start + f.value.1;
+            let e = &mut self.doc.entries[idx];
             let field = Field {
                 key,
-                key_span: start + f.key.0..start + f.key.1,
+                key_span: e.rel(&(start + f.key.0..start + f.key.1)),
                 value: Str::from(&self.text[value_span.clone()]),
-                value_span: value_span.clone(),
+                value_span: e.rel(&value_span),
                 pieces: if value_span.is_empty() {
                     smallvec::SmallVec::new()
                 } else {
-                    smallvec::smallvec![value_span.clone()]
+                    smallvec::smallvec![e.rel(&value_span)]
                 },
                 heading: false,
-                line_start: start,
+                line_start: e.rel(&(start..start)).start,
                 items: Vec::new(),
             };
-            let e = &mut self.doc.entries[idx];
             e.fields.push(field);
             let fi = e.fields.len() - 1;
             self.extend_entry(end);
@@ -697,17 +698,18 @@ impl Builder<'_> {
     fn add_piece(&mut self, idx: usize, fi: usize, piece: Span, ids: &[RawId]) {
         let text = self.text;
         let e = &mut self.doc.entries[idx];
+        let rel = e.rel(&piece);
         let f = &mut e.fields[fi];
         if !f.value.is_empty() {
             f.value.push('\n');
         }
         f.value.push_str(&text[piece.clone()]);
         if f.pieces.is_empty() {
-            f.value_span = piece.clone();
+            f.value_span = rel;
         } else {
-            f.value_span.end = piece.end;
+            f.value_span.end = rel.end;
         }
-        f.pieces.push(piece.clone());
+        f.pieces.push(rel);
         let link_list = is_link_list_key(&f.norm_key());
         self.extend_entry(piece.end);
         if link_list {
@@ -719,10 +721,11 @@ impl Builder<'_> {
     /// Parses the IDs of one piece of a link-list value into items (IDs and ranges).
     fn link_items(&mut self, idx: usize, fi: usize, _piece: Span, ids: &[RawId]) {
         let mut items = Vec::new();
+        let base = self.doc.entries[idx].base();
         let mut i = 0;
         while i < ids.len() {
             let a = &ids[i];
-            let a_ref = self.id_ref(a);
+            let a_ref = self.item_ref(a, base);
             if a.placeholder {
                 items.push(LinkItem::Placeholder(a_ref));
                 i += 1;
@@ -748,13 +751,13 @@ impl Builder<'_> {
                         .get(a_end..b_start)
                         .is_some_and(|g| g.len() > gap.len());
                 if is_range_sep && !describes && !b.placeholder {
-                    let b_ref = self.id_ref(b);
+                    let b_ref = self.item_ref(b, base);
                     let span = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start)
                         ..b.link.as_ref().map(|l| l.0.end).unwrap_or(b.span.end);
                     items.push(LinkItem::Range {
                         start: a_ref,
                         end: b_ref,
-                        span,
+                        span: RelSpan::new(&span, base),
                     });
                     i += 2;
                     continue;

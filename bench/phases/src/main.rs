@@ -200,7 +200,7 @@ fn s<T: HeapLen>(x: &T) -> usize {
 }
 
 fn idref_heap(r: &syntax::IdRef) -> usize {
-    s(&r.id) + r.link.as_ref().map_or(0, |l| s(&l.dest))
+    s(&r.id)
 }
 
 fn account(doc: &ParsedDoc, z: &mut Sizes) {

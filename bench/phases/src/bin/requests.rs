@@ -21,7 +21,7 @@ fn main() {
     let mut f = Folder::new(ws.root.clone(), ws.config.clone(), Vec::new());
     f.index = ws.index;
     for s in &ws.files {
-        f.disk.insert(s.path.clone(), s.text.clone());
+        f.disk.insert(s.path.clone(), s.text.as_str().into());
     }
     let mut spots = Vec::new();
     for s in ws.files.iter().filter(|s| s.path.contains("release")) {
