@@ -457,6 +457,42 @@ fn rope_content_end_char(rope: &Rope, line: usize, start_ch: usize) -> usize {
     }
 }
 
+/// Byte offset → position over a text and its [`line_spans`] (as an open document keeps
+/// them up to date edit by edit). Same rules as [`LineIndex::position`], without a rope walk:
+/// a document's diagnostics are converted on every keystroke.
+pub fn spans_position(
+    text: &str,
+    lines: &[(usize, usize, usize)],
+    offset: usize,
+    enc: PositionEncoding,
+) -> Position {
+    let offset = floor_char_boundary(text, offset);
+    let line = lines.partition_point(|l| l.0 <= offset).saturating_sub(1);
+    let Some(&(start, end, _)) = lines.get(line) else {
+        return Position::default();
+    };
+    let off = offset.min(end);
+    let character = match enc {
+        PositionEncoding::Utf8 => off.saturating_sub(start),
+        _ => enc.str_len(sub(text, start, off)),
+    };
+    Position::new(to_u32(line), to_u32(character))
+}
+
+/// Byte span → range over a text and its [`line_spans`] (a reversed span is normalised).
+pub fn spans_range(
+    text: &str,
+    lines: &[(usize, usize, usize)],
+    span: ByteRange<usize>,
+    enc: PositionEncoding,
+) -> Range {
+    let (a, b) = (span.start.min(span.end), span.start.max(span.end));
+    Range::new(
+        spans_position(text, lines, a, enc),
+        spans_position(text, lines, b, enc),
+    )
+}
+
 /// Byte offset → position over a rope. Same rules as [`LineIndex::position`].
 pub fn rope_position(rope: &Rope, offset: usize, enc: PositionEncoding) -> Position {
     let offset = offset.min(rope.len_bytes());

@@ -112,6 +112,7 @@ fn check_text(text: &str) {
     assert_eq!(rope.len_lines(), lines.len(), "rope lines of {text:?}");
     let spans: Vec<_> = line_spans(text).map(|(s, e, _)| (s, e)).collect();
     assert_eq!(spans, lines, "line_spans of {text:?}");
+    let full_spans: Vec<_> = line_spans(text).collect();
     for (i, &(s, e)) in lines.iter().enumerate() {
         assert_eq!(index.line_start(i), s);
         assert_eq!(index.line_end(i), e);
@@ -147,6 +148,11 @@ fn check_text(text: &str) {
                 rope_position(&rope, offset, enc),
                 expected,
                 "rope_position({text:?}, {offset}, {enc:?})"
+            );
+            assert_eq!(
+                spans_position(text, &full_spans, offset, enc),
+                expected,
+                "spans_position({text:?}, {offset}, {enc:?})"
             );
 
             // Round trip for char-boundary offsets that are not inside a line break.
@@ -823,10 +829,12 @@ proptest! {
         let idx = LineIndex::new(&text);
         let rope = Rope::from_str(&text);
         prop_assert_eq!(idx.line_count(), rope.len_lines());
-        prop_assert_eq!(line_spans(&text).count(), rope.len_lines());
+        let spans: Vec<_> = line_spans(&text).collect();
+        prop_assert_eq!(spans.len(), rope.len_lines());
         for &o in &offsets {
             let p = idx.position(&text, o, enc);
             prop_assert_eq!(p, rope_position(&rope, o, enc));
+            prop_assert_eq!(p, spans_position(&text, &spans, o, enc));
             prop_assert_eq!(p, oracle_position(&text, o, enc));
             prop_assert_eq!(ts_point_str(&text, o), ts_point_rope(&rope, o));
             prop_assert_eq!(idx.ts_point(&text, o), oracle_ts_point(&text, o));

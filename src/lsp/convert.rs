@@ -35,8 +35,9 @@ pub fn from_lsp_range(r: lsp::Range) -> text::Range {
     }
 }
 
-/// Converts positions of any file of a folder: open documents through their rope, files on
-/// disk through a line index built once per request.
+/// Converts positions of any file of a folder: open documents through their line table (byte
+/// spans to positions) or rope (positions to offsets), files on disk through a line index
+/// built once per request.
 pub struct Lines<'a> {
     folder: &'a Folder,
     cache: HashMap<String, LineIndex>,
@@ -53,7 +54,7 @@ impl<'a> Lines<'a> {
     /// The LSP range of a byte span of a file.
     pub fn range(&mut self, rel: &str, span: Span, enc: PositionEncoding) -> Option<lsp::Range> {
         if let Some(doc) = self.folder.open.get(rel) {
-            return Some(lsp_range(text::rope_range(doc.rope(), span, enc)));
+            return Some(lsp_range(doc.range(span, enc)));
         }
         let t = self.folder.disk.get(rel)?;
         let li = self
