@@ -61,6 +61,11 @@ pub struct State {
     /// documents get no diagnostics meanwhile: a half-built index would report every link
     /// into the files not read yet as unresolved.
     indexing: tokio::sync::watch::Sender<HashMap<PathBuf, usize>>,
+    /// Whole frames for stdout, next to tower-lsp's own output (set when serving stdio):
+    /// diagnostics are serialised here, without tower-lsp's `Value` step (see
+    /// [`transport::notification_frame`]). Every `publishDiagnostics` goes this way, so they
+    /// keep their order.
+    frames_out: std::sync::OnceLock<tokio::sync::mpsc::Sender<Vec<u8>>>,
 }
 
 impl Default for State {
@@ -77,6 +82,7 @@ impl Default for State {
             log_level: RwLock::new(MessageType::INFO),
             shut_down: std::sync::atomic::AtomicBool::new(false),
             indexing: tokio::sync::watch::Sender::new(HashMap::new()),
+            frames_out: std::sync::OnceLock::new(),
         }
     }
 }
@@ -115,6 +121,7 @@ pub fn run_stdio() -> i32 {
         let (server_in, mut feed) = tokio::io::duplex(1 << 20);
         let (server_out_w, server_out_r) = tokio::io::duplex(1 << 20);
         let (reply_tx, reply_rx) = tokio::sync::mpsc::channel(64);
+        let _ = st.frames_out.set(reply_tx.clone());
         let exit_seen = Arc::new(tokio::sync::Notify::new());
         let exit_seen2 = Arc::clone(&exit_seen);
         let input = tokio::spawn(async move {
@@ -417,14 +424,18 @@ impl Backend {
             }
             let st = Arc::clone(&state);
             let u = uri.clone();
-            let computed = tokio::task::spawn_blocking(move || compute_diagnostics(&st, &u)).await;
-            let Ok(Some((diags, version))) = computed else {
+            let computed = tokio::task::spawn_blocking(move || {
+                let (diags, version) = compute_diagnostics(&st, &u)?;
+                Some(Publish::new(&st, u, diags, version))
+            })
+            .await;
+            let Ok(Some(publish)) = computed else {
                 return;
             };
             if latest(&state) != Some(seen) {
                 return;
             }
-            client.publish_diagnostics(uri, diags, version).await;
+            publish.send(&state, &client).await;
         });
     }
 
@@ -541,6 +552,42 @@ pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
 }
 
 /// Diagnostics of one open document: (diagnostics, version).
+/// One `textDocument/publishDiagnostics`, serialised up front when serving stdio (where it
+/// is built: off the async threads for a document's diagnostics).
+enum Publish {
+    Frame(Vec<u8>),
+    Params(PublishDiagnosticsParams),
+}
+
+impl Publish {
+    fn new(state: &State, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Self {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        state
+            .frames_out
+            .get()
+            .and_then(|_| transport::notification_frame("textDocument/publishDiagnostics", &params))
+            .map_or(Publish::Params(params), Publish::Frame)
+    }
+
+    async fn send(self, state: &State, client: &Client) {
+        match (self, state.frames_out.get()) {
+            (Publish::Frame(frame), Some(out)) => {
+                let _ = out.send(frame).await;
+            }
+            (Publish::Params(p), _) => {
+                client
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
+            }
+            (Publish::Frame(_), None) => {}
+        }
+    }
+}
+
 fn compute_diagnostics(state: &State, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
     let path = file_path(uri)?;
     let enc = *read(&state.encoding);
@@ -910,7 +957,9 @@ impl LanguageServer for Backend {
             if let Ok(mut g) = self.state.diag_gen.lock() {
                 g.remove(uri.as_str());
             }
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            Publish::new(&self.state, uri, Vec::new(), None)
+                .send(&self.state, &self.client)
+                .await;
         }
         self.after_change(&key);
     }

@@ -119,6 +119,26 @@ fn frame_bytes(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A whole notification frame, serialised straight from `params`. tower-lsp's client turns
+/// params into a `serde_json::Value` first; for a big document's diagnostics (hundreds of
+/// them, sent on every keystroke) building and dropping that tree cost more than computing
+/// them.
+pub fn notification_frame<P: serde::Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let body = serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    })
+    .ok()?;
+    Some(frame_bytes(&body))
+}
+
 fn error_frame(code: i64, message: String) -> Vec<u8> {
     let v = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
     frame_bytes(v.to_string().as_bytes())
@@ -299,6 +319,22 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_notification_frame_reads_back_as_the_same_message() {
+        let params = serde_json::json!({"uri": "file:///a.md", "diagnostics": [], "version": 3});
+        let frame = notification_frame("textDocument/publishDiagnostics", &params).unwrap();
+        let mut r = BufReader::new(&frame[..]);
+        let Some(Frame::Body(body)) = read_frame(&mut r).await else {
+            panic!("not one frame")
+        };
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params})
+        );
+        assert_eq!(read_frame(&mut r).await, None);
     }
 
     #[tokio::test]
