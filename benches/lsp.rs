@@ -81,9 +81,13 @@ fn typing(shape: &str, file: &Path) {
     let mut c = LspClient::start();
     c.initialize(
         &dir,
-        json!({"general": {"positionEncodings": ["utf-8"]}}),
+        json!({"general": {"positionEncodings": ["utf-8"]},
+               "window": {"workDoneProgress": true}}),
         settings(),
     );
+    // The folder is indexed first (the document's file among it): typing starts on a server
+    // that is done starting up, as when a user opens a file in a workspace already open.
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end");
     let t = Instant::now();
     c.open(&uri, &text);
     c.wait_for("textDocument/publishDiagnostics", |p| {
