@@ -66,7 +66,11 @@ impl std::fmt::Debug for Document {
 
 impl Document {
     /// Parses a whole text.
-    pub fn new(text: String, version: i32, prefixes: &Prefixes) -> Document {
+    pub fn new(mut text: String, version: i32, prefixes: &Prefixes) -> Document {
+        // Room to type into: a text read or received is allocated to its exact length, and the
+        // first inserted character would copy all of it into a new buffer (fresh pages: ~3 ms
+        // for 3.5 MB here).
+        text.reserve(headroom(text.len()));
         let mut d = Document {
             version,
             rope: Rope::from_str(&text),
@@ -119,6 +123,8 @@ impl Document {
     /// Re-reads everything (after a configuration change, or a full-text change).
     pub fn reparse_all(&mut self, prefixes: &Prefixes) {
         self.lines = line_spans(&self.text).collect();
+        // Room for new lines, as for the text.
+        self.lines.reserve(headroom(self.lines.len()));
         let strs: Vec<&str> = self
             .lines
             .iter()
@@ -126,7 +132,8 @@ impl Document {
             .collect();
         let scan = classify_lines(&strs);
         let starts = section_starts(&scan, &strs);
-        self.kinds = vec![LineKind::Text; self.lines.len()];
+        self.kinds = Vec::with_capacity(self.lines.capacity());
+        self.kinds.resize(self.lines.len(), LineKind::Text);
         self.sections = starts
             .into_iter()
             .map(|first_line| Section {
@@ -195,7 +202,9 @@ impl Document {
         for c in changes {
             match c.range {
                 None => {
-                    self.text = c.text.clone();
+                    self.text.clear();
+                    self.text.reserve(c.text.len() + headroom(c.text.len()));
+                    self.text.push_str(&c.text);
                     self.rope = Rope::from_str(&self.text);
                     self.reparse_all(prefixes);
                     ids_changed = true;
@@ -621,6 +630,11 @@ impl Document {
             .partition_point(|s| s.first_line <= lb)
             .saturating_sub(1)
     }
+}
+
+/// Spare capacity kept for a buffer of `len` elements that grows as the user types.
+fn headroom(len: usize) -> usize {
+    len / 16 + 64
 }
 
 fn end_point(start: tree_sitter::Point, extent: tree_sitter::Point) -> tree_sitter::Point {
