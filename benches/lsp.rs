@@ -4,9 +4,10 @@
 //!
 //! Measures, with diagnostics debounce set to 0 (the debounce is excluded):
 //!
-//! - `didChange` → `publishDiagnostics` on a 10,000-entry (≈3.5 MB) document, nested under
-//!   one heading and flat (top-level fenced blocks), the first keystroke after opening
-//!   included;
+//! - `didChange` → diagnostics on a 10,000-entry (≈3.5 MB) document, nested under one heading
+//!   and flat (top-level fenced blocks), the first keystroke after opening included: computed
+//!   (the server's `dep_ls::timing` log: from the change's arrival to the diagnostics ready to
+//!   send) and received (the client has parsed the `publishDiagnostics`);
 //! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed;
 //! - cold indexing of that workspace (initialized → indexing progress ends), and peak memory.
 //!
@@ -78,7 +79,8 @@ fn typing(shape: &str, file: &Path) {
     let dir = file.parent().expect("dir").to_path_buf();
     let text = std::fs::read_to_string(file).expect("doc");
     let uri = file_uri(file);
-    let mut c = LspClient::start();
+    // The server logs when each version's diagnostics are computed (`dep_ls::timing`).
+    let (mut c, log) = LspClient::start_logged(&[("DEP_LS_LOG", "warn,dep_ls::timing=debug")]);
     c.initialize(
         &dir,
         json!({"general": {"positionEncodings": ["utf-8"]},
@@ -105,6 +107,7 @@ fn typing(shape: &str, file: &Path) {
     let line = text[..at].matches('\n').count();
     let col0 = text[at..].find('\n').expect("eol");
     let mut times = Vec::new();
+    let mut computed = Vec::new();
     let mut first = None;
     for i in 0..300u32 {
         let col = col0 as u32 + i;
@@ -121,14 +124,41 @@ fn typing(shape: &str, file: &Path) {
         let d = t.elapsed();
         first.get_or_insert(d);
         times.push(d);
+        computed.push(computed_after(&log, &uri, version));
     }
     println!(
         "{shape}: first keystroke after opening {}",
         ms(first.unwrap_or_default())
     );
-    report(&format!("{shape}: didChange → diagnostics"), &mut times);
+    report(
+        &format!("{shape}: didChange → diagnostics computed (server)"),
+        &mut computed,
+    );
+    report(
+        &format!("{shape}: didChange → diagnostics received"),
+        &mut times,
+    );
     let code = c.shutdown();
     assert_eq!(code, 0);
+}
+
+/// The server's own account of when the diagnostics of `version` were computed, counted from
+/// the arrival of the change (its `dep_ls::timing` log line).
+fn computed_after(log: &std::sync::Mutex<String>, uri: &str, version: i64) -> Duration {
+    let tag = format!("{uri} v{version}: ");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let found = log.lock().ok().and_then(|l| {
+            let line = l[l.rfind(&tag)?..].lines().next()?.to_string();
+            let ms = line.split(" computed ").nth(1)?.split(" ms").next()?;
+            ms.parse::<f64>().ok()
+        });
+        if let Some(ms) = found {
+            return Duration::from_secs_f64(ms / 1000.0);
+        }
+        assert!(Instant::now() < deadline, "no timing line for {tag}");
+        std::thread::sleep(Duration::from_micros(200));
+    }
 }
 
 fn workspace_requests(ws: &Path) {

@@ -66,6 +66,10 @@ pub struct State {
     /// [`transport::notification_frame`]). Every `publishDiagnostics` goes this way, so they
     /// keep their order.
     frames_out: std::sync::OnceLock<tokio::sync::mpsc::Sender<Vec<u8>>>,
+    /// When the latest change of each document (URI) arrived: logged with its diagnostics
+    /// (target `dep_ls::timing`, level debug), which is how the benchmark sees the time to
+    /// compute them apart from the time to carry them to the client.
+    changed_at: Mutex<HashMap<String, std::time::Instant>>,
 }
 
 impl Default for State {
@@ -83,6 +87,7 @@ impl Default for State {
             shut_down: std::sync::atomic::AtomicBool::new(false),
             indexing: tokio::sync::watch::Sender::new(HashMap::new()),
             frames_out: std::sync::OnceLock::new(),
+            changed_at: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -426,6 +431,19 @@ impl Backend {
             let u = uri.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 let (diags, version) = compute_diagnostics(&st, &u)?;
+                if tracing::enabled!(target: "dep_ls::timing", tracing::Level::DEBUG) {
+                    if let Some(t) = lock(&st.changed_at).get(u.as_str()) {
+                        tracing::debug!(
+                            target: "dep_ls::timing",
+                            "{} v{}: {} diagnostics computed {:.3} ms after the change arrived (debounce {} ms)",
+                            u.as_str(),
+                            version.unwrap_or_default(),
+                            diags.len(),
+                            t.elapsed().as_secs_f64() * 1000.0,
+                            delay.as_millis()
+                        );
+                    }
+                }
                 Some(Publish::new(&st, u, diags, version))
             })
             .await;
@@ -928,6 +946,7 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         // Applied synchronously, before any `.await`: a later request cannot overtake it.
+        let arrived = std::time::Instant::now();
         let Some(key) = self.locate(&params.text_document.uri) else {
             return;
         };
@@ -943,6 +962,10 @@ impl LanguageServer for Backend {
         let applied =
             write(&self.state.world).change(&key, params.text_document.version, &changes, enc);
         if applied {
+            if tracing::enabled!(target: "dep_ls::timing", tracing::Level::DEBUG) {
+                lock(&self.state.changed_at)
+                    .insert(params.text_document.uri.as_str().to_string(), arrived);
+            }
             self.after_change(&key);
         }
     }
@@ -953,6 +976,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let Some(key) = self.locate(&uri) else { return };
         write(&self.state.world).close(&key);
+        lock(&self.state.changed_at).remove(uri.as_str());
         if !read(&self.state.flags).pull_diagnostics {
             if let Ok(mut g) = self.state.diag_gen.lock() {
                 g.remove(uri.as_str());
