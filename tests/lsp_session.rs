@@ -364,14 +364,62 @@ fn pull_diagnostics() {
     assert_eq!(r["kind"], "full");
     let cs = codes(r["items"].as_array().expect("items"));
     assert!(cs.iter().any(|c| c == "unmeasurable-threshold"), "{cs:?}");
-    let w = c.request("workspace/diagnostic", json!({"previousResultIds": []}));
+    let id = r["resultId"].as_str().expect("a result id").to_string();
+
+    // Asked again with that id: nothing changed, nothing resent.
+    let pull = |c: &mut LspClient, previous: &str| {
+        c.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}, "previousResultId": previous}),
+        )
+    };
+    let again = pull(&mut c, &id);
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    assert_eq!(again["resultId"], id.as_str());
+    assert!(again.get("items").is_none());
+    // A stale id gets the full report.
+    assert_eq!(pull(&mut c, "not-the-last-id")["kind"], "full");
+
+    // Typing in the prose before the entries changes no finding: still unchanged.
+    let title = pos_of(&text, "EPIC-01");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": title, "end": title}, "text": " "}]}),
+    );
+    let r = pull(&mut c, &id);
+    assert_eq!(r["kind"], "unchanged", "{r}");
+    // A new entry at the end brings findings: a full report under a new id.
+    let end = json!({"line": text.lines().count(), "character": 0});
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3},
+               "contentChanges": [{"range": {"start": end, "end": end}, "text": "\nDEP-999: Half written\nType: Rollback\n"}]}),
+    );
+    let r = pull(&mut c, &id);
+    assert_eq!(r["kind"], "full", "{r}");
+    let new_id = r["resultId"].as_str().expect("a result id").to_string();
+    assert_ne!(new_id, id);
+    assert!(r["items"]
+        .as_array()
+        .is_some_and(|i| i.iter().any(|d| d["data"]["id"] == "DEP-999")));
+
+    let w = c.request(
+        "workspace/diagnostic",
+        json!({"previousResultIds": [{"uri": uri, "value": new_id}]}),
+    );
     let files = w["items"].as_array().expect("items");
     assert!(files.iter().any(|f| f["uri"]
         .as_str()
         .is_some_and(|u| u.ends_with("SoT.DEPLOYMENT.md"))
+        && f["kind"] == "full"
         && f["items"]
             .as_array()
             .is_some_and(|i| i.iter().any(|d| d["code"] == "broken-link"))));
+    let mine: Vec<&Value> = files.iter().filter(|f| f["uri"] == uri.as_str()).collect();
+    assert_eq!(mine.len(), 1, "{w}");
+    assert_eq!(mine[0]["kind"], "unchanged", "{w}");
+    assert_eq!(mine[0]["version"], 3);
     assert!(!c
         .backlog
         .iter()

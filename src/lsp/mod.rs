@@ -570,6 +570,13 @@ pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
 }
 
 /// Diagnostics of one open document: (diagnostics, version).
+/// The result id of a document's pulled diagnostics: a hash of what they say, so that a client
+/// asking again with it gets "unchanged" while they still say the same.
+fn result_id(items: &[Diagnostic]) -> String {
+    let bytes = serde_json::to_vec(items).unwrap_or_default();
+    format!("{:016x}", crate::syntax::text_hash(&bytes))
+}
+
 /// One `textDocument/publishDiagnostics`, serialised up front when serving stdio (where it
 /// is built: off the async threads for a document's diagnostics).
 enum Publish {
@@ -1521,11 +1528,24 @@ impl LanguageServer for Backend {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
+        let id = result_id(&items);
+        if params.previous_result_id.as_deref() == Some(id.as_str()) {
+            // What the client holds is still true (typing that changes no finding): no need
+            // to send it all again.
+            return Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id: id,
+                    },
+                }),
+            ));
+        }
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
                 full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
+                    result_id: Some(id),
                     items,
                 },
             }),
@@ -1534,9 +1554,14 @@ impl LanguageServer for Backend {
 
     async fn workspace_diagnostic(
         &self,
-        _: WorkspaceDiagnosticParams,
+        params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
         let enc = self.enc();
+        let previous: HashMap<String, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri.as_str().to_string(), p.value))
+            .collect();
         let mut reports = Vec::new();
         let folders: Vec<PathBuf> = read(&self.state.world)
             .folders
@@ -1564,17 +1589,30 @@ impl LanguageServer for Backend {
                     let Some(uri) = uri_of(&f.root, rel) else {
                         continue;
                     };
-                    let items = f
+                    let items: Vec<Diagnostic> = f
                         .diagnostics(rel)
                         .iter()
                         .map(|x| to_diagnostic(f, &mut lines, rel, x, enc, true))
                         .collect();
+                    let id = result_id(&items);
+                    let version = f.open.get(rel).map(|d| d.version as i64);
+                    if previous.get(uri.as_str()) == Some(&id) {
+                        reports.push(WorkspaceDocumentDiagnosticReport::Unchanged(
+                            WorkspaceUnchangedDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                unchanged_document_diagnostic_report:
+                                    UnchangedDocumentDiagnosticReport { result_id: id },
+                            },
+                        ));
+                        continue;
+                    }
                     reports.push(WorkspaceDocumentDiagnosticReport::Full(
                         WorkspaceFullDocumentDiagnosticReport {
                             uri,
-                            version: f.open.get(rel).map(|d| d.version as i64),
+                            version,
                             full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                                result_id: None,
+                                result_id: Some(id),
                                 items,
                             },
                         },
