@@ -6,6 +6,8 @@ return {
   filetypes = { 'markdown' },
   -- workspace/diagnostic/refresh, which Neovim 0.11 does not answer by itself.
   handlers = require('dep_ls').handlers,
+  -- The readiness code lens's command, shown as `:DepReport` shows it.
+  commands = require('dep_ls').commands,
   capabilities = require('dep_ls').capabilities,
   -- In this order: the nearest folder with dep-ls.toml wins over one with SoT/, which wins over
   -- the repository root (a PRD often lives in a subfolder of a larger repository).

@@ -282,6 +282,63 @@ step(':DepReport opens the readiness report in a scratch buffer', function()
   vim.cmd('close')
 end)
 
+--- Runs the code lens of `bufnr` at the cursor whose command is `name` (the line has two: the
+--- references count and, on a plan's first entry, its readiness), picking it as a user would.
+local function run_lens(bufnr, name)
+  vim.lsp.codelens.refresh({ bufnr = bufnr })
+  local lens
+  wait('a ' .. name .. ' code lens', function()
+    for _, l in ipairs(vim.lsp.codelens.get(bufnr)) do
+      if l.command and l.command.command == name then
+        lens = l
+        return true
+      end
+    end
+    return false
+  end)
+  vim.api.nvim_win_set_cursor(0, { lens.range.start.line + 1, lens.range.start.character })
+  local orig_select = vim.ui.select
+  vim.ui.select = function(items, _, on_choice)
+    for i, item in ipairs(items) do
+      local c = item.command or (item.lens and item.lens.command) or {}
+      if c.command == name then
+        return on_choice(item, i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+  local ok, err = pcall(vim.lsp.codelens.run)
+  vim.ui.select = orig_select
+  assert(ok, tostring(err))
+  return lens
+end
+
+step('code lenses run in Neovim: readiness report and references', function()
+  -- The plan's first DEP- entry (DEP-030) is in SoT/SoT.DEPLOYMENT.md: its readiness lens is there.
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/SoT/SoT.DEPLOYMENT.md'))
+  local sot = vim.api.nvim_get_current_buf()
+  wait('dep-ls attached to SoT.DEPLOYMENT.md', function()
+    return client_for(sot) ~= nil
+  end)
+  run_lens(sot, 'dep-ls.readinessReport')
+  wait('the report buffer from the lens', function()
+    local b = vim.api.nvim_get_current_buf()
+    return b ~= sot and vim.bo[b].buftype == 'nofile' and vim.bo[b].filetype == 'markdown'
+  end)
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  assert(lines[1] == '# Release readiness report', 'first line: ' .. tostring(lines[1]))
+  vim.cmd('close')
+  vim.api.nvim_set_current_buf(sot)
+  local lens = run_lens(sot, 'editor.action.showReferences')
+  local want = #(lens.command.arguments[3] or {})
+  assert(want > 0, 'the lens lists no locations: ' .. vim.inspect(lens.command))
+  wait('the quickfix list', function()
+    return #vim.fn.getqflist() == want
+  end)
+  out(('     %s -> %d quickfix items'):format(lens.command.title, want))
+  vim.cmd('cclose')
+end)
+
 if failed then
   vim.cmd('cquit 1')
 else

@@ -77,6 +77,28 @@ function M.root_dir(bufnr, markers)
   return nil
 end
 
+--- Client-side commands. The readiness code lens carries `dep-ls.readinessReport`: run from the
+--- lens (`vim.lsp.codelens.run()`), Neovim would send it to dep-ls and drop the Markdown it
+--- answers; this shows it, as `:DepReport` does.
+---
+--- The references lens carries VS Code's `editor.action.showReferences` (URI, position,
+--- locations): here the locations go to the quickfix list.
+M.commands = {
+  ['dep-ls.readinessReport'] = function(command, ctx)
+    M.report(ctx and ctx.bufnr or nil, command and command.arguments or nil)
+  end,
+  ['editor.action.showReferences'] = function(command, ctx)
+    local locations = (command and command.arguments or {})[3] or {}
+    local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+    local encoding = client and client.offset_encoding or 'utf-16'
+    vim.fn.setqflist({}, ' ', {
+      title = 'dep-ls: ' .. (command.title or 'references'),
+      items = vim.lsp.util.locations_to_items(locations, encoding),
+    })
+    vim.cmd('botright copen')
+  end,
+}
+
 --- The vim.lsp.start config for a buffer.
 ---@param opts table merged options
 ---@param bufnr integer
@@ -97,6 +119,7 @@ function M.client_config(opts, bufnr)
       opts.capabilities or {}
     ),
     handlers = vim.tbl_extend('force', M.handlers, opts.handlers or {}),
+    commands = vim.tbl_extend('force', M.commands, opts.commands or {}),
     on_attach = opts.on_attach,
   }
 end
@@ -128,7 +151,8 @@ end
 --- `:DepReport`: asks dep-ls for the readiness report of the current buffer's workspace folder
 --- (the `dep-ls.readinessReport` command) and opens the Markdown in a scratch buffer.
 ---@param bufnr? integer
-function M.report(bufnr)
+---@param arguments? table the command's arguments (a code lens names its folder), else the client's root
+function M.report(bufnr, arguments)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local client = M.client(bufnr)
   if not client then
@@ -141,8 +165,8 @@ function M.report(bufnr)
     vim.notify('dep-ls: this dep-ls does not offer dep-ls.readinessReport; update dep-ls', vim.log.levels.WARN)
     return
   end
-  local args = {}
-  if client.root_dir then
+  local args = arguments or {}
+  if #args == 0 and client.root_dir then
     args = { vim.uri_from_fname(client.root_dir) }
   end
   local params = { command = 'dep-ls.readinessReport', arguments = args }
