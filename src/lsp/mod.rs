@@ -64,8 +64,9 @@ pub struct State {
     /// Whole frames for stdout, next to tower-lsp's own output (set when serving stdio):
     /// diagnostics are serialised here, without tower-lsp's `Value` step (see
     /// [`transport::notification_frame`]). Every `publishDiagnostics` goes this way, so they
-    /// keep their order.
-    frames_out: std::sync::OnceLock<tokio::sync::mpsc::Sender<Vec<u8>>>,
+    /// keep their order. Weak: the output pump ends (and the process exits) once the input side
+    /// has let go of the channel.
+    frames_out: std::sync::OnceLock<tokio::sync::mpsc::WeakSender<Vec<u8>>>,
     /// When the latest change of each document (URI) arrived: logged with its diagnostics
     /// (target `dep_ls::timing`, level debug), which is how the benchmark sees the time to
     /// compute them apart from the time to carry them to the client.
@@ -126,7 +127,7 @@ pub fn run_stdio() -> i32 {
         let (server_in, mut feed) = tokio::io::duplex(1 << 20);
         let (server_out_w, server_out_r) = tokio::io::duplex(1 << 20);
         let (reply_tx, reply_rx) = tokio::sync::mpsc::channel(64);
-        let _ = st.frames_out.set(reply_tx.clone());
+        let _ = st.frames_out.set(reply_tx.downgrade());
         let exit_seen = Arc::new(tokio::sync::Notify::new());
         let exit_seen2 = Arc::clone(&exit_seen);
         let input = tokio::spawn(async move {
@@ -601,7 +602,10 @@ impl Publish {
     async fn send(self, state: &State, client: &Client) {
         match (self, state.frames_out.get()) {
             (Publish::Frame(frame), Some(out)) => {
-                let _ = out.send(frame).await;
+                // Gone only when the session is ending.
+                if let Some(out) = out.upgrade() {
+                    let _ = out.send(frame).await;
+                }
             }
             (Publish::Params(p), _) => {
                 client
