@@ -595,7 +595,11 @@ impl Publish {
         state
             .frames_out
             .get()
-            .and_then(|_| transport::notification_frame("textDocument/publishDiagnostics", &params))
+            .and_then(|_| {
+                // About 400 bytes a diagnostic (a code, its README link, a message, a range).
+                let hint = 256 + 512 * params.diagnostics.len();
+                transport::notification_frame("textDocument/publishDiagnostics", &params, hint)
+            })
             .map_or(Publish::Params(params), Publish::Frame)
     }
 

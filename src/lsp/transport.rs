@@ -114,7 +114,9 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Fr
 }
 
 fn frame_bytes(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let mut out = Vec::with_capacity(header.len() + body.len());
+    out.extend_from_slice(header.as_bytes());
     out.extend_from_slice(body);
     out
 }
@@ -123,18 +125,27 @@ fn frame_bytes(body: &[u8]) -> Vec<u8> {
 /// params into a `serde_json::Value` first; for a big document's diagnostics (hundreds of
 /// them, sent on every keystroke) building and dropping that tree cost more than computing
 /// them.
-pub fn notification_frame<P: serde::Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
+/// `size_hint` presizes the buffer (growing it by doubling copies it and touches fresh pages).
+pub fn notification_frame<P: serde::Serialize>(
+    method: &str,
+    params: &P,
+    size_hint: usize,
+) -> Option<Vec<u8>> {
     #[derive(serde::Serialize)]
     struct Notification<'a, P> {
         jsonrpc: &'static str,
         method: &'a str,
         params: &'a P,
     }
-    let body = serde_json::to_vec(&Notification {
-        jsonrpc: "2.0",
-        method,
-        params,
-    })
+    let mut body = Vec::with_capacity(size_hint);
+    serde_json::to_writer(
+        &mut body,
+        &Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        },
+    )
     .ok()?;
     Some(frame_bytes(&body))
 }
@@ -324,7 +335,7 @@ mod tests {
     #[tokio::test]
     async fn a_notification_frame_reads_back_as_the_same_message() {
         let params = serde_json::json!({"uri": "file:///a.md", "diagnostics": [], "version": 3});
-        let frame = notification_frame("textDocument/publishDiagnostics", &params).unwrap();
+        let frame = notification_frame("textDocument/publishDiagnostics", &params, 0).unwrap();
         let mut r = BufReader::new(&frame[..]);
         let Some(Frame::Body(body)) = read_frame(&mut r).await else {
             panic!("not one frame")
