@@ -380,22 +380,20 @@ fn pull_diagnostics() {
     // A stale id gets the full report.
     assert_eq!(pull(&mut c, "not-the-last-id")["kind"], "full");
 
+    let insert = |c: &mut LspClient, version: i32, at: Value, text: &str| {
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": at, "end": at}, "text": text}]}),
+        );
+    };
     // Typing in the prose before the entries changes no finding: still unchanged.
-    let title = pos_of(&text, "EPIC-01");
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2},
-               "contentChanges": [{"range": {"start": title, "end": title}, "text": " "}]}),
-    );
+    insert(&mut c, 2, pos_of(&text, "EPIC-01"), " ");
     let r = pull(&mut c, &id);
     assert_eq!(r["kind"], "unchanged", "{r}");
     // A new entry at the end brings findings: a full report under a new id.
     let end = json!({"line": text.lines().count(), "character": 0});
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3},
-               "contentChanges": [{"range": {"start": end, "end": end}, "text": "\nDEP-999: Half written\nType: Rollback\n"}]}),
-    );
+    insert(&mut c, 3, end, "\nDEP-999: Half written\nType: Rollback\n");
     let r = pull(&mut c, &id);
     assert_eq!(r["kind"], "full", "{r}");
     let new_id = r["resultId"].as_str().expect("a result id").to_string();

@@ -265,16 +265,23 @@ step('rename: MON-002 -> MON-012 in every file that mentions it', function()
   out(('     renamed %d occurrences in %d files'):format(total, vim.tbl_count(before)))
 end)
 
+--- Waits until the readiness report replaced buffer `from` as the current one (a scratch
+--- Markdown buffer) and returns its lines.
+local function wait_report(from)
+  wait('the report buffer', function()
+    local b = vim.api.nvim_get_current_buf()
+    return b ~= from and vim.bo[b].buftype == 'nofile' and vim.bo[b].filetype == 'markdown'
+  end)
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  assert(lines[1] == '# Release readiness report', 'first line: ' .. tostring(lines[1]))
+  return lines
+end
+
 step(':DepReport opens the readiness report in a scratch buffer', function()
   assert(vim.fn.exists(':DepReport') == 2, ':DepReport is not defined (plugin/dep_ls.lua)')
   local before = vim.api.nvim_get_current_buf()
   vim.cmd('DepReport')
-  wait('the report buffer', function()
-    local b = vim.api.nvim_get_current_buf()
-    return b ~= before and vim.bo[b].buftype == 'nofile' and vim.bo[b].filetype == 'markdown'
-  end)
-  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
-  assert(lines[1] == '# Release readiness report', 'first line: ' .. tostring(lines[1]))
+  local lines = wait_report(before)
   local text = table.concat(lines, '\n')
   assert(text:find('quality gates pass', 1, true), 'no gate summary in the report')
   assert(text:find('### Environment progression', 1, true), 'no environment table')
@@ -321,12 +328,7 @@ step('code lenses run in Neovim: readiness report and references', function()
     return client_for(sot) ~= nil
   end)
   run_lens(sot, 'dep-ls.readinessReport')
-  wait('the report buffer from the lens', function()
-    local b = vim.api.nvim_get_current_buf()
-    return b ~= sot and vim.bo[b].buftype == 'nofile' and vim.bo[b].filetype == 'markdown'
-  end)
-  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
-  assert(lines[1] == '# Release readiness report', 'first line: ' .. tostring(lines[1]))
+  wait_report(sot)
   vim.cmd('close')
   vim.api.nvim_set_current_buf(sot)
   local lens = run_lens(sot, 'editor.action.showReferences')
