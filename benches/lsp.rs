@@ -190,6 +190,9 @@ fn workspace_requests(ws: &Path) {
     let text = std::fs::read_to_string(&plan).expect("plan");
     let uri = file_uri(&plan);
     c.open(&uri, &text);
+    // Requests are timed once the opened file's first diagnostics are out (its checks no longer
+    // share the two cores with the requests).
+    c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
     let mut positions = Vec::new();
     for (ln, l) in text.lines().enumerate() {
         if let Some(i) = l.find("Linked IDs:") {
