@@ -127,7 +127,8 @@ fn typing(shape: &str, file: &Path) {
         computed.push(computed_after(&log, &uri, version));
     }
     println!(
-        "{shape}: first keystroke after opening {}",
+        "{shape}: first keystroke after opening: computed {}, received {}",
+        ms(computed.first().copied().unwrap_or_default()),
         ms(first.unwrap_or_default())
     );
     report(
@@ -192,7 +193,9 @@ fn workspace_requests(ws: &Path) {
     c.open(&uri, &text);
     // Requests are timed once the opened file's first diagnostics are out (its checks no longer
     // share the two cores with the requests).
-    c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+    });
     let mut positions = Vec::new();
     for (ln, l) in text.lines().enumerate() {
         if let Some(i) = l.find("Linked IDs:") {
