@@ -379,13 +379,7 @@ impl LineIndex {
         let Some(info) = self.lines.get(line) else {
             return Position::default();
         };
-        let off = offset.min(info.end);
-        let character = if info.ascii || enc == PositionEncoding::Utf8 {
-            off.saturating_sub(info.start)
-        } else {
-            enc.str_len(sub(text, info.start, off))
-        };
-        Position::new(to_u32(line), to_u32(character))
+        position_on_line(text, line, (info.start, info.end), info.ascii, offset, enc)
     }
 
     /// Byte span → range (each end converted with [`LineIndex::position`]; a reversed span is
@@ -471,10 +465,25 @@ pub fn spans_position(
     let Some(&(start, end, _)) = lines.get(line) else {
         return Position::default();
     };
+    position_on_line(text, line, (start, end), false, offset, enc)
+}
+
+/// The position of a char-boundary `offset` on line `line` (content `start..end`): an offset in
+/// the line break counts as the end of the content. `ascii` says the content is ASCII (then
+/// every encoding counts bytes).
+fn position_on_line(
+    text: &str,
+    line: usize,
+    (start, end): (usize, usize),
+    ascii: bool,
+    offset: usize,
+    enc: PositionEncoding,
+) -> Position {
     let off = offset.min(end);
-    let character = match enc {
-        PositionEncoding::Utf8 => off.saturating_sub(start),
-        _ => enc.str_len(sub(text, start, off)),
+    let character = if ascii || enc == PositionEncoding::Utf8 {
+        off.saturating_sub(start)
+    } else {
+        enc.str_len(sub(text, start, off))
     };
     Position::new(to_u32(line), to_u32(character))
 }
