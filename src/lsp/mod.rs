@@ -606,31 +606,30 @@ impl Publish {
             diagnostics,
             version,
         };
-        state
-            .frames_out
-            .get()
-            .and_then(|_| {
-                // About 400 bytes a diagnostic (a code, its README link, a message, a range).
-                let hint = 256 + 512 * params.diagnostics.len();
-                transport::notification_frame("textDocument/publishDiagnostics", &params, hint)
-            })
-            .map_or(Publish::Params(params), Publish::Frame)
+        if state.frames_out.get().is_none() {
+            return Publish::Params(params);
+        }
+        // About 400 bytes a diagnostic (a code, its README link, a message, a range).
+        let hint = 256 + 512 * params.diagnostics.len();
+        match transport::notification_frame("textDocument/publishDiagnostics", &params, hint) {
+            Some(frame) => Publish::Frame(frame),
+            None => Publish::Params(params),
+        }
     }
 
     async fn send(self, state: &State, client: &Client) {
-        match (self, state.frames_out.get()) {
-            (Publish::Frame(frame), Some(out)) => {
-                // Gone only when the session is ending.
-                if let Some(out) = out.upgrade() {
+        match self {
+            Publish::Frame(frame) => {
+                // The channel is gone only when the session is ending.
+                if let Some(out) = state.frames_out.get().and_then(|w| w.upgrade()) {
                     let _ = out.send(frame).await;
                 }
             }
-            (Publish::Params(p), _) => {
+            Publish::Params(p) => {
                 client
                     .publish_diagnostics(p.uri, p.diagnostics, p.version)
                     .await;
             }
-            (Publish::Frame(_), None) => {}
         }
     }
 }
