@@ -105,11 +105,6 @@ impl Document {
         self.sections.len()
     }
 
-    /// The position of a byte offset (see [`text::spans_position`]).
-    pub fn position(&self, offset: usize, enc: PositionEncoding) -> text::Position {
-        text::spans_position(&self.text, &self.lines, offset, enc)
-    }
-
     /// The range of a byte span (see [`text::spans_range`]).
     pub fn range(&self, span: std::ops::Range<usize>, enc: PositionEncoding) -> Range {
         text::spans_range(&self.text, &self.lines, span, enc)
