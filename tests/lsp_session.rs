@@ -334,6 +334,30 @@ fn requests_after_many_edits_see_the_final_text() {
             .map(|s| s.iter().filter(|x| x["name"] == "DEP-777").count())
             .unwrap_or(0);
         assert_eq!(n, 500 / addition.len() + 1, "run {run}: {syms}");
+        // Completion is answered in front of tower-lsp (`lsp::fast`): it too comes after
+        // every edit sent before it. Type a link on the last line and complete right away.
+        let last = text.matches('\n').count();
+        for (col, ch) in "Linked IDs: DEP-00".chars().enumerate() {
+            version += 1;
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"range": {"start": {"line": last, "character": col}, "end": {"line": last, "character": col}}, "text": ch.to_string()}]}),
+            );
+        }
+        let comp = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": last, "character": 18}}),
+        );
+        let item = comp["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["label"] == "DEP-001"))
+            .unwrap_or_else(|| panic!("run {run}: no DEP-001 in {comp}"));
+        assert_eq!(
+            item["textEdit"]["range"],
+            json!({"start": {"line": last, "character": 12}, "end": {"line": last, "character": 18}}),
+            "run {run}"
+        );
         assert_eq!(c.shutdown(), 0);
     }
 }

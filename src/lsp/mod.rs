@@ -6,6 +6,7 @@
 //! `.await`; diagnostics are computed later by a debounced task that drops stale generations.
 
 pub mod convert;
+mod fast;
 pub mod state;
 pub mod transport;
 
@@ -57,6 +58,8 @@ pub struct State {
     log_level: RwLock<MessageType>,
     /// `shutdown` was received (the exit code is 0 only then).
     shut_down: std::sync::atomic::AtomicBool,
+    /// `initialize` has been answered: [`fast::FastPath`] may answer requests from then on.
+    initialized: std::sync::atomic::AtomicBool,
     /// Folders whose files are being indexed (root → running indexing passes). Their open
     /// documents get no diagnostics meanwhile: a half-built index would report every link
     /// into the files not read yet as unresolved.
@@ -91,6 +94,7 @@ impl Default for State {
             inlay_hints: RwLock::new(false),
             log_level: RwLock::new(MessageType::INFO),
             shut_down: std::sync::atomic::AtomicBool::new(false),
+            initialized: std::sync::atomic::AtomicBool::new(false),
             indexing: tokio::sync::watch::Sender::new(HashMap::new()),
             frames_out: std::sync::OnceLock::new(),
             changed_at: Mutex::new(HashMap::new()),
@@ -130,6 +134,7 @@ pub fn run_stdio() -> i32 {
     };
     let state = Arc::new(State::default());
     let st = Arc::clone(&state);
+    let state2 = Arc::clone(&state);
     rt.block_on(async move {
         // stdin -> (framing, malformed messages answered here) -> tower-lsp -> stdout
         let (server_in, mut feed) = tokio::io::duplex(1 << 20);
@@ -147,6 +152,7 @@ pub fn run_stdio() -> i32 {
             tokio::io::stdout(),
         ));
         let (service, socket) = LspService::new(move |client| Backend { client, state: st });
+        let service = fast::FastPath::new(service, Arc::clone(&state2));
         let serve = Server::new(server_in, server_out_w, socket).serve(service);
         // tower-lsp returns from `serve` after `exit` only once every handler has finished, and
         // it reads no more client responses: a handler waiting on one (a progress token, a
@@ -200,18 +206,126 @@ fn code_href(code: crate::check::Code) -> Option<Uri> {
         .flatten()
 }
 
-impl Backend {
-    fn enc(&self) -> PositionEncoding {
-        *read(&self.state.encoding)
+impl State {
+    /// Where [`fast::FastPath`] sends its responses: between `initialize` and `shutdown`, when
+    /// serving stdio.
+    fn fast_replies(&self) -> Option<tokio::sync::mpsc::Sender<Vec<u8>>> {
+        if !self.initialized.load(Ordering::SeqCst) || self.shut_down.load(Ordering::SeqCst) {
+            return None;
+        }
+        self.frames_out.get()?.upgrade()
     }
 
-    /// Where a URI's document lives; files outside every folder get a folder of their own.
+    fn enc(&self) -> PositionEncoding {
+        *read(&self.encoding)
+    }
+
+    /// Where a URI's document lives (`None` outside every folder).
     fn locate(&self, uri: &Uri) -> Option<DocKey> {
-        let path = file_path(uri)?;
-        if let Some(k) = read(&self.state.world).locate_path(&path) {
-            return Some(k);
-        }
-        None
+        read(&self.world).locate_path(&file_path(uri)?)
+    }
+
+    /// Runs `f` on the folder holding `uri` with the offset of `pos`.
+    fn with_folder<R>(
+        &self,
+        uri: &Uri,
+        pos: Option<Position>,
+        f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
+    ) -> Option<R> {
+        let key = self.locate(uri)?;
+        let enc = self.enc();
+        let w = read(&self.world);
+        let folder = w.folder(&key.folder)?;
+        let offset = match pos {
+            Some(p) => Lines::new(folder).offset(&key.rel, p, enc)?,
+            None => 0,
+        };
+        Some(f(folder, &key.rel, offset, enc))
+    }
+
+    /// `textDocument/completion` (also answered by [`fast::FastPath`] without tower-lsp's
+    /// `serde_json::Value` step).
+    fn completion(&self, params: CompletionParams) -> Option<CompletionResponse> {
+        let p = params.text_document_position;
+        let (snippets, lazy) = {
+            let fl = read(&self.flags);
+            (fl.snippets, fl.resolve_documentation)
+        };
+        let folder_no = self
+            .locate(&p.text_document.uri)
+            .and_then(|k| read(&self.world).folder_position(&k.folder));
+        self.with_folder(
+            &p.text_document.uri,
+            Some(p.position),
+            |f, rel, off, enc| {
+                let (items, incomplete) = ide::complete::completions_with(f, rel, off, lazy);
+                let mut lines = Lines::new(f);
+                let items: Vec<CompletionItem> = items
+                    .into_iter()
+                    .filter(|c| snippets || !c.snippet || c.kind != CompletionKind::Template)
+                    .filter_map(|c| {
+                        let range = lines.range(rel, c.replace.clone(), enc)?;
+                        let (text, format) = if c.snippet && snippets {
+                            (c.insert_text.clone(), InsertTextFormat::SNIPPET)
+                        } else if c.snippet {
+                            (strip_snippet(&c.insert_text), InsertTextFormat::PLAIN_TEXT)
+                        } else {
+                            (c.insert_text.clone(), InsertTextFormat::PLAIN_TEXT)
+                        };
+                        // Lazily documented IDs: `completionItem/resolve` fills it in. The
+                        // payload is kept small (100 items are sent on every keystroke in a
+                        // list): the ID and the folder's position, not its URI.
+                        let data = (lazy && c.kind == CompletionKind::Id)
+                            .then(|| serde_json::json!({"id": c.label, "in": folder_no}));
+                        Some(CompletionItem {
+                            label: c.label,
+                            kind: Some(match c.kind {
+                                CompletionKind::Id | CompletionKind::Range => {
+                                    CompletionItemKind::REFERENCE
+                                }
+                                CompletionKind::Field => CompletionItemKind::FIELD,
+                                CompletionKind::Value => CompletionItemKind::ENUM_MEMBER,
+                                CompletionKind::Owner => CompletionItemKind::VALUE,
+                                CompletionKind::Template => CompletionItemKind::SNIPPET,
+                            }),
+                            detail: c.detail,
+                            documentation: c.documentation.map(|d| {
+                                Documentation::MarkupContent(MarkupContent {
+                                    kind: MarkupKind::Markdown,
+                                    value: d,
+                                })
+                            }),
+                            data,
+                            sort_text: Some(c.sort_text),
+                            // The label is the filter text, and plain text the format, by default.
+                            filter_text: None,
+                            insert_text_format: (format != InsertTextFormat::PLAIN_TEXT)
+                                .then_some(format),
+                            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                                range,
+                                new_text: text,
+                            })),
+                            ..Default::default()
+                        })
+                    })
+                    .collect();
+                CompletionResponse::List(CompletionList {
+                    is_incomplete: incomplete,
+                    items,
+                })
+            },
+        )
+    }
+}
+
+impl Backend {
+    fn enc(&self) -> PositionEncoding {
+        self.state.enc()
+    }
+
+    /// Where a URI's document lives (`None` outside every folder; see [`Self::locate_or_adopt`]).
+    fn locate(&self, uri: &Uri) -> Option<DocKey> {
+        self.state.locate(uri)
     }
 
     /// Like [`Self::locate`], creating (and indexing in the background) a folder for a file
@@ -498,15 +612,7 @@ impl Backend {
         pos: Option<Position>,
         f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
     ) -> Option<R> {
-        let key = self.locate(uri)?;
-        let enc = self.enc();
-        let w = read(&self.state.world);
-        let folder = w.folder(&key.folder)?;
-        let offset = match pos {
-            Some(p) => Lines::new(folder).offset(&key.rel, p, enc)?,
-            None => 0,
-        };
-        Some(f(folder, &key.rel, offset, enc))
+        self.state.with_folder(uri, pos, f)
     }
 
     /// Reloads configuration (settings + dep-ls.toml) for every folder and re-indexes.
@@ -823,6 +929,7 @@ impl LanguageServer for Backend {
             .await;
         }
         let pull = read(&self.state.flags).pull_diagnostics;
+        self.state.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "dep-ls".into(),
@@ -1167,68 +1274,7 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let p = params.text_document_position;
-        let (snippets, lazy) = {
-            let fl = read(&self.state.flags);
-            (fl.snippets, fl.resolve_documentation)
-        };
-        let uri = p.text_document.uri.clone();
-        Ok(self.with_folder(
-            &p.text_document.uri,
-            Some(p.position),
-            |f, rel, off, enc| {
-                let (items, incomplete) = ide::complete::completions_with(f, rel, off, lazy);
-                let mut lines = Lines::new(f);
-                let items: Vec<CompletionItem> = items
-                    .into_iter()
-                    .filter(|c| snippets || !c.snippet || c.kind != CompletionKind::Template)
-                    .filter_map(|c| {
-                        let range = lines.range(rel, c.replace.clone(), enc)?;
-                        let (text, format) = if c.snippet && snippets {
-                            (c.insert_text.clone(), InsertTextFormat::SNIPPET)
-                        } else if c.snippet {
-                            (strip_snippet(&c.insert_text), InsertTextFormat::PLAIN_TEXT)
-                        } else {
-                            (c.insert_text.clone(), InsertTextFormat::PLAIN_TEXT)
-                        };
-                        Some(CompletionItem {
-                            label: c.label.clone(),
-                            kind: Some(match c.kind {
-                                CompletionKind::Id | CompletionKind::Range => {
-                                    CompletionItemKind::REFERENCE
-                                }
-                                CompletionKind::Field => CompletionItemKind::FIELD,
-                                CompletionKind::Value => CompletionItemKind::ENUM_MEMBER,
-                                CompletionKind::Owner => CompletionItemKind::VALUE,
-                                CompletionKind::Template => CompletionItemKind::SNIPPET,
-                            }),
-                            detail: c.detail.clone(),
-                            documentation: c.documentation.clone().map(|d| {
-                                Documentation::MarkupContent(MarkupContent {
-                                    kind: MarkupKind::Markdown,
-                                    value: d,
-                                })
-                            }),
-                            // Lazily documented IDs: `completionItem/resolve` fills it in.
-                            data: (lazy && c.kind == CompletionKind::Id)
-                                .then(|| serde_json::json!({"uri": uri.as_str(), "id": c.label})),
-                            sort_text: Some(c.sort_text.clone()),
-                            filter_text: Some(c.label.clone()),
-                            insert_text_format: Some(format),
-                            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                                range,
-                                new_text: text,
-                            })),
-                            ..Default::default()
-                        })
-                    })
-                    .collect();
-                CompletionResponse::List(CompletionList {
-                    is_incomplete: incomplete,
-                    items,
-                })
-            },
-        ))
+        Ok(self.state.completion(params))
     }
 
     async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
@@ -1238,21 +1284,22 @@ impl LanguageServer for Backend {
         let Some(data) = item.data.as_ref() else {
             return Ok(item);
         };
-        let (Some(uri), Some(id)) = (
-            data.get("uri").and_then(|u| u.as_str()),
-            data.get("id").and_then(|i| i.as_str()),
-        ) else {
+        let Some(id) = data.get("id").and_then(|i| i.as_str()) else {
             return Ok(item);
         };
-        let Ok(uri) = uri.parse::<Uri>() else {
-            return Ok(item);
+        // The folder the item came from (its position when the list was made); if the folders
+        // changed since, any folder that defines the ID.
+        let at = data.get("in").and_then(|n| n.as_u64());
+        let doc = {
+            let w = read(&self.state.world);
+            let from = at.and_then(|n| w.folders.get(usize::try_from(n).ok()?));
+            from.and_then(|f| ide::complete::id_documentation(f, id))
+                .or_else(|| {
+                    w.folders
+                        .iter()
+                        .find_map(|f| ide::complete::id_documentation(f, id))
+                })
         };
-        let id = id.to_string();
-        let doc = self
-            .with_folder(&uri, None, |f, _, _, _| {
-                ide::complete::id_documentation(f, &id)
-            })
-            .flatten();
         item.documentation = doc.map(|d| {
             Documentation::MarkupContent(MarkupContent {
                 kind: MarkupKind::Markdown,

@@ -150,6 +150,32 @@ pub fn notification_frame<P: serde::Serialize>(
     Some(frame_bytes(&body))
 }
 
+/// A whole response frame (`{"jsonrpc":"2.0","result":…,"id":…}`), serialised straight from
+/// `result`, for the same reason as [`notification_frame`].
+pub fn response_frame<I: serde::Serialize, R: serde::Serialize>(
+    id: &I,
+    result: &R,
+    size_hint: usize,
+) -> Option<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Response<'a, I, R> {
+        jsonrpc: &'static str,
+        result: &'a R,
+        id: &'a I,
+    }
+    let mut body = Vec::with_capacity(size_hint);
+    serde_json::to_writer(
+        &mut body,
+        &Response {
+            jsonrpc: "2.0",
+            result,
+            id,
+        },
+    )
+    .ok()?;
+    Some(frame_bytes(&body))
+}
+
 fn error_frame(code: i64, message: String) -> Vec<u8> {
     let v = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
     frame_bytes(v.to_string().as_bytes())
