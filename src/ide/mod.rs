@@ -13,7 +13,6 @@ use crate::document::Document;
 use crate::index::Index;
 use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -41,28 +40,14 @@ pub struct Folder {
 struct EntryCache {
     ids_generation: u64,
     config_generation: u64,
-    /// Entry text hash → findings relative to the entry start (`None`: not cacheable), and
-    /// the last pass that used them.
-    by_hash: HashMap<u64, (Option<Vec<Finding>>, u64), BuildHasherDefault<KeyIsHash>>,
-    pass: u64,
-}
-
-/// The keys of [`EntryCache::by_hash`] are hashes already.
-#[derive(Default)]
-struct KeyIsHash(u64);
-
-impl Hasher for KeyIsHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+    /// The last pass's entries in document order: the entry's text hash and its findings
+    /// relative to the entry start (`None`: not cacheable).
+    ///
+    /// In order, not in a hash map: a keystroke changes one entry, so the entry at the same
+    /// position (or shifted by the change in entry count) is the one to reuse, and looking
+    /// 10,000 of them up in a table was a cache miss each — the largest single cost of a
+    /// keystroke's diagnostics.
+    slots: Vec<(u64, Option<Vec<Finding>>)>,
 }
 
 fn rebase(f: &Finding, from: usize, to: usize, path: &str) -> Finding {
@@ -152,35 +137,46 @@ impl Folder {
         let cache = caches.entry(rel.to_string()).or_default();
         let ids_gen = self.index.ids_generation();
         if cache.ids_generation != ids_gen || cache.config_generation != self.config_generation {
-            cache.by_hash.clear();
+            cache.slots.clear();
             cache.ids_generation = ids_gen;
             cache.config_generation = self.config_generation;
         }
-        cache.pass += 1;
-        let pass = cache.pass;
+        // Each slot of the last pass is used at most once (taken).
+        let mut prev: Vec<Option<(u64, Option<Vec<Finding>>)>> = std::mem::take(&mut cache.slots)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let shift = prev.len() as isize - doc.entries.len() as isize;
+        let mut slots = Vec::with_capacity(doc.entries.len());
         let mut out = Vec::new();
+        // Where the next entry's slot is, if nothing moved: after the last one reused.
+        let mut cursor = 0usize;
         for (i, e) in doc.entries.iter().enumerate() {
             let base = e.line_span.start;
             let key = e.text_hash;
-            if let Some((cached, seen)) = cache.by_hash.get_mut(&key) {
-                *seen = pass;
-                if let Some(rel_findings) = cached {
-                    out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
-                    continue;
-                }
+            let shifted = usize::try_from(i as isize + shift).unwrap_or(usize::MAX);
+            let hit = [cursor, i, shifted].into_iter().find(|&j| {
+                prev.get(j)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|(h, _)| *h == key)
+            });
+            if let Some((_, Some(rel_findings))) = hit.and_then(|j| {
+                cursor = j + 1;
+                prev[j].take()
+            }) {
+                out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
+                slots.push((key, Some(rel_findings)));
+                continue;
             }
             let found = check::entry::check_entry(rel, doc, i, &self.index, &self.config);
             let cacheable = found
                 .iter()
                 .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
             let stored = cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
-            cache.by_hash.insert(key, (stored, pass));
+            slots.push((key, stored));
             out.extend(found);
         }
-        // Forget the texts no entry has any more, once they pile up.
-        if cache.by_hash.len() > 2 * doc.entries.len() + 64 {
-            cache.by_hash.retain(|_, (_, seen)| *seen == pass);
-        }
+        cache.slots = slots;
         out.extend(check::entry::check_loose_refs(
             rel,
             doc,
