@@ -105,9 +105,15 @@ impl Document {
         self.sections.len()
     }
 
-    /// The range of a byte span (see [`text::spans_range`]).
-    pub fn range(&self, span: std::ops::Range<usize>, enc: PositionEncoding) -> Range {
-        text::spans_range(&self.text, &self.lines, span, enc)
+    /// The range of a byte span (see [`text::spans_range`]; `near` is the line to search from,
+    /// and becomes the span's first line).
+    pub fn range(
+        &self,
+        span: std::ops::Range<usize>,
+        enc: PositionEncoding,
+        near: &mut usize,
+    ) -> Range {
+        text::spans_range(&self.text, &self.lines, span, enc, near)
     }
 
     /// The line spans `(content start, content end, next line start)`.
@@ -475,11 +481,15 @@ impl Document {
         let old = &*self.parsed;
         let first_byte = self.line_start(first_line).min(edit_start);
         // Start: the last heading / plain-line definition whose line ends before the changes.
-        let e0 = old.entries.iter().rposition(|e| {
-            e.def_kind != DefKind::TableRow
-                && e.line_span.end < first_byte
-                && e.line_span.start < first_byte
-        });
+        // Entries are in document order: binary search to the change, then walk from there
+        // (a scan from either end of a 10,000-entry document touched every entry's memory on
+        // every keystroke).
+        let before = old
+            .entries
+            .partition_point(|e| e.line_span.start < first_byte);
+        let e0 = old.entries[..before]
+            .iter()
+            .rposition(|e| e.def_kind != DefKind::TableRow && e.line_span.end < first_byte);
         let (e0, start_byte) = match e0 {
             Some(i) => (i, line_start_of(&self.text, old.entries[i].line_span.start)),
             None => (0, 0),
@@ -487,11 +497,13 @@ impl Document {
         // End: the first definition (heading or plain line) starting at or after the changed
         // region's end (old coordinates).
         let end_old_byte = self.old_line_start(end_line_old, end_line_new, delta);
-        let e1 = old
+        let after = old
             .entries
+            .partition_point(|e| e.line_span.start < end_old_byte);
+        let e1 = old.entries[after..]
             .iter()
-            .position(|e| e.def_kind != DefKind::TableRow && e.line_span.start >= end_old_byte)
-            .unwrap_or(old.entries.len());
+            .position(|e| e.def_kind != DefKind::TableRow)
+            .map_or(old.entries.len(), |i| after + i);
         let end_byte_new = if e1 < old.entries.len() {
             line_start_of(
                 &self.text,
