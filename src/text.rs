@@ -460,12 +460,44 @@ pub fn spans_position(
     offset: usize,
     enc: PositionEncoding,
 ) -> Position {
+    spans_position_near(text, lines, offset, enc, &mut 0)
+}
+
+/// [`spans_position`] starting the line search at line `near`, and leaving the offset's line
+/// there. A document's diagnostics come sorted by offset: searching forward from the previous
+/// one touches a few lines of the table instead of a binary search's cache misses across all
+/// of it. Any `near` gives the same answer.
+pub fn spans_position_near(
+    text: &str,
+    lines: &[(usize, usize, usize)],
+    offset: usize,
+    enc: PositionEncoding,
+    near: &mut usize,
+) -> Position {
     let offset = floor_char_boundary(text, offset);
-    let line = lines.partition_point(|l| l.0 <= offset).saturating_sub(1);
+    let line = line_near(lines, offset, *near);
+    *near = line;
     let Some(&(start, end, _)) = lines.get(line) else {
         return Position::default();
     };
     position_on_line(text, line, (start, end), false, offset, enc)
+}
+
+/// The last line starting at or before `offset` (0 when none does), searched forward from
+/// line `near` by doubling steps when that line starts at or before it, else over the table.
+fn line_near(lines: &[(usize, usize, usize)], offset: usize, near: usize) -> usize {
+    let starts_before = |i: usize| lines.get(i).is_some_and(|l| l.0 <= offset);
+    if !starts_before(near) {
+        return lines.partition_point(|l| l.0 <= offset).saturating_sub(1);
+    }
+    let (mut lo, mut step) = (near, 1);
+    while starts_before(lo + step) {
+        lo += step;
+        step *= 2;
+    }
+    // lines[lo] starts at or before `offset`, lines[lo + step] (if any) after it.
+    let hi = (lo + step).min(lines.len());
+    lo + lines[lo..hi].partition_point(|l| l.0 <= offset) - 1
 }
 
 /// The position of a char-boundary `offset` on line `line` (content `start..end`): an offset in
@@ -494,12 +526,14 @@ pub fn spans_range(
     lines: &[(usize, usize, usize)],
     span: ByteRange<usize>,
     enc: PositionEncoding,
+    near: &mut usize,
 ) -> Range {
     let (a, b) = (span.start.min(span.end), span.start.max(span.end));
-    Range::new(
-        spans_position(text, lines, a, enc),
-        spans_position(text, lines, b, enc),
-    )
+    let start = spans_position_near(text, lines, a, enc, near);
+    let end = spans_position_near(text, lines, b, enc, near);
+    // The next span most likely starts after this one's start, not after its end.
+    *near = start.line as usize;
+    Range::new(start, end)
 }
 
 /// Byte offset → position over a rope. Same rules as [`LineIndex::position`].

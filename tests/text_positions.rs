@@ -154,6 +154,18 @@ fn check_text(text: &str) {
                 expected,
                 "spans_position({text:?}, {offset}, {enc:?})"
             );
+            for near in 0..=full_spans.len() + 1 {
+                let mut n = near;
+                assert_eq!(
+                    spans_position_near(text, &full_spans, offset, enc, &mut n),
+                    expected,
+                    "spans_position_near({text:?}, {offset}, {enc:?}, {near})"
+                );
+                assert_eq!(
+                    n as u32, expected.line,
+                    "the search ends on the offset's line"
+                );
+            }
 
             // Round trip for char-boundary offsets that are not inside a line break.
             let (s, e) = lines[p.line as usize];
@@ -831,6 +843,14 @@ proptest! {
         prop_assert_eq!(idx.line_count(), rope.len_lines());
         let spans: Vec<_> = line_spans(&text).collect();
         prop_assert_eq!(spans.len(), rope.len_lines());
+        // Searching from wherever the previous offset was (ahead or behind) changes nothing.
+        let mut near = 0;
+        for &o in &offsets {
+            prop_assert_eq!(
+                spans_position_near(&text, &spans, o, enc, &mut near),
+                spans_position(&text, &spans, o, enc)
+            );
+        }
         for &o in &offsets {
             let p = idx.position(&text, o, enc);
             prop_assert_eq!(p, rope_position(&rope, o, enc));

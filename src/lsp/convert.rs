@@ -41,6 +41,9 @@ pub fn from_lsp_range(r: lsp::Range) -> text::Range {
 pub struct Lines<'a> {
     folder: &'a Folder,
     cache: HashMap<String, LineIndex>,
+    /// The line of the last open-document span converted: where the next search starts
+    /// (spans come in document order; any value gives the same answers).
+    near: usize,
 }
 
 impl<'a> Lines<'a> {
@@ -48,13 +51,14 @@ impl<'a> Lines<'a> {
         Lines {
             folder,
             cache: HashMap::new(),
+            near: 0,
         }
     }
 
     /// The LSP range of a byte span of a file.
     pub fn range(&mut self, rel: &str, span: Span, enc: PositionEncoding) -> Option<lsp::Range> {
         if let Some(doc) = self.folder.open.get(rel) {
-            return Some(lsp_range(doc.range(span, enc)));
+            return Some(lsp_range(doc.range(span, enc, &mut self.near)));
         }
         let t = self.folder.disk.get(rel)?;
         let li = self
