@@ -251,7 +251,7 @@ impl Iterator for LineSpans<'_> {
         }
         let start = self.pos;
         let rest = self.bytes.get(start..).unwrap_or(&[]);
-        match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+        match memchr::memchr2(b'\n', b'\r', rest) {
             Some(i) => {
                 let end = start + i;
                 let next = if self.bytes[end] == b'\r' && self.bytes.get(end + 1) == Some(&b'\n') {

@@ -791,6 +791,10 @@ impl Scanner {
     /// containers) is a delimiter row with as many cells, followed by a line break.
     fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>) -> bool {
         let b = ln.b;
+        // No cell without a pipe (the common case: a paragraph line).
+        if memchr::memchr(b'|', b.get(p..).unwrap_or_default()).is_none() {
+            return false;
+        }
         let mut p = p;
         let mut count = 0usize;
         let mut ending = false;

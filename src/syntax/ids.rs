@@ -30,6 +30,10 @@ pub struct RawId {
 pub fn scan_ids(line: &str, base: usize, mask: &[bool]) -> Vec<RawId> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
+    // Every ID has a `-` after its prefix: most prose lines are skipped with one memchr.
+    if memchr::memchr(b'-', bytes).is_none() {
+        return out;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -220,6 +224,10 @@ pub fn inline_mask(line: &str, state: InlineState, mask: &mut Vec<bool>) -> Inli
     let b = line.as_bytes();
     mask.clear();
     mask.resize(b.len(), false);
+    // Nothing is masked without a backtick or `<` (a backslash only escapes those).
+    if !state.in_comment && memchr::memchr2(b'`', b'<', b).is_none() {
+        return state;
+    }
     let mut in_comment = state.in_comment;
     let mut i = 0;
     while i < b.len() {
