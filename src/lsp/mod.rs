@@ -395,6 +395,7 @@ impl Backend {
             Some(f) => f.config.clone(),
             None => return,
         };
+        let started = std::time::Instant::now();
         let root2 = root.clone();
         let cfg2 = config.clone();
         let Ok((files, others, notes)) =
@@ -414,6 +415,7 @@ impl Backend {
             }
         }
         let total = files.len();
+        let walked = started.elapsed();
         let progress = if read(&self.state.flags).work_done_progress {
             let token = ProgressToken::String(format!("dep-ls/index/{}", root.display()));
             match self.client.create_work_done_progress(token.clone()).await {
@@ -479,6 +481,7 @@ impl Backend {
             p.finish_with_message(format!("Indexed {} files", thousands(total)))
                 .await;
         }
+        let indexed = started.elapsed();
         // The references map is built on first use; build it now, off the async workers, so
         // that the first code lens or references request does not wait for it.
         let state = Arc::clone(&self.state);
@@ -491,7 +494,14 @@ impl Backend {
         .await;
         self.log(
             MessageType::INFO,
-            format!("indexed {} Markdown files in {}", total, root.display()),
+            format!(
+                "indexed {} Markdown files in {} in {} ms (walk {} ms; references map {} ms more)",
+                thousands(total),
+                root.display(),
+                indexed.as_millis(),
+                walked.as_millis(),
+                (started.elapsed() - indexed).as_millis()
+            ),
         )
         .await;
     }
