@@ -615,16 +615,6 @@ impl Backend {
         }
     }
 
-    /// Runs `f` on the folder holding `uri` with the offset of `pos`.
-    fn with_folder<R>(
-        &self,
-        uri: &Uri,
-        pos: Option<Position>,
-        f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
-    ) -> Option<R> {
-        self.state.with_folder(uri, pos, f)
-    }
-
     /// Reloads configuration (settings + dep-ls.toml) for every folder and re-indexes.
     async fn reload_config(&self) {
         let roots: Vec<PathBuf> = {
@@ -1204,6 +1194,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         Ok(self
+            .state
             .with_folder(
                 &p.text_document.uri,
                 Some(p.position),
@@ -1226,7 +1217,7 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let incl = params.context.include_declaration;
-        Ok(self.with_folder(
+        Ok(self.state.with_folder(
             &p.text_document.uri,
             Some(p.position),
             |f, rel, off, enc| {
@@ -1241,7 +1232,7 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
-        Ok(self.with_folder(
+        Ok(self.state.with_folder(
             &p.text_document.uri,
             Some(p.position),
             |f, rel, off, enc| {
@@ -1266,6 +1257,7 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         Ok(self
+            .state
             .with_folder(
                 &p.text_document.uri,
                 Some(p.position),
@@ -1323,8 +1315,9 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.clone();
         let range = params.range;
         let only = params.context.only.clone();
-        Ok(
-            self.with_folder(&uri, Some(range.start), |f, rel, start, enc| {
+        Ok(self
+            .state
+            .with_folder(&uri, Some(range.start), |f, rel, start, enc| {
                 let end = Lines::new(f).offset(rel, range.end, enc).unwrap_or(start);
                 let mut lines = Lines::new(f);
                 ide::actions::code_actions(f, rel, start..end)
@@ -1358,15 +1351,14 @@ impl LanguageServer for Backend {
                         })
                     })
                     .collect()
-            }),
-        )
+            }))
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let r = self.with_folder(
+        let r = self.state.with_folder(
             &params.text_document.uri,
             Some(params.position),
             |f, rel, off, enc| {
@@ -1390,7 +1382,7 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let p = params.text_document_position;
         let new_name = params.new_name;
-        let r = self.with_folder(
+        let r = self.state.with_folder(
             &p.text_document.uri,
             Some(p.position),
             |f, rel, off, enc| {
@@ -1409,8 +1401,9 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(
-            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+        Ok(self
+            .state
+            .with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
                 let Some(doc) = f.parsed(rel) else {
                     return DocumentSymbolResponse::Nested(Vec::new());
                 };
@@ -1420,8 +1413,7 @@ impl LanguageServer for Backend {
                     .filter_map(|s| to_document_symbol(&mut lines, rel, s, enc))
                     .collect();
                 DocumentSymbolResponse::Nested(syms)
-            }),
-        )
+            }))
     }
 
     async fn symbol(
@@ -1455,8 +1447,9 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        Ok(
-            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+        Ok(self
+            .state
+            .with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
                 let Some(doc) = f.parsed(rel) else {
                     return Vec::new();
                 };
@@ -1473,16 +1466,16 @@ impl LanguageServer for Backend {
                         })
                     })
                     .collect()
-            }),
-        )
+            }))
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        Ok(
-            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+        Ok(self
+            .state
+            .with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
                 let tokens = ide::symbols::semantic_tokens(f, rel);
                 let mut lines = Lines::new(f);
                 let mut data = Vec::with_capacity(tokens.len());
@@ -1514,8 +1507,7 @@ impl LanguageServer for Backend {
                     result_id: None,
                     data,
                 })
-            }),
-        )
+            }))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -1523,7 +1515,7 @@ impl LanguageServer for Backend {
             return Ok(Some(Vec::new()));
         }
         let range = params.range;
-        Ok(self.with_folder(
+        Ok(self.state.with_folder(
             &params.text_document.uri,
             Some(range.start),
             |f, rel, start, enc| {
@@ -1552,8 +1544,9 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri.clone();
-        Ok(
-            self.with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
+        Ok(self
+            .state
+            .with_folder(&params.text_document.uri, None, |f, rel, _, enc| {
                 let mut lines = Lines::new(f);
                 ide::symbols::code_lenses(f, rel)
                     .into_iter()
@@ -1576,8 +1569,7 @@ impl LanguageServer for Backend {
                     })
                     .chain(readiness_lenses(f, rel, enc))
                     .collect()
-            }),
-        )
+            }))
     }
 
     async fn execute_command(
@@ -1598,6 +1590,7 @@ impl LanguageServer for Backend {
         }
         let enc = self.enc();
         let items = self
+            .state
             .with_folder(&uri, None, |f, rel, _, _| {
                 let mut lines = Lines::new(f);
                 f.diagnostics(rel)
