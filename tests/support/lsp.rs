@@ -146,11 +146,12 @@ impl LspClient {
     /// Sends a request and returns its `result` (panics on an error response).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.request_async(method, params);
-        let r = self.response(id);
+        let mut r = self.response(id);
         if let Some(e) = r.get("error") {
             panic!("{method} failed: {e}");
         }
-        r["result"].clone()
+        // Moved out, not cloned: the benchmark times this (100 completion items).
+        r["result"].take()
     }
 
     /// Waits for a notification `method` whose params satisfy `pred`.
