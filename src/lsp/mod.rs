@@ -232,15 +232,29 @@ impl State {
         pos: Option<Position>,
         f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
     ) -> Option<R> {
+        self.with_folder_at(uri, pos, |_, folder, rel, off, enc| {
+            f(folder, rel, off, enc)
+        })
+    }
+
+    /// [`Self::with_folder`], also telling `f` where the folder sits in [`World::folders`] (it
+    /// moves only when an earlier folder is removed).
+    fn with_folder_at<R>(
+        &self,
+        uri: &Uri,
+        pos: Option<Position>,
+        f: impl FnOnce(usize, &Folder, &str, usize, PositionEncoding) -> R,
+    ) -> Option<R> {
         let key = self.locate(uri)?;
         let enc = self.enc();
         let w = read(&self.world);
-        let folder = w.folder(&key.folder)?;
+        let at = w.folders.iter().position(|f| f.root == key.folder)?;
+        let folder = &w.folders[at];
         let offset = match pos {
             Some(p) => Lines::new(folder).offset(&key.rel, p, enc)?,
             None => 0,
         };
-        Some(f(folder, &key.rel, offset, enc))
+        Some(f(at, folder, &key.rel, offset, enc))
     }
 
     /// `textDocument/completion` (also answered by [`fast::FastPath`] without tower-lsp's
@@ -251,13 +265,10 @@ impl State {
             let fl = read(&self.flags);
             (fl.snippets, fl.resolve_documentation)
         };
-        let folder_no = self
-            .locate(&p.text_document.uri)
-            .and_then(|k| read(&self.world).folder_position(&k.folder));
-        self.with_folder(
+        self.with_folder_at(
             &p.text_document.uri,
             Some(p.position),
-            |f, rel, off, enc| {
+            |folder_no, f, rel, off, enc| {
                 let (items, incomplete) = ide::complete::completions_with(f, rel, off, lazy);
                 let mut lines = Lines::new(f);
                 let items: Vec<CompletionItem> = items
@@ -690,7 +701,6 @@ pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
     Uri::from_file_path(root.join(rel))
 }
 
-/// Diagnostics of one open document: (diagnostics, version).
 /// The result id of a document's pulled diagnostics: a hash of what they say, so that a client
 /// asking again with it gets "unchanged" while they still say the same.
 fn result_id(items: &[Diagnostic]) -> String {
@@ -740,6 +750,7 @@ impl Publish {
     }
 }
 
+/// Diagnostics of one open document: (diagnostics, version).
 fn compute_diagnostics(state: &State, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
     let path = file_path(uri)?;
     let enc = *read(&state.encoding);

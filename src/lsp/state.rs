@@ -59,11 +59,6 @@ impl World {
     }
 
     /// Adds a folder (empty index) unless it exists; returns whether it was added.
-    /// Where a folder sits in [`World::folders`] (it moves only when an earlier one is removed).
-    pub fn folder_position(&self, root: &Path) -> Option<usize> {
-        self.folders.iter().position(|f| f.root == root)
-    }
-
     pub fn add_folder(&mut self, root: PathBuf) -> bool {
         if self.folder(&root).is_some() {
             return false;

@@ -137,17 +137,14 @@ pub fn notification_frame<P: serde::Serialize>(
         method: &'a str,
         params: &'a P,
     }
-    let mut body = Vec::with_capacity(size_hint);
-    serde_json::to_writer(
-        &mut body,
+    message_frame(
         &Notification {
             jsonrpc: "2.0",
             method,
             params,
         },
+        size_hint,
     )
-    .ok()?;
-    Some(frame_bytes(&body))
 }
 
 /// A whole response frame (`{"jsonrpc":"2.0","result":…,"id":…}`), serialised straight from
@@ -163,16 +160,20 @@ pub fn response_frame<I: serde::Serialize, R: serde::Serialize>(
         result: &'a R,
         id: &'a I,
     }
-    let mut body = Vec::with_capacity(size_hint);
-    serde_json::to_writer(
-        &mut body,
+    message_frame(
         &Response {
             jsonrpc: "2.0",
             result,
             id,
         },
+        size_hint,
     )
-    .ok()?;
+}
+
+/// A message serialised into a buffer presized to `size_hint`, framed.
+fn message_frame<M: serde::Serialize>(message: &M, size_hint: usize) -> Option<Vec<u8>> {
+    let mut body = Vec::with_capacity(size_hint);
+    serde_json::to_writer(&mut body, message).ok()?;
     Some(frame_bytes(&body))
 }
 
