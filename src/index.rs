@@ -29,11 +29,21 @@ pub struct IndexedFile {
     /// Workspace-relative path with `/` separators.
     pub path: String,
     pub doc: Arc<ParsedDoc>,
+    /// The index generation at which `doc` was last set: the same stamp, the same document.
+    stamp: u64,
     /// The distinct IDs this file defines and references, and the prefixes of its ranges
     /// (what to unlink when it changes, without needing the old document).
     def_ids: Vec<Str>,
     ref_ids: Vec<Str>,
     range_prefixes: Vec<String>,
+}
+
+impl IndexedFile {
+    /// Changes whenever the file's document is set (a document edited in place keeps its `Arc`,
+    /// so caches of what a document implies key on this, not on the pointer).
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
 }
 
 /// What one document contributes to the index, computed from the document alone (so that a
@@ -184,6 +194,7 @@ impl Index {
             if let Some(Some(f)) = self.files.get_mut(id as usize) {
                 f.doc = doc;
                 self.generation += 1;
+                f.stamp = self.generation;
                 return;
             }
         }
@@ -305,6 +316,7 @@ impl Index {
         self.files[id as usize] = Some(IndexedFile {
             path: path.to_string(),
             doc,
+            stamp: self.generation,
             def_ids: keys.def_ids,
             ref_ids: keys.ref_ids,
             range_prefixes,

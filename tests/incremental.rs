@@ -403,3 +403,163 @@ fn front_matter_closed_or_opened_far_from_the_edit() {
         ],
     );
 }
+
+/// Pieces of release plans: the entries and fields that plan-level checks look at.
+const PLAN_PIECES: &[&str] = &[
+    "## DEP-101: Staging environment\nType: Environment\nName: staging\nConfiguration:\n  - A=1\n  - B=2\n",
+    "## DEP-102: Production environment\nType: Environment\nConfiguration:\n  - A=1\n",
+    "## DEP-103: Error rate rollback\nType: Rollback\n",
+    "## DEP-104: Smoke tests\nType: Validation\n",
+    "## DEP-105: Go/no-go\nType: Criteria\n",
+    "## DEP-106: Deploy\n",
+    "Type: Rollback\n",
+    "Type: Environment\n",
+    "Name: production\n",
+    "Name: staging\n",
+    "  - C=3\n",
+    "# EPIC-01 Foundations\n",
+    "\n",
+    "```\n",
+    "DEP-1",
+    "Type",
+];
+
+fn plan_edit() -> impl Strategy<Value = (usize, f64, f64, &'static str, bool)> {
+    (
+        0usize..4,
+        0.0f64..1.0,
+        0.0f64..0.2,
+        prop::sample::select(PLAN_PIECES),
+        any::<bool>(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    /// The plan-level findings a folder keeps up to date edit by edit (facts cached per file)
+    /// equal a fresh run of the plan checks over the same index, in every plan scope.
+    #[test]
+    fn plan_findings_follow_edits(
+        texts in prop::collection::vec(prop::collection::vec(prop::sample::select(PLAN_PIECES), 0..6), 4),
+        edits in prop::collection::vec(plan_edit(), 1..16),
+        scope in prop::sample::select(&["workspace", "directory", "file"][..]),
+    ) {
+        use dep_ls::check::plan::check_plans;
+        use dep_ls::config::Config;
+        use dep_ls::document::Change;
+        use dep_ls::lsp::state::{DocKey, World};
+        let root = std::env::temp_dir().join("dep-ls-plan-facts-never-created");
+        let mut w = World::default();
+        w.add_folder(root.clone());
+        let (config, errors) =
+            Config::from_toml_str(&format!("[plan]\nscope = \"{scope}\"\n"), &root.join("dep-ls.toml"));
+        prop_assert!(errors.is_empty(), "{:?}", errors);
+        w.folder_mut(&root).expect("folder").set_config(config, vec![]);
+        let keys: Vec<DocKey> = ["a.md", "b.md", "ops/c.md", "ops/d.md"]
+            .iter()
+            .map(|rel| DocKey { folder: root.clone(), rel: rel.to_string() })
+            .collect();
+        let mut texts: Vec<String> = texts.into_iter().map(|v| v.concat()).collect();
+        for (k, t) in keys.iter().zip(&texts) {
+            w.open(k, t.clone(), 1);
+        }
+        for (version, (file, at, len, piece, delete)) in (2..).zip(edits) {
+            let text = &texts[file];
+            let floor = |x: f64| {
+                let mut i = ((text.len() as f64) * x) as usize;
+                while !text.is_char_boundary(i) { i -= 1; }
+                i
+            };
+            let start = floor(at);
+            let end = if delete { floor((at + len).min(1.0)) } else { start };
+            let ix = LineIndex::new(text);
+            let range = Range {
+                start: ix.position(text, start, PositionEncoding::Utf8),
+                end: ix.position(text, end, PositionEncoding::Utf8),
+            };
+            let new = if delete { "" } else { piece };
+            let change = Change { range: Some(range), text: new.to_string() };
+            prop_assert!(w.change(&keys[file], version, &[change], PositionEncoding::Utf8));
+            texts[file].replace_range(start..end, new);
+            let f = w.folder(&root).expect("folder");
+            prop_assert_eq!(&*f.plan_findings(), &check_plans(&f.index, &f.config));
+        }
+        // The edits went where they were meant to (the check above compared real plans).
+        for (k, t) in keys.iter().zip(&texts) {
+            prop_assert_eq!(w.folder(&root).and_then(|f| f.text(&k.rel)), Some(t.as_str()));
+        }
+    }
+}
+
+/// Typing in one file changes the plan findings of the plan it belongs to, and only those
+/// (the other files' facts are reused).
+#[test]
+fn plan_findings_change_with_the_file_typed_in() {
+    use dep_ls::check::Code;
+    use dep_ls::document::Change;
+    use dep_ls::lsp::state::{DocKey, World};
+    let root = std::env::temp_dir().join("dep-ls-plan-typing-never-created");
+    let mut w = World::default();
+    w.add_folder(root.clone());
+    let key = |rel: &str| DocKey {
+        folder: root.clone(),
+        rel: rel.to_string(),
+    };
+    let staging =
+        "## DEP-001: Staging\nType: Environment\nName: staging\nConfiguration:\n  - A=1\n";
+    let production = "## DEP-002: Production\nType: Environment\nName: production\nConfiguration:\n  - A=1\n\n## DEP-003: Back out\nType: Rollback\n";
+    w.open(&key("a.md"), staging.to_string(), 1);
+    w.open(&key("b.md"), production.to_string(), 1);
+    let codes = |w: &World| {
+        let mut c: Vec<Code> = w
+            .folder(&root)
+            .expect("folder")
+            .plan_findings()
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(codes(&w), vec![Code::NoValidation, Code::NoCriteria]);
+    // A configuration key only staging sets: drift, reported on production.
+    let end = Position {
+        line: 4,
+        character: 7,
+    };
+    let add = Change {
+        range: Some(Range { start: end, end }),
+        text: "\n  - B=2".into(),
+    };
+    assert!(w.change(&key("a.md"), 2, &[add], PositionEncoding::Utf8));
+    let mut want = vec![Code::NoValidation, Code::NoCriteria, Code::EnvironmentDrift];
+    want.sort();
+    assert_eq!(codes(&w), want);
+    let f = w.folder(&root).expect("folder");
+    let drift: Vec<_> = f
+        .plan_findings()
+        .iter()
+        .filter(|x| x.code == Code::EnvironmentDrift)
+        .map(|x| x.path.clone())
+        .collect();
+    assert_eq!(drift, vec!["b.md".to_string()]);
+    // Production becomes a Validation entry: no drift, no missing Validation, but production
+    // is missing.
+    let at = Position {
+        line: 1,
+        character: 6,
+    };
+    let to = Position {
+        line: 1,
+        character: 17,
+    };
+    let retype = Change {
+        range: Some(Range { start: at, end: to }),
+        text: "Validation".into(),
+    };
+    assert!(w.change(&key("b.md"), 2, &[retype], PositionEncoding::Utf8));
+    let mut want = vec![Code::NoCriteria, Code::MissingEnvironment];
+    want.sort();
+    assert_eq!(codes(&w), want);
+}

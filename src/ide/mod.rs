@@ -28,12 +28,20 @@ pub struct Folder {
     pub disk: HashMap<String, Arc<str>>,
     /// Open documents (workspace-relative path).
     pub open: HashMap<String, Document>,
-    /// Plan-level findings, cached until the index changes.
-    plan_cache: std::sync::Mutex<Option<(u64, Arc<Vec<Finding>>)>>,
+    /// Plan-level findings, cached until the index changes, and each file's plan facts.
+    plan_cache: std::sync::Mutex<PlanCache>,
     /// Per-entry findings of open documents (relative to the entry), keyed by the entry's text,
     /// valid while the index's IDs and the configuration stay the same.
     entry_cache: std::sync::Mutex<HashMap<String, EntryCache>>,
     config_generation: u64,
+}
+
+#[derive(Debug, Default)]
+struct PlanCache {
+    /// The findings and the index generation they were computed at.
+    findings: Option<(u64, Arc<Vec<Finding>>)>,
+    /// Per file, kept across index changes (recomputed for changed files only).
+    facts: check::plan::FactsCache,
 }
 
 #[derive(Debug, Default)]
@@ -71,7 +79,7 @@ impl Folder {
             index: Index::new(),
             disk: HashMap::new(),
             open: HashMap::new(),
-            plan_cache: std::sync::Mutex::new(None),
+            plan_cache: std::sync::Mutex::new(PlanCache::default()),
             entry_cache: std::sync::Mutex::new(HashMap::new()),
             config_generation: 0,
         }
@@ -83,7 +91,7 @@ impl Folder {
         self.config_errors = errors;
         self.config_generation += 1;
         if let Ok(mut c) = self.plan_cache.lock() {
-            *c = None;
+            c.findings = None;
         }
     }
 
@@ -193,13 +201,17 @@ impl Folder {
             Ok(c) => c,
             Err(p) => p.into_inner(),
         };
-        if let Some((g, f)) = cache.as_ref() {
+        if let Some((g, f)) = cache.findings.as_ref() {
             if *g == gen {
                 return Arc::clone(f);
             }
         }
-        let f = Arc::new(check::plan::check_plans(&self.index, &self.config));
-        *cache = Some((gen, Arc::clone(&f)));
+        let f = Arc::new(check::plan::check_plans_cached(
+            &self.index,
+            &self.config,
+            &mut cache.facts,
+        ));
+        cache.findings = Some((gen, Arc::clone(&f)));
         f
     }
 }
