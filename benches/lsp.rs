@@ -8,7 +8,8 @@
 //!   and flat (top-level fenced blocks), the first keystroke after opening included: computed
 //!   (the server's `dep_ls::timing` log: from the change's arrival to the diagnostics ready to
 //!   send) and received (the client has parsed the `publishDiagnostics`);
-//! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed;
+//! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed, and
+//!   `didChange` → diagnostics while typing in one of its files;
 //! - cold indexing of that workspace (initialized → indexing progress ends; a fresh server, the
 //!   files read once beforehand so that the OS page cache holds them), and peak memory.
 //!
@@ -101,36 +102,11 @@ fn typing(shape: &str, file: &Path) {
         ms(t.elapsed()),
         text.len()
     );
-    // A Description line in the middle of the document.
-    let mid = text.len() / 2;
-    let d = mid + text[mid..].find("Description").expect("a Description line");
-    let at = text[..d].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line = text[..at].matches('\n').count();
-    let col0 = text[at..].find('\n').expect("eol");
-    let mut times = Vec::new();
-    let mut computed = Vec::new();
-    let mut first = None;
-    for i in 0..300u32 {
-        let col = col0 as u32 + i;
-        let version = 2 + i as i64;
-        let t = Instant::now();
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
-        );
-        c.wait_for("textDocument/publishDiagnostics", |p| {
-            p["uri"] == uri.as_str() && p["version"] == version
-        });
-        let d = t.elapsed();
-        first.get_or_insert(d);
-        times.push(d);
-        computed.push(computed_after(&log, &uri, version));
-    }
+    let (mut computed, mut times) = keystrokes(&mut c, &log, &uri, &text, 300);
     println!(
         "{shape}: first keystroke after opening: computed {}, received {}",
-        ms(computed.first().copied().unwrap_or_default()),
-        ms(first.unwrap_or_default())
+        ms(computed[0]),
+        ms(times[0])
     );
     report(
         &format!("{shape}: didChange → diagnostics computed (server)"),
@@ -142,6 +118,45 @@ fn typing(shape: &str, file: &Path) {
     );
     let code = c.shutdown();
     assert_eq!(code, 0);
+}
+
+/// Types `n` characters at the end of the Description line nearest the middle of an open
+/// document (versions 2, 3, …), each change followed by its diagnostics. Returns, per
+/// keystroke, the time until the diagnostics were computed (the server's log) and received.
+fn keystrokes(
+    c: &mut LspClient,
+    log: &std::sync::Mutex<String>,
+    uri: &str,
+    text: &str,
+    n: u32,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mid = text.len() / 2;
+    let d = text[mid..]
+        .find("Description")
+        .map(|i| mid + i)
+        .or_else(|| text.find("Description"))
+        .expect("a Description line");
+    let at = text[..d].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = text[..at].matches('\n').count();
+    let col0 = text[at..].find('\n').expect("eol");
+    let mut computed = Vec::new();
+    let mut received = Vec::new();
+    for i in 0..n {
+        let col = col0 as u32 + i;
+        let version = 2 + i as i64;
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+        );
+        c.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        received.push(t.elapsed());
+        computed.push(computed_after(log, uri, version));
+    }
+    (computed, received)
 }
 
 /// The server's own account of when the diagnostics of `version` were computed, counted from
@@ -172,7 +187,7 @@ fn workspace_requests(ws: &Path) {
         .iter()
         .map(|f| std::fs::read(f).map_or(0, |b| b.len()))
         .sum();
-    let mut c = LspClient::start();
+    let (mut c, log) = LspClient::start_logged(&[("DEP_LS_LOG", "warn,dep_ls::timing=debug")]);
     let t = Instant::now();
     c.initialize(
         ws,
@@ -231,6 +246,13 @@ fn workspace_requests(ws: &Path) {
     report("completion in Linked IDs (100k IDs indexed)", &mut comp);
     report("hover on a linked ID", &mut hover);
     report("definition of a linked ID", &mut def);
+    // Typing in that file: its own checks, and the plan checks over the whole workspace.
+    let (mut computed, mut received) = keystrokes(&mut c, &log, uri.as_str(), &text, 200);
+    report(
+        "workspace: didChange → diagnostics computed (server)",
+        &mut computed,
+    );
+    report("workspace: didChange → diagnostics received", &mut received);
     println!("server peak memory (VmHWM): {:.0} MB", peak_rss_mb(pid));
     let _ = c.shutdown();
 }
