@@ -31,6 +31,8 @@ pub struct IndexedFile {
     pub doc: Arc<ParsedDoc>,
     /// The index generation at which `doc` was last set: the same stamp, the same document.
     stamp: u64,
+    /// [`def_signature`] of `doc`.
+    def_sig: u64,
     /// The distinct IDs this file defines and references, and the prefixes of its ranges
     /// (what to unlink when it changes, without needing the old document).
     def_ids: Vec<Str>,
@@ -50,9 +52,9 @@ impl IndexedFile {
 /// bulk load computes it in parallel, before the serial merge).
 #[derive(Clone, Debug, Default)]
 pub struct FileKeys {
-    /// The distinct IDs the document defines (placeholders excepted), sorted.
+    /// The distinct IDs the document defines (placeholders excepted), in no particular order.
     def_ids: Vec<Str>,
-    /// The distinct IDs it references, sorted.
+    /// The distinct IDs it references, in no particular order.
     ref_ids: Vec<Str>,
     /// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
     ranges: Vec<(String, u32, u32, Span)>,
@@ -60,12 +62,10 @@ pub struct FileKeys {
 
 impl FileKeys {
     pub fn of(doc: &ParsedDoc) -> FileKeys {
-        let mut def_ids: Vec<Str> = doc
-            .entries
-            .iter()
-            .filter(|e| !e.placeholder)
-            .map(|e| e.id.clone())
-            .collect();
+        let def_ids = distinct(
+            doc.entries.iter().filter(|e| !e.placeholder).map(|e| &e.id),
+            doc.entries.len(),
+        );
         let mut ranges = Vec::new();
         for (e, f) in doc
             .entries
@@ -85,21 +85,7 @@ impl FileKeys {
                 }
             }
         }
-        let mut ref_ids: Vec<Str> = Vec::with_capacity(doc.refs.len());
-        let mut last: Option<&str> = None;
-        for r in &doc.refs {
-            // References come in runs of one ID (a link list names each ID once, prose repeats
-            // them nearby): skip the copy when it repeats the previous one.
-            if last != Some(r.id.as_str()) {
-                ref_ids.push(r.id.clone());
-                last = Some(r.id.as_str());
-            }
-        }
-        for v in [&mut def_ids, &mut ref_ids] {
-            v.sort_unstable();
-            v.dedup();
-            v.shrink_to_fit();
-        }
+        let ref_ids = distinct(doc.refs.iter().map(|r| &r.id), doc.refs.len());
         FileKeys {
             def_ids,
             ref_ids,
@@ -113,6 +99,21 @@ impl FileKeys {
         v.dedup();
         v
     }
+}
+
+/// The distinct IDs among `ids` (about `n` of them), each copied once. A hash set, not a sort:
+/// typing a linked ID in a 10,000-entry document recomputes its keys on every keystroke, and
+/// sorting them took about 7 ms there.
+fn distinct<'a>(ids: impl Iterator<Item = &'a Str>, n: usize) -> Vec<Str> {
+    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(n, Default::default());
+    let mut out = Vec::new();
+    for id in ids {
+        if seen.insert(id.as_str()) {
+            out.push(id.clone());
+        }
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// The numbered IDs defined for one prefix: how many, the lowest and the highest (by number,
@@ -146,11 +147,11 @@ pub struct Index {
     paths: HashSet<String>,
     /// Bumped on every change.
     generation: u64,
-    /// Bumped when the set of definitions or references may have changed.
-    ids_generation: u64,
+    /// Bumped when what the definitions say may have changed (see [`Index::defs_generation`]).
+    defs_generation: u64,
     /// How many IDs of each prefix are defined.
     prefix_counts: HashMap<String, usize>,
-    /// Highest number per prefix, computed on demand for one IDs generation.
+    /// Highest number per prefix, computed on demand for one definitions generation.
     max_numbers: std::sync::Mutex<MaxNumbers>,
     /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
     ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
@@ -166,10 +167,13 @@ impl Index {
         self.generation
     }
 
-    /// Bumped only when the IDs defined or referenced may have changed (not when a document is
-    /// swapped for one naming the same IDs): per-entry check results stay valid until then.
-    pub fn ids_generation(&self) -> u64 {
-        self.ids_generation
+    /// Bumped only when what the definitions say may have changed: which IDs are defined, in
+    /// which file and entry, as placeholders or deprecated (and by what), and the set of files
+    /// and paths. Not when a document is swapped for one defining the same (typing in a
+    /// description), and not when only references changed (typing a linked ID): no per-entry
+    /// check reads references, so per-entry results stay valid until this moves.
+    pub fn defs_generation(&self) -> u64 {
+        self.defs_generation
     }
 
     /// Replaces a file's document. When its definitions and references name the same IDs in
@@ -249,10 +253,22 @@ impl Index {
         mut new_ids: Option<&mut Vec<Arc<str>>>,
     ) -> FileId {
         self.generation += 1;
-        self.ids_generation += 1;
-        let id = match self.by_path.get(path) {
-            Some(&id) => {
-                self.unlink(id);
+        let def_sig = def_signature(&doc);
+        let existing = self.by_path.get(path).copied();
+        // The same definitions (typing a linked ID): they stay linked, only the references
+        // and ranges are redone.
+        let same_defs = existing
+            .and_then(|id| self.file(id))
+            .is_some_and(|f| f.def_sig == def_sig);
+        if !same_defs {
+            self.defs_generation += 1;
+        }
+        let id = match existing {
+            Some(id) => {
+                if !same_defs {
+                    self.unlink_defs(id);
+                }
+                self.unlink_refs(id);
                 id
             }
             None => {
@@ -270,7 +286,8 @@ impl Index {
         if !self.paths.contains(path) {
             self.paths.insert(path.to_string());
         }
-        for (i, e) in doc.entries.iter().enumerate() {
+        let linked_defs = if same_defs { 0 } else { doc.entries.len() };
+        for (i, e) in doc.entries.iter().enumerate().take(linked_defs) {
             if e.placeholder {
                 continue;
             }
@@ -317,6 +334,7 @@ impl Index {
             path: path.to_string(),
             doc,
             stamp: self.generation,
+            def_sig,
             def_ids: keys.def_ids,
             ref_ids: keys.ref_ids,
             range_prefixes,
@@ -327,7 +345,7 @@ impl Index {
     /// Removes a file (its definitions and references, and its path).
     pub fn remove(&mut self, path: &str) {
         self.generation += 1;
-        self.ids_generation += 1;
+        self.defs_generation += 1;
         if let Some(id) = self.by_path.remove(path) {
             self.unlink(id);
             self.files[id as usize] = None;
@@ -337,14 +355,16 @@ impl Index {
     }
 
     fn unlink(&mut self, id: FileId) {
-        let Some(f) = self.files[id as usize].as_ref() else {
+        self.unlink_defs(id);
+        self.unlink_refs(id);
+    }
+
+    /// Unlinks a file's definitions.
+    fn unlink_defs(&mut self, id: FileId) {
+        let Some(f) = self.files[id as usize].as_mut() else {
             return;
         };
-        let (def_ids, ref_ids, range_prefixes) = (
-            f.def_ids.clone(),
-            f.ref_ids.clone(),
-            f.range_prefixes.clone(),
-        );
+        let def_ids = std::mem::take(&mut f.def_ids);
         for d in &def_ids {
             if let Some(v) = self.defs.get_mut(d.as_str()) {
                 v.retain(|x| x.file != id);
@@ -361,6 +381,17 @@ impl Index {
                 }
             }
         }
+    }
+
+    /// Unlinks a file's references and ranges.
+    fn unlink_refs(&mut self, id: FileId) {
+        let Some(f) = self.files[id as usize].as_mut() else {
+            return;
+        };
+        let (ref_ids, range_prefixes) = (
+            std::mem::take(&mut f.ref_ids),
+            std::mem::take(&mut f.range_prefixes),
+        );
         for p in &range_prefixes {
             if let Some(v) = self.ranges.get_mut(p) {
                 v.retain(|r| r.0 != id);
@@ -381,7 +412,7 @@ impl Index {
     /// Records a non-Markdown file of the workspace (a link target).
     pub fn add_path(&mut self, path: &str) {
         self.generation += 1;
-        self.ids_generation += 1;
+        self.defs_generation += 1;
         self.paths.insert(path.to_string());
     }
 
@@ -517,8 +548,8 @@ impl Index {
             Ok(c) => c,
             Err(p) => p.into_inner(),
         };
-        if cache.0 != self.ids_generation {
-            *cache = (self.ids_generation, HashMap::default());
+        if cache.0 != self.defs_generation {
+            *cache = (self.defs_generation, HashMap::default());
         }
         if let Some(v) = cache.1.get(prefix) {
             return v.clone();
@@ -577,6 +608,21 @@ fn link_refs(refs: &mut HashMap<Str, Vec<RefLoc>>, file: FileId, doc: &ParsedDoc
             }
         }
     }
+}
+
+/// A hash of what a document's definitions say, in order: each entry's ID, whether it is a
+/// placeholder, deprecated, and by what replaced. Equal signatures: the same definitions at the
+/// same entry indices (what [`DefLoc`]s point at).
+fn def_signature(doc: &ParsedDoc) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::default().build_hasher();
+    doc.entries.len().hash(&mut h);
+    for e in &doc.entries {
+        e.id.as_str().hash(&mut h);
+        (e.placeholder, e.deprecated).hash(&mut h);
+        e.replacement.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Do two documents define and reference the same IDs in the same order?

@@ -422,6 +422,10 @@ const PLAN_PIECES: &[&str] = &[
     "```\n",
     "DEP-1",
     "Type",
+    "Linked IDs: DEP-101, DEP-999, TEST-001 to TEST-003\n",
+    "Mentions DEP-102 and DEP-10 in prose.\n",
+    "## TEST-002: A test\n",
+    "Status: Deprecated (replaced by DEP-104)\n",
 ];
 
 fn plan_edit() -> impl Strategy<Value = (usize, f64, f64, &'static str, bool)> {
@@ -437,14 +441,16 @@ fn plan_edit() -> impl Strategy<Value = (usize, f64, f64, &'static str, bool)> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
 
-    /// The plan-level findings a folder keeps up to date edit by edit (facts cached per file)
-    /// equal a fresh run of the plan checks over the same index, in every plan scope.
+    /// The findings a folder keeps up to date edit by edit (plan facts cached per file, entry
+    /// findings cached per entry while the definitions stay the same) equal a fresh run of the
+    /// checks over the same index, in every plan scope.
     #[test]
     fn plan_findings_follow_edits(
         texts in prop::collection::vec(prop::collection::vec(prop::sample::select(PLAN_PIECES), 0..6), 4),
         edits in prop::collection::vec(plan_edit(), 1..16),
         scope in prop::sample::select(&["workspace", "directory", "file"][..]),
     ) {
+        use dep_ls::check::entry::check_file;
         use dep_ls::check::plan::check_plans;
         use dep_ls::config::Config;
         use dep_ls::document::Change;
@@ -483,7 +489,15 @@ proptest! {
             prop_assert!(w.change(&keys[file], version, &[change], PositionEncoding::Utf8));
             texts[file].replace_range(start..end, new);
             let f = w.folder(&root).expect("folder");
-            prop_assert_eq!(&*f.plan_findings(), &check_plans(&f.index, &f.config));
+            let plan = check_plans(&f.index, &f.config);
+            prop_assert_eq!(&*f.plan_findings(), &plan);
+            for k in &keys {
+                let doc = f.parsed(&k.rel).expect("open");
+                let mut fresh = check_file(&k.rel, &doc, &f.index, &f.config);
+                fresh.extend(plan.iter().filter(|x| x.path == k.rel).cloned());
+                fresh.sort_by_key(|x| (x.span.start, x.code));
+                prop_assert_eq!(f.diagnostics(&k.rel), fresh, "{}", k.rel);
+            }
         }
         // The edits went where they were meant to (the check above compared real plans).
         for (k, t) in keys.iter().zip(&texts) {

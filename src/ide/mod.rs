@@ -31,7 +31,8 @@ pub struct Folder {
     /// Plan-level findings, cached until the index changes, and each file's plan facts.
     plan_cache: std::sync::Mutex<PlanCache>,
     /// Per-entry findings of open documents (relative to the entry), keyed by the entry's text,
-    /// valid while the index's IDs and the configuration stay the same.
+    /// valid while the index's definitions (`Index::defs_generation`) and the configuration
+    /// stay the same.
     entry_cache: std::sync::Mutex<HashMap<String, EntryCache>>,
     config_generation: u64,
 }
@@ -46,7 +47,7 @@ struct PlanCache {
 
 #[derive(Debug, Default)]
 struct EntryCache {
-    ids_generation: u64,
+    defs_generation: u64,
     config_generation: u64,
     /// The last pass's entries in document order: the entry's text hash and its findings
     /// relative to the entry start (`None`: not cacheable).
@@ -143,10 +144,10 @@ impl Folder {
             Err(p) => p.into_inner(),
         };
         let cache = caches.entry(rel.to_string()).or_default();
-        let ids_gen = self.index.ids_generation();
-        if cache.ids_generation != ids_gen || cache.config_generation != self.config_generation {
+        let defs_gen = self.index.defs_generation();
+        if cache.defs_generation != defs_gen || cache.config_generation != self.config_generation {
             cache.slots.clear();
-            cache.ids_generation = ids_gen;
+            cache.defs_generation = defs_gen;
             cache.config_generation = self.config_generation;
         }
         // Each slot of the last pass is used at most once (taken).
@@ -177,9 +178,12 @@ impl Folder {
                 continue;
             }
             let found = check::entry::check_entry(rel, doc, i, &self.index, &self.config);
+            // A finding that points elsewhere (a duplicate's other definition, a deprecated
+            // target) is recomputed each pass: the place it points at can move while the
+            // definitions stay the same.
             let cacheable = found
                 .iter()
-                .all(|f| f.span.start >= base && f.related.iter().all(|r| r.path != rel));
+                .all(|f| f.span.start >= base && f.related.is_empty());
             let stored = cacheable.then(|| found.iter().map(|f| rebase(f, base, 0, rel)).collect());
             slots.push((key, stored));
             out.extend(found);

@@ -3,7 +3,7 @@
 //!     keystroke FILE [N]
 //!
 //! Opens FILE as an open document of a folder, then types N characters (default 300) into a
-//! Description line in its middle, timing after each: the change (rope, lines, sections,
+//! Description line in its middle (or the line and characters in `FIELD` and `TYPE`), timing after each: the change (rope, lines, sections,
 //! tree-sitter reparse, re-extraction, index), the document's findings, and the plan-level
 //! findings alone. Prints medians and p99s.
 
@@ -41,7 +41,11 @@ fn main() {
         d.len()
     );
     let mid = text.len() / 2;
-    let at0 = mid + text[mid..].find("Description").expect("a Description line");
+    // FIELD (default Description): the line typed at the end of; TYPE (default "x"): the
+    // characters typed, in turn (", TEST-001" types a linked ID).
+    let field = std::env::var("FIELD").unwrap_or_else(|_| "Description".into());
+    let typed: Vec<char> = std::env::var("TYPE").unwrap_or_else(|_| "x".into()).chars().collect();
+    let at0 = mid + text[mid..].find(&field).expect("the FIELD line");
     let at = text[..at0].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line = text[..at].matches('\n').count() as u32;
     let col0 = text[at..].find('\n').expect("eol") as u32;
@@ -52,7 +56,7 @@ fn main() {
                 start: dep_ls::text::Position { line, character: col0 + i },
                 end: dep_ls::text::Position { line, character: col0 + i },
             }),
-            text: "x".into(),
+            text: typed[i as usize % typed.len()].to_string(),
         };
         let t0 = Instant::now();
         w.change(&key, 2 + i as i32, &[c], PositionEncoding::Utf8);
