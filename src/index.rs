@@ -23,8 +23,16 @@ pub struct RefLoc {
     pub reference: u32,
 }
 
+/// References of a file kept with it instead of in the index's maps (see [`Index::set_local`]):
+/// reference indices by ID, and its link-list ranges.
+#[derive(Debug, Default)]
+struct LocalRefs {
+    by_id: HashMap<Str, Vec<u32>>,
+    ranges: Vec<(String, u32, u32, Span)>,
+}
+
 /// One indexed file.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct IndexedFile {
     /// Workspace-relative path with `/` separators.
     pub path: String,
@@ -38,9 +46,32 @@ pub struct IndexedFile {
     def_ids: Vec<Str>,
     ref_ids: Vec<Str>,
     range_prefixes: Vec<String>,
+    /// Its references and ranges are not in the index's maps but in `local_refs` (empty
+    /// `ref_ids` and `range_prefixes`).
+    local: bool,
+    /// Built on the first question after each change of `doc`.
+    local_refs: std::sync::OnceLock<LocalRefs>,
 }
 
 impl IndexedFile {
+    fn local_refs(&self) -> &LocalRefs {
+        self.local_refs.get_or_init(|| {
+            let mut by_id: HashMap<Str, Vec<u32>> = HashMap::default();
+            for (i, r) in self.doc.refs.iter().enumerate() {
+                match by_id.get_mut(r.id.as_str()) {
+                    Some(v) => v.push(i as u32),
+                    None => {
+                        by_id.insert(r.id.clone(), vec![i as u32]);
+                    }
+                }
+            }
+            LocalRefs {
+                by_id,
+                ranges: ranges_of(&self.doc),
+            }
+        })
+    }
+
     /// Changes whenever the file's document is set (a document edited in place keeps its `Arc`,
     /// so caches of what a document implies key on this, not on the pointer).
     pub fn stamp(&self) -> u64 {
@@ -66,30 +97,23 @@ impl FileKeys {
             doc.entries.iter().filter(|e| !e.placeholder).map(|e| &e.id),
             doc.entries.len(),
         );
-        let mut ranges = Vec::new();
-        for (e, f) in doc
-            .entries
-            .iter()
-            .flat_map(|e| e.fields.iter().map(move |f| (e, f)))
-        {
-            for item in &f.items {
-                if let LinkItem::Range { start, end, span } = item {
-                    let p = id_prefix(&start.id);
-                    if p != id_prefix(&end.id) {
-                        continue;
-                    }
-                    if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id))
-                    {
-                        ranges.push((p.to_string(), a, b, e.abs(*span)));
-                    }
-                }
-            }
-        }
         let ref_ids = distinct(doc.refs.iter().map(|r| &r.id), doc.refs.len());
         FileKeys {
             def_ids,
             ref_ids,
-            ranges,
+            ranges: ranges_of(doc),
+        }
+    }
+
+    /// The keys of a file whose references stay with it ([`Index::set_local`]): its
+    /// definitions only.
+    fn defs_only(doc: &ParsedDoc) -> FileKeys {
+        FileKeys {
+            def_ids: distinct(
+                doc.entries.iter().filter(|e| !e.placeholder).map(|e| &e.id),
+                doc.entries.len(),
+            ),
+            ..FileKeys::default()
         }
     }
 
@@ -99,6 +123,29 @@ impl FileKeys {
         v.dedup();
         v
     }
+}
+
+/// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
+fn ranges_of(doc: &ParsedDoc) -> Vec<(String, u32, u32, Span)> {
+    let mut ranges = Vec::new();
+    for (e, f) in doc
+        .entries
+        .iter()
+        .flat_map(|e| e.fields.iter().map(move |f| (e, f)))
+    {
+        for item in &f.items {
+            if let LinkItem::Range { start, end, span } = item {
+                let p = id_prefix(&start.id);
+                if p != id_prefix(&end.id) {
+                    continue;
+                }
+                if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id)) {
+                    ranges.push((p.to_string(), a, b, e.abs(*span)));
+                }
+            }
+        }
+    }
+    ranges
 }
 
 /// The distinct IDs among `ids` (about `n` of them), each copied once. A hash set, not a sort:
@@ -145,6 +192,8 @@ pub struct Index {
     refs: std::sync::OnceLock<HashMap<Str, Vec<RefLoc>>>,
     /// Every file of the workspace (Markdown or not), for `broken-link`.
     paths: HashSet<String>,
+    /// Files whose references and ranges stay with them ([`Index::set_local`]).
+    local_paths: HashSet<String>,
     /// Bumped on every change.
     generation: u64,
     /// Bumped when what the definitions say may have changed (see [`Index::defs_generation`]).
@@ -197,6 +246,7 @@ impl Index {
         if let Some(&id) = self.by_path.get(path) {
             if let Some(Some(f)) = self.files.get_mut(id as usize) {
                 f.doc = doc;
+                f.local_refs = std::sync::OnceLock::new();
                 self.generation += 1;
                 f.stamp = self.generation;
                 return;
@@ -217,7 +267,11 @@ impl Index {
 
     /// Adds or replaces a file's definitions and references.
     pub fn update(&mut self, path: &str, doc: Arc<ParsedDoc>) -> FileId {
-        let keys = FileKeys::of(&doc);
+        let keys = if self.local_paths.contains(path) {
+            FileKeys::defs_only(&doc)
+        } else {
+            FileKeys::of(&doc)
+        };
         self.update_with(path, doc, keys)
     }
 
@@ -317,7 +371,33 @@ impl Index {
                 }
             }
         }
-        for (p, a, b, span) in &keys.ranges {
+        let local = self.local_paths.contains(path);
+        let (ref_ids, range_prefixes) = if local {
+            (Vec::new(), Vec::new())
+        } else {
+            self.link_ranges(id, &keys.ranges);
+            if let Some(refs) = self.refs.get_mut() {
+                link_refs(refs, id, &doc);
+            }
+            let prefixes = keys.range_prefixes();
+            (keys.ref_ids, prefixes)
+        };
+        self.files[id as usize] = Some(IndexedFile {
+            path: path.to_string(),
+            doc,
+            stamp: self.generation,
+            def_sig,
+            def_ids: keys.def_ids,
+            ref_ids,
+            range_prefixes,
+            local,
+            local_refs: std::sync::OnceLock::new(),
+        });
+        id
+    }
+
+    fn link_ranges(&mut self, id: FileId, ranges: &[(String, u32, u32, Span)]) {
+        for (p, a, b, span) in ranges {
             let r = (id, *a, *b, span.clone());
             match self.ranges.get_mut(p.as_str()) {
                 Some(v) => v.push(r),
@@ -326,20 +406,51 @@ impl Index {
                 }
             }
         }
-        if let Some(refs) = self.refs.get_mut() {
-            link_refs(refs, id, &doc);
+    }
+
+    /// Keeps a file's references and ranges with the file (`local`), or puts them back in the
+    /// index's maps. For an open document: typing a linked ID then costs the edit, not an
+    /// unlink and relink of every reference of the file (36,000 in a 10,000-entry document);
+    /// questions about references look at the few local files' own tables instead. Answers
+    /// are the same either way. Holds for the path until undone, across updates.
+    pub fn set_local(&mut self, path: &str, local: bool) {
+        if local {
+            self.local_paths.insert(path.to_string());
+        } else {
+            self.local_paths.remove(path);
         }
-        let range_prefixes = keys.range_prefixes();
-        self.files[id as usize] = Some(IndexedFile {
-            path: path.to_string(),
-            doc,
-            stamp: self.generation,
-            def_sig,
-            def_ids: keys.def_ids,
-            ref_ids: keys.ref_ids,
-            range_prefixes,
-        });
-        id
+        let Some(&id) = self.by_path.get(path) else {
+            return;
+        };
+        if self.file(id).is_none_or(|f| f.local == local) {
+            return;
+        }
+        self.generation += 1;
+        if local {
+            self.unlink_refs(id);
+        } else if let Some(doc) = self.file(id).map(|f| Arc::clone(&f.doc)) {
+            let keys = FileKeys::of(&doc);
+            self.link_ranges(id, &keys.ranges);
+            if let Some(refs) = self.refs.get_mut() {
+                link_refs(refs, id, &doc);
+            }
+            if let Some(Some(f)) = self.files.get_mut(id as usize) {
+                f.range_prefixes = keys.range_prefixes();
+                f.ref_ids = keys.ref_ids;
+            }
+        }
+        if let Some(Some(f)) = self.files.get_mut(id as usize) {
+            f.local = local;
+            f.local_refs = std::sync::OnceLock::new();
+        }
+    }
+
+    /// The indexed files whose references are local.
+    fn local_files(&self) -> impl Iterator<Item = (FileId, &IndexedFile)> {
+        self.local_paths.iter().filter_map(|p| {
+            let id = *self.by_path.get(p)?;
+            Some((id, self.file(id)?))
+        })
     }
 
     /// Removes a file (its definitions and references, and its path).
@@ -466,8 +577,14 @@ impl Index {
     }
 
     /// References of an ID.
-    pub fn references(&self, id: &str) -> &[RefLoc] {
-        self.refs_map().get(id).map(Vec::as_slice).unwrap_or(&[])
+    pub fn references(&self, id: &str) -> Vec<RefLoc> {
+        let mut v = self.refs_map().get(id).cloned().unwrap_or_default();
+        for (file, f) in self.local_files() {
+            if let Some(ix) = f.local_refs().by_id.get(id) {
+                v.extend(ix.iter().map(|&reference| RefLoc { file, reference }));
+            }
+        }
+        v
     }
 
     /// The ID → references map, built now if no one asked for references before.
@@ -475,7 +592,7 @@ impl Index {
         self.refs.get_or_init(|| {
             let mut refs = HashMap::default();
             for (i, f) in self.files.iter().enumerate() {
-                if let Some(f) = f {
+                if let Some(f) = f.as_ref().filter(|f| !f.local) {
                     link_refs(&mut refs, i as FileId, &f.doc);
                 }
             }
@@ -499,15 +616,27 @@ impl Index {
         let Some((n, _)) = id_number(id) else {
             return Vec::new();
         };
-        self.ranges
-            .get(id_prefix(id))
+        let p = id_prefix(id);
+        let mut v: Vec<(FileId, Span)> = self
+            .ranges
+            .get(p)
             .map(|v| {
                 v.iter()
                     .filter(|r| r.1 < n && n < r.2)
                     .map(|r| (r.0, r.3.clone()))
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        for (file, f) in self.local_files() {
+            v.extend(
+                f.local_refs()
+                    .ranges
+                    .iter()
+                    .filter(|r| r.0 == p && r.1 < n && n < r.2)
+                    .map(|r| (file, r.3.clone())),
+            );
+        }
+        v
     }
 
     /// Defined IDs with this prefix, in order.

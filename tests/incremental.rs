@@ -498,6 +498,28 @@ proptest! {
                 fresh.sort_by_key(|x| (x.span.start, x.code));
                 prop_assert_eq!(f.diagnostics(&k.rel), fresh, "{}", k.rel);
             }
+            // The open documents keep their references locally; an index holding the same
+            // documents in its maps answers the same.
+            let mut global = dep_ls::index::Index::new();
+            for k in &keys {
+                global.update(&k.rel, f.parsed(&k.rel).expect("open"));
+            }
+            for id in ["DEP-101", "DEP-102", "DEP-104", "DEP-999", "DEP-10", "TEST-001", "TEST-002", "EPIC-01"] {
+                let refs = |ix: &dep_ls::index::Index| {
+                    let mut v: Vec<(String, usize, usize)> = ix
+                        .references(id)
+                        .into_iter()
+                        .filter_map(|r| ix.reference(r))
+                        .map(|(p, r)| (p.to_string(), r.span.start, r.span.end))
+                        .chain(ix.ranges_covering(id).into_iter().filter_map(|(file, s)| {
+                            Some((ix.file(file)?.path.clone(), s.start, s.end))
+                        }))
+                        .collect();
+                    v.sort();
+                    v
+                };
+                prop_assert_eq!(refs(&f.index), refs(&global), "{}", id);
+            }
         }
         // The edits went where they were meant to (the check above compared real plans).
         for (k, t) in keys.iter().zip(&texts) {

@@ -56,7 +56,7 @@ pub fn references_of(f: &Folder, id: &str, include_declaration: bool) -> Vec<Loc
         out.extend(definitions_of(f, id));
     }
     for r in f.index.references(id) {
-        if let Some((p, r)) = f.index.reference(*r) {
+        if let Some((p, r)) = f.index.reference(r) {
             out.push(Location {
                 path: p.to_string(),
                 span: r.span.clone(),
@@ -265,7 +265,7 @@ pub fn rename(
     }
     let old_anchor = format!("#{}", old.to_ascii_lowercase());
     for r in f.index.references(&old) {
-        let Some((p, r)) = f.index.reference(*r) else {
+        let Some((p, r)) = f.index.reference(r) else {
             continue;
         };
         edits.push(FileEdit {

@@ -92,6 +92,8 @@ impl World {
             return;
         };
         let doc = Document::new(text, version, &f.config.prefixes);
+        // Typing a linked ID must not relink every reference of the document.
+        f.index.set_local(&key.rel, true);
         f.index.replace(&key.rel, Arc::clone(doc.parsed()));
         f.open.insert(key.rel.clone(), doc);
     }
@@ -140,6 +142,7 @@ impl World {
         };
         f.open.remove(&key.rel);
         reload_from_disk(f, &key.rel);
+        f.index.set_local(&key.rel, false);
     }
 }
 
