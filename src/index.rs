@@ -41,6 +41,8 @@ pub struct IndexedFile {
     stamp: u64,
     /// [`def_signature`] of `doc`.
     def_sig: u64,
+    /// Its deprecated definitions and what replaces each.
+    deprecated: Vec<(Str, Option<String>)>,
     /// The distinct IDs this file defines and references, and the prefixes of its ranges
     /// (what to unlink when it changes, without needing the old document).
     def_ids: Vec<Str>,
@@ -83,7 +85,8 @@ impl IndexedFile {
 /// bulk load computes it in parallel, before the serial merge).
 #[derive(Clone, Debug, Default)]
 pub struct FileKeys {
-    /// The distinct IDs the document defines (placeholders excepted), in no particular order.
+    /// The IDs the document defines (placeholders excepted), once per definition: a second
+    /// definition of an ID changes what the index says about it (a duplicate).
     def_ids: Vec<Str>,
     /// The distinct IDs it references, in no particular order.
     ref_ids: Vec<Str>,
@@ -93,10 +96,7 @@ pub struct FileKeys {
 
 impl FileKeys {
     pub fn of(doc: &ParsedDoc) -> FileKeys {
-        let def_ids = distinct(
-            doc.entries.iter().filter(|e| !e.placeholder).map(|e| &e.id),
-            doc.entries.len(),
-        );
+        let def_ids = def_ids_of(doc);
         let ref_ids = distinct(doc.refs.iter().map(|r| &r.id), doc.refs.len());
         FileKeys {
             def_ids,
@@ -109,10 +109,7 @@ impl FileKeys {
     /// definitions only.
     fn defs_only(doc: &ParsedDoc) -> FileKeys {
         FileKeys {
-            def_ids: distinct(
-                doc.entries.iter().filter(|e| !e.placeholder).map(|e| &e.id),
-                doc.entries.len(),
-            ),
+            def_ids: def_ids_of(doc),
             ..FileKeys::default()
         }
     }
@@ -123,6 +120,54 @@ impl FileKeys {
         v.dedup();
         v
     }
+}
+
+/// How many bumps of the definitions generation [`Index::def_changes_since`] can account for.
+const DEF_LOG_LEN: usize = 64;
+
+/// The deprecated definitions of a document, with what replaces each.
+fn deprecated_of(doc: &ParsedDoc) -> Vec<(Str, Option<String>)> {
+    doc.entries
+        .iter()
+        .filter(|e| e.deprecated && !e.placeholder)
+        .map(|e| (e.id.clone(), e.replacement.clone()))
+        .collect()
+}
+
+/// The IDs a document defines (placeholders excepted), once per definition.
+fn def_ids_of(doc: &ParsedDoc) -> Vec<Str> {
+    doc.entries
+        .iter()
+        .filter(|e| !e.placeholder)
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+/// The IDs defined a different number of times in two lists of definitions (of one file, in
+/// entry order: an edit changes a run in the middle, so the common ends are set aside first).
+fn symmetric_difference(a: &[Str], b: &[Str]) -> Vec<Str> {
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    let mut count: HashMap<&str, isize> =
+        HashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
+    for x in a {
+        *count.entry(x.as_str()).or_default() += 1;
+    }
+    for x in b {
+        *count.entry(x.as_str()).or_default() -= 1;
+    }
+    count
+        .into_iter()
+        .filter(|&(_, n)| n != 0)
+        .map(|(id, _)| Str::from(id))
+        .collect()
 }
 
 /// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
@@ -198,6 +243,9 @@ pub struct Index {
     generation: u64,
     /// Bumped when what the definitions say may have changed (see [`Index::defs_generation`]).
     defs_generation: u64,
+    /// The IDs each of the last bumps of `defs_generation` concerned (`None`: anything may have
+    /// changed), oldest first.
+    def_log: std::collections::VecDeque<(u64, Option<Vec<Str>>)>,
     /// How many IDs of each prefix are defined.
     prefix_counts: HashMap<String, usize>,
     /// Highest number per prefix, computed on demand for one definitions generation.
@@ -223,6 +271,35 @@ impl Index {
     /// check reads references, so per-entry results stay valid until this moves.
     pub fn defs_generation(&self) -> u64 {
         self.defs_generation
+    }
+
+    /// The IDs whose definitions changed since `generation` (a value of
+    /// [`Index::defs_generation`]): defined or undefined, or deprecated differently. `None` when
+    /// that is not known (too long ago, or a change of files or paths): then anything may have.
+    pub fn def_changes_since(&self, generation: u64) -> Option<HashSet<&str>> {
+        if generation == self.defs_generation {
+            return Some(HashSet::default());
+        }
+        // The log must reach back to the first bump after `generation`.
+        let first = self.def_log.front()?.0;
+        if first > generation + 1 {
+            return None;
+        }
+        let mut out = HashSet::default();
+        for (g, ids) in &self.def_log {
+            if *g > generation {
+                out.extend(ids.as_ref()?.iter().map(|s| s.as_str()));
+            }
+        }
+        Some(out)
+    }
+
+    fn bump_defs(&mut self, ids: Option<Vec<Str>>) {
+        self.defs_generation += 1;
+        self.def_log.push_back((self.defs_generation, ids));
+        while self.def_log.len() > DEF_LOG_LEN {
+            self.def_log.pop_front();
+        }
     }
 
     /// Replaces a file's document. When its definitions and references name the same IDs in
@@ -311,16 +388,30 @@ impl Index {
         let existing = self.by_path.get(path).copied();
         // The same definitions (typing a linked ID): they stay linked, only the references
         // and ranges are redone.
-        let same_defs = existing
-            .and_then(|id| self.file(id))
-            .is_some_and(|f| f.def_sig == def_sig);
+        let old = existing.and_then(|id| self.file(id));
+        let same_defs = old.is_some_and(|f| f.def_sig == def_sig);
+        let deprecated = deprecated_of(&doc);
         if !same_defs {
-            self.defs_generation += 1;
+            // What changed: IDs defined on one side only, or deprecated differently. A new path
+            // may resolve links anywhere.
+            let changed = match old {
+                Some(f) if self.paths.contains(path) => {
+                    let mut ids = symmetric_difference(&f.def_ids, &keys.def_ids);
+                    let (a, b) = (&f.deprecated, &deprecated);
+                    ids.extend(a.iter().filter(|d| !b.contains(d)).map(|d| d.0.clone()));
+                    ids.extend(b.iter().filter(|d| !a.contains(d)).map(|d| d.0.clone()));
+                    Some(ids)
+                }
+                _ => None,
+            };
+            self.bump_defs(changed);
         }
+        // Definitions the file had, detached but still registered (see `sweep_defs`).
+        let mut detached = Vec::new();
         let id = match existing {
             Some(id) => {
                 if !same_defs {
-                    self.unlink_defs(id);
+                    detached = self.detach_defs(id);
                 }
                 self.unlink_refs(id);
                 id
@@ -350,10 +441,10 @@ impl Index {
                 entry: i as u32,
             };
             if let Some(v) = self.defs.get_mut(e.id.as_str()) {
-                if !v.is_empty() {
-                    v.push(loc);
-                    continue;
-                }
+                // Defined elsewhere too, or detached from this file a moment ago: already in
+                // `ordered` and counted.
+                v.push(loc);
+                continue;
             }
             let key: Arc<str> = Arc::from(e.id.as_str());
             self.defs.insert(Arc::clone(&key), smallvec![loc]);
@@ -371,6 +462,7 @@ impl Index {
                 }
             }
         }
+        self.sweep_defs(&detached);
         let local = self.local_paths.contains(path);
         let (ref_ids, range_prefixes) = if local {
             (Vec::new(), Vec::new())
@@ -387,6 +479,7 @@ impl Index {
             doc,
             stamp: self.generation,
             def_sig,
+            deprecated,
             def_ids: keys.def_ids,
             ref_ids,
             range_prefixes,
@@ -456,7 +549,7 @@ impl Index {
     /// Removes a file (its definitions and references, and its path).
     pub fn remove(&mut self, path: &str) {
         self.generation += 1;
-        self.defs_generation += 1;
+        self.bump_defs(None);
         if let Some(id) = self.by_path.remove(path) {
             self.unlink(id);
             self.files[id as usize] = None;
@@ -472,22 +565,38 @@ impl Index {
 
     /// Unlinks a file's definitions.
     fn unlink_defs(&mut self, id: FileId) {
+        let ids = self.detach_defs(id);
+        self.sweep_defs(&ids);
+    }
+
+    /// Removes a file's definitions from their IDs' locations, but leaves the IDs registered
+    /// (in `defs`, possibly with no location, in `ordered` and `prefix_counts`) so that relinking
+    /// the file's new definitions, mostly the same IDs, only pushes locations back. Returns the
+    /// IDs, for [`Index::sweep_defs`] after the relink.
+    fn detach_defs(&mut self, id: FileId) -> Vec<Str> {
         let Some(f) = self.files[id as usize].as_mut() else {
-            return;
+            return Vec::new();
         };
         let def_ids = std::mem::take(&mut f.def_ids);
         for d in &def_ids {
             if let Some(v) = self.defs.get_mut(d.as_str()) {
                 v.retain(|x| x.file != id);
-                if v.is_empty() {
-                    self.defs.remove(d.as_str());
-                    self.ordered.remove(d.as_str());
-                    let p = id_prefix(d);
-                    if let Some(n) = self.prefix_counts.get_mut(p) {
-                        *n -= 1;
-                        if *n == 0 {
-                            self.prefix_counts.remove(p);
-                        }
+            }
+        }
+        def_ids
+    }
+
+    /// Unregisters the IDs among `ids` that were left with no definition.
+    fn sweep_defs(&mut self, ids: &[Str]) {
+        for d in ids {
+            if self.defs.get(d.as_str()).is_some_and(|v| v.is_empty()) {
+                self.defs.remove(d.as_str());
+                self.ordered.remove(d.as_str());
+                let p = id_prefix(d);
+                if let Some(n) = self.prefix_counts.get_mut(p) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.prefix_counts.remove(p);
                     }
                 }
             }
@@ -523,7 +632,7 @@ impl Index {
     /// Records a non-Markdown file of the workspace (a link target).
     pub fn add_path(&mut self, path: &str) {
         self.generation += 1;
-        self.defs_generation += 1;
+        self.bump_defs(None);
         self.paths.insert(path.to_string());
     }
 

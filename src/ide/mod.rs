@@ -11,8 +11,8 @@ use crate::check::{self, Finding};
 use crate::config::{Config, ConfigError};
 use crate::document::Document;
 use crate::index::Index;
-use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};
-use std::collections::HashMap;
+use crate::syntax::{Entry, Field, LinkItem, ParsedDoc, Reference, Span};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -57,6 +57,44 @@ struct EntryCache {
     /// 10,000 of them up in a table was a cache miss each — the largest single cost of a
     /// keystroke's diagnostics.
     slots: Vec<(u64, Option<Vec<Finding>>)>,
+}
+
+/// Which entries of a document can have different findings now that the definitions of
+/// `changed` IDs changed, through their references: they reference one of those IDs, or hold a
+/// range of one of their prefixes (a range's gaps are the IDs between its ends). An entry
+/// defining one, or with a finding that looks at every definition, is caught by the caller.
+fn entries_depending_on(doc: &ParsedDoc, changed: &foldhash::HashSet<&str>) -> Vec<bool> {
+    let prefixes: HashSet<&str> = changed
+        .iter()
+        .map(|id| crate::syntax::id_prefix(id))
+        .collect();
+    let mut dirty = vec![false; doc.entries.len()];
+    for r in &doc.refs {
+        let Some(k) = r.entry.map(|k| k as usize) else {
+            continue;
+        };
+        if dirty.get(k).copied().unwrap_or(true) {
+            continue;
+        }
+        let p = crate::syntax::id_prefix(&r.id);
+        dirty[k] = changed.contains(r.id.as_str())
+            || (prefixes.contains(p)
+                && doc.entries[k].fields.iter().flat_map(|f| &f.items).any(
+                    |item| matches!(item, LinkItem::Range { start, .. } if crate::syntax::id_prefix(&start.id) == p),
+                ));
+    }
+    dirty
+}
+
+/// Does a finding depend on every definition of the workspace: an unresolved link's "did you
+/// mean", a placeholder's next free number?
+fn looks_at_every_definition(found: &[Finding]) -> bool {
+    found.iter().any(|f| {
+        matches!(
+            f.code,
+            check::Code::UnresolvedLink | check::Code::TemplatePlaceholder
+        )
+    })
 }
 
 fn rebase(f: &Finding, from: usize, to: usize, path: &str) -> Finding {
@@ -145,11 +183,24 @@ impl Folder {
         };
         let cache = caches.entry(rel.to_string()).or_default();
         let defs_gen = self.index.defs_generation();
-        if cache.defs_generation != defs_gen || cache.config_generation != self.config_generation {
+        // The IDs whose definitions changed since the last pass: entries that depend on one
+        // are re-checked, the others reused (typing a new entry's ID must not re-check 10,000).
+        let mut changed = None;
+        if cache.config_generation != self.config_generation {
             cache.slots.clear();
-            cache.defs_generation = defs_gen;
-            cache.config_generation = self.config_generation;
+        } else if cache.defs_generation != defs_gen {
+            changed = self.index.def_changes_since(cache.defs_generation);
+            if changed.is_none() {
+                cache.slots.clear();
+            }
         }
+        cache.defs_generation = defs_gen;
+        cache.config_generation = self.config_generation;
+        let changed = changed.filter(|c| !c.is_empty());
+        let dirty = changed
+            .as_ref()
+            .map(|c| entries_depending_on(doc, c))
+            .unwrap_or_default();
         // Each slot of the last pass is used at most once (taken).
         let mut prev: Vec<Option<(u64, Option<Vec<Finding>>)>> = std::mem::take(&mut cache.slots)
             .into_iter()
@@ -169,10 +220,20 @@ impl Folder {
                     .and_then(Option::as_ref)
                     .is_some_and(|(h, _)| *h == key)
             });
-            if let Some((_, Some(rel_findings))) = hit.and_then(|j| {
-                cursor = j + 1;
-                prev[j].take()
-            }) {
+            let reusable = hit
+                .and_then(|j| {
+                    cursor = j + 1;
+                    prev[j].take()
+                })
+                .and_then(|(_, f)| f)
+                .filter(|fs| {
+                    changed.as_ref().is_none_or(|c| {
+                        !(dirty.get(i).copied().unwrap_or(true)
+                            || c.contains(e.id.as_str())
+                            || looks_at_every_definition(fs))
+                    })
+                });
+            if let Some(rel_findings) = reusable {
                 out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));
                 slots.push((key, Some(rel_findings)));
                 continue;
