@@ -5,7 +5,8 @@
 //! Measures, with diagnostics debounce set to 0 (the debounce is excluded):
 //!
 //! - `didChange` → diagnostics on a 10,000-entry (≈3.5 MB) document, nested under one heading
-//!   and flat (top-level fenced blocks), the first keystroke after opening included: computed
+//!   and flat (top-level fenced blocks), the first keystroke after opening included, typing
+//!   prose and then typing linked IDs (`, TEST-001`, which changes references): computed
 //!   (the server's `dep_ls::timing` log: from the change's arrival to the diagnostics ready to
 //!   send) and received (the client has parsed the `publishDiagnostics`);
 //! - completion, hover and definition with a 5,000-file / 100,000-ID workspace indexed, and
@@ -102,7 +103,8 @@ fn typing(shape: &str, file: &Path) {
         ms(t.elapsed()),
         text.len()
     );
-    let (mut computed, mut times) = keystrokes(&mut c, &log, &uri, &text, 300);
+    let (mut computed, mut times) =
+        keystrokes(&mut c, &log, &uri, &text, 300, "Description", "x", 2);
     println!(
         "{shape}: first keystroke after opening: computed {}, received {}",
         ms(computed[0]),
@@ -116,26 +118,47 @@ fn typing(shape: &str, file: &Path) {
         &format!("{shape}: didChange → diagnostics received"),
         &mut times,
     );
+    // Typing linked IDs: every few keystrokes change the IDs the document references.
+    let (mut computed, _) = keystrokes(
+        &mut c,
+        &log,
+        &uri,
+        &text,
+        200,
+        "Linked IDs",
+        ", TEST-001",
+        302,
+    );
+    report(
+        &format!("{shape}: typing linked IDs → diagnostics computed"),
+        &mut computed,
+    );
     let code = c.shutdown();
     assert_eq!(code, 0);
 }
 
-/// Types `n` characters at the end of the Description line nearest the middle of an open
-/// document (versions 2, 3, …), each change followed by its diagnostics. Returns, per
-/// keystroke, the time until the diagnostics were computed (the server's log) and received.
+/// Types `n` characters of `typed` (in turn) at the end of the `field` line nearest the middle
+/// of an open document, from version `v0` on, each change followed by its diagnostics.
+/// Returns, per keystroke, the time until the diagnostics were computed (the server's log)
+/// and received.
+#[allow(clippy::too_many_arguments)]
 fn keystrokes(
     c: &mut LspClient,
     log: &std::sync::Mutex<String>,
     uri: &str,
     text: &str,
     n: u32,
+    field: &str,
+    typed: &str,
+    v0: i64,
 ) -> (Vec<Duration>, Vec<Duration>) {
+    let typed: Vec<char> = typed.chars().collect();
     let mid = text.len() / 2;
     let d = text[mid..]
-        .find("Description")
+        .find(field)
         .map(|i| mid + i)
-        .or_else(|| text.find("Description"))
-        .expect("a Description line");
+        .or_else(|| text.find(field))
+        .expect("the field's line");
     let at = text[..d].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line = text[..at].matches('\n').count();
     let col0 = text[at..].find('\n').expect("eol");
@@ -143,12 +166,13 @@ fn keystrokes(
     let mut received = Vec::new();
     for i in 0..n {
         let col = col0 as u32 + i;
-        let version = 2 + i as i64;
+        let version = v0 + i as i64;
+        let ch = typed[i as usize % typed.len()].to_string();
         let t = Instant::now();
         c.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version},
-                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}]}),
+                   "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": ch}]}),
         );
         c.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && p["version"] == version
@@ -247,7 +271,16 @@ fn workspace_requests(ws: &Path) {
     report("hover on a linked ID", &mut hover);
     report("definition of a linked ID", &mut def);
     // Typing in that file: its own checks, and the plan checks over the whole workspace.
-    let (mut computed, mut received) = keystrokes(&mut c, &log, uri.as_str(), &text, 200);
+    let (mut computed, mut received) = keystrokes(
+        &mut c,
+        &log,
+        uri.as_str(),
+        &text,
+        200,
+        "Description",
+        "x",
+        2,
+    );
     report(
         "workspace: didChange → diagnostics computed (server)",
         &mut computed,
