@@ -60,41 +60,70 @@ struct EntryCache {
 }
 
 /// Which entries of a document can have different findings now that the definitions of
-/// `changed` IDs changed, through their references: they reference one of those IDs, or hold a
-/// range of one of their prefixes (a range's gaps are the IDs between its ends). An entry
-/// defining one, or with a finding that looks at every definition, is caught by the caller.
-fn entries_depending_on(doc: &ParsedDoc, changed: &foldhash::HashSet<&str>) -> Vec<bool> {
-    let prefixes: HashSet<&str> = changed
-        .iter()
-        .map(|id| crate::syntax::id_prefix(id))
-        .collect();
-    let mut dirty = vec![false; doc.entries.len()];
-    for r in &doc.refs {
-        let Some(k) = r.entry.map(|k| k as usize) else {
-            continue;
-        };
-        if dirty.get(k).copied().unwrap_or(true) {
-            continue;
-        }
-        let p = crate::syntax::id_prefix(&r.id);
-        dirty[k] = changed.contains(r.id.as_str())
-            || (prefixes.contains(p)
-                && doc.entries[k].fields.iter().flat_map(|f| &f.items).any(
-                    |item| matches!(item, LinkItem::Range { start, .. } if crate::syntax::id_prefix(&start.id) == p),
-                ));
-    }
-    dirty
+/// `changed` IDs changed, through their references.
+///
+/// `dirty`: they reference one of those IDs, or hold a range of one of their prefixes (a
+/// range's gaps are the IDs between its ends). `near`: they reference an ID of the same prefix
+/// or the same number as one of them; only then can an unresolved link's "did you mean" (a
+/// variant of its number, or its number under a prefix one letter away) change. An entry that
+/// defines a changed ID is caught by the caller.
+struct Dependents {
+    dirty: Vec<bool>,
+    near: Vec<bool>,
+    prefixes: HashSet<String>,
 }
 
-/// Does a finding depend on every definition of the workspace: an unresolved link's "did you
-/// mean", a placeholder's next free number?
-fn looks_at_every_definition(found: &[Finding]) -> bool {
-    found.iter().any(|f| {
-        matches!(
-            f.code,
-            check::Code::UnresolvedLink | check::Code::TemplatePlaceholder
-        )
-    })
+impl Dependents {
+    fn of(doc: &ParsedDoc, changed: &foldhash::HashSet<&str>) -> Dependents {
+        let split = |id: &str| {
+            let p = crate::syntax::id_prefix(id);
+            (
+                p.to_string(),
+                id.get(p.len() + 1..).unwrap_or("").to_string(),
+            )
+        };
+        let (prefixes, numbers): (HashSet<String>, HashSet<String>) =
+            changed.iter().map(|id| split(id)).unzip();
+        let mut dirty = vec![false; doc.entries.len()];
+        let mut near = vec![false; doc.entries.len()];
+        for r in &doc.refs {
+            let Some(k) = r.entry.map(|k| k as usize).filter(|&k| k < dirty.len()) else {
+                continue;
+            };
+            let p = crate::syntax::id_prefix(&r.id);
+            let same_prefix = prefixes.contains(p);
+            near[k] |= same_prefix || numbers.contains(r.id.get(p.len() + 1..).unwrap_or(""));
+            dirty[k] = dirty[k]
+                || changed.contains(r.id.as_str())
+                || (same_prefix
+                    && doc.entries[k].fields.iter().flat_map(|f| &f.items).any(
+                        |item| matches!(item, LinkItem::Range { start, .. } if crate::syntax::id_prefix(&start.id) == p),
+                    ));
+        }
+        Dependents {
+            dirty,
+            near,
+            prefixes,
+        }
+    }
+
+    /// Can entry `i` (`e`), whose last findings were `found`, have different findings now?
+    fn stale(
+        &self,
+        changed: &foldhash::HashSet<&str>,
+        i: usize,
+        e: &Entry,
+        found: &[Finding],
+    ) -> bool {
+        self.dirty.get(i).copied().unwrap_or(true)
+            || changed.contains(e.id.as_str())
+            || found.iter().any(|f| match f.code {
+                check::Code::UnresolvedLink => self.near.get(i).copied().unwrap_or(true),
+                // The next free number of its prefix.
+                check::Code::TemplatePlaceholder => self.prefixes.contains(e.prefix()),
+                _ => false,
+            })
+    }
 }
 
 fn rebase(f: &Finding, from: usize, to: usize, path: &str) -> Finding {
@@ -197,10 +226,7 @@ impl Folder {
         cache.defs_generation = defs_gen;
         cache.config_generation = self.config_generation;
         let changed = changed.filter(|c| !c.is_empty());
-        let dirty = changed
-            .as_ref()
-            .map(|c| entries_depending_on(doc, c))
-            .unwrap_or_default();
+        let dependents = changed.as_ref().map(|c| Dependents::of(doc, c));
         // Each slot of the last pass is used at most once (taken).
         let mut prev: Vec<Option<(u64, Option<Vec<Finding>>)>> = std::mem::take(&mut cache.slots)
             .into_iter()
@@ -226,12 +252,9 @@ impl Folder {
                     prev[j].take()
                 })
                 .and_then(|(_, f)| f)
-                .filter(|fs| {
-                    changed.as_ref().is_none_or(|c| {
-                        !(dirty.get(i).copied().unwrap_or(true)
-                            || c.contains(e.id.as_str())
-                            || looks_at_every_definition(fs))
-                    })
+                .filter(|fs| match (&changed, &dependents) {
+                    (Some(c), Some(d)) => !d.stale(c, i, e, fs),
+                    _ => true,
                 });
             if let Some(rel_findings) = reusable {
                 out.extend(rel_findings.iter().map(|f| rebase(f, 0, base, rel)));

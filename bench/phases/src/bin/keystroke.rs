@@ -3,7 +3,8 @@
 //!     keystroke FILE [N]
 //!
 //! Opens FILE as an open document of a folder, then types N characters (default 300) into a
-//! Description line in its middle (or the line and characters in `FIELD` and `TYPE`), timing after each: the change (rope, lines, sections,
+//! Description line in its middle (or the line and characters in `FIELD` and `TYPE`, on a new
+//! line after it with `NEWLINE=1`), timing after each: the change (rope, lines, sections,
 //! tree-sitter reparse, re-extraction, index), the document's findings, and the plan-level
 //! findings alone. Prints medians and p99s.
 
@@ -47,8 +48,20 @@ fn main() {
     let typed: Vec<char> = std::env::var("TYPE").unwrap_or_else(|_| "x".into()).chars().collect();
     let at0 = mid + text[mid..].find(&field).expect("the FIELD line");
     let at = text[..at0].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line = text[..at].matches('\n').count() as u32;
-    let col0 = text[at..].find('\n').expect("eol") as u32;
+    let mut line = text[..at].matches('\n').count() as u32;
+    let mut col0 = text[at..].find('\n').expect("eol") as u32;
+    // NEWLINE=1: type on a new line opened after that one (`TYPE="## DEP-77777: x"` types a
+    // new definition).
+    let mut v0 = 2;
+    if std::env::var_os("NEWLINE").is_some() {
+        let at = dep_ls::text::Position { line, character: col0 };
+        let c = Change {
+            range: Some(dep_ls::text::Range { start: at, end: at }),
+            text: "\n\n\n".into(),
+        };
+        w.change(&key, v0, &[c], PositionEncoding::Utf8);
+        (line, col0, v0) = (line + 2, 0, v0 + 1);
+    }
     let (mut ch, mut dg, mut pl, mut tot) = (vec![], vec![], vec![], vec![]);
     for i in 0..n {
         let c = Change {
@@ -59,7 +72,7 @@ fn main() {
             text: typed[i as usize % typed.len()].to_string(),
         };
         let t0 = Instant::now();
-        w.change(&key, 2 + i as i32, &[c], PositionEncoding::Utf8);
+        w.change(&key, v0 + i as i32, &[c], PositionEncoding::Utf8);
         let t1 = Instant::now();
         let f = w.folder(&root).unwrap();
         let p = f.plan_findings();
