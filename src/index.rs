@@ -59,14 +59,7 @@ impl IndexedFile {
     fn local_refs(&self) -> &LocalRefs {
         self.local_refs.get_or_init(|| {
             let mut by_id: HashMap<Str, Vec<u32>> = HashMap::default();
-            for (i, r) in self.doc.refs.iter().enumerate() {
-                match by_id.get_mut(r.id.as_str()) {
-                    Some(v) => v.push(i as u32),
-                    None => {
-                        by_id.insert(r.id.clone(), vec![i as u32]);
-                    }
-                }
-            }
+            group_refs(&mut by_id, &self.doc, |i| i);
             LocalRefs {
                 by_id,
                 ranges: ranges_of(&self.doc),
@@ -96,11 +89,17 @@ pub struct FileKeys {
 
 impl FileKeys {
     pub fn of(doc: &ParsedDoc) -> FileKeys {
-        let def_ids = def_ids_of(doc);
-        let ref_ids = distinct(doc.refs.iter().map(|r| &r.id), doc.refs.len());
         FileKeys {
-            def_ids,
-            ref_ids,
+            def_ids: def_ids_of(doc),
+            ..FileKeys::refs_only(doc)
+        }
+    }
+
+    /// The keys of a file's references and ranges only (its definitions are linked already).
+    fn refs_only(doc: &ParsedDoc) -> FileKeys {
+        FileKeys {
+            def_ids: Vec::new(),
+            ref_ids: distinct(doc.refs.iter().map(|r| &r.id), doc.refs.len()),
             ranges: ranges_of(doc),
         }
     }
@@ -390,7 +389,12 @@ impl Index {
         // and ranges are redone.
         let old = existing.and_then(|id| self.file(id));
         let same_defs = old.is_some_and(|f| f.def_sig == def_sig);
-        let deprecated = deprecated_of(&doc);
+        // Equal signatures: the same deprecations (taken from the old file below).
+        let mut deprecated = if same_defs {
+            Vec::new()
+        } else {
+            deprecated_of(&doc)
+        };
         if !same_defs {
             // What changed: IDs defined on one side only, or deprecated differently. A new path
             // may resolve links anywhere.
@@ -410,7 +414,11 @@ impl Index {
         let mut detached = Vec::new();
         let id = match existing {
             Some(id) => {
-                if !same_defs {
+                if same_defs {
+                    if let Some(Some(f)) = self.files.get_mut(id as usize) {
+                        deprecated = std::mem::take(&mut f.deprecated);
+                    }
+                } else {
                     detached = self.detach_defs(id);
                 }
                 self.unlink_refs(id);
@@ -522,7 +530,7 @@ impl Index {
         if local {
             self.unlink_refs(id);
         } else if let Some(doc) = self.file(id).map(|f| Arc::clone(&f.doc)) {
-            let keys = FileKeys::of(&doc);
+            let keys = FileKeys::refs_only(&doc);
             self.link_ranges(id, &keys.ranges);
             if let Some(refs) = self.refs.get_mut() {
                 link_refs(refs, id, &doc);
@@ -834,11 +842,13 @@ impl Index {
 
 /// Adds a file's references to the ID → references map.
 fn link_refs(refs: &mut HashMap<Str, Vec<RefLoc>>, file: FileId, doc: &ParsedDoc) {
+    group_refs(refs, doc, |reference| RefLoc { file, reference });
+}
+
+/// Adds each reference of `doc` to `refs` under its ID, as `loc(its index)`.
+fn group_refs<T>(refs: &mut HashMap<Str, Vec<T>>, doc: &ParsedDoc, loc: impl Fn(u32) -> T) {
     for (i, r) in doc.refs.iter().enumerate() {
-        let loc = RefLoc {
-            file,
-            reference: i as u32,
-        };
+        let loc = loc(i as u32);
         match refs.get_mut(r.id.as_str()) {
             Some(v) => v.push(loc),
             None => {
