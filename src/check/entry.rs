@@ -119,6 +119,23 @@ pub fn check_entry(
     index: &Index,
     config: &Config,
 ) -> Vec<Finding> {
+    // A panic (a bug) costs this entry its findings, and nothing else.
+    crate::guard::catch(|| check_entry_unguarded(path, doc, i, index, config)).unwrap_or_else(|m| {
+        let e = doc.entries.get(i);
+        let span = e.map(|e| e.id_span.clone()).unwrap_or(0..0);
+        let id = e.map(|e| e.id.to_string());
+        let what = format!("checking {}", id.as_deref().unwrap_or("an entry"));
+        vec![super::internal_error(path, span, id, &what, &m)]
+    })
+}
+
+fn check_entry_unguarded(
+    path: &str,
+    doc: &ParsedDoc,
+    i: usize,
+    index: &Index,
+    config: &Config,
+) -> Vec<Finding> {
     let mut sink = Sink {
         config,
         path,
@@ -157,6 +174,35 @@ pub fn check_entry(
 
 /// The checks of references outside every entry.
 pub fn check_loose_refs(
+    path: &str,
+    doc: &ParsedDoc,
+    index: &Index,
+    config: &Config,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(m) = &doc.internal_error {
+        out.push(super::internal_error(
+            path,
+            0..0,
+            None,
+            "reading this file",
+            m,
+        ));
+    }
+    match crate::guard::catch(|| check_loose_refs_unguarded(path, doc, index, config)) {
+        Ok(found) => out.extend(found),
+        Err(m) => out.push(super::internal_error(
+            path,
+            0..0,
+            None,
+            "checking the IDs outside entries",
+            &m,
+        )),
+    }
+    out
+}
+
+fn check_loose_refs_unguarded(
     path: &str,
     doc: &ParsedDoc,
     index: &Index,
