@@ -218,3 +218,58 @@ fn defect_11_editing_a_byte_order_mark_in_an_open_document() {
         assert_eq!(doc.parsed().entries.len(), 2);
     }
 }
+
+/// Defect 8: the number of ranges was not bounded (1,000 ranges in 28 KB: 6.4 s in `check`,
+/// 300 ranges: 2 s per keystroke). An entry's ranges now look up at most `RANGE_BUDGET` members
+/// in all; past it, one hint says which ranges were not searched.
+#[test]
+fn defect_08_the_ranges_of_an_entry_share_one_budget() {
+    use dep_ls::check::entry::RANGE_BUDGET;
+    let per_range = 99_998u64; // TEST-00001 to TEST-99999
+    let ranges = vec!["TEST-00001 to TEST-99999"; 1000].join(", ");
+    let plan = format!(
+        "# TEST-00001: a\n\n# TEST-99999: b\n\nDEP-001: x\nType: Step\nLinked IDs: {ranges}\n"
+    );
+    let found = check(&[("plan.md", &plan)]);
+    let gaps: Vec<_> = found.iter().filter(|f| f.code == Code::RangeGap).collect();
+    let searched = (RANGE_BUDGET / per_range) as usize;
+    assert_eq!(gaps.len(), searched + 1, "{gaps:?}");
+    let hints: Vec<_> = gaps
+        .iter()
+        .filter(|f| f.severity == dep_ls::check::Severity::Hint)
+        .collect();
+    assert_eq!(hints.len(), 1);
+    assert!(
+        hints[0].message.contains("not searched for gaps"),
+        "{}",
+        hints[0].message
+    );
+    // A few ordinary ranges are all searched.
+    let plan = "# TEST-001: a\n\n# TEST-010: b\n\nDEP-001: x\nType: Step\nLinked IDs: TEST-001 to TEST-010, TEST-001..TEST-010\n";
+    let found = check(&[("plan.md", plan)]);
+    assert_eq!(found.iter().filter(|f| f.code == Code::RangeGap).count(), 2);
+}
+
+/// Defect 8: 200,000 prefixes × 2,000 unknown-prefix links took 85 s (every did-you-mean cloned
+/// every prefix and measured its distance). A did-you-mean now measures at most
+/// `DID_YOU_MEAN_BUDGET` candidates of a plausible length.
+#[test]
+fn defect_08_did_you_mean_measures_a_bounded_number_of_candidates() {
+    use dep_ls::check::values::{did_you_mean, DID_YOU_MEAN_BUDGET};
+    // Same-length candidates far from the word, then the close one.
+    let mut cands: Vec<String> = (0..DID_YOU_MEAN_BUDGET + 10)
+        .map(|i| format!("Q{:05}", i))
+        .collect();
+    cands.push("ROLLBAK".into());
+    assert_eq!(
+        did_you_mean("ROLLBACK", cands.iter().map(String::as_str)),
+        None
+    );
+    // Within the budget the close one is found; far-off lengths cost nothing.
+    let mut cands: Vec<String> = (0..100_000).map(|i| format!("QQQQQQQQQQQQ{i}")).collect();
+    cands.push("ROLLBAK".into());
+    assert_eq!(
+        did_you_mean("ROLLBACK", cands.iter().map(String::as_str)),
+        Some("ROLLBAK")
+    );
+}
