@@ -317,3 +317,82 @@ fn defect_06_snippets_are_a_window_around_the_span() {
     assert_eq!(v.as_array().unwrap().len(), 20_000 + 6);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Defect 6, open documents: a document over its size limit is kept plain (text and lines
+/// follow the edits, nothing is parsed) and parsed again once it fits; a section with a very
+/// long line (a 1M-column table row: 1.75 GB and ~5 s per keystroke in tree-sitter) is
+/// classified by the block scanner, as `check` classifies it.
+#[test]
+fn defect_06_big_documents_and_long_lines_are_served_within_bounds() {
+    use dep_ls::document::{Document, LONG_LINE};
+    use dep_ls::text::{Position, PositionEncoding, Range};
+    let p = prefixes();
+    let body = "## DEP-001: A\nType: Step\n\n## DEP-002: B\n".repeat(4);
+    let limit = body.len() + 10;
+    let mut doc = Document::new_limited(body.clone(), 0, &p, limit);
+    assert!(!doc.is_plain());
+    assert_eq!(doc.parsed().entries.len(), 8);
+    let end = |d: &Document| Position {
+        line: (d.lines().len() - 1) as u32,
+        character: 0,
+    };
+    // Over the limit: plain.
+    let e = end(&doc);
+    doc.edit(
+        Range { start: e, end: e },
+        "## DEP-009: C\nType: Step\n",
+        PositionEncoding::Utf16,
+        &p,
+    );
+    assert!(doc.is_plain());
+    assert!(doc.parsed().entries.is_empty());
+    assert_eq!(
+        doc.lines(),
+        dep_ls::text::line_spans(doc.text())
+            .collect::<Vec<_>>()
+            .as_slice()
+    );
+    // Back under it: parsed again, equal to a fresh parse.
+    let start = Position {
+        line: 0,
+        character: 0,
+    };
+    let cut = Position {
+        line: 3,
+        character: 0,
+    };
+    doc.edit(Range { start, end: cut }, "", PositionEncoding::Utf16, &p);
+    assert!(!doc.is_plain());
+    assert_eq!(&**doc.parsed(), &parse_tree(doc.text(), &p));
+
+    // A very long table row: the scanner's kinds, equal to `check`'s parse.
+    let cols = LONG_LINE / 4 + 10;
+    let table = format!(
+        "# Plan\n\n| ID |{}\n|---|{}\n| DEP-001 |{}\n\nDEP-002: after\n",
+        " a |".repeat(cols),
+        "---|".repeat(cols),
+        " x |".repeat(cols)
+    );
+    let mut doc = Document::new(table.clone(), 0, &p);
+    assert_eq!(&**doc.parsed(), &parse_fast(&table, &p));
+    let ids: Vec<_> = doc
+        .parsed()
+        .entries
+        .iter()
+        .map(|e| e.id.to_string())
+        .collect();
+    assert_eq!(ids, ["DEP-001", "DEP-002"]);
+    assert!(doc.parsed().entries[0].fields.len() <= dep_ls::syntax::extract::MAX_TABLE_COLUMNS);
+    // Typing inside the long row.
+    let at = Position {
+        line: 4,
+        character: 12,
+    };
+    doc.edit(
+        Range { start: at, end: at },
+        "y",
+        PositionEncoding::Utf16,
+        &p,
+    );
+    assert_eq!(&**doc.parsed(), &parse_fast(doc.text(), &p));
+}
