@@ -306,6 +306,17 @@ fn dot_dot_uris_escape_the_workspace() {
         })
         .unwrap_or_default();
     assert_eq!(uris, [file_uri(&ws.join("b.md"))], "{r}");
+    // A document the user opens outside the folder (here through `..`) still works, as any
+    // file opened outside the workspace folders: in a workspace of its own.
+    // (Its own dep-ls.toml: the workspace found for it is `outside`, not a folder above.)
+    std::fs::write(outside.join("dep-ls.toml"), "").expect("write");
+    let x_uri = format!("{ws_uri}/../outside/x.md");
+    c.open(&x_uri, "## DEP-900: outside secret\nType: Rollback\n");
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": x_uri}}),
+    );
+    assert!(r.to_string().contains("DEP-900"), "{r}");
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -4,6 +4,14 @@
 //! Concurrency: tower-lsp-server runs up to 4 handlers at once, so a text change is applied to
 //! the document synchronously, under the world's write lock, before the handler's first
 //! `.await`; diagnostics are computed later by a debounced task that drops stale generations.
+//!
+//! No handler awaits the client: tower-lsp reads the client's responses on the same loop that
+//! feeds its bounded handler pipeline, so four handlers waiting for answers (progress tokens,
+//! configuration, refresh requests) stopped the reader, and the answers with it (issue 13,
+//! defect 4). Such work runs in tasks (`Backend::handle`); indexing never waits for its
+//! progress token; configuration reloads and diagnostic refreshes are coalesced
+//! (`Coalesce`). Panics: see `fast::CatchPanic`; indexing and reloads run as tasks of their
+//! own, so a panic there ends only that task and releases what it held.
 
 pub mod convert;
 mod fast;
