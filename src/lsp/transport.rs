@@ -946,6 +946,63 @@ mod tests {
         }
     }
 
+    /// Messages built from members tower-lsp is strict about (ids, error objects, duplicated
+    /// members, numbers out of range, lone surrogates), in any order and combination: every
+    /// body passed on is one tower-lsp decodes, and a request it decodes with an id is passed
+    /// on or answered (never dropped).
+    #[test]
+    fn generated_messages_passed_on_are_decodable() {
+        use proptest::prelude::*;
+        const KEYS: &[&str] = &[
+            "jsonrpc", "method", "id", "params", "result", "error", "other",
+        ];
+        const VALUES: &[&str] = &[
+            r#""2.0""#,
+            r#""1.0""#,
+            r#""x""#,
+            r#""$/x""#,
+            r#""exit""#,
+            "1",
+            "-7",
+            "1.5",
+            "1.0",
+            "1e400",
+            "9223372036854775808",
+            "18446744073709551615",
+            "true",
+            "null",
+            "[]",
+            "[1,{}]",
+            "{}",
+            r#"{"code":1,"message":"m"}"#,
+            r#"{"code":-32601,"message":"m","data":[1e3]}"#,
+            r#"{"code":1.0,"message":"m"}"#,
+            r#"{"code":1,"message":"m","x":1}"#,
+            r#"{"code":1,"code":2,"message":"m"}"#,
+            r#"{"message":"m"}"#,
+            r#""\ud800""#,
+            r#""\u00e9\n""#,
+        ];
+        let member = (0..KEYS.len(), 0..VALUES.len());
+        proptest!(ProptestConfig::with_cases(4000), |(members in proptest::collection::vec(member, 0..6))| {
+            let body = format!(
+                "{{{}}}",
+                members
+                    .iter()
+                    .map(|&(k, v)| format!("\"{}\":{}", KEYS[k], VALUES[v]))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let verdict = check_message(body.as_bytes());
+            if let Verdict::Pass { .. } = verdict {
+                prop_assert!(tower_lsp_decodes(body.as_bytes()), "passed on, not decodable: {}", body);
+            }
+            if let Verdict::Reply { id, .. } = &verdict {
+                prop_assert!(id.is_null() || id.is_number() || id.is_string(), "{}", body);
+            }
+        });
+    }
+
     /// Regression (issue 13, defect 14): a `$/` request with an id gets MethodNotFound with
     /// its id; a `$/` notification is passed on (tower-lsp ignores unknown ones).
     #[test]
