@@ -43,14 +43,16 @@ fn find_content_length(bytes: &[u8], from: usize) -> Option<usize> {
 /// it). When a `Content-Length:` header starts inside it (the rest of a body cut by a too-short
 /// Content-Length, followed by the next message's header), returns that header line: the
 /// stream resynchronises there. `Some(None)`: the line ended without one; `None`: end of stream.
+/// `scan`: look for a header at all (not after a Content-Length of the same block).
 async fn skip_long_line<R: AsyncRead + Unpin>(
     r: &mut BufReader<R>,
     head: Vec<u8>,
+    scan: bool,
 ) -> Option<Option<Vec<u8>>> {
     let keep = CONTENT_LENGTH.len() - 1;
     let mut window = head;
     loop {
-        if let Some(i) = find_content_length(&window, 0) {
+        if let Some(i) = find_content_length(&window, 0).filter(|_| scan) {
             let mut line = window.split_off(i);
             if !line.ends_with(b"\n") {
                 // The header line goes on past this window: read up to its end (bounded).
@@ -103,7 +105,7 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Fr
         }
         if line.len() >= MAX_HEADER_LINE && !line.ends_with(b"\n") {
             saw_header = true;
-            match skip_long_line(r, line).await? {
+            match skip_long_line(r, line, len.is_none()).await? {
                 Some(header) => line = header,
                 None => {
                     bad = Some("header line too long".into());
@@ -124,8 +126,11 @@ pub async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Fr
             Header::Other => {}
             Header::BadLength(why) => bad = Some(why),
             Header::Malformed => {
-                // Junk before a header on the same line: resynchronise on the header.
-                match find_content_length(t, 1).map(|i| header(&t[i..])) {
+                // Junk before a header on the same line: resynchronise on the header (only
+                // before a Content-Length of this block: `X-Original-Content-Length: 5` after
+                // one is just an unknown header).
+                let resync = len.is_none().then(|| find_content_length(t, 1)).flatten();
+                match resync.map(|i| header(&t[i..])) {
                     Some(Header::Length(n)) => len = Some(n),
                     Some(Header::BadLength(why)) => bad = Some(why),
                     _ => {
@@ -1078,6 +1083,15 @@ mod tests {
                 );
             }
         }
+        // An unknown header that ends in "Content-Length" after the real one changes nothing.
+        let input = format!(
+            "Content-Length: {}\r\nX-Original-Content-Length: 5\r\n\r\n{next}",
+            next.len()
+        );
+        assert_eq!(
+            frames(input.as_bytes()).await,
+            [Frame::Body(next.as_bytes().to_vec())]
+        );
         // Lower-case header after the junk.
         let mut input = b"Content-Length: 3\r\n\r\n{\"jsonrpc\":1}".to_vec();
         input.extend(format!("content-length: {}\r\n\r\n{next}", next.len()).into_bytes());
