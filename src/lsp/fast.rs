@@ -23,8 +23,9 @@
 //! Test hook: `DEP_LS_TEST_PANIC_ON`, read once at startup, a comma-separated list of points
 //! that panic on purpose (the server has no input that panics once parsing and checking are
 //! panic-safe, and the tests must still prove the catching): an LSP method name (its handler
-//! panics when it runs), `index:NAME` (reading a file whose path ends with NAME panics while
-//! a folder is indexed). Unset, it costs one check of an empty list per message.
+//! panics when it runs; `textDocument/hover` panics inside tower-lsp's own handling, in the
+//! handler), `index:NAME` (reading a file whose path ends with NAME panics while a folder is
+//! indexed). Unset, it costs one check of an empty list per message.
 
 use super::State;
 use std::future::Future;
@@ -32,7 +33,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use tower_lsp_server::ls_types::CompletionParams;
 use tower_service::Service;
 
@@ -64,7 +65,7 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        if test_panic(req.method()) {
+        if req.method() != "textDocument/hover" && test_panic(req.method()) {
             let method = req.method().to_string();
             return Box::pin(async move { panic!("DEP_LS_TEST_PANIC_ON: {method}") });
         }
@@ -125,11 +126,41 @@ pub(crate) fn test_panic_indexing(rel: &str) -> bool {
 /// A service whose panics become error responses (see the module docs).
 pub struct CatchPanic<S> {
     inner: S,
+    /// Requests that panicked inside tower-lsp, whose pending-request table still holds their
+    /// id (it removes an id when the handler's future completes, which a panic skips): a later
+    /// request reusing the id would be refused as a duplicate. Cancelled before the next call.
+    forget: Arc<std::sync::Mutex<Vec<Id>>>,
 }
 
 impl<S> CatchPanic<S> {
     pub fn new(inner: S) -> Self {
-        CatchPanic { inner }
+        CatchPanic {
+            inner,
+            forget: Arc::default(),
+        }
+    }
+}
+
+impl<S> CatchPanic<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+{
+    /// Makes tower-lsp forget the requests that panicked: a `$/cancelRequest` for each, run
+    /// now (its handler completes on the first poll).
+    fn forget_panicked(&mut self) {
+        let ids = std::mem::take(&mut *self.forget.lock().unwrap_or_else(|p| p.into_inner()));
+        for id in ids {
+            let cancel = Request::build("$/cancelRequest")
+                .params(serde_json::json!({ "id": id }))
+                .finish();
+            let inner = &mut self.inner;
+            let _ = catch_unwind(AssertUnwindSafe(move || {
+                let mut fut = Box::pin(inner.call(cancel));
+                let _ = fut
+                    .as_mut()
+                    .poll(&mut Context::from_waker(std::task::Waker::noop()));
+            }));
+        }
     }
 }
 
@@ -140,7 +171,7 @@ pub const INTERNAL_ERROR: &str = "internal error, please report";
 /// The panic's message is logged at debug level only: it can quote document text (a slicing
 /// panic shows the string), and default-level logs never do.
 fn panicked(
-    id: Option<tower_lsp_server::jsonrpc::Id>,
+    id: Option<Id>,
     method: &str,
     payload: &(dyn std::any::Any + Send),
 ) -> Option<Response> {
@@ -195,14 +226,31 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        if !self
+            .forget
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
+        {
+            self.forget_panicked();
+        }
         let id = req.id().cloned();
         let method = req.method().to_string();
         let inner = &mut self.inner;
+        let forget = Arc::clone(&self.forget);
         match catch_unwind(AssertUnwindSafe(move || inner.call(req))) {
             Ok(fut) => Box::pin(async move {
                 match CatchUnwind(Box::pin(fut)).await {
                     Ok(r) => r,
-                    Err(payload) => Ok(panicked(id, &method, &*payload)),
+                    Err(payload) => {
+                        if let Some(id) = &id {
+                            forget
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(id.clone());
+                        }
+                        Ok(panicked(id, &method, &*payload))
+                    }
                 }
             }),
             Err(payload) => {
@@ -216,7 +264,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::jsonrpc::Id;
 
     /// A service that panics in `call` for "sync", in its future for "async", and answers
     /// "ok" with `null`.

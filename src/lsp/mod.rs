@@ -1495,6 +1495,10 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        if fast::test_panic("textDocument/hover") {
+            // The test hook's panic inside tower-lsp's handling (see `fast`).
+            panic!("DEP_LS_TEST_PANIC_ON: textDocument/hover");
+        }
         let p = params.text_document_position_params;
         Ok(self
             .state
