@@ -719,7 +719,12 @@ impl Backend {
             tokio::spawn(async move {
                 loop {
                     this.state.refresh.begin();
-                    let _ = this.client.workspace_diagnostic_refresh().await;
+                    // Bounded: a client that never answers must not stop later refreshes.
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(30),
+                        this.client.workspace_diagnostic_refresh(),
+                    )
+                    .await;
                     if !this.state.refresh.again() {
                         break;
                     }
@@ -2177,6 +2182,25 @@ fn strip_snippet(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One run for what is asked before it begins, one more for what is asked while it runs.
+    #[test]
+    fn coalesced_work_runs_once_per_burst() {
+        let c = Coalesce::default();
+        assert!(c.request(), "the first request starts the task");
+        assert!(!c.request() && !c.request(), "later ones join it");
+        c.begin();
+        assert!(!c.again(), "asked before the run began: covered by it");
+        assert!(
+            c.request(),
+            "the task stopped: a new request starts it again"
+        );
+        c.begin();
+        assert!(!c.request(), "asked while it runs");
+        assert!(c.again(), "runs once more");
+        c.begin();
+        assert!(!c.again());
+    }
 
     #[test]
     fn strips_snippets() {
