@@ -322,7 +322,8 @@ fn resolve_target(path: &Path) -> Result<Target, String> {
             given: path.to_path_buf(),
         })
     } else if meta.is_file() {
-        std::fs::File::open(path).map_err(|e| format!("{}: cannot read ({e})", path.display()))?;
+        crate::fsread::open_regular(path, crate::fsread::Follow::Yes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -530,7 +531,7 @@ struct Report {
 
 fn check(args: &CheckArgs) -> i32 {
     if let Some(cfg) = &args.config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return EXIT_USAGE;
         }
@@ -688,7 +689,7 @@ fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>) -> Vec<Item> {
 /// Loads the workspace of one PATH for `report` / `graph` (`--config` must be readable).
 fn load_target(path: &Path, config: Option<&Path>) -> Result<(Target, Workspace), i32> {
     if let Some(cfg) = config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return Err(EXIT_USAGE);
         }
@@ -805,54 +806,49 @@ fn graph_cmd(args: &GraphArgs) -> i32 {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename
-/// (the file's permissions are kept).
-fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.dep-ls-fix-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// `check --fix` / `--diff`: computes the safe fixes of every PATH and writes them (or prints
 /// the diff). Returns how many edits were (or would be) made.
 fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
     if let Some(cfg) = &args.config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return Err(EXIT_USAGE);
         }
     }
     let mut total = 0;
     let mut failed = false;
+    let mut config_warnings = BTreeSet::new();
     for p in &args.paths {
         let t = resolve_target(p).map_err(|msg| {
             err_line!("error: {msg}");
             EXIT_USAGE
         })?;
         let mut ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
+        // With --fix the check that follows prints the configuration's problems; --diff ends
+        // here.
+        for e in ws.config_errors.iter().filter(|_| args.diff) {
+            let msg = e.to_string();
+            // The same --config is read once per PATH: say each problem once.
+            if config_warnings.insert(msg.clone()) {
+                err_line!("warning: {msg}");
+            }
+        }
         for note in &ws.notes {
             if args.verbose {
                 err_line!("note: {note} (not fixed)");
             }
+        }
+        // A file meant to be excluded must never be rewritten: when the exclude list may be
+        // incomplete, write nothing.
+        if !args.diff && !ws.config.exclude_doubts.is_empty() {
+            for d in &ws.config.exclude_doubts {
+                err_line!("error: {d}");
+            }
+            err_line!(
+                "error: {}: --fix writes nothing while the `exclude` list may be incomplete; correct dep-ls.toml first",
+                t.given.display()
+            );
+            return Err(EXIT_USAGE);
         }
         // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
         // apply them in memory, re-index, and go again until nothing changes.
@@ -904,19 +900,20 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                 }
                 continue;
             }
-            // Write only over the text that was read (the file must not have changed since).
-            match std::fs::read(&f.abs) {
-                Ok(bytes) if bytes == f.text.as_bytes() => {}
-                _ => {
-                    err_line!("warning: {shown}: changed while fixing, left as it is");
+            // Only over the text that was read, only a regular file inside the root, never
+            // through a symlink.
+            match crate::fix::write_fixed(&t.root, &f.path, &f.text, new) {
+                Ok(()) => {}
+                Err(e @ crate::fix::WriteError::Changed) => {
+                    err_line!("warning: {shown}: {e}");
                     failed = true;
                     continue;
                 }
-            }
-            if let Err(e) = write_atomic(&f.abs, new) {
-                err_line!("error: {shown}: cannot write ({e})");
-                failed = true;
-                continue;
+                Err(e) => {
+                    err_line!("error: {shown}: {e}");
+                    failed = true;
+                    continue;
+                }
             }
             // Fixes never add or remove lines: line numbers hold in the original text.
             let idx = LineIndex::new(&f.text);
