@@ -806,6 +806,67 @@ fn graph_cmd(args: &GraphArgs) -> i32 {
     }
 }
 
+/// Exit code after an interrupted `--fix` (128 + SIGINT, as a shell reports it).
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// SIGINT, SIGTERM and SIGHUP turned into a flag while `--fix` writes files (unix); the
+/// previous handlers come back when the guard is dropped.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static HIT: AtomicBool = AtomicBool::new(false);
+
+    /// Was a signal received while a [`Guard`] was held?
+    pub fn hit() -> bool {
+        HIT.load(Ordering::SeqCst)
+    }
+
+    pub struct Guard {
+        #[cfg(unix)]
+        previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(_: libc::c_int) {
+        // Only an atomic store: async-signal-safe.
+        HIT.store(true, Ordering::SeqCst);
+    }
+
+    impl Guard {
+        pub fn catch() -> Guard {
+            #[cfg(unix)]
+            {
+                let handler = on_signal as extern "C" fn(libc::c_int);
+                let mut previous = Vec::new();
+                for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    // SAFETY: the handler only stores to an atomic.
+                    let old = unsafe { libc::signal(sig, handler as libc::sighandler_t) };
+                    if old == libc::SIG_IGN {
+                        // Ignored (a background job): stay ignored.
+                        // SAFETY: restoring the disposition just returned.
+                        unsafe { libc::signal(sig, libc::SIG_IGN) };
+                    } else if old != libc::SIG_ERR {
+                        previous.push((sig, old));
+                    }
+                }
+                Guard { previous }
+            }
+            #[cfg(not(unix))]
+            Guard {}
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            for &(sig, old) in &self.previous {
+                // SAFETY: restoring the disposition `signal` returned.
+                unsafe { libc::signal(sig, old) };
+            }
+        }
+    }
+}
+
 /// `check --fix` / `--diff`: computes the safe fixes of every PATH and writes them (or prints
 /// the diff). Returns how many edits were (or would be) made.
 fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
@@ -885,9 +946,16 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                 break;
             }
         }
+        // Ctrl-C or a termination request while files are written stops between two files,
+        // so that no temporary file is left behind (a SIGKILL still can leave one).
+        let _guard = (!args.diff).then(interrupt::Guard::catch);
         for (i, f) in ws.files.iter().enumerate() {
             if done[i].is_empty() {
                 continue;
+            }
+            if interrupt::hit() {
+                err_line!("error: interrupted: the other files are left as they were");
+                return Err(EXIT_INTERRUPTED);
             }
             let fixes = &done[i];
             let new = &current[i];
@@ -929,6 +997,10 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                     x.new
                 );
             }
+        }
+        if interrupt::hit() {
+            err_line!("error: interrupted after the last file was written");
+            return Err(EXIT_INTERRUPTED);
         }
         std::mem::forget(ws);
     }
