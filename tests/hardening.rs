@@ -419,3 +419,27 @@ fn defect_12_sections_tree_sitter_fails_on_are_scanned() {
         assert_eq!(&**doc.parsed(), &parse_fast(text, &p), "{text:?}");
     }
 }
+
+/// Defect 12, found again by the generator (G6): a tag alone on its line after a link reference
+/// definition starts a type-7 HTML block for tree-sitter-md (a definition is a block of its own,
+/// not a paragraph that a type-7 block could not interrupt); the scanner now reads it so too.
+#[test]
+fn defect_12_a_tag_after_a_link_reference_definition() {
+    let cases = [
+        "[5]:5\n<m>\n# EPIC-1",
+        "~~~\n~~~\n[1]:d\n<t>\n# DEP-0",
+        "[5]:5\n<r>\r<![CDATA[\n\r# DEP-2\n",
+        "# TEST-1\n<!L>\n[1]:d\n<m>\n# ",
+        "[1]: /u\nfoo\n<m>\n# DEP-1\n",
+        "> [1]: /u\n> <m>\n# DEP-1\n",
+        "- [1]: /u\n  <m>\n\n# DEP-1\n",
+    ];
+    for text in cases {
+        assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
+        assert_eq!(
+            parse_fast(text, &prefixes()),
+            parse_tree(text, &prefixes()),
+            "{text:?}"
+        );
+    }
+}

@@ -430,6 +430,10 @@ struct Mode {
 struct Scanner {
     containers: Vec<Container>,
     leaf: Leaf,
+    /// The open paragraph's last line is a link reference definition (`[1]: /url`):
+    /// tree-sitter-md parses those as blocks of their own, so a line after one starts blocks as
+    /// after a paragraph's end (a type-7 HTML tag may start an HTML block there).
+    link_def: bool,
 }
 
 impl Default for Scanner {
@@ -437,6 +441,7 @@ impl Default for Scanner {
         Scanner {
             containers: Vec::with_capacity(8),
             leaf: Leaf::None,
+            link_def: false,
         }
     }
 }
@@ -545,17 +550,41 @@ impl Scanner {
                 cur = c;
             }
             Leaf::Paragraph => {
-                if !self.interrupts(ln, cur, all, next) {
+                let after_def = self.link_def && all && self.starts_html_block(ln, cur, next);
+                if !after_def && !self.interrupts(ln, cur, all, next) {
                     // Paragraph continuation, lazy when not every container matched.
+                    self.link_def = is_link_definition(&ln.s[cur.pos.min(ln.s.len())..]);
                     return default_kind(ln.s);
                 }
-                setext = all;
+                setext = all && !after_def;
             }
             _ => {}
         }
         self.containers.truncate(matched);
         self.leaf = Leaf::None;
         self.open_blocks(ln, cur, setext, next)
+    }
+
+    /// Whether an HTML block of type 6 or 7 starts at `cur` (as it may where no paragraph is
+    /// open).
+    fn starts_html_block(&self, ln: &Line, cur: Cursor, next: Option<&Line>) -> bool {
+        let mode = Mode {
+            interrupt: false,
+            setext: false,
+            all: true,
+            open: self.containers.len() < MAX_OPEN_BLOCKS,
+        };
+        let mut c = cur;
+        c.skip_ws_ind(ln);
+        c.ind < 4
+            && ln.is(c.pos, b'<')
+            && matches!(
+                self.start(ln, &mut c, mode, next),
+                Start::Html {
+                    end: HtmlEnd::BlankLine,
+                    ..
+                }
+            )
     }
 
     /// Whether the line interrupts a paragraph / ends a pipe table at `cur`.
@@ -608,6 +637,7 @@ impl Scanner {
                 }
                 Start::Text => {
                     self.leaf = Leaf::Paragraph;
+                    self.link_def = is_link_definition(&ln.s[cur.pos.min(ln.s.len())..]);
                     return default_kind(ln.s);
                 }
                 Start::Blank => {
@@ -1153,6 +1183,20 @@ fn tag_name(ln: &Line, p: &mut usize, buf: &mut [u8; 10]) -> Option<usize> {
 /// After a tag name: whitespace, `>` or a line break.
 fn tag_name_ends(ln: &Line, p: usize) -> bool {
     ln.is_ws(p) || ln.is(p, b'>') || ln.line_end(p)
+}
+
+/// A link reference definition on one line, as tree-sitter-md's grammar reads one: `[label]:`
+/// and a destination (`[1]: /url`, `[a]:b "title"`).
+fn is_link_definition(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('[') else {
+        return false;
+    };
+    let Some(close) = rest.find("]:") else {
+        return false;
+    };
+    let label = &rest[..close];
+    let dest = rest[close + 2..].trim();
+    !label.trim().is_empty() && !label.contains(['[', ']', '\\']) && !dest.is_empty()
 }
 
 /// An HTML block start at `p` (`<`): its end condition and where the opening token ends.
