@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod fix;
+#[doc(hidden)]
+pub mod gen;
 pub mod ide;
 pub mod index;
 pub mod lsp;
