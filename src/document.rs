@@ -20,7 +20,7 @@
 
 use crate::syntax::blocks::classify_lines;
 use crate::syntax::extract::extract_lines;
-use crate::syntax::tree::{classify_tree, new_parser, section_starts};
+use crate::syntax::tree::{classify_tree, new_parser, parse_section, section_starts};
 use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
@@ -124,15 +124,30 @@ impl Document {
         &self.lines
     }
 
-    /// Re-reads everything (after a configuration change, or a full-text change).
+    /// Re-reads everything (after a configuration change, or a full-text change). A panic (a
+    /// bug) leaves the text, its lines and one section without a tree, and a parsed document
+    /// that says so ([`ParsedDoc::failed`]): the document stays usable and editable.
     pub fn reparse_all(&mut self, prefixes: &Prefixes) {
+        if let Err(m) = crate::guard::catch(|| self.reparse_all_unguarded(prefixes)) {
+            self.parser = new_parser();
+            self.lines = line_spans(&self.text).collect();
+            self.kinds = vec![LineKind::Text; self.lines.len()];
+            self.sections = vec![Section {
+                first_line: 0,
+                tree: None,
+            }];
+            self.parsed = Arc::new(ParsedDoc::failed(m));
+        }
+    }
+
+    fn reparse_all_unguarded(&mut self, prefixes: &Prefixes) {
         self.lines = line_spans(&self.text).collect();
         // Room for new lines, as for the text.
         self.lines.reserve(headroom(self.lines.len()));
         let strs: Vec<&str> = self
             .lines
             .iter()
-            .map(|&(s, e, _)| &self.text[s..e])
+            .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e))
             .collect();
         let scan = classify_lines(&strs);
         let starts = section_starts(&scan, &strs);
@@ -213,7 +228,7 @@ impl Document {
                     scope.spawn(move || {
                         let mut parser = new_parser();
                         run.iter()
-                            .map(|&(s, e)| parser.parse(&text[s..e], None))
+                            .map(|&(s, e)| parse_section(&mut parser, text, s, e, None))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -221,7 +236,7 @@ impl Document {
             // The first run on this thread, with the document's own parser.
             let mut all = vec![bounds[runs[0].clone()]
                 .iter()
-                .map(|&(s, e)| self.parser.parse(&text[s..e], None))
+                .map(|&(s, e)| parse_section(&mut self.parser, text, s, e, None))
                 .collect()];
             // A worker that panicked (it cannot: parsing a string has no failure but `None`)
             // leaves its sections without trees, which `install_tree` classifies as text.
@@ -239,7 +254,7 @@ impl Document {
     /// Parses section `k` (with an edited old tree when given) and classifies its lines.
     fn parse_section(&mut self, k: usize, old: Option<&Tree>) {
         let (s, e) = self.section_bytes(k);
-        let tree = self.parser.parse(&self.text[s..e], old);
+        let tree = parse_section(&mut self.parser, &self.text, s, e, old);
         self.install_tree(k, tree);
     }
 
@@ -249,7 +264,10 @@ impl Document {
         let s = self.section_bytes(k).0;
         for l in a..b {
             let (ls, le, _) = self.lines[l];
-            self.kinds[l] = if self.text[ls..le].trim().is_empty() {
+            self.kinds[l] = if crate::syntax::line_text(&self.text, ls, le)
+                .trim()
+                .is_empty()
+            {
                 LineKind::Blank
             } else {
                 LineKind::Text
@@ -287,7 +305,33 @@ impl Document {
     }
 
     /// One range change. Returns whether the IDs defined or referenced may have changed.
+    ///
+    /// A panic in the incremental update (a bug) is contained: the rope, which takes the change
+    /// first, is the text, and everything is re-read from it ([`Document::reparse_all`]).
     pub fn edit(
+        &mut self,
+        range: Range,
+        new_text: &str,
+        enc: PositionEncoding,
+        prefixes: &Prefixes,
+    ) -> bool {
+        match crate::guard::catch(|| self.edit_unguarded(range, new_text, enc, prefixes)) {
+            Ok(changed) => changed,
+            Err(m) => {
+                // The message may quote document text: only its length is logged.
+                tracing::error!(
+                    "internal error in an incremental edit (a {}-byte message); the document is re-read whole",
+                    m.len()
+                );
+                self.parser = new_parser();
+                self.text = self.rope.to_string();
+                self.reparse_all(prefixes);
+                true
+            }
+        }
+    }
+
+    fn edit_unguarded(
         &mut self,
         range: Range,
         new_text: &str,
@@ -399,7 +443,7 @@ impl Document {
             let probe_end = (region_end + 1).min(self.lines.len());
             let strs: Vec<&str> = self.lines[region_start..probe_end]
                 .iter()
-                .map(|&(s, e, _)| &self.text[s..e])
+                .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e))
                 .collect();
             let scan = classify_lines(&strs);
             let starts = section_starts(&scan, &strs);
@@ -525,7 +569,10 @@ impl Document {
         let (s, _) = self.section_bytes(k);
         for l in a..b {
             let (ls, le, _) = self.lines[l];
-            self.kinds[l] = if self.text[ls..le].trim().is_empty() {
+            self.kinds[l] = if crate::syntax::line_text(&self.text, ls, le)
+                .trim()
+                .is_empty()
+            {
                 LineKind::Blank
             } else {
                 LineKind::Text
@@ -655,7 +702,7 @@ impl Document {
         let n = self.lines.len();
         let line = |i: usize| {
             let (s, e, _) = self.lines[i];
-            &self.text[s..e]
+            crate::syntax::line_text(&self.text, s, e)
         };
         let first = line(0);
         range.filter(|&i| i >= 1 && i < n).find(|&i| {

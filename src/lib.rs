@@ -8,6 +8,7 @@ pub mod document;
 pub mod fix;
 #[doc(hidden)]
 pub mod gen;
+pub mod guard;
 pub mod ide;
 pub mod index;
 pub mod lsp;

@@ -86,6 +86,7 @@ codes! {
     NoCriteria = "no-criteria", Warning, "The plan has no Criteria entry.";
     MissingEnvironment = "missing-environment", Warning, "The plan lacks a staging or a production Environment.";
     EnvironmentDrift = "environment-drift", Warning, "Staging and production `Configuration` keys differ.";
+    InternalError = "internal-error", Error, "dep-ls failed on this file (a bug): its other findings are missing.";
 }
 
 impl Serialize for Code {
@@ -125,6 +126,33 @@ pub struct Finding {
     pub id: Option<String>,
     pub related: Vec<Related>,
     pub fix: Option<FixHint>,
+}
+
+/// The finding that stands for a check or parse that panicked on this file (a bug in dep-ls):
+/// placed at `span` (the entry's ID, or the start of the file), with the panic's message.
+pub fn internal_error(
+    path: &str,
+    span: Span,
+    id: Option<String>,
+    what: &str,
+    message: &str,
+) -> Finding {
+    // A panic message can quote document text (a slice error does): keep the first line only,
+    // and not much of it.
+    let first = message.lines().next().unwrap_or("");
+    let cut: String = first.chars().take(160).collect();
+    Finding {
+        code: Code::InternalError,
+        severity: Severity::Error,
+        message: format!(
+            "internal error while {what} — this is a bug in dep-ls, please report it (with the file if you can): {cut}"
+        ),
+        path: path.to_string(),
+        span,
+        id,
+        related: Vec::new(),
+        fix: None,
+    }
 }
 
 /// Every finding of the workspace (per-file and plan-level), sorted by path and position.

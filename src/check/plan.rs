@@ -72,6 +72,28 @@ pub fn check_plans(index: &Index, config: &Config) -> Vec<Finding> {
 /// [`check_plans`], recomputing the facts only of files whose document changed since `cache`
 /// last saw them.
 pub fn check_plans_cached(index: &Index, config: &Config, cache: &mut FactsCache) -> Vec<Finding> {
+    // A panic (a bug) costs the plan-level findings; the cache starts over.
+    match crate::guard::catch(|| check_plans_unguarded(index, config, cache)) {
+        Ok(found) => found,
+        Err(m) => {
+            *cache = FactsCache::default();
+            let first = index.files_sorted().first().map(|(_, f)| f.path.clone());
+            first
+                .map(|p| {
+                    vec![super::internal_error(
+                        &p,
+                        0..0,
+                        None,
+                        "checking the release plans",
+                        &m,
+                    )]
+                })
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn check_plans_unguarded(index: &Index, config: &Config, cache: &mut FactsCache) -> Vec<Finding> {
     let files = index.files_sorted();
     for &(id, f) in &files {
         let id = id as usize;

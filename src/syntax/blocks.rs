@@ -133,7 +133,9 @@ pub fn table_cells(line: &str) -> Vec<(usize, usize)> {
 
 /// Classifies each line of `text` (lines as [`line_spans`] yields them).
 pub fn classify(text: &str) -> Vec<LineKind> {
-    let lines: Vec<&str> = line_spans(text).map(|(s, e, _)| &text[s..e]).collect();
+    let lines: Vec<&str> = line_spans(text)
+        .map(|(s, e, _)| super::line_text(text, s, e))
+        .collect();
     classify_lines(&lines)
 }
 
@@ -354,8 +356,10 @@ impl HtmlEnd {
             HtmlEnd::Raw => raw_html_end(ln, p),
             HtmlEnd::Comment => ln.contains_from(p, b"-->"),
             HtmlEnd::Processing => ln.contains_from(p, b"?>"),
-            // tree-sitter-md lexes the `>` as text: the block never ends.
-            HtmlEnd::Declaration => false,
+            // tree-sitter-md ends the block only at a `>` that is a token of its own: right
+            // after the opening `<!X` or first on a line (after the containers). A `>` after
+            // other text on the line is lexed as part of that text (`<!DOCTYPE html>` runs on).
+            HtmlEnd::Declaration => ln.is(p, b'>'),
             HtmlEnd::Cdata => ln.contains_from(p, b"]]>"),
             HtmlEnd::BlankLine => false,
         }

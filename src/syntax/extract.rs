@@ -8,6 +8,26 @@ use super::{
 };
 use crate::text::line_spans;
 
+/// A checked slice: every slice the extractor takes goes through here, so a span computed
+/// wrong (reversed, past the end, inside a character) can never take a process down. Builds
+/// with debug assertions (tests, fuzzing) still stop on it, so that the generators see it.
+fn sub<R>(s: &str, r: R) -> &str
+where
+    R: std::slice::SliceIndex<str, Output = str> + std::fmt::Debug + Clone,
+{
+    match s.get(r.clone()) {
+        Some(t) => t,
+        None => {
+            debug_assert!(
+                false,
+                "extractor slice {r:?} out of a {}-byte text",
+                s.len()
+            );
+            ""
+        }
+    }
+}
+
 /// Field keys the extractor recognises as starting a new field inside a continuation block.
 /// (All fields of the guide's template and the methodology's entries.)
 pub const KNOWN_KEYS: &[&str] = &[
@@ -83,26 +103,26 @@ pub fn parse_field_line(line: &str) -> Option<FieldLine> {
         }
         list_item = true;
     }
-    let bold = line[p..].starts_with("**");
+    let bold = sub(line, p..).starts_with("**");
     if bold {
         p += 2;
     }
     let key_start = p;
-    let colon = line[p..].find(':')? + p;
+    let colon = sub(line, p..).find(':')? + p;
     let mut key_end = colon;
     let mut after = colon + 1;
     if bold {
-        if line[key_start..colon].ends_with("**") {
+        if sub(line, key_start..colon).ends_with("**") {
             // `**Key**:`
             key_end = colon - 2;
-        } else if line[after..].starts_with("**") {
+        } else if sub(line, after..).starts_with("**") {
             // `**Key:**`
             after += 2;
         } else {
             return None;
         }
     }
-    let key = &line[key_start..key_end];
+    let key = sub(line, key_start..key_end);
     if !valid_key(key) {
         return None;
     }
@@ -111,7 +131,7 @@ pub fn parse_field_line(line: &str) -> Option<FieldLine> {
         None | Some(b' ') | Some(b'\t') => {}
         _ => return None,
     }
-    let rest = &line[after..];
+    let rest = sub(line, after..);
     let lead = rest.len() - rest.trim_start().len();
     let vs = after + lead;
     let ve = after + rest.trim_end().len();
@@ -156,14 +176,14 @@ fn strip_title_separator(s: &str) -> &str {
 /// Heading content span (after `#`s, before an optional closing `#` sequence), relative to line.
 fn heading_content(line: &str) -> (usize, usize) {
     let (_, ib) = indent(line);
-    let hashes = line[ib..].bytes().take_while(|&c| c == b'#').count();
+    let hashes = sub(line, ib..).bytes().take_while(|&c| c == b'#').count();
     let mut s = ib + hashes;
     while matches!(line.as_bytes().get(s), Some(b' ') | Some(b'\t')) {
         s += 1;
     }
     let mut e = line.trim_end().len().max(s);
     // Closing sequence: ` ###`.
-    let body = &line[s..e];
+    let body = sub(line, s..e);
     let trimmed = body.trim_end_matches('#');
     if trimmed.len() < body.len() && (trimmed.is_empty() || trimmed.ends_with([' ', '\t'])) {
         e = s + trimmed.trim_end().len();
@@ -225,7 +245,13 @@ pub fn extract_lines(
     let mut mask = Vec::new();
     let mut inline = InlineState::default();
     for (start, end, kind) in lines {
-        let line = &text[start..end];
+        // Line 0 is read after a byte-order mark (as the block recognisers read it).
+        let start = if start == 0 {
+            super::bom_len(text).min(end)
+        } else {
+            start
+        };
+        let line = sub(text, start..end);
         match kind {
             LineKind::Text | LineKind::DepCode => {}
             _ => inline = InlineState::default(),
@@ -236,8 +262,9 @@ pub fn extract_lines(
                 b.close_entry();
             }
         }
-        // A whitespace-only line inside a plain fence reads like a blank line.
-        let kind = if kind == LineKind::DepCode && line.trim().is_empty() {
+        // A whitespace-only line reads like a blank line, wherever the block recognisers put it
+        // (inside a plain fence, or a paragraph or HTML block that a blank line does not end).
+        let kind = if matches!(kind, LineKind::DepCode | LineKind::Text) && line.trim().is_empty() {
             LineKind::Blank
         } else {
             kind
@@ -272,7 +299,7 @@ pub fn extract_lines(
                 let ids = scan_ids(line, start, &mask);
                 b.table_header = table_cells(line)
                     .into_iter()
-                    .map(|(s, e)| clean_cell(&line[s..e]).to_string())
+                    .map(|(s, e)| clean_cell(sub(line, s..e)).to_string())
                     .collect();
                 b.plain_refs(&ids, None);
             }
@@ -307,15 +334,16 @@ fn clean_cell(cell: &str) -> &str {
 impl Builder<'_> {
     fn known(&self, raw: &RawId) -> bool {
         !raw.placeholder
-            && self
-                .prefixes
-                .is_known(&self.text[raw.span.start..raw.span.start + raw.prefix_len])
+            && self.prefixes.is_known(sub(
+                self.text,
+                raw.span.start..raw.span.start + raw.prefix_len,
+            ))
     }
 
     /// A link-list item's ID, relative to its entry's `base`.
     fn item_ref(&self, raw: &RawId, base: usize) -> IdRef {
         IdRef {
-            id: Str::from(&self.text[raw.span.clone()]),
+            id: Str::from(sub(self.text, raw.span.clone())),
             span: RelSpan::new(&raw.span, base),
         }
     }
@@ -359,7 +387,7 @@ impl Builder<'_> {
         in_code: bool,
     ) {
         self.close_entry();
-        let id = Str::from(&self.text[raw.span.clone()]);
+        let id = Str::from(sub(self.text, raw.span.clone()));
         const TAG: &[u8] = b"[DEPRECATED]";
         let deprecated = title
             .as_bytes()
@@ -394,16 +422,16 @@ impl Builder<'_> {
 
     fn heading(&mut self, line: &str, start: usize, level: u8, ids: &[RawId]) {
         let (cs, ce) = heading_content(line);
-        let content = &line[cs..ce];
+        let content = sub(line, cs..ce);
         let first = ids
             .first()
             .filter(|r| r.span.start == start + cs && r.link.is_none());
         if let Some(raw) = first {
-            let after = &self.text[raw.span.end..start + ce];
+            let after = sub(self.text, raw.span.end..start + ce);
             let sep_ok = after.is_empty() || after.starts_with([' ', '\t', ':']);
             if sep_ok && (self.known(raw) || raw.placeholder) {
                 let text = self.text;
-                let title = strip_title_separator(&text[raw.span.end..start + ce]);
+                let title = strip_title_separator(sub(text, raw.span.end..start + ce));
                 self.open_entry(
                     raw,
                     title,
@@ -452,14 +480,14 @@ impl Builder<'_> {
     fn table_row(&mut self, line: &str, start: usize, ids: &[RawId]) {
         let cells = table_cells(line);
         if let Some(&(s, e)) = cells.first() {
-            let cell = clean_cell(&line[s..e]);
+            let cell = clean_cell(sub(line, s..e));
             if let Some(raw) = ids.first() {
-                let raw_text = &self.text[raw.span.clone()];
+                let raw_text = sub(self.text, raw.span.clone());
                 if cell == raw_text && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
                     let others: Vec<(&str, Span)> = cells[1..]
                         .iter()
                         .map(|&(s2, e2)| {
-                            let c = &line[s2..e2];
+                            let c = sub(line, s2..e2);
                             let lead = c.len() - c.trim_start().len();
                             let t = c.trim();
                             (t, start + s2 + lead..start + s2 + lead + t.len())
@@ -534,7 +562,7 @@ impl Builder<'_> {
                 continue;
             }
             self.doc.refs.push(Reference {
-                id: Str::from(&self.text[raw.span.clone()]),
+                id: Str::from(sub(self.text, raw.span.clone())),
                 span: raw.span.clone(),
                 entry,
                 field,
@@ -560,7 +588,7 @@ impl Builder<'_> {
                     && raw.link.is_none()
                     && (self.known(raw) || raw.placeholder)
                 {
-                    let after = &self.text[raw.span.end..end];
+                    let after = sub(self.text, raw.span.end..end);
                     if let Some(rest) = after.strip_prefix(':') {
                         if rest.is_empty() || rest.starts_with([' ', '\t']) {
                             let title = rest.trim();
@@ -580,7 +608,7 @@ impl Builder<'_> {
         };
 
         let field_line = parse_field_line(line);
-        let rest = &line[ib..];
+        let rest = sub(line, ib..);
         let is_list = list_marker(rest).is_some();
 
         // Continuation of an open field?
@@ -589,7 +617,8 @@ impl Builder<'_> {
                 OpenField::Inline { indent: key_indent } => {
                     let structural = cols > key_indent || is_list;
                     let new_known_field = field_line.as_ref().is_some_and(|f| {
-                        is_known_key(&normalize_key(&line[f.key.0..f.key.1])) && cols <= key_indent
+                        is_known_key(&normalize_key(sub(line, f.key.0..f.key.1)))
+                            && cols <= key_indent
                     });
                     structural && !new_known_field
                 }
@@ -597,7 +626,7 @@ impl Builder<'_> {
                     Some(f) => {
                         // A list of `- Key: value` lines under a sub-heading stays in it,
                         // unless the key is a known field.
-                        !is_known_key(&normalize_key(&line[f.key.0..f.key.1]))
+                        !is_known_key(&normalize_key(sub(line, f.key.0..f.key.1)))
                             && (f.list_item || cols > 0)
                     }
                     None => true,
@@ -613,14 +642,14 @@ impl Builder<'_> {
         }
 
         if let Some(f) = field_line {
-            let key = Str::from(&line[f.key.0..f.key.1]);
+            let key = Str::from(sub(line, f.key.0..f.key.1));
             let norm = normalize_key(&key);
             let value_span = start + f.value.0..start + f.value.1;
             let e = &mut self.doc.entries[idx];
             let field = Field {
                 key,
                 key_span: e.rel(&(start + f.key.0..start + f.key.1)),
-                value: Str::from(&self.text[value_span.clone()]),
+                value: Str::from(sub(self.text, value_span.clone())),
                 value_span: e.rel(&value_span),
                 pieces: if value_span.is_empty() {
                     smallvec::SmallVec::new()
@@ -656,7 +685,7 @@ impl Builder<'_> {
                 "replacement" | "replaced by" | "superseded by"
             ) {
                 if let Some(r) = value_ids.iter().find(|r| self.known(r)) {
-                    let id = self.text[r.span.clone()].to_string();
+                    let id = sub(self.text, r.span.clone()).to_string();
                     self.doc.entries[idx].replacement.get_or_insert(id);
                 }
             }
@@ -696,6 +725,9 @@ impl Builder<'_> {
     }
 
     fn add_piece(&mut self, idx: usize, fi: usize, piece: Span, ids: &[RawId]) {
+        if piece.start >= piece.end {
+            return;
+        }
         let text = self.text;
         let e = &mut self.doc.entries[idx];
         let rel = e.rel(&piece);
@@ -703,7 +735,7 @@ impl Builder<'_> {
         if !f.value.is_empty() {
             f.value.push('\n');
         }
-        f.value.push_str(&text[piece.clone()]);
+        f.value.push_str(sub(text, piece.clone()));
         if f.pieces.is_empty() {
             f.value_span = rel;
         } else {
@@ -777,5 +809,5 @@ pub fn heading_level(line: &str) -> Option<u8> {
 
 /// The prefix of a raw token's text.
 pub fn raw_prefix<'t>(text: &'t str, raw: &RawId) -> &'t str {
-    id_prefix(&text[raw.span.clone()])
+    id_prefix(sub(text, raw.span.clone()))
 }

@@ -349,6 +349,44 @@ pub struct Reference {
 pub struct ParsedDoc {
     pub entries: Vec<Entry>,
     pub refs: Vec<Reference>,
+    /// Set when parsing this document panicked (a bug): the message. The document then has no
+    /// entries, and the checks report one `internal-error` finding on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_error: Option<Box<str>>,
+}
+
+impl ParsedDoc {
+    /// The document of a text whose parsing panicked with `message`.
+    pub fn failed(message: String) -> ParsedDoc {
+        ParsedDoc {
+            internal_error: Some(message.into_boxed_str()),
+            ..ParsedDoc::default()
+        }
+    }
+}
+
+/// The UTF-8 byte-order mark. At the start of a text it is no content: the block recognisers
+/// and the extractor read line 0 after it (offsets stay those of the text, BOM included).
+pub const BOM: char = '\u{feff}';
+
+/// Line `s..e` of `text` as the block recognisers read it: without the byte-order mark when it
+/// is the first line.
+pub fn line_text(text: &str, s: usize, e: usize) -> &str {
+    let line = text.get(s..e).unwrap_or("");
+    if s == 0 {
+        line.strip_prefix(BOM).unwrap_or(line)
+    } else {
+        line
+    }
+}
+
+/// Bytes of the byte-order mark at the start of `text` (0 or 3).
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    }
 }
 
 /// A fast 64-bit hash of a text (FxHash-style, 8 bytes at a time).
@@ -418,13 +456,21 @@ impl Prefixes {
 }
 
 /// Parses with the fast path (line scanner + extractor).
+/// A panic (a bug) gives an empty document that says so ([`ParsedDoc::failed`]).
 pub fn parse_fast(text: &str, prefixes: &Prefixes) -> ParsedDoc {
-    let kinds = blocks::classify(text);
-    extract::extract(text, &kinds, prefixes)
+    crate::guard::catch(|| {
+        let kinds = blocks::classify(text);
+        extract::extract(text, &kinds, prefixes)
+    })
+    .unwrap_or_else(ParsedDoc::failed)
 }
 
 /// Parses with tree-sitter (one tree per section) + extractor.
+/// A panic (a bug) gives an empty document that says so ([`ParsedDoc::failed`]).
 pub fn parse_tree(text: &str, prefixes: &Prefixes) -> ParsedDoc {
-    let kinds = tree::classify(text);
-    extract::extract(text, &kinds, prefixes)
+    crate::guard::catch(|| {
+        let kinds = tree::classify(text);
+        extract::extract(text, &kinds, prefixes)
+    })
+    .unwrap_or_else(ParsedDoc::failed)
 }

@@ -40,6 +40,44 @@ pub fn section_starts(kinds: &[LineKind], lines: &[&str]) -> Vec<usize> {
     starts
 }
 
+/// Parses the section `start..end` of `text` (with an edited old tree when given). A byte-order
+/// mark at the start of the text is left out of the parse (an included range): tree-sitter-md
+/// would read it as text and miss the block on line 0. Node offsets stay relative to `start`.
+pub fn parse_section(
+    parser: &mut Parser,
+    text: &str,
+    start: usize,
+    end: usize,
+    old: Option<&Tree>,
+) -> Option<Tree> {
+    let src = text.get(start..end).unwrap_or("");
+    let skip = if start == 0 { super::bom_len(text) } else { 0 };
+    if skip == 0 {
+        return parser.parse(src, old);
+    }
+    let range = tree_sitter::Range {
+        start_byte: skip,
+        end_byte: src.len(),
+        start_point: tree_sitter::Point::new(0, skip),
+        end_point: point_at(src),
+    };
+    if src.len() <= skip || parser.set_included_ranges(&[range]).is_err() {
+        return parser.parse(src, None);
+    }
+    // Included ranges change what an old tree means: parse from scratch (line 0's section only).
+    let tree = parser.parse(src, None);
+    // Back to the whole input for the next section.
+    let _ = parser.set_included_ranges(&[]);
+    tree
+}
+
+/// The tree-sitter point at the end of `s` (rows count `\n` only, as tree-sitter does).
+fn point_at(s: &str) -> tree_sitter::Point {
+    let row = memchr::memchr_iter(b'\n', s.as_bytes()).count();
+    let col = s.len() - s.rfind('\n').map_or(0, |i| i + 1);
+    tree_sitter::Point::new(row, col)
+}
+
 /// One parsed section.
 pub struct Section {
     /// First line (index into the document's lines).
@@ -56,14 +94,17 @@ pub fn parse_sections(
     parser: &mut Parser,
 ) -> (Vec<Section>, Vec<(usize, usize, usize)>) {
     let spans: Vec<(usize, usize, usize)> = line_spans(text).collect();
-    let lines: Vec<&str> = spans.iter().map(|&(s, e, _)| &text[s..e]).collect();
+    let lines: Vec<&str> = spans
+        .iter()
+        .map(|&(s, e, _)| super::line_text(text, s, e))
+        .collect();
     let kinds = blocks::classify_lines(&lines);
     let starts = section_starts(&kinds, &lines);
     let mut sections = Vec::with_capacity(starts.len());
     for (k, &first) in starts.iter().enumerate() {
         let start = spans[first].0;
         let end = starts.get(k + 1).map(|&n| spans[n].0).unwrap_or(text.len());
-        let tree = parser.parse(&text[start..end], None);
+        let tree = parse_section(parser, text, start, end, None);
         sections.push(Section {
             first_line: first,
             start,
@@ -80,7 +121,7 @@ pub fn classify(text: &str) -> Vec<LineKind> {
     let (sections, spans) = parse_sections(text, &mut parser);
     let mut kinds: Vec<LineKind> = spans
         .iter()
-        .map(|&(s, e, _)| default_kind(&text[s..e]))
+        .map(|&(s, e, _)| default_kind(super::line_text(text, s, e)))
         .collect();
     for sec in &sections {
         if let Some(tree) = &sec.tree {
@@ -138,7 +179,7 @@ fn node_lines(
     // Whitespace at the very end of the text (a last line without a line break) belongs to no
     // block either (whether tree-sitter-md's node spans it depends on how its list-item
     // indentation splits a tab).
-    let trailing_blank = next == le && le == text.len() && is_blank(&text[ls..le]);
+    let trailing_blank = next == le && le == text.len() && is_blank(super::line_text(text, ls, le));
     if e > s && (ls == end || trailing_blank || (end < le && is_blank(&text[ls..end]))) {
         e -= 1;
     }
@@ -164,7 +205,10 @@ pub fn classify_tree(
                 let comment = body[lead..].starts_with("<!--");
                 // A block that ends at a blank line (types 6 and 7) does not claim that line.
                 let (ls, le, _) = spans[e];
-                if e > s && is_blank(&text[ls..le]) && blocks::html_ends_at_blank_line(body, lead) {
+                if e > s
+                    && is_blank(super::line_text(text, ls, le))
+                    && blocks::html_ends_at_blank_line(body, lead)
+                {
                     e -= 1;
                 }
                 for k in kinds.iter_mut().take(e + 1).skip(s) {
@@ -178,7 +222,7 @@ pub fn classify_tree(
             "atx_heading" => {
                 let (s, _) = node_lines(text, spans, base, node);
                 let (ls, le, _) = spans[s];
-                if let Some(level) = atx_level(&text[ls..le]) {
+                if let Some(level) = atx_level(super::line_text(text, ls, le)) {
                     kinds[s] = LineKind::Heading(level);
                 }
             }
@@ -256,7 +300,7 @@ fn table(
     kinds[d] = LineKind::TableDelimiter;
     for l in d + 1..=e.max(s) {
         let (ls, le, _) = spans[l];
-        if !is_blank(&text[ls..le]) {
+        if !is_blank(super::line_text(text, ls, le)) {
             kinds[l] = LineKind::TableRow;
         }
     }
@@ -280,7 +324,7 @@ fn error_line(
         return false;
     };
     let (ls, le, _) = spans[s];
-    let line = &text[ls..le];
+    let line = super::line_text(text, ls, le);
     match first.kind() {
         "fenced_code_block_delimiter" => kinds[s] = LineKind::Fence,
         k if k.starts_with("atx_h") && k.ends_with("_marker") => match atx_level(line) {

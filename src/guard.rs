@@ -1,0 +1,42 @@
+//! Panic containment at the file boundary.
+//!
+//! Parsing and checking one document must never take down `check` or the language server: a
+//! bug that panics on one file costs that file its findings and nothing else. [`catch`] runs a
+//! closure and turns a panic into its message; callers turn the message into an
+//! `internal-error` finding on the file (see `check::internal_error`).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs `f`; a panic becomes `Err(message)`.
+///
+/// `AssertUnwindSafe`: the closures given here compute a fresh value from shared, read-only
+/// inputs (a text, an index, a configuration); whatever they had half-built is dropped with
+/// the unwind, and nothing they borrow mutably outlives the call.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| message(payload.as_ref()))
+}
+
+/// The text of a panic payload (`panic!("…")` gives a `&str` or a `String`).
+pub fn message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message_and_a_value_passes_through() {
+        assert_eq!(catch(|| 7), Ok(7));
+        let e = catch(|| -> u8 { panic!("boom {}", 1) }).unwrap_err();
+        assert_eq!(e, "boom 1");
+        let e = catch(|| -> u8 { std::panic::panic_any(3u32) }).unwrap_err();
+        assert_eq!(e, "a panic without a message");
+    }
+}
