@@ -45,7 +45,8 @@ fn whole_tree_kinds(text: &str) -> Vec<LineKind> {
     let mut kinds: Vec<LineKind> = spans
         .iter()
         .map(|&(s, e, _)| {
-            if text[s..e].trim().is_empty() {
+            // A byte-order mark is no content (`syntax::line_text`).
+            if dep_ls::syntax::line_text(text, s, e).trim().is_empty() {
                 LineKind::Blank
             } else {
                 LineKind::Text
@@ -53,7 +54,8 @@ fn whole_tree_kinds(text: &str) -> Vec<LineKind> {
         })
         .collect();
     let mut parser = tree::new_parser();
-    if let Some(t) = parser.parse(text, None) {
+    // One section over the whole text (leaving a byte-order mark out, as every section does).
+    if let Some(t) = tree::parse_section(&mut parser, text, 0, text.len(), None) {
         tree::classify_tree(text, 0, &t, &spans, &mut kinds);
     }
     kinds
