@@ -472,8 +472,14 @@ impl<'w> Texts<'w> {
         }
     }
 
-    /// Position of `span` in `path` (0,0 when the file is not known), and the first line.
-    fn locate(&mut self, path: &str, span: &std::ops::Range<usize>) -> (Loc, Option<Snippet>) {
+    /// Position of `span` in `path` (0,0 when the file is not known), and, when `snippet`, a
+    /// window of its first line around it ([`snippet_window`]).
+    fn locate(
+        &mut self,
+        path: &str,
+        span: &std::ops::Range<usize>,
+        snippet: bool,
+    ) -> (Loc, Option<Snippet>) {
         let Some((&key, &text)) = self.by_path.get_key_value(path) else {
             return (
                 Loc {
@@ -496,6 +502,9 @@ impl<'w> Texts<'w> {
         let col_chars = idx
             .position(text, span.start.min(span.end), PositionEncoding::Utf32)
             .character;
+        if !snippet {
+            return (Loc { range, col_chars }, None);
+        }
         let line = range.start.line as usize;
         let (ls, le) = (idx.line_start(line), idx.line_end(line));
         let line_text = text.get(ls..le).unwrap_or("");
@@ -512,12 +521,43 @@ impl<'w> Texts<'w> {
         };
         (
             Loc { range, col_chars },
-            Some(Snippet {
-                text: line_text.to_string(),
-                start,
-                end: end.max(start),
-            }),
+            Some(snippet_window(line_text, start, end.max(start))),
         )
+    }
+}
+
+/// Bytes of context a snippet shows on each side of its span (and of the span itself).
+const SNIPPET_CONTEXT: usize = 100;
+
+/// The part of `line` a snippet shows: the span `start..end` (its first `SNIPPET_CONTEXT`
+/// bytes) with up to `SNIPPET_CONTEXT` bytes on each side, cut at character boundaries, with `…`
+/// where the line goes on. A finding on a 260 KB line copies a few hundred bytes, not the line.
+fn snippet_window(line: &str, start: usize, end: usize) -> Snippet {
+    let floor = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(start);
+    let end = floor(end.max(start));
+    let shown_end = floor(end.min(start + SNIPPET_CONTEXT));
+    let from = floor(start.saturating_sub(SNIPPET_CONTEXT));
+    let to = floor(shown_end + SNIPPET_CONTEXT);
+    let mut text = String::with_capacity(to - from + 8);
+    if from > 0 {
+        text.push('…');
+    }
+    let lead = text.len();
+    text.push_str(&line[from..to]);
+    if to < line.len() {
+        text.push('…');
+    }
+    Snippet {
+        start: lead + start - from,
+        end: lead + shown_end - from,
+        text,
     }
 }
 
@@ -591,7 +631,8 @@ fn check(args: &CheckArgs) -> i32 {
                 findings.len()
             );
         }
-        report.items.extend(locate_all(&ws, t, findings));
+        let snippets = matches!(args.format, Format::Human);
+        report.items.extend(locate_all(&ws, t, findings, snippets));
         // The process is about to exit: freeing a large workspace piece by piece costs a
         // noticeable share of a run, and the OS reclaims it at once.
         std::mem::forget(ws);
@@ -633,19 +674,21 @@ fn check(args: &CheckArgs) -> i32 {
 }
 
 /// Computes positions for a PATH's findings and sorts them by path, line, column, code.
-fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>) -> Vec<Item> {
+/// Source snippets (`snippets`) are made for human output only: the other formats have no use
+/// for them, and a copy of the line per finding grew memory with findings × line length.
+fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>, snippets: bool) -> Vec<Item> {
     let mut texts = Texts::new(ws);
     let mut items: Vec<Item> = findings
         .into_iter()
         .map(|f| {
-            let (loc, snippet) = texts.locate(&f.path, &f.span);
+            let (loc, snippet) = texts.locate(&f.path, &f.span, snippets);
             let related = f
                 .related
                 .iter()
                 .map(|r| RelatedItem {
                     file_arg: join_display(&t.prefix, &r.path),
                     path: r.path.clone(),
-                    loc: texts.locate(&r.path, &r.span).0,
+                    loc: texts.locate(&r.path, &r.span, false).0,
                     message: r.message.clone(),
                 })
                 .collect();

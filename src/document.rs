@@ -54,6 +54,10 @@ pub struct Document {
     sections: Vec<Section>,
     parsed: Arc<ParsedDoc>,
     parser: Parser,
+    /// Largest text that is parsed ([`Document::new_limited`]).
+    limit: usize,
+    /// Over the limit: only the text and its lines are kept; nothing is parsed.
+    plain: bool,
 }
 
 impl std::fmt::Debug for Document {
@@ -69,7 +73,20 @@ impl std::fmt::Debug for Document {
 
 impl Document {
     /// Parses a whole text.
-    pub fn new(mut text: String, version: i32, prefixes: &Prefixes) -> Document {
+    pub fn new(text: String, version: i32, prefixes: &Prefixes) -> Document {
+        Document::new_limited(text, version, prefixes, usize::MAX)
+    }
+
+    /// Parses a whole text of at most `limit` bytes. A longer text is kept *plain*: its text,
+    /// rope and lines follow the edits (positions, hover on nothing, edits from the client all
+    /// stay right), but it is not parsed — no trees, no entries ([`Document::is_plain`]). A
+    /// 50 MB document took 5.2 GB parsed. It is parsed again as soon as it fits the limit.
+    pub fn new_limited(
+        mut text: String,
+        version: i32,
+        prefixes: &Prefixes,
+        limit: usize,
+    ) -> Document {
         // Room to type into: a text read or received is allocated to its exact length, and the
         // first inserted character would copy all of it into a new buffer (fresh pages: ~3 ms
         // for 3.5 MB here).
@@ -83,9 +100,33 @@ impl Document {
             sections: Vec::new(),
             parsed: Arc::new(ParsedDoc::default()),
             parser: new_parser(),
+            limit,
+            plain: false,
         };
         d.reparse_all(prefixes);
         d
+    }
+
+    /// Whether the text is over the document's size limit and kept unparsed.
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    /// The size limit given to [`Document::new_limited`].
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The plain state: the text's lines, nothing parsed.
+    fn make_plain(&mut self) {
+        self.plain = true;
+        self.lines = line_spans(&self.text).collect();
+        self.kinds = vec![LineKind::Text; self.lines.len()];
+        self.sections = vec![Section {
+            first_line: 0,
+            tree: None,
+        }];
+        self.parsed = Arc::new(ParsedDoc::default());
     }
 
     pub fn text(&self) -> &str {
@@ -128,6 +169,11 @@ impl Document {
     /// bug) leaves the text, its lines and one section without a tree, and a parsed document
     /// that says so ([`ParsedDoc::failed`]): the document stays usable and editable.
     pub fn reparse_all(&mut self, prefixes: &Prefixes) {
+        if self.text.len() > self.limit {
+            self.make_plain();
+            return;
+        }
+        self.plain = false;
         if let Err(m) = crate::guard::catch(|| self.reparse_all_unguarded(prefixes)) {
             self.parser = new_parser();
             self.lines = line_spans(&self.text).collect();
@@ -207,8 +253,18 @@ impl Document {
             }
             return;
         }
-        // Runs of about equal bytes, cut at section starts.
-        let bounds: Vec<(usize, usize)> = (0..n).map(|k| self.section_bytes(k)).collect();
+        // Runs of about equal bytes, cut at section starts. A long section gets no tree
+        // (`is_long`): an empty range parses to nothing, and `install_tree` scans it.
+        let bounds: Vec<(usize, usize)> = (0..n)
+            .map(|k| {
+                let (s, e) = self.section_bytes(k);
+                if self.is_long(k) {
+                    (s, s)
+                } else {
+                    (s, e)
+                }
+            })
+            .collect();
         let per = self.text.len().div_ceil(threads);
         let mut runs: Vec<std::ops::Range<usize>> = Vec::with_capacity(threads);
         let mut first = 0;
@@ -246,16 +302,52 @@ impl Document {
         for (run, trees) in runs.into_iter().zip(trees) {
             let mut trees = trees.into_iter();
             for k in run {
-                self.install_tree(k, trees.next().flatten());
+                let tree = trees.next().flatten().filter(|_| !self.is_long(k));
+                self.install_tree(k, tree);
             }
         }
     }
 
     /// Parses section `k` (with an edited old tree when given) and classifies its lines.
     fn parse_section(&mut self, k: usize, old: Option<&Tree>) {
+        if self.is_long(k) {
+            self.install_tree(k, None);
+            return;
+        }
         let (s, e) = self.section_bytes(k);
         let tree = parse_section(&mut self.parser, &self.text, s, e, old);
         self.install_tree(k, tree);
+    }
+
+    /// Whether section `k` holds a line longer than [`LONG_LINE`]: such a section is not given
+    /// to tree-sitter (a 1M-column table row took 1.75 GB and ~5 s per keystroke there); the
+    /// block scanner classifies it ([`Document::scan_section`]), as `check` does.
+    fn is_long(&self, k: usize) -> bool {
+        let (a, b) = self.section_lines(k);
+        self.lines[a..b].iter().any(|&(s, e, _)| e - s > LONG_LINE)
+    }
+
+    /// Classifies section `k`'s lines with the block scanner. Sections are independent for the
+    /// scanner too (each starts at column 0 after a blank line, or at line 0), so these are the
+    /// kinds a scan of the whole text gives.
+    fn scan_section(&mut self, k: usize) {
+        let (a, b) = self.section_lines(k);
+        let strs: Vec<&str> = self.lines[a..b]
+            .iter()
+            .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e))
+            .collect();
+        // The last line of a section that is not the document's last ends with a line break.
+        let mut scan = if b < self.lines.len() {
+            let mut with_next = strs.clone();
+            with_next.push("");
+            let mut k = classify_lines(&with_next);
+            k.pop();
+            k
+        } else {
+            classify_lines(&strs)
+        };
+        scan.resize(b - a, LineKind::Text);
+        self.kinds[a..b].copy_from_slice(&scan);
     }
 
     /// Classifies the lines of section `k` from its new tree, and keeps the tree.
@@ -273,8 +365,10 @@ impl Document {
                 LineKind::Text
             };
         }
-        if let Some(t) = &tree {
-            classify_tree(&self.text, s, t, &self.lines, &mut self.kinds);
+        match &tree {
+            Some(t) => classify_tree(&self.text, s, t, &self.lines, &mut self.kinds),
+            None if self.is_long(k) => self.scan_section(k),
+            None => {}
         }
         self.sections[k].tree = tree;
     }
@@ -315,7 +409,24 @@ impl Document {
         enc: PositionEncoding,
         prefixes: &Prefixes,
     ) -> bool {
+        if self.plain {
+            let ((start, old_end, _), _) = text::splice_rope(&mut self.rope, range, new_text, enc);
+            match self.text.get(start..old_end) {
+                Some(_) => self.text.replace_range(start..old_end, new_text),
+                None => self.text = self.rope.to_string(),
+            }
+            if self.text.len() <= self.limit {
+                self.reparse_all(prefixes);
+            } else {
+                self.make_plain();
+            }
+            return true;
+        }
         match crate::guard::catch(|| self.edit_unguarded(range, new_text, enc, prefixes)) {
+            Ok(_) if self.text.len() > self.limit => {
+                self.make_plain();
+                true
+            }
             Ok(changed) => changed,
             Err(m) => {
                 // The message may quote document text: only its length is logged.
@@ -581,6 +692,8 @@ impl Document {
         if let Some(t) = self.sections[k].tree.take() {
             classify_tree(&self.text, s, &t, &self.lines, &mut self.kinds);
             self.sections[k].tree = Some(t);
+        } else if self.is_long(k) {
+            self.scan_section(k);
         }
     }
 
@@ -759,6 +872,9 @@ impl Document {
 /// Spare capacity kept for a buffer of `len` elements that grows as the user types.
 /// Bytes of text per thread below which a whole-text parse stays on one thread.
 const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
+
+/// A line longer than this keeps its section away from tree-sitter ([`Document::is_long`]).
+pub const LONG_LINE: usize = 64 * 1024;
 
 fn headroom(len: usize) -> usize {
     len / 16 + 64

@@ -251,3 +251,99 @@ fn snapshot(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// Regression (issue 13, defect 3, "one request id ends the session"): ids tower-lsp cannot
+/// decode (a number with a fraction or out of the i64 range, a boolean, an array, an object)
+/// got "Invalid request" and then the server exited with code 1. Each now gets an error reply
+/// (echoing a numeric id, JSON-RPC's rule for a detected id; null for an id that is no JSON-RPC
+/// id at all), and an odd client response is dropped; the session goes on.
+#[test]
+fn one_request_id_ends_the_session() {
+    let root = temp_dir("rel-proto-ids");
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    let raw = |c: &LspClient, id: &str| {
+        let body = format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"workspace/symbol","params":{{"query":""}}}}"#
+        );
+        c.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    };
+    for (id, echoed) in [
+        ("1.0", json!(1.0)),
+        ("18446744073709551615", json!(18446744073709551615u64)),
+    ] {
+        raw(&c, id);
+        let r = c
+            .response_within(&echoed, SHORT)
+            .unwrap_or_else(|| panic!("no reply to the request with id {id}"));
+        assert_eq!(r["error"]["code"], -32600, "{id}: {r}");
+        assert_alive(&mut c);
+    }
+    for id in ["true", "[1]", "{}"] {
+        raw(&c, id);
+        assert_eq!(null_id_error(&mut c)["code"], -32600, "{id}");
+        assert_alive(&mut c);
+    }
+    // A client response with an id the server never uses: dropped, no reply, no exit.
+    c.send(&json!({"jsonrpc": "2.0", "id": 1.5, "result": null}));
+    c.send(&json!({"jsonrpc": "2.0", "id": 3, "error": {"code": "x", "message": 1}}));
+    assert_alive(&mut c);
+    assert!(
+        c.backlog.iter().all(|m| m.get("error").is_none()),
+        "a response was answered: {:?}",
+        c.backlog
+    );
+    assert_eq!(c.try_exit_code(), None);
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Regression (issue 13, defect 13): after a Content-Length shorter than its body, the rest of
+/// the body ran into the next header and every later message was lost. Now the cut body gets
+/// one parse error and the reader resynchronises on the next `Content-Length:`.
+#[test]
+fn a_too_short_content_length_never_resynchronises() {
+    let root = temp_dir("rel-proto-resync");
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    let uri = file_uri(&root.join("a.md"));
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
+        "text": format!("## DEP-001: a\n{}\n", "x".repeat(20_000))}}})
+    .to_string();
+    for cut in [10, open.len() / 2] {
+        c.send_raw(format!("Content-Length: {cut}\r\n\r\n{open}").as_bytes());
+        let e = null_id_error(&mut c);
+        assert_eq!(e["code"], -32700, "{e}");
+        // The very next message is served.
+        let r = c.request("workspace/symbol", json!({"query": ""}));
+        assert!(r.is_array() || r.is_null(), "{r}");
+        assert!(
+            c.backlog.iter().all(|m| m.get("error").is_none()),
+            "more than one error for one cut body: {:?}",
+            c.backlog
+        );
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Regression (issue 13, defect 14): a `$/` request with an id got no response; LSP requires
+/// MethodNotFound. `$/` notifications stay ignored.
+#[test]
+fn a_dollar_request_with_an_id_gets_no_response() {
+    let root = temp_dir("rel-proto-dollar");
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    c.notify("$/unknownNotification", json!({}));
+    let id = c.request_async("$/unknownRequest", json!({}));
+    let r = c
+        .response_within(&json!(id), SHORT)
+        .expect("a response to a $/ request");
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // Also for the ones LSP defines as notifications, sent as requests.
+    let id = c.request_async("$/cancelRequest", json!({"id": 1}));
+    let r = c.response_within(&json!(id), SHORT).expect("answered");
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    assert_alive(&mut c);
+    assert!(c.backlog.iter().all(|m| m.get("error").is_none()));
+    assert_eq!(c.shutdown(), 0);
+}

@@ -4,6 +4,14 @@
 //! Concurrency: tower-lsp-server runs up to 4 handlers at once, so a text change is applied to
 //! the document synchronously, under the world's write lock, before the handler's first
 //! `.await`; diagnostics are computed later by a debounced task that drops stale generations.
+//!
+//! No handler awaits the client: tower-lsp reads the client's responses on the same loop that
+//! feeds its bounded handler pipeline, so four handlers waiting for answers (progress tokens,
+//! configuration, refresh requests) stopped the reader, and the answers with it (issue 13,
+//! defect 4). Such work runs in tasks (`Backend::handle`); indexing never waits for its
+//! progress token; configuration reloads and diagnostic refreshes are coalesced
+//! (`Coalesce`). Panics: see `fast::CatchPanic`; indexing and reloads run as tasks of their
+//! own, so a panic there ends only that task and releases what it held.
 
 pub mod convert;
 mod fast;
@@ -15,7 +23,7 @@ use crate::document::Change;
 use crate::ide::{self, actions::ActionKind, complete::CompletionKind, Folder};
 use crate::text::PositionEncoding;
 use convert::Lines;
-use state::{discover_root, parse_files, plan_indexing, reload_from_disk, DocKey, World};
+use state::{discover_root, parse_files, plan_indexing, DocKey, World};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +87,10 @@ pub struct State {
     /// the next edit and tokio started a thread for each (343 threads and +400 MB in the
     /// open/close stress test under load).
     diag_slots: tokio::sync::Semaphore,
+    /// Configuration reloads (re-indexing every folder), one at a time.
+    reload: Coalesce,
+    /// `workspace/diagnostic/refresh` requests, one at a time.
+    refresh: Coalesce,
 }
 
 impl Default for State {
@@ -101,6 +113,8 @@ impl Default for State {
             diag_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4)),
             ),
+            reload: Coalesce::default(),
+            refresh: Coalesce::default(),
         }
     }
 }
@@ -157,6 +171,7 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
+    quiet_panics();
     let state = Arc::new(State::default());
     let st = Arc::clone(&state);
     let state2 = Arc::clone(&state);
@@ -177,7 +192,7 @@ pub fn run_stdio() -> i32 {
             tokio::io::stdout(),
         ));
         let (service, socket) = LspService::new(move |client| Backend { client, state: st });
-        let service = fast::FastPath::new(service, Arc::clone(&state2));
+        let service = fast::CatchPanic::new(fast::FastPath::new(service, Arc::clone(&state2)));
         let serve = Server::new(server_in, server_out_w, socket).serve(service);
         // tower-lsp returns from `serve` after `exit` only once every handler has finished, and
         // it reads no more client responses: a handler waiting on one (a progress token, a
@@ -202,11 +217,113 @@ pub fn run_stdio() -> i32 {
     }
 }
 
+/// Panics are caught (handlers: [`fast::CatchPanic`]; tasks: tokio), so the panic hook only
+/// reports them: where, at error level; the message at debug level only, because it can quote
+/// document text (a slicing panic shows the string) and default-level logs never do.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("{}: a panic at {at}", fast::INTERNAL_ERROR);
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        tracing::debug!("the panic at {at}: {what}");
+    }));
+}
+
 const SOURCE: &str = "dep-ls";
 
 /// The documentation of a finding code (README section).
 /// Files read and parsed per indexing step (between two progress reports).
 const INDEX_BATCH: usize = 256;
+
+/// How long a configuration reload waits for the rest of a burst of events.
+const RELOAD_DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// A piece of work that runs in one task at a time, however often it is asked for: asked
+/// while it runs, it runs once more afterwards.
+#[derive(Debug, Default)]
+struct Coalesce(Mutex<(bool, bool)>); // (a task runs, asked again since its run began)
+
+impl Coalesce {
+    /// Asks for a run; true when the caller must start the task.
+    fn request(&self) -> bool {
+        let mut g = lock(&self.0);
+        if g.0 {
+            g.1 = true;
+            false
+        } else {
+            *g = (true, false);
+            true
+        }
+    }
+
+    /// A run begins: what was asked so far is covered by it.
+    fn begin(&self) {
+        lock(&self.0).1 = false;
+    }
+
+    /// A run ended; true when the task must run again (else it has stopped).
+    fn again(&self) -> bool {
+        let mut g = lock(&self.0);
+        if g.1 {
+            g.1 = false;
+            true
+        } else {
+            g.0 = false;
+            false
+        }
+    }
+}
+
+/// Where an indexing pass stands, for its work-done progress.
+struct ProgressState {
+    done: usize,
+    total: usize,
+    finished: bool,
+    ongoing: Option<
+        tower_lsp_server::OngoingProgress<
+            tower_lsp_server::Bounded,
+            tower_lsp_server::NotCancellable,
+        >,
+    >,
+}
+
+/// The progress of one indexing pass (see [`Backend::index_progress`]); `None` when the client
+/// does not support work-done progress.
+struct IndexProgress(Option<Arc<tokio::sync::Mutex<ProgressState>>>);
+
+impl IndexProgress {
+    async fn report(&self, done: usize) {
+        let Some(s) = &self.0 else { return };
+        let mut st = s.lock().await;
+        st.done = done;
+        if let Some(p) = &st.ongoing {
+            let pct = (done * 100).checked_div(st.total).unwrap_or(100) as u32;
+            p.report_with_message(
+                format!("Indexing {}/{} files", thousands(done), thousands(st.total)),
+                pct,
+            )
+            .await;
+        }
+    }
+
+    async fn finish(&self) {
+        let Some(s) = &self.0 else { return };
+        let mut st = s.lock().await;
+        st.finished = true;
+        if let Some(p) = st.ongoing.take() {
+            p.finish_with_message(format!("Indexed {} files", thousands(st.total)))
+                .await;
+        }
+    }
+}
 
 fn code_href(code: crate::check::Code) -> Option<Uri> {
     // Parsed once per code: a document's diagnostics are converted on every keystroke.
@@ -390,8 +507,25 @@ impl Backend {
         }
     }
 
-    /// Indexes a folder's files in the background, with work-done progress; diagnostics of
-    /// the folder's open documents wait for it and are refreshed when it ends.
+    /// Another handle on the same server, for work spawned off a handler.
+    fn handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            state: Arc::clone(&self.state),
+        }
+    }
+
+    /// Indexes a folder's files in a task of its own, with work-done progress; diagnostics of
+    /// the folder's open documents wait for it and are refreshed when it ends. Handlers never
+    /// await it: indexing asks the client for a progress token, and tower-lsp reads the
+    /// client's answer only while its handlers make progress (issue 13, defect 4).
+    fn spawn_indexing(&self, root: PathBuf) {
+        self.reserve_indexing(&root);
+        let this = self.handle();
+        tokio::spawn(async move { this.run_indexing(root).await });
+    }
+
+    /// Indexes a folder now (for the tasks that already run apart from the handlers).
     async fn index_folder(&self, root: PathBuf) {
         self.reserve_indexing(&root);
         self.run_indexing(root).await;
@@ -405,9 +539,22 @@ impl Backend {
             .send_modify(|m| *m.entry(root.to_path_buf()).or_default() += 1);
     }
 
-    /// Indexes a folder reserved with [`Self::reserve_indexing`], then releases it.
+    /// Indexes a folder reserved with [`Self::reserve_indexing`], then releases it — also
+    /// when the indexing panicked (it runs as a task of its own, whose panic ends only it):
+    /// a folder must never stay "being indexed", its diagnostics would wait for ever.
     async fn run_indexing(&self, root: PathBuf) {
-        self.index_folder_files(&root).await;
+        let this = self.handle();
+        let r = root.clone();
+        if tokio::spawn(async move { this.index_folder_files(&r).await })
+            .await
+            .is_err()
+        {
+            tracing::error!(
+                "{}: {}: indexing stopped by a panic; the files read so far stay indexed",
+                root.display(),
+                fast::INTERNAL_ERROR
+            );
+        }
         self.state.indexing.send_modify(|m| {
             if let Some(n) = m.get_mut(&root) {
                 *n -= 1;
@@ -416,13 +563,59 @@ impl Backend {
                 }
             }
         });
-        self.refresh_all().await;
+        self.refresh_all();
     }
 
     /// Waits (at most `limit`) until no indexing pass over `root` is running.
     async fn wait_indexed(&self, root: &Path, limit: Duration) {
         let mut rx = self.state.indexing.subscribe();
         let _ = tokio::time::timeout(limit, rx.wait_for(|m| !m.contains_key(root))).await;
+    }
+
+    /// Work-done progress for an indexing pass that never waits on the client: the token is
+    /// asked for in a task of its own, and progress is reported only once the client has
+    /// accepted it (a client that answers late, or never, does not hold indexing up).
+    fn index_progress(&self, root: &Path, total: usize) -> IndexProgress {
+        if !read(&self.state.flags).work_done_progress {
+            return IndexProgress(None);
+        }
+        let shared = Arc::new(tokio::sync::Mutex::new(ProgressState {
+            done: 0,
+            total,
+            finished: false,
+            ongoing: None,
+        }));
+        let slot = Arc::clone(&shared);
+        let client = self.client.clone();
+        let token = ProgressToken::String(format!("dep-ls/index/{}", root.display()));
+        tokio::spawn(async move {
+            if client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let mut st = slot.lock().await;
+            let pct = (st.done * 100).checked_div(st.total).unwrap_or(100) as u32;
+            let p = client
+                .progress(token, "dep-ls")
+                .with_message(format!(
+                    "Indexing {}/{} files",
+                    thousands(st.done),
+                    thousands(st.total)
+                ))
+                .with_percentage(pct)
+                .begin()
+                .await;
+            if st.finished {
+                p.finish_with_message(format!("Indexed {} files", thousands(st.total)))
+                    .await;
+            } else {
+                st.ongoing = Some(p);
+            }
+        });
+        IndexProgress(Some(shared))
     }
 
     async fn index_folder_files(&self, root: &Path) {
@@ -452,22 +645,7 @@ impl Backend {
         }
         let total = files.len();
         let walked = started.elapsed();
-        let progress = if read(&self.state.flags).work_done_progress {
-            let token = ProgressToken::String(format!("dep-ls/index/{}", root.display()));
-            match self.client.create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(
-                    self.client
-                        .progress(token, "dep-ls")
-                        .with_message(format!("Indexing 0/{} files", thousands(total)))
-                        .with_percentage(0)
-                        .begin()
-                        .await,
-                ),
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
+        let progress = self.index_progress(&root, total);
         let mut done = 0;
         // Batches are parsed one ahead: the next batch is being read and parsed while this
         // one goes into the index.
@@ -504,19 +682,9 @@ impl Backend {
             for s in skipped {
                 self.log(MessageType::INFO, s).await;
             }
-            if let Some(p) = &progress {
-                let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
-                p.report_with_message(
-                    format!("Indexing {}/{} files", thousands(done), thousands(total)),
-                    pct,
-                )
-                .await;
-            }
+            progress.report(done).await;
         }
-        if let Some(p) = progress {
-            p.finish_with_message(format!("Indexed {} files", thousands(total)))
-                .await;
-        }
+        progress.finish().await;
         let indexed = started.elapsed();
         // The references map is built on first use; build it now, off the async workers, so
         // that the first code lens or references request does not wait for it.
@@ -542,10 +710,26 @@ impl Backend {
         .await;
     }
 
-    /// Re-checks every open document (push) or asks the client to pull again.
-    async fn refresh_all(&self) {
-        if read(&self.state.flags).pull_diagnostics {
-            let _ = self.client.workspace_diagnostic_refresh().await;
+    /// Re-checks every open document (push) or asks the client to pull again. Never waits:
+    /// the refresh request goes out from a task of its own, one at a time (a burst of events
+    /// asks once more after the one in flight, not once per event).
+    fn refresh_all(&self) {
+        if read(&self.state.flags).pull_diagnostics && self.state.refresh.request() {
+            let this = self.handle();
+            tokio::spawn(async move {
+                loop {
+                    this.state.refresh.begin();
+                    // Bounded: a client that never answers must not stop later refreshes.
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(30),
+                        this.client.workspace_diagnostic_refresh(),
+                    )
+                    .await;
+                    if !this.state.refresh.again() {
+                        break;
+                    }
+                }
+            });
         }
         let uris: Vec<Uri> = {
             let w = read(&self.state.world);
@@ -651,6 +835,37 @@ impl Backend {
         }
     }
 
+    /// Asks for a configuration reload and re-index of every folder, in a task of its own:
+    /// a burst of `dep-ls.toml` events (or settings changes) gives one reload for the events
+    /// that arrive before it starts and at most one more for those that arrive while it
+    /// runs, never one per event (issue 13, defect 4).
+    fn request_reload(&self) {
+        if !self.state.reload.request() {
+            return; // the running task reloads once more
+        }
+        let this = self.handle();
+        tokio::spawn(async move {
+            loop {
+                // Let the rest of a burst arrive: it is absorbed by this reload.
+                tokio::time::sleep(RELOAD_DEBOUNCE).await;
+                this.state.reload.begin();
+                let run = this.handle();
+                if tokio::spawn(async move { run.reload_config().await })
+                    .await
+                    .is_err()
+                {
+                    tracing::error!(
+                        "{}: a panic while reloading the configuration",
+                        fast::INTERNAL_ERROR
+                    );
+                }
+                if !this.state.reload.again() {
+                    break;
+                }
+            }
+        });
+    }
+
     /// Reloads configuration (settings + dep-ls.toml) for every folder and re-indexes.
     async fn reload_config(&self) {
         let roots: Vec<PathBuf> = {
@@ -713,12 +928,14 @@ fn severity_rank(t: MessageType) -> u8 {
     }
 }
 
-/// The file path of a `file:` URI.
+/// The file path of a `file:` URI: percent-decoded, then `.` and `..` resolved
+/// ([`state::lexical`]); `None` for another scheme or a relative path. Every URI the server
+/// receives becomes a path here, once.
 pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     if uri.scheme().as_str() != "file" {
         return None;
     }
-    uri.to_file_path().map(|p| p.into_owned())
+    state::lexical(&uri.to_file_path()?)
 }
 
 /// The URI of a workspace-relative path.
@@ -932,8 +1149,12 @@ impl LanguageServer for Backend {
         if roots.is_empty() {
             if let Some(p) = params.root_uri.as_ref().and_then(file_path) {
                 roots.push(p);
-            } else if let Some(p) = params.root_path.as_ref().filter(|p| !p.is_empty()) {
-                roots.push(PathBuf::from(p));
+            } else if let Some(p) = params
+                .root_path
+                .as_ref()
+                .and_then(|p| state::lexical(Path::new(p)))
+            {
+                roots.push(p);
             }
         }
         // Never the file system root or the home directory (Helix sends its working directory
@@ -1057,44 +1278,23 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let flags = read(&self.state.flags).clone();
-        if flags.watch_dynamic {
-            let watchers = [
-                "**/*.md",
-                "**/*.markdown",
-                "**/dep-ls.toml",
-                "**/.claude/domain-profile.yaml",
-            ]
-            .iter()
-            .map(|g| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(g.to_string()),
-                kind: None,
-            })
-            .collect();
-            let reg = Registration {
-                id: "dep-ls-watch".into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
-                    watchers,
-                })
-                .ok(),
-            };
-            if let Err(e) = self.client.register_capability(vec![reg]).await {
-                tracing::warn!("file watchers not registered: {e}");
-            }
-        }
-        if flags.configuration {
-            self.pull_configuration().await;
-        }
+        // Everything here waits on the client (registration, configuration) or on indexing:
+        // it runs in a task of its own, so that this handler ends at once (issue 13, defect 4).
+        let this = self.handle();
+        tokio::spawn(async move { this.after_initialized().await });
+        // Indexing does not wait for those answers either.
         let roots: Vec<PathBuf> = read(&self.state.world)
             .folders
             .iter()
             .map(|f| f.root.clone())
             .collect();
-        for r in roots {
-            // Reserved in `initialize`.
-            self.run_indexing(r).await;
-        }
+        let this = self.handle();
+        tokio::spawn(async move {
+            for r in roots {
+                // Reserved in `initialize`.
+                this.run_indexing(r).await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -1110,7 +1310,7 @@ impl LanguageServer for Backend {
         };
         write(&self.state.world).open(&key, td.text, td.version);
         if adopted {
-            self.index_folder(key.folder.clone()).await;
+            self.spawn_indexing(key.folder.clone());
         }
         self.after_change(&key);
     }
@@ -1149,9 +1349,7 @@ impl LanguageServer for Backend {
         write(&self.state.world).close(&key);
         lock(&self.state.changed_at).remove(uri.as_str());
         if !read(&self.state.flags).pull_diagnostics {
-            if let Ok(mut g) = self.state.diag_gen.lock() {
-                g.remove(uri.as_str());
-            }
+            lock(&self.state.diag_gen).remove(uri.as_str());
             Publish::new(&self.state, uri, Vec::new(), None)
                 .send(&self.state, &self.client)
                 .await;
@@ -1161,10 +1359,11 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut reload = false;
-        let mut touched: Vec<PathBuf> = Vec::new();
+        let mut touched = false;
         {
             let mut w = write(&self.state.world);
             for ch in params.changes {
+                // Normalised (`..`, `%2E%2E`): an event never reaches outside the folders.
                 let Some(path) = file_path(&ch.uri) else {
                     continue;
                 };
@@ -1172,33 +1371,43 @@ impl LanguageServer for Backend {
                 if name == crate::config::CONFIG_FILE
                     || path.ends_with(crate::config::DOMAIN_PROFILE)
                 {
-                    reload = true;
+                    if w.folders
+                        .iter()
+                        .any(|f| !f.root.as_os_str().is_empty() && path.starts_with(&f.root))
+                    {
+                        reload = true;
+                    } else {
+                        tracing::info!(
+                            "{}: in no workspace folder; the file event is ignored",
+                            path.display()
+                        );
+                    }
                     continue;
                 }
-                let Some(key) = w.locate_path(&path) else {
-                    continue;
-                };
-                if let Some(f) = w.folder_mut(&key.folder) {
-                    reload_from_disk(f, &key.rel);
-                    touched.push(key.folder.clone());
-                }
+                touched |= w.file_event(&path).is_some();
             }
         }
         if reload {
-            self.reload_config().await;
-        } else if !touched.is_empty() {
-            self.refresh_all().await;
+            self.request_reload();
+        } else if touched {
+            self.refresh_all();
         }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if read(&self.state.flags).configuration {
-            self.pull_configuration().await;
-        } else if !params.settings.is_null() {
+        let pull = read(&self.state.flags).configuration;
+        if !pull && !params.settings.is_null() {
             self.apply_settings(&params.settings);
         }
-        self.reload_config().await;
-        let _ = self.client.inlay_hint_refresh().await;
+        // Asking the client (configuration, inlay hint refresh) waits on its answer: in a task.
+        let this = self.handle();
+        tokio::spawn(async move {
+            if pull {
+                this.pull_configuration().await;
+            }
+            this.request_reload();
+            let _ = this.client.inlay_hint_refresh().await;
+        });
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -1219,9 +1428,9 @@ impl LanguageServer for Backend {
             }
         }
         for p in added {
-            self.index_folder(p).await;
+            self.spawn_indexing(p);
         }
-        self.refresh_all().await;
+        self.refresh_all();
     }
 
     async fn goto_definition(
@@ -1291,6 +1500,10 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        if fast::test_panic("textDocument/hover") {
+            // The test hook's panic inside tower-lsp's handling (see `fast`).
+            panic!("DEP_LS_TEST_PANIC_ON: textDocument/hover");
+        }
         let p = params.text_document_position_params;
         Ok(self
             .state
@@ -1734,6 +1947,39 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// The work of `initialized` that asks the client: file watchers, configuration.
+    async fn after_initialized(&self) {
+        let flags = read(&self.state.flags).clone();
+        if flags.watch_dynamic {
+            let watchers = [
+                "**/*.md",
+                "**/*.markdown",
+                "**/dep-ls.toml",
+                "**/.claude/domain-profile.yaml",
+            ]
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+            let reg = Registration {
+                id: "dep-ls-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                tracing::warn!("file watchers not registered: {e}");
+            }
+        }
+        if flags.configuration {
+            self.pull_configuration().await;
+        }
+    }
+
     /// Asks the client for the `dep-ls` configuration section.
     async fn pull_configuration(&self) {
         let items = vec![ConfigurationItem {
@@ -1936,6 +2182,25 @@ fn strip_snippet(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One run for what is asked before it begins, one more for what is asked while it runs.
+    #[test]
+    fn coalesced_work_runs_once_per_burst() {
+        let c = Coalesce::default();
+        assert!(c.request(), "the first request starts the task");
+        assert!(!c.request() && !c.request(), "later ones join it");
+        c.begin();
+        assert!(!c.again(), "asked before the run began: covered by it");
+        assert!(
+            c.request(),
+            "the task stopped: a new request starts it again"
+        );
+        c.begin();
+        assert!(!c.request(), "asked while it runs");
+        assert!(c.again(), "runs once more");
+        c.begin();
+        assert!(!c.again());
+    }
 
     #[test]
     fn strips_snippets() {

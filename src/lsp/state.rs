@@ -8,7 +8,7 @@ use crate::ide::Folder;
 use crate::syntax::parse_fast;
 use crate::text::PositionEncoding;
 use crate::workspace::{is_markdown, read_source, rel_path};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Most Markdown files indexed in one folder (a guard against indexing a home directory).
@@ -75,6 +75,10 @@ impl World {
     /// a nested workspace of that folder (see [`nested_root`]) belongs to no folder yet: the
     /// caller adopts the nested workspace for it.
     pub fn locate_path(&self, path: &Path) -> Option<DocKey> {
+        // Only normalised paths ([`lexical`]): `/ws/../x` "starts with" `/ws` component-wise.
+        if path.components().any(|c| matches!(c, Component::ParentDir)) {
+            return None;
+        }
         self.folders
             .iter()
             .filter(|f| !f.root.as_os_str().is_empty() && path.starts_with(&f.root))
@@ -84,6 +88,27 @@ impl World {
                 folder: f.root.clone(),
                 rel: rel_path(&f.root, path),
             })
+    }
+
+    /// A watched-file event for a normalised absolute path: re-reads the file from disk (under
+    /// its canonical path when a link inside the folder leads there; a link out of the folder
+    /// is not followed). A path in no folder is ignored with a log line. Returns the folder.
+    pub fn file_event(&mut self, path: &Path) -> Option<PathBuf> {
+        let Some(key) = self.locate_path(path) else {
+            tracing::info!(
+                "{}: in no workspace folder; the file event is ignored",
+                path.display()
+            );
+            return None;
+        };
+        let f = self.folder_mut(&key.folder)?;
+        reload_from_disk(f, &key.rel);
+        if let OnDisk::Inside(real) = on_disk(&f.root, path) {
+            if real != key.rel {
+                reload_from_disk(f, &real);
+            }
+        }
+        Some(key.folder)
     }
 
     /// Opens a document (its buffer wins over the file on disk).
@@ -153,6 +178,27 @@ pub fn reload_from_disk(f: &mut Folder, rel: &str) {
         return;
     }
     let abs = f.root.join(rel);
+    let real = match on_disk(&f.root, &abs) {
+        OnDisk::Inside(real) => real,
+        OnDisk::Missing => {
+            f.index.remove(rel);
+            f.disk.remove(rel);
+            return;
+        }
+        OnDisk::Outside(_) => {
+            tracing::info!("{rel}: a link to outside the workspace folder, not indexed");
+            f.index.remove(rel);
+            f.disk.remove(rel);
+            return;
+        }
+    };
+    if real != rel {
+        // A link to another file of the folder: that file is indexed under its own path.
+        tracing::info!("{rel}: a link to {real}, indexed under that path only");
+        f.index.remove(rel);
+        f.disk.remove(rel);
+        return;
+    }
     if !abs.is_file() {
         f.index.remove(rel);
         f.disk.remove(rel);
@@ -163,16 +209,69 @@ pub fn reload_from_disk(f: &mut Folder, rel: &str) {
         return;
     }
     match read_source(&abs, f.config.max_file_size) {
-        Ok(text) => {
-            let doc = parse_fast(&text, &f.config.prefixes);
-            f.index.update(rel, Arc::new(doc));
-            f.disk.insert(rel.to_string(), Arc::from(text));
-        }
+        Ok(text) => match parse_guarded(rel, &text, &f.config) {
+            Ok(doc) => {
+                f.index.update(rel, Arc::new(doc));
+                f.disk.insert(rel.to_string(), Arc::from(text));
+            }
+            Err(_) => {
+                f.index.remove(rel);
+                f.disk.remove(rel);
+                f.index.add_path(rel);
+            }
+        },
         Err(why) => {
             tracing::info!("{rel}: {why}");
             f.index.remove(rel);
             f.disk.remove(rel);
         }
+    }
+}
+
+/// A path with `.` and `..` resolved lexically (`/..` stays `/`); `None` for a relative path.
+/// Every URI becomes a path through this (after percent-decoding, so `%2E%2E` is `..` too):
+/// `Path::starts_with` compares components, and `/ws/../outside/x.md` starts with `/ws`.
+pub fn lexical(path: &Path) -> Option<PathBuf> {
+    if !path.is_absolute() {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+        }
+    }
+    Some(out)
+}
+
+/// Where a path below a folder's root is on disk, links resolved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OnDisk {
+    /// Inside the root, at this relative path (differs from the path asked for when a link
+    /// leads there).
+    Inside(String),
+    /// Nothing there (or it cannot be resolved).
+    Missing,
+    /// Outside the root (through a link).
+    Outside(PathBuf),
+}
+
+/// Resolves `abs` (a path below `root`) on disk: its canonical form, checked against the
+/// root's canonical form.
+pub fn on_disk(root: &Path, abs: &Path) -> OnDisk {
+    let Ok(canon) = std::fs::canonicalize(abs) else {
+        return OnDisk::Missing;
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if canon.starts_with(&root) {
+        OnDisk::Inside(rel_path(&root, &canon))
+    } else {
+        OnDisk::Outside(canon)
     }
 }
 
@@ -284,11 +383,34 @@ pub fn parse_files(
         .par_iter()
         .map(|(rel, abs)| {
             let text = read_source(abs, config.max_file_size).map_err(|w| format!("{rel}: {w}"))?;
-            let doc = parse_fast(&text, &config.prefixes);
+            let doc = parse_guarded(rel, &text, config)?;
             let keys = crate::index::FileKeys::of(&doc);
             Ok((rel.clone(), Arc::from(text), doc, keys))
         })
         .collect()
+}
+
+/// Parses one file read from disk, catching a panic: that file is skipped with a note
+/// ("internal error, please report"), every other file of its batch is indexed.
+pub fn parse_guarded(
+    rel: &str,
+    text: &str,
+    config: &Config,
+) -> Result<crate::syntax::ParsedDoc, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if super::fast::test_panic_indexing(rel) {
+            panic!("DEP_LS_TEST_PANIC_ON: index:{rel}");
+        }
+        parse_fast(text, &config.prefixes)
+    }))
+    .map_err(|_| {
+        let note = format!(
+            "{rel}: not indexed: {} (a panic while parsing it)",
+            super::fast::INTERNAL_ERROR
+        );
+        tracing::error!("{note}");
+        note
+    })
 }
 
 /// Finds the workspace of a file opened outside every workspace folder: the nearest folder
@@ -324,6 +446,57 @@ mod tests {
             std::fs::write(&p, "DEP-001: x\n").expect("write");
         }
         root
+    }
+
+    /// Regression (issue 13, defect 7): `..` is resolved before a path is compared with a
+    /// root (`Path::starts_with` compares components: `/ws/../x` starts with `/ws`).
+    #[test]
+    fn dot_dot_paths_are_resolved_before_they_are_located() {
+        let l = |p: &str| lexical(Path::new(p)).map(|p| p.display().to_string());
+        assert_eq!(l("/ws/../outside/x.md").as_deref(), Some("/outside/x.md"));
+        assert_eq!(l("/ws/./a/../b.md").as_deref(), Some("/ws/b.md"));
+        assert_eq!(l("/../../etc/passwd").as_deref(), Some("/etc/passwd"));
+        assert_eq!(l("/ws//a.md").as_deref(), Some("/ws/a.md"));
+        assert_eq!(l("ws/a.md"), None);
+        let mut w = World::default();
+        w.folders.push(Folder::new(
+            PathBuf::from("/ws"),
+            Config::default(),
+            Vec::new(),
+        ));
+        assert!(w.locate_path(Path::new("/ws/../outside/x.md")).is_none());
+        // (`Path::components` drops an inner `.` itself.)
+        assert_eq!(
+            w.locate_path(Path::new("/ws/./a.md")).map(|k| k.rel),
+            Some("a.md".to_string())
+        );
+        assert_eq!(
+            w.locate_path(Path::new("/ws/a.md")).map(|k| k.rel),
+            Some("a.md".to_string())
+        );
+    }
+
+    /// Links are resolved against the root: out of the folder, to a file of the folder.
+    #[test]
+    fn files_on_disk_are_resolved_against_the_root() {
+        let base = tree("ondisk", &["ws/a.md", "outside/x.md"]);
+        let ws = base.join("ws");
+        std::os::unix::fs::symlink(base.join("outside/x.md"), ws.join("out.md")).expect("link");
+        std::os::unix::fs::symlink(ws.join("a.md"), ws.join("alias.md")).expect("link");
+        assert_eq!(
+            on_disk(&ws, &ws.join("a.md")),
+            OnDisk::Inside("a.md".into())
+        );
+        assert_eq!(
+            on_disk(&ws, &ws.join("alias.md")),
+            OnDisk::Inside("a.md".into())
+        );
+        assert!(matches!(
+            on_disk(&ws, &ws.join("out.md")),
+            OnDisk::Outside(_)
+        ));
+        assert_eq!(on_disk(&ws, &ws.join("gone.md")), OnDisk::Missing);
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[test]

@@ -73,6 +73,11 @@ pub const KNOWN_KEYS: &[&str] = &[
     "priority",
 ];
 
+/// Columns of a table read as fields (a table row entry's fields, the header's names). IDs in
+/// later columns are still references; the fields stop here (a 1M-column row made a million
+/// fields).
+pub const MAX_TABLE_COLUMNS: usize = 64;
+
 /// Is `norm` (a normalised key) one of [`KNOWN_KEYS`]?
 pub fn is_known_key(norm: &str) -> bool {
     KNOWN_KEYS.contains(&norm)
@@ -299,6 +304,7 @@ pub fn extract_lines(
                 let ids = scan_ids(line, start, &mask);
                 b.table_header = table_cells(line)
                     .into_iter()
+                    .take(MAX_TABLE_COLUMNS)
                     .map(|(s, e)| clean_cell(sub(line, s..e)).to_string())
                     .collect();
                 b.plain_refs(&ids, None);
@@ -478,7 +484,8 @@ impl Builder<'_> {
     }
 
     fn table_row(&mut self, line: &str, start: usize, ids: &[RawId]) {
-        let cells = table_cells(line);
+        let mut cells = table_cells(line);
+        cells.truncate(MAX_TABLE_COLUMNS);
         if let Some(&(s, e)) = cells.first() {
             let cell = clean_cell(sub(line, s..e));
             if let Some(raw) = ids.first() {
