@@ -309,3 +309,113 @@ proptest! {
         }
     }
 }
+
+/// Checks every property above on one fixed text.
+fn all_properties(text: &str) -> Result<(), TestCaseError> {
+    let config = Config::default();
+    let fast = parse_fast(text, &config.prefixes);
+    check_spans(text, &fast, "fast")?;
+    let tree = parse_tree(text, &config.prefixes);
+    check_spans(text, &tree, "tree")?;
+    let doc = Document::new(text.to_string(), 1, &config.prefixes);
+    prop_assert_eq!(&**doc.parsed(), &tree, "open document on {:?}", text);
+    prop_assert_eq!(&fast, &tree, "fast != tree on {:?}", text);
+    let mut index = Index::new();
+    index.update("a.md", Arc::new(fast));
+    for f in check_all(&index, &config) {
+        prop_assert!(
+            span_ok(text, &f.span),
+            "finding span {:?} on {:?}",
+            f.span,
+            text
+        );
+    }
+    let plain = text.trim_start_matches('\u{feff}');
+    let bom = format!("\u{feff}{plain}");
+    let lf = with_line_endings(plain, "\n");
+    for parse in [parse_fast, parse_tree] {
+        let want = project(&parse(&lf, &config.prefixes));
+        prop_assert_eq!(
+            &project(&parse(plain, &config.prefixes)),
+            &want,
+            "{:?}",
+            text
+        );
+        prop_assert_eq!(
+            &project(&parse(&bom, &config.prefixes)),
+            &want,
+            "BOM {:?}",
+            text
+        );
+        for nl in ["\r\n", "\r"] {
+            let other = with_line_endings(plain, nl);
+            prop_assert_eq!(
+                &project(&parse(&other, &config.prefixes)),
+                &want,
+                "{:?} {:?}",
+                nl,
+                text
+            );
+        }
+    }
+    Ok(())
+}
+
+fn all_hold(cases: &[&str]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|t| all_properties(t).err().map(|e| e.to_string()))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What the generator found on the old code (`/work/notes/gen-findings.md` G1–G3, minimised):
+/// the panic in the extractor (a whitespace-only line after an empty field after an
+/// HTML-block start), a BOM hiding line 0's block, `<!X` blocks read differently.
+#[test]
+fn what_the_generator_found_holds() {
+    all_hold(&[
+        "DEP-001: Release plan\n<!DOCTYPE html>\nOwner:\n \n",
+        "```\n```\nDEP-1:\n<?\ny:\n\t\n",
+        "~~~\n~~~\nTEST-2:\n<?\nn:\n \n",
+        "TEST-0:",
+        "```l\nEPIC-1",
+        "\u{feff}+++\nDEP-1\n+++\n",
+        "\u{feff}```DEP-3",
+        "\u{feff} \n \n \n---\nDEP-001: Release plan\n",
+        "<!P><!--\n\rDEP-1",
+        "<!X>\n# SEC-2",
+        "\u{feff}\u{feff}<!---->DEP-1",
+    ]);
+}
+
+/// Where tree-sitter-md's grammar fails (`gen-findings.md` G4–G10: tables with a one-cell
+/// header or empty cells, HTML blocks in list items or quotes before blank lines, a tag after
+/// a link reference definition, `[\`, line endings): the server (tree path) and `check` (fast
+/// path) must still extract the same.
+#[test]
+fn where_the_grammar_fails_both_paths_still_agree() {
+    all_hold(&[
+        "D|\n-|\n|**DEP-3**|\n||\n",
+        "e|\n-\nAPI-1",
+        "||\n-\nTEST-0",
+        "d|||\n-|-|-\nTEST-2",
+        "F||\n|||\n<!---->DEP-0",
+        "\u{feff}||\n-\n\nDEP-1\n",
+        "T|\n||\nTEST-2|<!e",
+        "API-4:\n- <t>\n\n\n<!--\nk",
+        "1.\n   * <h>\n\n\n1. <!--\nSEC-2",
+        "- <a f=\"\">\n\n\n<s>\n# RUN-5",
+        "- <!e\n  <div\n\n\n- ~~~`\n  RUN-5",
+        "\u{feff}0. <e>\n\n\n ```d\nDEP-1",
+        "-\n  2) <v>\n\n  p\n~~~TEST-1",
+        "- <a>\n\n\n<!--\nAPI-4",
+        "2)\n   -\t<s>\n\n\n # DEP-1",
+        "[1]:\"\r<!e>\r# TEST-1",
+        "~~~\n~~~\n[1]:d\n<t>\n# DEP-0",
+        "[\\>\n# TEST-0",
+        "><s>\n>\n>\n<!--\n\nDEP-2<!e",
+        "><!X\n-\n  <v>\n\n\n>\n  ```markdown\n  BR-FEA-1:\n`",
+        "+++\n+++\n -\t:\n||||\n    -|-|-\n**TEST-2**\n",
+    ]);
+}

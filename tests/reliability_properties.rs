@@ -370,3 +370,25 @@ fn cli_check_equals_lsp_diagnostics_on_the_example() {
         "CLI-only"
     );
 }
+
+/// Found by `index_after_events_equals_index_from_scratch_on_generated_documents`: with an ID
+/// defined in two files, broken-link's "defined in …" (and its fix) followed the order in
+/// which the index saw the definitions, so `check` (path order) and the server (open documents
+/// first) could word it differently.
+#[test]
+fn broken_link_names_the_same_definition_whatever_the_index_order() {
+    let config = Config::default();
+    let a = "DEP-001: x\n";
+    let b = "Prose [DEP-001](x.md)\n\nDEP-001: y\n";
+    let findings = |order: &[(&str, &str)]| {
+        let mut index = Index::new();
+        for (path, text) in order {
+            index.update(path, Arc::new(parse_fast(text, &config.prefixes)));
+        }
+        check_all(&index, &config)
+    };
+    let ab = findings(&[("a.md", a), ("b.md", b)]);
+    let ba = findings(&[("b.md", b), ("a.md", a)]);
+    assert!(ab.iter().any(|f| f.code == dep_ls::check::Code::BrokenLink));
+    assert_eq!(ab, ba);
+}
