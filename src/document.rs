@@ -20,7 +20,7 @@
 
 use crate::syntax::blocks::classify_lines;
 use crate::syntax::extract::extract_lines;
-use crate::syntax::tree::{classify_tree, new_parser, parse_section, section_starts};
+use crate::syntax::tree::{classify_tree, new_parser, parse_section, scan_lines, section_starts};
 use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
@@ -321,33 +321,10 @@ impl Document {
 
     /// Whether section `k` holds a line longer than [`LONG_LINE`]: such a section is not given
     /// to tree-sitter (a 1M-column table row took 1.75 GB and ~5 s per keystroke there); the
-    /// block scanner classifies it ([`Document::scan_section`]), as `check` does.
+    /// block scanner classifies it ([`scan_lines`]), as `check` does.
     fn is_long(&self, k: usize) -> bool {
         let (a, b) = self.section_lines(k);
         self.lines[a..b].iter().any(|&(s, e, _)| e - s > LONG_LINE)
-    }
-
-    /// Classifies section `k`'s lines with the block scanner. Sections are independent for the
-    /// scanner too (each starts at column 0 after a blank line, or at line 0), so these are the
-    /// kinds a scan of the whole text gives.
-    fn scan_section(&mut self, k: usize) {
-        let (a, b) = self.section_lines(k);
-        let strs: Vec<&str> = self.lines[a..b]
-            .iter()
-            .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e))
-            .collect();
-        // The last line of a section that is not the document's last ends with a line break.
-        let mut scan = if b < self.lines.len() {
-            let mut with_next = strs.clone();
-            with_next.push("");
-            let mut k = classify_lines(&with_next);
-            k.pop();
-            k
-        } else {
-            classify_lines(&strs)
-        };
-        scan.resize(b - a, LineKind::Text);
-        self.kinds[a..b].copy_from_slice(&scan);
     }
 
     /// Classifies the lines of section `k` from its new tree, and keeps the tree.
@@ -366,8 +343,11 @@ impl Document {
             };
         }
         match &tree {
-            Some(t) => classify_tree(&self.text, s, t, &self.lines, &mut self.kinds),
-            None if self.is_long(k) => self.scan_section(k),
+            Some(t) if !t.root_node().has_error() => {
+                classify_tree(&self.text, s, t, &self.lines, &mut self.kinds)
+            }
+            Some(_) => scan_lines(&self.text, &self.lines, a..b, &mut self.kinds),
+            None if self.is_long(k) => scan_lines(&self.text, &self.lines, a..b, &mut self.kinds),
             None => {}
         }
         self.sections[k].tree = tree;
@@ -689,11 +669,17 @@ impl Document {
                 LineKind::Text
             };
         }
-        if let Some(t) = self.sections[k].tree.take() {
-            classify_tree(&self.text, s, &t, &self.lines, &mut self.kinds);
-            self.sections[k].tree = Some(t);
-        } else if self.is_long(k) {
-            self.scan_section(k);
+        match self.sections[k].tree.take() {
+            Some(t) if !t.root_node().has_error() => {
+                classify_tree(&self.text, s, &t, &self.lines, &mut self.kinds);
+                self.sections[k].tree = Some(t);
+            }
+            Some(t) => {
+                scan_lines(&self.text, &self.lines, a..b, &mut self.kinds);
+                self.sections[k].tree = Some(t);
+            }
+            None if self.is_long(k) => scan_lines(&self.text, &self.lines, a..b, &mut self.kinds),
+            None => {}
         }
     }
 

@@ -396,3 +396,26 @@ fn defect_06_big_documents_and_long_lines_are_served_within_bounds() {
     );
     assert_eq!(&**doc.parsed(), &parse_fast(doc.text(), &p));
 }
+
+/// Defect 12, the class: where tree-sitter-md's grammar fails (its section tree has an error),
+/// the section is classified by the block scanner, so the server (tree-sitter) and `check` (the
+/// scanner) agree by construction. These were "known divergences" of tests/differential.rs,
+/// found again by the grammar-aware generator (a table row `||`, an HTML block in a list item
+/// ended by blank lines).
+#[test]
+fn defect_12_sections_tree_sitter_fails_on_are_scanned() {
+    use dep_ls::document::Document;
+    let cases = [
+        "D|\n-|\n|**DEP-3**|\n||\n",
+        "API-4:\n- <t>\n\n\n<!--\nk",
+        "| ID | Title |\n|---|---|\n| DEP-001 | x |\n||\n\n# DEP-002: y\n",
+        "- <div>\n\n\nDEP-001: x\nType: Step\n",
+    ];
+    for text in cases {
+        let p = prefixes();
+        assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
+        assert_eq!(parse_fast(text, &p), parse_tree(text, &p), "{text:?}");
+        let doc = Document::new(text.to_string(), 0, &p);
+        assert_eq!(&**doc.parsed(), &parse_fast(text, &p), "{text:?}");
+    }
+}

@@ -385,3 +385,45 @@ fn a_panic_in_a_handler_or_while_indexing_does_not_end_the_server() {
         "a panic message at the default log level: {log}"
     );
 }
+
+/// Defect 6 in the server: a document over `max_file_size` (a 50 MB `didOpen` took 5.2 GB and
+/// kept 4 GB after close) is kept plain: one warning, no findings, edits still applied; it is
+/// read again once it fits.
+#[test]
+fn a_document_over_the_size_limit_is_served_plain_with_one_warning() {
+    let root = temp_dir("oversize-open");
+    std::fs::write(root.join("dep-ls.toml"), "max_file_size = 4000\n").expect("write");
+    std::fs::write(root.join("other.md"), "DEP-002: B\nLinked IDs: DEP-001\n").expect("write");
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    let uri = file_uri(&root.join("big.md"));
+    let entry = "## DEP-001: A\nType: Rollback\nThreshold: high\n\n";
+    let big = entry.repeat(4000 / entry.len() + 10);
+    assert!(big.len() > 4000);
+    c.open(&uri, &big);
+    let msg = c.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over the size limit"))
+    });
+    assert_eq!(msg["type"], 2, "{msg}");
+    let d = c.diagnostics(&uri, |_| true);
+    assert!(d.is_empty(), "{d:?}");
+    // Cut it under the limit: parsed and checked again (Threshold: high is unmeasurable).
+    let lines = big.lines().count() as u32;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{
+            "range": {"start": {"line": 4, "character": 0}, "end": {"line": lines, "character": 0}},
+            "text": ""}]}),
+    );
+    c.diagnostics(&uri, |d| {
+        d.iter().any(|x| x["code"] == "unmeasurable-threshold")
+    });
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}),
+    );
+    assert!(hover.to_string().contains("DEP-001"), "{hover}");
+    assert_eq!(c.shutdown(), 0);
+}

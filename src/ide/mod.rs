@@ -158,9 +158,12 @@ impl Folder {
         self.config = config;
         self.config_errors = errors;
         self.config_generation += 1;
-        if let Ok(mut c) = self.plan_cache.lock() {
-            c.findings = None;
-        }
+        // A poisoned lock (a panic elsewhere) still has its cache dropped.
+        let mut c = match self.plan_cache.lock() {
+            Ok(c) => c,
+            Err(p) => p.into_inner(),
+        };
+        c.findings = None;
     }
 
     /// The current text of a file: the open buffer, else the text read from disk.

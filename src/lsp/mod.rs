@@ -1308,7 +1308,19 @@ impl LanguageServer for Backend {
             tracing::info!("ignoring {}: not a file", td.uri.as_str());
             return;
         };
-        write(&self.state.world).open(&key, td.text, td.version);
+        let over = write(&self.state.world).open(&key, td.text, td.version);
+        if let Some(limit) = over {
+            // One warning per open; a notification, nothing to wait for.
+            self.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "dep-ls: {} is over the size limit of {limit} bytes (max_file_size in dep-ls.toml): it is not checked, and its IDs are not indexed while it is that big",
+                        key.rel
+                    ),
+                )
+                .await;
+        }
         if adopted {
             self.spawn_indexing(key.folder.clone());
         }

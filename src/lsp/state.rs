@@ -111,16 +111,24 @@ impl World {
         Some(key.folder)
     }
 
-    /// Opens a document (its buffer wins over the file on disk).
-    pub fn open(&mut self, key: &DocKey, text: String, version: i32) {
-        let Some(f) = self.folder_mut(&key.folder) else {
-            return;
-        };
-        let doc = Document::new(text, version, &f.config.prefixes);
+    /// Opens a document (its buffer wins over the file on disk). Returns the size limit when
+    /// the text is over it: the document is then kept plain, unparsed (as `check` skips such a
+    /// file), and the caller says so once.
+    pub fn open(&mut self, key: &DocKey, text: String, version: i32) -> Option<u64> {
+        let f = self.folder_mut(&key.folder)?;
+        let limit = f.config.max_file_size;
+        let doc = Document::new_limited(
+            text,
+            version,
+            &f.config.prefixes,
+            usize::try_from(limit).unwrap_or(usize::MAX),
+        );
+        let plain = doc.is_plain();
         // Typing a linked ID must not relink every reference of the document.
         f.index.set_local(&key.rel, true);
         f.index.replace(&key.rel, Arc::clone(doc.parsed()));
         f.open.insert(key.rel.clone(), doc);
+        plain.then_some(limit)
     }
 
     /// Applies changes to an open document. Returns false when the document is not open or
@@ -390,27 +398,29 @@ pub fn parse_files(
         .collect()
 }
 
-/// Parses one file read from disk, catching a panic: that file is skipped with a note
-/// ("internal error, please report"), every other file of its batch is indexed.
+/// Parses one file read from disk. A panic (a bug) is contained at the file: the file is
+/// indexed as a document that failed ([`crate::syntax::ParsedDoc::failed`], one
+/// `internal-error` finding on it, as `dep-ls check` reports it) and every other file of its
+/// batch is indexed. `parse_fast` contains its own panics; this also covers the test hook.
 pub fn parse_guarded(
     rel: &str,
     text: &str,
     config: &Config,
 ) -> Result<crate::syntax::ParsedDoc, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let doc = crate::guard::catch(|| {
         if super::fast::test_panic_indexing(rel) {
             panic!("DEP_LS_TEST_PANIC_ON: index:{rel}");
         }
         parse_fast(text, &config.prefixes)
-    }))
-    .map_err(|_| {
-        let note = format!(
-            "{rel}: not indexed: {} (a panic while parsing it)",
+    })
+    .unwrap_or_else(crate::syntax::ParsedDoc::failed);
+    if doc.internal_error.is_some() {
+        tracing::error!(
+            "{rel}: {} (a panic while parsing it; the file shows an internal-error finding)",
             super::fast::INTERNAL_ERROR
         );
-        tracing::error!("{note}");
-        note
-    })
+    }
+    Ok(doc)
 }
 
 /// Finds the workspace of a file opened outside every workspace folder: the nearest folder

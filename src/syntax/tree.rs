@@ -123,12 +123,51 @@ pub fn classify(text: &str) -> Vec<LineKind> {
         .iter()
         .map(|&(s, e, _)| default_kind(super::line_text(text, s, e)))
         .collect();
-    for sec in &sections {
-        if let Some(tree) = &sec.tree {
-            classify_tree(text, sec.start, tree, &spans, &mut kinds);
+    for (k, sec) in sections.iter().enumerate() {
+        let next = sections.get(k + 1).map_or(spans.len(), |n| n.first_line);
+        match &sec.tree {
+            Some(tree) if !tree.root_node().has_error() => {
+                classify_tree(text, sec.start, tree, &spans, &mut kinds)
+            }
+            _ => scan_lines(text, &spans, sec.first_line..next, &mut kinds),
         }
     }
     kinds
+}
+
+/// The block scanner's kinds for the lines `lines` of a section (the lines of one section, or
+/// of several consecutive ones), written into `kinds`.
+///
+/// Where tree-sitter-md's grammar fails (its tree has an error: a table row `||`, an HTML block
+/// in a list item ended by blank lines, …) what its error recovery makes of a section depends on
+/// the lines around it, and the server (tree-sitter) and `check` (the scanner) disagreed. Such a
+/// section is classified by the scanner, the contract both paths share; so is one that is not
+/// given to tree-sitter at all (a line over 64 KB). Sections are independent for the scanner as
+/// for tree-sitter (each starts at line 0, or at column 0 right after a blank line), so this is
+/// what a scan of the whole text gives for these lines.
+pub fn scan_lines(
+    text: &str,
+    spans: &[(usize, usize, usize)],
+    lines: std::ops::Range<usize>,
+    kinds: &mut [LineKind],
+) {
+    let (a, b) = (lines.start, lines.end.min(spans.len()));
+    if a >= b {
+        return;
+    }
+    let mut strs: Vec<&str> = spans[a..b]
+        .iter()
+        .map(|&(s, e, _)| super::line_text(text, s, e))
+        .collect();
+    // The section's last line ends with a line break unless it is the text's last line.
+    let more = b < spans.len();
+    if more {
+        strs.push("");
+    }
+    let scan = blocks::classify_lines(&strs);
+    for (k, kind) in kinds[a..b].iter_mut().zip(scan) {
+        *k = kind;
+    }
 }
 
 fn default_kind(line: &str) -> LineKind {
