@@ -417,5 +417,9 @@ fn where_the_grammar_fails_both_paths_still_agree() {
         "><s>\n>\n>\n<!--\n\nDEP-2<!e",
         "><!X\n-\n  <v>\n\n\n>\n  ```markdown\n  BR-FEA-1:\n`",
         "+++\n+++\n -\t:\n||||\n    -|-|-\n**TEST-2**\n",
+        "[5]:5\n<m>\n# EPIC-1",
+        "[5]:5\n<r>\r<![CDATA[\n\r# DEP-2\n",
+        "# TEST-1\n<!L>\n[1]:d\n<m>\n# ",
+        "+++\n+++\n-\t:\n  ```\n```SEC-2\n",
     ]);
 }
