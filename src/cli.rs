@@ -322,7 +322,8 @@ fn resolve_target(path: &Path) -> Result<Target, String> {
             given: path.to_path_buf(),
         })
     } else if meta.is_file() {
-        std::fs::File::open(path).map_err(|e| format!("{}: cannot read ({e})", path.display()))?;
+        crate::fsread::open_regular(path, crate::fsread::Follow::Yes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -570,7 +571,7 @@ struct Report {
 
 fn check(args: &CheckArgs) -> i32 {
     if let Some(cfg) = &args.config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return EXIT_USAGE;
         }
@@ -731,7 +732,7 @@ fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>, snippets: bool
 /// Loads the workspace of one PATH for `report` / `graph` (`--config` must be readable).
 fn load_target(path: &Path, config: Option<&Path>) -> Result<(Target, Workspace), i32> {
     if let Some(cfg) = config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return Err(EXIT_USAGE);
         }
@@ -848,54 +849,110 @@ fn graph_cmd(args: &GraphArgs) -> i32 {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename
-/// (the file's permissions are kept).
-fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.dep-ls-fix-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Exit code after an interrupted `--fix` (128 + SIGINT, as a shell reports it).
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// SIGINT, SIGTERM and SIGHUP turned into a flag while `--fix` writes files (unix); the
+/// previous handlers come back when the guard is dropped.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static HIT: AtomicBool = AtomicBool::new(false);
+
+    /// Was a signal received while a [`Guard`] was held?
+    pub fn hit() -> bool {
+        HIT.load(Ordering::SeqCst)
     }
-    result
+
+    pub struct Guard {
+        #[cfg(unix)]
+        previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(_: libc::c_int) {
+        // Only an atomic store: async-signal-safe.
+        HIT.store(true, Ordering::SeqCst);
+    }
+
+    impl Guard {
+        pub fn catch() -> Guard {
+            #[cfg(unix)]
+            {
+                let handler = on_signal as extern "C" fn(libc::c_int);
+                let mut previous = Vec::new();
+                for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    // SAFETY: the handler only stores to an atomic.
+                    let old = unsafe { libc::signal(sig, handler as libc::sighandler_t) };
+                    if old == libc::SIG_IGN {
+                        // Ignored (a background job): stay ignored.
+                        // SAFETY: restoring the disposition just returned.
+                        unsafe { libc::signal(sig, libc::SIG_IGN) };
+                    } else if old != libc::SIG_ERR {
+                        previous.push((sig, old));
+                    }
+                }
+                Guard { previous }
+            }
+            #[cfg(not(unix))]
+            Guard {}
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            #[cfg(unix)]
+            for &(sig, old) in &self.previous {
+                // SAFETY: restoring the disposition `signal` returned.
+                unsafe { libc::signal(sig, old) };
+            }
+        }
+    }
 }
 
 /// `check --fix` / `--diff`: computes the safe fixes of every PATH and writes them (or prints
 /// the diff). Returns how many edits were (or would be) made.
 fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
     if let Some(cfg) = &args.config {
-        if let Err(e) = std::fs::read_to_string(cfg) {
+        if let Err(e) = crate::config::read_config_file(cfg) {
             err_line!("error: cannot read --config {}: {e}", cfg.display());
             return Err(EXIT_USAGE);
         }
     }
     let mut total = 0;
     let mut failed = false;
+    let mut config_warnings = BTreeSet::new();
     for p in &args.paths {
         let t = resolve_target(p).map_err(|msg| {
             err_line!("error: {msg}");
             EXIT_USAGE
         })?;
         let mut ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
+        // With --fix the check that follows prints the configuration's problems; --diff ends
+        // here.
+        for e in ws.config_errors.iter().filter(|_| args.diff) {
+            let msg = e.to_string();
+            // The same --config is read once per PATH: say each problem once.
+            if config_warnings.insert(msg.clone()) {
+                err_line!("warning: {msg}");
+            }
+        }
         for note in &ws.notes {
             if args.verbose {
                 err_line!("note: {note} (not fixed)");
             }
+        }
+        // A file meant to be excluded must never be rewritten: when the exclude list may be
+        // incomplete, write nothing.
+        if !args.diff && !ws.config.exclude_doubts.is_empty() {
+            for d in &ws.config.exclude_doubts {
+                err_line!("error: {d}");
+            }
+            err_line!(
+                "error: {}: --fix writes nothing while the `exclude` list may be incomplete; correct dep-ls.toml first",
+                t.given.display()
+            );
+            return Err(EXIT_USAGE);
         }
         // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
         // apply them in memory, re-index, and go again until nothing changes.
@@ -932,9 +989,16 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                 break;
             }
         }
+        // Ctrl-C or a termination request while files are written stops between two files,
+        // so that no temporary file is left behind (a SIGKILL still can leave one).
+        let _guard = (!args.diff).then(interrupt::Guard::catch);
         for (i, f) in ws.files.iter().enumerate() {
             if done[i].is_empty() {
                 continue;
+            }
+            if interrupt::hit() {
+                err_line!("error: interrupted: the other files are left as they were");
+                return Err(EXIT_INTERRUPTED);
             }
             let fixes = &done[i];
             let new = &current[i];
@@ -947,19 +1011,20 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                 }
                 continue;
             }
-            // Write only over the text that was read (the file must not have changed since).
-            match std::fs::read(&f.abs) {
-                Ok(bytes) if bytes == f.text.as_bytes() => {}
-                _ => {
-                    err_line!("warning: {shown}: changed while fixing, left as it is");
+            // Only over the text that was read, only a regular file inside the root, never
+            // through a symlink.
+            match crate::fix::write_fixed(&t.root, &f.path, &f.text, new) {
+                Ok(()) => {}
+                Err(e @ crate::fix::WriteError::Changed) => {
+                    err_line!("warning: {shown}: {e}");
                     failed = true;
                     continue;
                 }
-            }
-            if let Err(e) = write_atomic(&f.abs, new) {
-                err_line!("error: {shown}: cannot write ({e})");
-                failed = true;
-                continue;
+                Err(e) => {
+                    err_line!("error: {shown}: {e}");
+                    failed = true;
+                    continue;
+                }
             }
             // Fixes never add or remove lines: line numbers hold in the original text.
             let idx = LineIndex::new(&f.text);
@@ -975,6 +1040,10 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
                     x.new
                 );
             }
+        }
+        if interrupt::hit() {
+            err_line!("error: interrupted after the last file was written");
+            return Err(EXIT_INTERRUPTED);
         }
         std::mem::forget(ws);
     }

@@ -64,6 +64,10 @@ pub struct Config {
     pub max_file_size: u64,
     /// Environments every plan must document.
     pub required_environments: Vec<String>,
+    /// Why the `exclude` list may be missing globs the user wrote (a glob that cannot be used,
+    /// an unreadable `dep-ls.toml`, a TOML line that was dropped…): `check --fix` writes
+    /// nothing then, since it cannot know which files were meant to be left alone.
+    pub exclude_doubts: Vec<String>,
 }
 
 impl Default for Config {
@@ -81,6 +85,7 @@ impl Default for Config {
             plan: PlanScope::Workspace,
             max_file_size: 8 * 1024 * 1024,
             required_environments: vec!["staging".into(), "production".into()],
+            exclude_doubts: Vec::new(),
         }
     }
 }
@@ -125,30 +130,42 @@ impl Config {
         let path = explicit
             .map(Path::to_path_buf)
             .unwrap_or_else(|| root.join(CONFIG_FILE));
-        let mut config = match std::fs::read_to_string(&path) {
+        // Through the one bounded read: a FIFO or a device named `dep-ls.toml` (or the profile)
+        // is refused instead of blocking or filling memory.
+        let mut config = match read_config_file(&path) {
             Ok(src) => {
                 // Key by key over the base (editor settings): the file wins where it speaks.
                 let (c, errs) = Config::from_toml_str_over(base.clone(), &src, &path);
                 errors.extend(errs);
                 c
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
-                base.clone()
-            }
+            Err(e) if e.is_not_found() && explicit.is_none() => base.clone(),
             Err(e) => {
+                let message = format!("cannot read the configuration: {e}");
+                let mut c = base.clone();
+                c.exclude_doubts
+                    .push(format!("{}: {message}", path.display()));
                 errors.push(ConfigError {
                     path: path.clone(),
                     line: None,
-                    message: format!("cannot read the configuration: {e}"),
+                    message,
                 });
-                base.clone()
+                c
             }
         };
         let profile = root.join(DOMAIN_PROFILE);
-        if let Ok(src) = std::fs::read_to_string(&profile) {
-            let (reg, errs) = parse_domain_profile(&src, &profile);
-            errors.extend(errs);
-            config.apply_registry(reg);
+        match read_config_file(&profile) {
+            Ok(src) => {
+                let (reg, errs) = parse_domain_profile(&src, &profile);
+                errors.extend(errs);
+                config.apply_registry(reg);
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => errors.push(ConfigError {
+                path: profile.clone(),
+                line: None,
+                message: format!("cannot read the domain profile: {e}"),
+            }),
         }
         (config, errors)
     }
@@ -169,6 +186,8 @@ impl Config {
     /// Parses `dep-ls.toml` text over `base`.
     pub fn from_toml_str_over(base: Config, src: &str, path: &Path) -> (Config, Vec<ConfigError>) {
         let mut errors = Vec::new();
+        // Lines dropped as invalid TOML (one may have held `exclude`).
+        let mut dropped = Vec::new();
         let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
         let table = loop {
             let joined = lines.join("\n");
@@ -178,13 +197,18 @@ impl Config {
                     let line = e
                         .span()
                         .map(|s| joined[..s.start.min(joined.len())].matches('\n').count());
+                    let message = format!(
+                        "invalid TOML ({}); this line is ignored",
+                        e.message().trim()
+                    );
+                    dropped.push(match line {
+                        Some(l) => format!("{}:{}: {message}", path.display(), l + 1),
+                        None => format!("{}: {message}", path.display()),
+                    });
                     errors.push(ConfigError {
                         path: path.to_path_buf(),
                         line: line.map(|l| l + 1),
-                        message: format!(
-                            "invalid TOML ({}); this line is ignored",
-                            e.message().trim()
-                        ),
+                        message,
                     });
                     match line {
                         Some(l) if l < lines.len() && !lines[l].trim().is_empty() => {
@@ -199,6 +223,8 @@ impl Config {
             }
         };
         let mut c = base;
+        c.exclude_doubts.extend(dropped);
+        let mut doubts = Vec::new();
         let mut err = |key: &str, message: String| {
             errors.push(ConfigError {
                 path: path.to_path_buf(),
@@ -222,19 +248,34 @@ impl Config {
                 },
                 "include" | "exclude" => match string_list(value) {
                     Some(list) => {
-                        for g in &list {
-                            if let Err(e) = globset::Glob::new(g) {
-                                err(key, format!("`{g}` is not a valid glob: {e}"));
+                        // Each glob is compiled as the walk will (not only parsed): one that
+                        // cannot be used is named, and the others apply.
+                        let mut good = Vec::with_capacity(list.len());
+                        for g in list {
+                            match compile_glob(&g) {
+                                Ok(_) => good.push(g),
+                                Err(e) => {
+                                    let message = format!("`{}` is not a valid glob: {e}", short_glob(&g));
+                                    if key == "exclude" {
+                                        doubts.push(format!("{}: exclude: {message}", path.display()));
+                                    }
+                                    err(key, message);
+                                }
                             }
                         }
-                        let list = list.into_iter().filter(|g| globset::Glob::new(g).is_ok()).collect();
                         if key == "include" {
-                            c.include = list;
+                            c.include = good;
                         } else {
-                            c.exclude = list;
+                            c.exclude = good;
                         }
                     }
-                    None => err(key, format!("`{key}` must be a list of glob strings")),
+                    None => {
+                        let message = format!("`{key}` must be a list of glob strings");
+                        if key == "exclude" {
+                            doubts.push(format!("{}: {message}", path.display()));
+                        }
+                        err(key, message);
+                    }
                 },
                 "max_file_size" => match value.as_integer() {
                     Some(n) if n > 0 => c.max_file_size = n as u64,
@@ -299,6 +340,7 @@ impl Config {
                 other => err(other, format!("unknown setting `{other}` (known: prefixes, include, exclude, max_file_size, [severity], [owner], [plan])")),
             }
         }
+        c.exclude_doubts.extend(doubts);
         (c, errors)
     }
 }
@@ -360,6 +402,35 @@ impl Config {
         }
         errors
     }
+}
+
+/// Reads a configuration file (`dep-ls.toml`, `--config FILE`, the domain profile) through
+/// the one bounded read: a regular file of at most [`crate::fsread::CONFIG_LIMIT`] bytes.
+pub fn read_config_file(path: &Path) -> Result<String, crate::fsread::ReadError> {
+    crate::fsread::read_text(path, crate::fsread::CONFIG_LIMIT)
+}
+
+/// A glob as quoted in a message: at most 80 characters.
+pub fn short_glob(glob: &str) -> String {
+    match glob.char_indices().nth(80) {
+        Some((at, _)) => format!("{}… ({} bytes)", &glob[..at], glob.len()),
+        None => glob.to_string(),
+    }
+}
+
+/// Compiles one include/exclude glob the way the walk matches it (parsing alone is not
+/// enough: a glob can parse and still fail to compile, e.g. over the regex size limit).
+pub fn compile_glob(glob: &str) -> Result<globset::GlobSet, String> {
+    // The error's kind only: the full error quotes the glob, which can be long (the caller
+    // names it, shortened), and a regex error can run over many lines.
+    let reason = |e: globset::Error| {
+        let r = e.kind().to_string();
+        r.lines().next().unwrap_or("").to_string()
+    };
+    let g = globset::Glob::new(glob).map_err(reason)?;
+    let mut b = globset::GlobSetBuilder::new();
+    b.add(g);
+    b.build().map_err(reason)
 }
 
 fn valid_prefix(p: &str) -> bool {

@@ -244,3 +244,215 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     }
     s
 }
+
+/// Why [`write_fixed`] left a file as it was.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file is no longer the text the fixes were computed from.
+    Changed,
+    /// Writing it could be redirected: a symlink, not a regular file, or a folder outside the
+    /// workspace.
+    Refused(String),
+    /// Creating, writing or renaming the new file failed (the temporary file is removed).
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Changed => write!(f, "changed while fixing, left as it is"),
+            WriteError::Refused(why) => write!(f, "not written: {why}"),
+            WriteError::Io(e) => write!(f, "cannot write ({e})"),
+        }
+    }
+}
+
+/// Replaces the file `rel` of the workspace at `root`, whose text must still be `old`, by
+/// `new` — without ever writing anywhere else:
+///
+/// - the file must be a regular file, not a symlink (the walk reads a symlink's target under
+///   its own path, so a symlink is never a file to fix; one that appeared since is refused),
+///   in a folder whose canonical path is inside the root's;
+/// - the new text goes to a temporary file created exclusively (`O_EXCL`, so never through an
+///   existing file or symlink) with an unpredictable name, in the file's own folder, then
+///   renamed over the file; on any error the temporary file is removed;
+/// - the file's mode is kept, and its owner and group where the process may set them (root).
+///
+/// What is not kept: extended attributes and ACLs, and other hard links to the file (they
+/// keep the old text).
+pub fn write_fixed(
+    root: &std::path::Path,
+    rel: &str,
+    old: &str,
+    new: &str,
+) -> Result<(), WriteError> {
+    use crate::fsread::{open_regular, Follow, ReadError};
+    use std::io::{Read, Write};
+    let refused = |why: String| Err(WriteError::Refused(why));
+    let canon_root = root.canonicalize().map_err(WriteError::Io)?;
+    let path = root.join(rel);
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return refused("not a file name".into());
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    };
+    let canon_dir = dir.canonicalize().map_err(WriteError::Io)?;
+    if !canon_dir.starts_with(&canon_root) {
+        return refused(format!(
+            "its folder is {}, outside the workspace {}",
+            canon_dir.display(),
+            canon_root.display()
+        ));
+    }
+    let target = canon_dir.join(name);
+    // The file as it is now, through a handle that does not follow a symlink: still the text
+    // the fixes are for? Its metadata (mode, owner) comes from that handle.
+    let (file, meta) = match open_regular(&target, Follow::No) {
+        Ok(x) => x,
+        Err(ReadError::Symlink) => {
+            return refused("it is a symlink (dep-ls writes only regular files)".into())
+        }
+        Err(ReadError::NotRegular) => return refused("not a regular file".into()),
+        Err(ReadError::NotFound(_)) => return Err(WriteError::Changed),
+        Err(e) => return refused(e.to_string()),
+    };
+    let mut now = Vec::with_capacity(old.len());
+    file.take(old.len() as u64 + 1)
+        .read_to_end(&mut now)
+        .map_err(WriteError::Io)?;
+    if now != old.as_bytes() {
+        return Err(WriteError::Changed);
+    }
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".dep-ls-fix")
+        .tempfile_in(&canon_dir)
+        .map_err(WriteError::Io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Owner first (a change of owner can clear the mode's set-id bits), best effort: only
+        // a privileged process may give a file away; the group alone may still be allowed.
+        let f = tmp.as_file();
+        if std::os::unix::fs::fchown(f, Some(meta.uid()), Some(meta.gid())).is_err() {
+            let _ = std::os::unix::fs::fchown(f, None, Some(meta.gid()));
+        }
+    }
+    tmp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(WriteError::Io)?;
+    tmp.write_all(new.as_bytes()).map_err(WriteError::Io)?;
+    tmp.as_file().sync_all().map_err(WriteError::Io)?;
+    // Last look before the rename (which replaces the directory entry, never follows it).
+    match std::fs::symlink_metadata(&target) {
+        Ok(m) if m.file_type().is_file() => {}
+        _ => return Err(WriteError::Changed),
+    }
+    tmp.persist(&target).map_err(|e| WriteError::Io(e.error))?;
+    // Make the rename durable (best effort: not every platform can sync a folder).
+    if let Ok(d) = std::fs::File::open(&canon_dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn dirs(name: &str) -> (PathBuf, PathBuf) {
+        let base = std::env::temp_dir().join(format!("dep-ls-fixw-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, outside) = (base.join("root"), base.join("outside"));
+        std::fs::create_dir_all(root.join("sub")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        (root, outside)
+    }
+
+    fn leftovers(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .expect("read_dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("dep-ls-fix"))
+            .count()
+    }
+
+    #[test]
+    fn write_fixed_writes_a_regular_file_in_place() {
+        let (root, _) = dirs("ok");
+        std::fs::write(root.join("sub/a.md"), "old").expect("write");
+        write_fixed(&root, "sub/a.md", "old", "new").expect("written");
+        assert_eq!(
+            std::fs::read_to_string(root.join("sub/a.md")).expect("read"),
+            "new"
+        );
+        assert_eq!(leftovers(&root.join("sub")), 0);
+    }
+
+    #[test]
+    fn write_fixed_refuses_symlinks_and_folders_outside_the_root() {
+        let (root, outside) = dirs("refuse");
+        std::fs::write(outside.join("t.md"), "old").expect("write");
+        // The plan is a symlink (outside, and inside the root): refused, nothing written.
+        std::os::unix::fs::symlink(outside.join("t.md"), root.join("out.md")).expect("symlink");
+        std::fs::write(root.join("real.md"), "old").expect("write");
+        std::os::unix::fs::symlink("real.md", root.join("in.md")).expect("symlink");
+        for rel in ["out.md", "in.md"] {
+            let e = write_fixed(&root, rel, "old", "new").expect_err("a symlink");
+            assert!(e.to_string().contains("symlink"), "{e}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(outside.join("t.md")).expect("read"),
+            "old"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("real.md")).expect("read"),
+            "old"
+        );
+        // A folder of the path is a link out of the root.
+        std::os::unix::fs::symlink(&outside, root.join("away")).expect("symlink");
+        let e = write_fixed(&root, "away/t.md", "old", "new").expect_err("outside");
+        assert!(e.to_string().contains("outside the workspace"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(outside.join("t.md")).expect("read"),
+            "old"
+        );
+        // Not the text the fixes were computed for: left alone.
+        assert!(matches!(
+            write_fixed(&root, "real.md", "older", "new"),
+            Err(WriteError::Changed)
+        ));
+        assert!(matches!(
+            write_fixed(&root, "gone.md", "old", "new"),
+            Err(WriteError::Changed)
+        ));
+        assert_eq!(leftovers(&root) + leftovers(&outside), 0);
+    }
+
+    /// A write that fails (a read-only folder; as root, where the mode does not stop it, the
+    /// write succeeds) leaves the file as it was and no temporary file behind.
+    #[test]
+    fn write_fixed_leaves_no_temporary_file_on_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let (root, _) = dirs("cleanup");
+        std::fs::write(root.join("sub/a.md"), "old").expect("write");
+        std::fs::set_permissions(root.join("sub"), std::fs::Permissions::from_mode(0o555))
+            .expect("chmod");
+        let r = write_fixed(&root, "sub/a.md", "old", "new");
+        std::fs::set_permissions(root.join("sub"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        // As root the folder's mode does not stop the write; either way nothing is left.
+        if r.is_err() {
+            assert_eq!(
+                std::fs::read_to_string(root.join("sub/a.md")).expect("read"),
+                "old"
+            );
+        }
+        assert_eq!(leftovers(&root.join("sub")), 0);
+    }
+}

@@ -688,9 +688,15 @@ impl Index {
         Some((f.path.as_str(), f.doc.entries.get(d.entry as usize)?))
     }
 
-    /// The first definition's entry.
+    /// The entry of the definition first in path order (then in text order), whatever order
+    /// the index saw the files in: the CLI loads files in path order, the server opens documents
+    /// first, and a message naming "the" definition must read the same in both.
     pub fn first_entry(&self, id: &str) -> Option<(&str, &Entry)> {
-        self.definitions(id).first().and_then(|d| self.entry(*d))
+        self.definitions(id)
+            .iter()
+            .filter_map(|d| self.entry(*d).map(|(p, e)| (p, e.line_span.start, e)))
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map(|(p, _, e)| (p, e))
     }
 
     /// References of an ID.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod fix;
+pub mod fsread;
 #[doc(hidden)]
 pub mod gen;
 pub mod guard;

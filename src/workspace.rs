@@ -42,17 +42,51 @@ pub struct Walk {
     pub notes: Vec<String>,
 }
 
-fn globset(globs: &[String]) -> Option<GlobSet> {
-    if globs.is_empty() {
-        return None;
-    }
-    let mut b = GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(g) = Glob::new(g) {
-            b.add(g);
+/// Compiled include or exclude globs. Each glob is compiled on its own first, so one that does
+/// not compile is reported by name and the others still apply (a failed build of the whole set
+/// once dropped every exclude, and `--fix` rewrote excluded files).
+struct Globs {
+    /// One set of every glob, or one set per glob when they do not compile together.
+    sets: Vec<GlobSet>,
+}
+
+impl Globs {
+    /// `None` for an empty list; the errors name each glob that cannot be used.
+    fn new(what: &str, globs: &[String]) -> (Option<Globs>, Vec<String>) {
+        if globs.is_empty() {
+            return (None, Vec::new());
         }
+        let mut errors = Vec::new();
+        let mut ok = Vec::new();
+        for g in globs {
+            match crate::config::compile_glob(g) {
+                Ok(_) => ok.push(g.as_str()),
+                Err(e) => errors.push(format!(
+                    "{what} glob `{}` cannot be used ({e}); the other globs apply",
+                    crate::config::short_glob(g)
+                )),
+            }
+        }
+        let mut b = GlobSetBuilder::new();
+        for g in &ok {
+            if let Ok(g) = Glob::new(g) {
+                b.add(g);
+            }
+        }
+        let sets = match b.build() {
+            Ok(set) => vec![set],
+            // Each compiles alone, not all together (size limits): match them one by one.
+            Err(_) => ok
+                .iter()
+                .filter_map(|g| crate::config::compile_glob(g).ok())
+                .collect(),
+        };
+        (Some(Globs { sets }), errors)
     }
-    b.build().ok()
+
+    fn is_match(&self, path: &str) -> bool {
+        self.sets.iter().any(|s| s.is_match(path))
+    }
 }
 
 /// Workspace-relative path with `/` separators.
@@ -82,6 +116,8 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
 enum Found {
     Markdown(String, PathBuf),
     Other(String),
+    /// A symlink to a file inside the root: known as a path, not read; with its note.
+    Alias(String, String),
     Note(String),
     Skip,
 }
@@ -90,18 +126,23 @@ enum Found {
 struct Rules {
     root: PathBuf,
     canon_root: PathBuf,
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
+    include: Option<Globs>,
+    exclude: Option<Globs>,
 }
 
 impl Rules {
-    fn new(root: &Path, config: &Config) -> Rules {
-        Rules {
+    /// The rules and the notes about globs that cannot be used.
+    fn new(root: &Path, config: &Config) -> (Rules, Vec<String>) {
+        let (include, mut notes) = Globs::new("include", &config.include);
+        let (exclude, more) = Globs::new("exclude", &config.exclude);
+        notes.extend(more);
+        let rules = Rules {
             root: root.to_path_buf(),
             canon_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-            include: globset(&config.include),
-            exclude: globset(&config.exclude),
-        }
+            include,
+            exclude,
+        };
+        (rules, notes)
     }
 
     fn walker(&self) -> ignore::WalkBuilder {
@@ -120,9 +161,15 @@ impl Rules {
         };
         let path = entry.path();
         let rel = rel_path(&self.root, path);
+        // A symlink to a file inside the root: that file is read under its own path (once),
+        // never under the link's (the same definitions twice: false duplicate-ids). The link
+        // stays known as a path (a link target).
+        let mut alias_of = None;
         if ft.is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&self.canon_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&self.canon_root) && target.is_file() => {
+                    alias_of = Some(rel_path(&self.canon_root, &target));
+                }
                 Ok(_) => {
                     return Found::Note(format!("{rel}: symlink not followed (it points outside the workspace or to a folder)"));
                 }
@@ -138,10 +185,13 @@ impl Rules {
             Some(g) => g.is_match(&rel),
             None => is_markdown(&rel),
         };
-        if wanted {
-            Found::Markdown(rel, path.to_path_buf())
-        } else {
-            Found::Other(rel)
+        match alias_of {
+            Some(to) if wanted => {
+                let note = format!("{rel}: symlink not followed (it points to {to}, which is read under its own path)");
+                Found::Alias(rel, note)
+            }
+            _ if wanted => Found::Markdown(rel, path.to_path_buf()),
+            _ => Found::Other(rel),
         }
     }
 }
@@ -184,8 +234,11 @@ fn walk_with(
     limit: usize,
     on_markdown: &(dyn Fn(String, PathBuf) + Sync),
 ) -> Result<Walk, (Walk, usize)> {
-    let rules = Rules::new(root, config);
-    let found = std::sync::Mutex::new(Walk::default());
+    let (rules, glob_notes) = Rules::new(root, config);
+    let found = std::sync::Mutex::new(Walk {
+        notes: glob_notes,
+        ..Walk::default()
+    });
     let seen = std::sync::atomic::AtomicUsize::new(0);
     let over = std::sync::atomic::AtomicBool::new(false);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -200,6 +253,11 @@ fn walk_with(
             match rules.classify(item) {
                 Found::Markdown(rel, abs) => on_markdown(rel, abs),
                 Found::Other(rel) => lock(found).other.push(rel),
+                Found::Alias(rel, n) => {
+                    let mut f = lock(found);
+                    f.other.push(rel);
+                    f.notes.push(n);
+                }
                 Found::Note(n) => lock(found).notes.push(n),
                 Found::Skip => {}
             }
@@ -221,37 +279,52 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Reads a file for indexing: `Err(reason)` when it is too large, not a regular file or not
-/// UTF-8. Only regular files are opened (a FIFO or a device that replaced the file after the
-/// walk would block or never end), and the read itself stops past `max` bytes (a file that
-/// grew after its size was looked at).
+/// UTF-8, through [`crate::fsread`]: only regular files are opened (a FIFO or a device that
+/// replaced the file after the walk would block or never end), and the read itself stops past
+/// `max` bytes (a file that grew after its size was looked at).
 pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
-    use std::io::Read;
-    let too_large = |len: u64| {
-        format!(
-            "skipped: {len} bytes is over the size limit of {max} bytes (max_file_size in dep-ls.toml)"
-        )
-    };
-    let meta = std::fs::metadata(abs).map_err(|e| format!("cannot read ({e})"))?;
-    if !meta.is_file() {
-        return Err("skipped: not a regular file".into());
-    }
-    if meta.len() > max {
-        return Err(too_large(meta.len()));
-    }
-    let file = std::fs::File::open(abs).map_err(|e| format!("cannot read ({e})"))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read ({e})"))?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "skipped: not valid UTF-8 (first invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+    use crate::fsread::ReadError;
+    crate::fsread::read_text(abs, max).map_err(|e| match e {
+        ReadError::NotFound(_) | ReadError::Io(_) => e.to_string(),
+        ReadError::TooLarge { .. } => {
+            format!("skipped: {e} (max_file_size in dep-ls.toml)")
+        }
+        _ => format!("skipped: {e}"),
     })
+}
+
+/// What one Markdown file gives the index.
+pub type LoadedFile = (String, ParsedDoc, FileKeys);
+
+/// Reads and parses one file (on a walker thread): `Err(note)` when it cannot be read, and
+/// also when `parse` (or the index keys) panics, so that one file can never take the walk
+/// down: the other files are still indexed, and the note asks for a report.
+pub fn load_file(
+    rel: &str,
+    abs: &Path,
+    max: u64,
+    parse: &(dyn Fn(&str) -> ParsedDoc + Sync),
+) -> Result<LoadedFile, String> {
+    let text = read_source(abs, max).map_err(|why| format!("{rel}: {why}"))?;
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let doc = parse(&text);
+        let keys = FileKeys::of(&doc);
+        (doc, keys)
+    }));
+    match parsed {
+        Ok((doc, keys)) => Ok((text, doc, keys)),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            tracing::error!("{rel}: internal error while parsing: {what}");
+            Err(format!(
+                "{rel}: skipped: internal error while parsing this file, please report it ({what})"
+            ))
+        }
+    }
 }
 
 impl Workspace {
@@ -274,14 +347,25 @@ impl Workspace {
         config_errors: Vec<ConfigError>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Workspace {
+        let prefixes = config.prefixes.clone();
+        let parse = move |text: &str| syntax::parse_fast(text, &prefixes);
+        Self::load_parsing(root, config, config_errors, progress, &parse)
+    }
+
+    /// [`Workspace::load_with`] with the parser as a parameter (tests give one that panics).
+    fn load_parsing(
+        root: &Path,
+        config: Config,
+        config_errors: Vec<ConfigError>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        parse: &(dyn Fn(&str) -> ParsedDoc + Sync),
+    ) -> Workspace {
         // Walking, reading and parsing overlap: each walker thread parses the files it finds.
         type Parsed = Result<(SourceFile, ParsedDoc, FileKeys), String>;
         let parsed: std::sync::Mutex<Vec<Parsed>> = std::sync::Mutex::new(Vec::new());
         let done = std::sync::atomic::AtomicUsize::new(0);
         let w = walk_parallel(root, &config, &|rel, abs| {
-            let r = read_source(&abs, config.max_file_size).map(|text| {
-                let doc = syntax::parse_fast(&text, &config.prefixes);
-                let keys = FileKeys::of(&doc);
+            let r = load_file(&rel, &abs, config.max_file_size, parse).map(|(text, doc, keys)| {
                 (
                     SourceFile {
                         path: rel.clone(),
@@ -297,7 +381,7 @@ impl Workspace {
                 // The total is not known while walking: say how many so far.
                 progress(n, 0);
             }
-            lock(&parsed).push(r.map_err(|why| format!("{rel}: {why}")));
+            lock(&parsed).push(r);
         });
         let mut parsed = parsed.into_inner().unwrap_or_else(|p| p.into_inner());
         progress(parsed.len(), parsed.len());
@@ -340,5 +424,112 @@ impl Workspace {
     /// Every finding of the workspace, sorted by path and position.
     pub fn check(&self) -> Vec<Finding> {
         check::check_all(&self.index, &self.config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("dep-ls-ws-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (f, text) in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+        }
+        root
+    }
+
+    /// The parser used by the tests below: panics on a file that says so.
+    fn panicky(text: &str) -> ParsedDoc {
+        if text.contains("PANIC") {
+            panic!("a parser bug on this file");
+        }
+        syntax::parse_fast(text, &crate::syntax::Prefixes::default())
+    }
+
+    #[test]
+    fn a_panic_while_parsing_one_file_is_a_note_on_that_file() {
+        let root = tree("panic-one", &[("bad.md", "DEP-001: PANIC\n")]);
+        let r = load_file("bad.md", &root.join("bad.md"), 1000, &panicky);
+        let note = r.expect_err("the panic is caught");
+        assert!(note.starts_with("bad.md: "), "{note}");
+        assert!(note.contains("internal error"), "{note}");
+        assert!(note.contains("a parser bug on this file"), "{note}");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A panic on a walker thread does not take the walk down: every other file is indexed.
+    #[test]
+    fn a_panic_while_parsing_does_not_stop_the_walk() {
+        let mut files = vec![("bad.md".to_string(), "DEP-999: PANIC\n".to_string())];
+        for i in 1..=40 {
+            files.push((format!("d{}/f{i:02}.md", i % 4), format!("DEP-{i:03}: x\n")));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let root = tree("panic-walk", &refs);
+        let ws =
+            Workspace::load_parsing(&root, Config::default(), Vec::new(), &|_, _| {}, &panicky);
+        assert_eq!(ws.files.len(), 40, "{:?}", ws.notes);
+        assert!(ws.index.is_defined("DEP-001") && ws.index.is_defined("DEP-040"));
+        assert!(!ws.index.is_defined("DEP-999"));
+        assert!(
+            ws.notes
+                .iter()
+                .any(|n| n.starts_with("bad.md: ") && n.contains("internal error")),
+            "{:?}",
+            ws.notes
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Defect 9: the globs compile one by one; a glob that does not compile is named and the
+    /// others still apply, also when they only fail to compile *together*.
+    #[test]
+    fn defect9_one_bad_glob_does_not_drop_the_others() {
+        let huge = "?".repeat(300_000);
+        let (g, errors) = Globs::new("exclude", &["drafts/**".to_string(), huge]);
+        let g = g.expect("globs");
+        assert!(g.is_match("drafts/plan.md"));
+        assert!(!g.is_match("plan.md"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("exclude glob `???"), "{}", errors[0]);
+        assert!(
+            errors[0].len() < 400,
+            "the glob is shortened: {}",
+            errors[0]
+        );
+        // Two globs that compile alone but not as one set.
+        let half = format!("x{}", "?".repeat(100_000));
+        let list = vec!["drafts/**".to_string(), half.clone(), format!("y{half}")];
+        assert!(list.iter().all(|g| crate::config::compile_glob(g).is_ok()));
+        let (g, errors) = Globs::new("exclude", &list);
+        let g = g.expect("globs");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(g.is_match("drafts/a.md") && !g.is_match("a.md"));
+        // Through the walk: a configuration built in code (not read from dep-ls.toml, which
+        // drops such a glob with an error) gets a note naming the glob.
+        let root = tree(
+            "glob-walk",
+            &[("plan.md", "DEP-001: x\n"), ("drafts/d.md", "DEP-002: y\n")],
+        );
+        let config = Config {
+            exclude: vec!["drafts/**".into(), "?".repeat(300_000)],
+            ..Config::default()
+        };
+        let w = walk(&root, &config);
+        let md: Vec<&str> = w.markdown.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(md, ["plan.md"]);
+        assert!(
+            w.notes.iter().any(|n| n.contains("exclude glob `???")),
+            "{:?}",
+            w.notes
+        );
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -103,10 +103,11 @@ fn the_cli_walk_notes_and_skips_hostile_files() {
     eprintln!("notes: {n:#?}");
     assert!(indexed(&ws, "good.md"));
     assert!(indexed(&ws, "nul.md"), "NUL bytes are valid UTF-8: parsed");
-    assert!(
-        indexed(&ws, "alias.md"),
-        "a link to a file inside the root is read"
-    );
+    // A link to a file inside the root: that file is read once, under its own path (issue 13,
+    // defect 10: it was read twice, a false duplicate-id).
+    assert!(!indexed(&ws, "alias.md"));
+    assert!(has_note(n, "alias.md", "symlink not followed"), "{n:?}");
+    assert!(ws.index.has_path("alias.md"), "still a link target");
     assert!(has_note(n, "loop-a.md", "broken symlink"), "{n:?}");
     assert!(has_note(n, "escape.md", "symlink not followed"), "{n:?}");
     assert!(has_note(n, "escape-dir", "symlink not followed"), "{n:?}");
@@ -387,4 +388,182 @@ fn a_directory_of_100_000_files() {
          `dep-ls check` in {cli:?}"
     );
     let _ = std::fs::remove_dir_all(&root);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: configuration files read with no type or size check (defect 5), in-root symlinks
+// indexed twice (defect 10)
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `dep-ls ARGS` with a 2 GB address-space limit (so that the old unbounded read of
+/// `/dev/zero` fails instead of filling the machine) and a deadline; `None` when it had to be
+/// killed. Returns the exit code and stderr.
+#[cfg(unix)]
+fn dep_ls_within(args: &[&str], limit: Duration) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2000000 2>/dev/null; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_dep-ls"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dep-ls");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + limit;
+    let code = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break Some(status.code().unwrap_or(-1));
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (code, reader.join().unwrap_or_default())
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) -> bool {
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Defect 5: a FIFO named `dep-ls.toml` or `.claude/domain-profile.yaml` (or given as
+/// `--config`) made `check` wait forever for a writer. Now it is refused as "not a regular
+/// file", with a warning, and the files are checked.
+#[cfg(unix)]
+#[test]
+fn defect5_a_fifo_as_configuration_or_profile_does_not_hang_check() {
+    let root = temp_dir("rel-d5-fifo");
+    write(&root.join("plan.md"), GOOD);
+    if !mkfifo(&root.join("dep-ls.toml")) || !mkfifo(&root.join(".claude/domain-profile.yaml")) {
+        eprintln!("mkfifo unavailable: nothing to test");
+        return;
+    }
+    let dir = root.to_str().expect("utf-8 path");
+    let (code, err) = dep_ls_within(&["check", dir], Duration::from_secs(60));
+    assert!(code.is_some(), "check hung on a FIFO: {err}");
+    assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {err}");
+    assert!(
+        err.contains("dep-ls.toml: cannot read the configuration: not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("domain-profile.yaml: cannot read the domain profile: not a regular file"),
+        "{err}"
+    );
+    // `--config FIFO`: a usage error, at once.
+    let fifo = root.join("dep-ls.toml");
+    let (code, err) = dep_ls_within(
+        &["check", dir, "--config", fifo.to_str().expect("utf-8")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    // In process: the loader refuses both at once.
+    let t = Instant::now();
+    let (_, errors) = Config::load(&root, None);
+    assert!(t.elapsed() < Duration::from_secs(10));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+/// Defect 5: `dep-ls.toml -> /dev/zero` was read until memory ran out. It is now refused before
+/// a byte is read; a regular configuration over the 1 MiB limit is refused after reading at
+/// most 1 MiB + 1 bytes.
+#[cfg(unix)]
+#[test]
+fn defect5_a_configuration_linked_to_dev_zero_or_too_large_is_refused() {
+    let root = temp_dir("rel-d5-zero");
+    write(&root.join("plan.md"), GOOD);
+    std::os::unix::fs::symlink("/dev/zero", root.join("dep-ls.toml")).expect("symlink");
+    let dir = root.to_str().expect("utf-8 path");
+    let (code, err) = dep_ls_within(&["check", dir], Duration::from_secs(60));
+    assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    std::fs::remove_file(root.join("dep-ls.toml")).expect("rm");
+    // 2 MiB of comments: valid TOML, over the limit.
+    write(&root.join("dep-ls.toml"), "# padding\n".repeat(200_000));
+    let (config, errors) = Config::load(&root, None);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("over the size limit of 1048576 bytes"),
+        "{errors:?}"
+    );
+    assert!(config.exclude_doubts.len() == 1, "--fix would refuse");
+}
+
+/// Defect 5, in the server: a FIFO named `dep-ls.toml` made `initialize` wait forever.
+#[cfg(unix)]
+#[test]
+fn defect5_a_fifo_configuration_does_not_hang_the_servers_initialize() {
+    let root = temp_dir("rel-d5-lsp");
+    write(&root.join("plan.md"), GOOD);
+    if !mkfifo(&root.join("dep-ls.toml")) {
+        eprintln!("mkfifo unavailable: nothing to test");
+        return;
+    }
+    let (mut c, _log) = LspClient::start_logged(&[]);
+    let uri = file_uri(&root);
+    let id = c.request_async(
+        "initialize",
+        json!({"processId": null, "rootUri": uri, "capabilities": {},
+               "workspaceFolders": [{"uri": uri, "name": "ws"}]}),
+    );
+    let r = c.response_within(&json!(id), Duration::from_secs(60));
+    assert!(r.is_some(), "initialize hung on a FIFO dep-ls.toml");
+    c.notify("initialized", json!({}));
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Defect 10: a symlink to a file inside the root made the walk read the file twice, under two
+/// paths (a false duplicate-id for each of its definitions). Each file is now read once, under
+/// its own path; the link is noted and stays a known path (a link target). The server's
+/// indexing walks the same way.
+#[cfg(unix)]
+#[test]
+fn defect10_an_in_root_symlink_is_indexed_once() {
+    let root = temp_dir("rel-d10");
+    write(&root.join("docs/a.md"), GOOD);
+    std::os::unix::fs::symlink("docs/a.md", root.join("b.md")).expect("symlink");
+    std::os::unix::fs::symlink("docs", root.join("docs-link")).expect("symlink");
+    let ws = load(&root);
+    let paths: Vec<&str> = ws.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["docs/a.md"], "{:?}", ws.notes);
+    assert!(
+        has_note(&ws.notes, "b.md", "symlink not followed"),
+        "{:?}",
+        ws.notes
+    );
+    assert!(has_note(&ws.notes, "docs-link", "symlink not followed"));
+    assert!(ws.index.has_path("b.md"));
+    let findings = ws.check();
+    assert!(
+        findings.iter().all(|f| f.code.as_str() != "duplicate-id"),
+        "{findings:?}"
+    );
+    let (code, findings) = cli_check_json(&root);
+    assert!(code == 0 || code == 1);
+    let codes: Vec<&Value> = findings.iter().map(|f| &f["code"]).collect();
+    assert!(codes.iter().all(|c| *c != "duplicate-id"), "{codes:?}");
+    // The server's walk.
+    let (md, _, _) = plan_indexing(&root, &Config::default());
+    let md: Vec<&str> = md.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(md, ["docs/a.md"]);
 }

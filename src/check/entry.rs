@@ -1093,11 +1093,10 @@ fn references<'d>(
             if let Some(target) = link_target(sink.path, &link.dest) {
                 if !index.has_path(&target) {
                     let who = owner.map(|o| format!("{o}: ")).unwrap_or_default();
-                    let near = index.file_id(&target).map(|_| None).unwrap_or_else(|| {
-                        defs.first()
-                            .and_then(|d| index.entry(*d))
-                            .map(|(p, _)| p.to_string())
-                    });
+                    let near = index
+                        .file_id(&target)
+                        .map(|_| None)
+                        .unwrap_or_else(|| index.first_entry(&r.id).map(|(p, _)| p.to_string()));
                     sink.push_with(
                         Code::BrokenLink,
                         Severity::Warning,
