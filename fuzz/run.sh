@@ -3,6 +3,9 @@
 #   fuzz/run.sh SECONDS            # each target for SECONDS (default 30)
 #   fuzz/run.sh SECONDS TARGET…    # only these targets
 #   FUZZ_TIMEOUT=120 fuzz/run.sh … # per-input timeout (default 10 s; it is wall-clock time)
+# The Markdown targets (parse_check, edits) get the dictionary markdown.dict (DEP- and Markdown
+# tokens); their inputs starting with a byte >= 0x80 are choices for the grammar-aware document
+# generator (src/gen.rs), so libFuzzer mutates document structure too.
 # Needs only a stable Rust toolchain (no cargo-fuzz, no RUSTC_BOOTSTRAP): the targets are built
 # with `cargo build --release` through fuzz/rustc-wrapper.sh, which gives dep-ls and the fuzz
 # crate the coverage instrumentation `cargo fuzz build -s none` would (libFuzzer itself comes
@@ -46,10 +49,12 @@ for t in "${targets[@]}"; do
   echo "== fuzz $t for ${secs}s"
   start=$(date +%s)
   touch "target/start-$t"
+  dict=()
+  case "$t" in parse_check | edits) dict=(-dict=markdown.dict) ;; esac
   # libFuzzer writes new inputs to the first directory only: the scratch corpus.
   if ! "$target_dir/release/$t" "$work" "corpus/$t" -artifact_prefix="artifacts/$t/" \
       -max_total_time="$secs" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
-      -print_final_stats=1 2> "target/fuzz-$t.log"; then
+      -print_final_stats=1 ${dict[@]+"${dict[@]}"} 2> "target/fuzz-$t.log"; then
     status=1
     echo "!! $t found a crash (see fuzz/artifacts/$t/ and fuzz/target/fuzz-$t.log):"
     tail -n 40 "target/fuzz-$t.log"

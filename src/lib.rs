@@ -7,6 +7,8 @@ pub mod config;
 pub mod document;
 pub mod fix;
 pub mod fsread;
+#[doc(hidden)]
+pub mod gen;
 pub mod guard;
 pub mod ide;
 pub mod index;

@@ -118,6 +118,44 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The same on documents and edits from the grammar-aware generator (`dep_ls::gen`): edits
+    /// are placed as byte ranges, sent as LSP ranges in every encoding, and the text must be
+    /// what `LineIndex` says the range covers, spliced.
+    #[test]
+    fn generated_documents_and_edits_equal_fresh_parse(
+        doc_bytes in prop::collection::vec(any::<u8>(), 0..256),
+        edit_bytes in prop::collection::vec(any::<u8>(), 0..96),
+        encs in prop::collection::vec(0usize..3, 32),
+    ) {
+        let prefixes = Prefixes::default();
+        let mut doc = Document::new(dep_ls::gen::document(&doc_bytes), 0, &prefixes);
+        assert_same(&doc, &prefixes)?;
+        for (i, e) in dep_ls::gen::edits(&edit_bytes).into_iter().enumerate() {
+            let enc = [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32]
+                [encs[i % encs.len()]];
+            let old = doc.text().to_string();
+            let ix = LineIndex::new(&old);
+            let r = e.range(&old);
+            let range = Range {
+                start: ix.position(&old, r.start, enc),
+                end: ix.position(&old, r.end, enc),
+            };
+            let mut expected = old.clone();
+            expected.replace_range(ix.span(&old, range, enc), &e.text);
+            let before = std::sync::Arc::clone(doc.parsed());
+            let ids_changed = doc.edit(range, &e.text, enc, &prefixes);
+            prop_assert_eq!(doc.text(), expected.as_str(), "edit {:?} ({:?}) on {:?}", range, enc, old);
+            assert_same(&doc, &prefixes)?;
+            if !ids_changed {
+                prop_assert!(dep_ls::index::same_ids(&before, doc.parsed()), "ids changed but not reported");
+            }
+        }
+    }
+}
+
 /// Typing a fence opener swallows the rest of the document; closing it restores it.
 #[test]
 fn opening_and_closing_a_fence() {

@@ -4,6 +4,11 @@
 //! text spliced at the span `LineIndex` (the `&str` position path) gives for the same range.
 //! Ranges come in every position encoding, include positions inside a CRLF or a surrogate pair
 //! (UTF-16) or a multi-byte character (UTF-8), reversed ranges and positions past the end.
+//!
+//! Structure-aware half: when the first byte is ≥ 0x80, the next byte `n` and the `n` bytes
+//! after it are choice bytes for the grammar-aware generator (`dep_ls::gen::document`), which
+//! writes the starting document; otherwise the first byte counts the `PIECES` it is made of.
+//! Inserted texts come from `PIECES`, raw characters, or the generator (`gen::snippet`).
 #![no_main]
 
 use dep_ls::document::{Change, Document};
@@ -78,9 +83,16 @@ fuzz_target!(|data: &[u8]| {
     let prefixes = Prefixes::default();
     let Some(n) = b.byte() else { return };
     let mut text = String::new();
-    for _ in 0..(n % 24) {
-        let Some(i) = b.byte() else { break };
-        text.push_str(PIECES[usize::from(i) % PIECES.len()]);
+    if n >= 0x80 {
+        let len = usize::from(b.byte().unwrap_or(0)).min(b.0.len());
+        let (choices, rest) = b.0.split_at(len);
+        text = dep_ls::gen::document(choices);
+        b.0 = rest;
+    } else {
+        for _ in 0..(n % 24) {
+            let Some(i) = b.byte() else { break };
+            text.push_str(PIECES[usize::from(i) % PIECES.len()]);
+        }
     }
     let mut doc = Document::new(text, 0, &prefixes);
     check(&doc, &prefixes);
@@ -110,6 +122,9 @@ fuzz_target!(|data: &[u8]| {
             }
         };
         let new_text = match t {
+            0xE0..=0xEF => {
+                dep_ls::gen::snippet(&mut dep_ls::gen::Choices::new(&[t, a, c, d, e, m]))
+            }
             0xF0..=0xFF => {
                 // A few raw characters: line breaks, surrogate-pair and multi-byte characters.
                 let mut s = String::new();

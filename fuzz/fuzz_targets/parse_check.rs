@@ -1,6 +1,11 @@
 //! The document parser and the checks on arbitrary bytes: both block recognisers (the fast line
 //! scanner and tree-sitter), the extractor, an open `Document`, the index and every check.
 //! Invariants: nothing panics, every span lies inside the text on character boundaries.
+//!
+//! Structure-aware half: an input whose first byte is ≥ 0x80 is not text but choice bytes for
+//! the grammar-aware generator (`dep_ls::gen::document`), so libFuzzer mutates the document's
+//! structure (which definition spelling, which HTML block, which fence, …). An input starting
+//! with an ASCII byte is the text itself (the seeds, and `fuzz/markdown.dict` tokens).
 #![no_main]
 
 use dep_ls::check::check_all;
@@ -9,6 +14,7 @@ use dep_ls::document::Document;
 use dep_ls::index::Index;
 use dep_ls::syntax::{parse_fast, parse_tree, ParsedDoc, Span};
 use libfuzzer_sys::fuzz_target;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 fn span_ok(text: &str, s: &Span) -> bool {
@@ -29,7 +35,10 @@ fn check_spans(text: &str, doc: &ParsedDoc) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
+    let text: Cow<str> = match data.split_first() {
+        Some((&marker, choices)) if marker >= 0x80 => Cow::Owned(dep_ls::gen::document(choices)),
+        _ => String::from_utf8_lossy(data),
+    };
     let config = Config::default();
     let fast = parse_fast(&text, &config.prefixes);
     check_spans(&text, &fast);
