@@ -23,7 +23,20 @@ pub fn new_parser() -> Parser {
 /// Line indices where sections start (always includes 0), given the scanner's kinds.
 pub fn section_starts(kinds: &[LineKind], lines: &[&str]) -> Vec<usize> {
     let mut starts = vec![0];
-    for i in 1..lines.len() {
+    // Front matter is a section of its own: the scanner starts afresh after its closing line,
+    // and tree-sitter-md, parsing a document that starts with it, read the lines after a
+    // CRLF-ended `+++` block differently from LF ones (a tab after a list marker, G10 of the
+    // generator). Not when the next line could open front matter itself (`---`, `+++`), which
+    // it cannot after front matter.
+    let meta = kinds.iter().take_while(|&&k| k == LineKind::Meta).count();
+    if meta >= 2
+        && meta < lines.len()
+        && !lines[meta].starts_with("---")
+        && !lines[meta].starts_with("+++")
+    {
+        starts.push(meta);
+    }
+    for i in (meta.max(1))..lines.len() {
         if kinds[i - 1] != LineKind::Blank {
             continue;
         }
