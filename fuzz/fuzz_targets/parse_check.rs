@@ -1,6 +1,7 @@
 //! The document parser and the checks on arbitrary bytes: both block recognisers (the fast line
 //! scanner and tree-sitter), the extractor, an open `Document`, the index and every check.
-//! Invariants: nothing panics, every span lies inside the text on character boundaries.
+//! Invariants: nothing panics, every span lies inside the text on character boundaries, and
+//! both recognisers extract the same (server == `check`).
 //!
 //! Structure-aware half: an input whose first byte is ≥ 0x80 is not text but choice bytes for
 //! the grammar-aware generator (`dep_ls::gen::document`), so libFuzzer mutates the document's
@@ -44,6 +45,8 @@ fuzz_target!(|data: &[u8]| {
     check_spans(&text, &fast);
     let tree = parse_tree(&text, &config.prefixes);
     check_spans(&text, &tree);
+    // The server (tree-sitter) and `check` (the scanner) read the same document.
+    assert_eq!(fast, tree, "parse_fast == parse_tree");
     let doc = Document::new(text.to_string(), 1, &config.prefixes);
     assert_eq!(
         &**doc.parsed(),
