@@ -21,6 +21,15 @@ fn check(files: &[(&str, &str)]) -> Vec<dep_ls::check::Finding> {
     check_all(&index, &config)
 }
 
+/// The server's reading of `text` (tree-sitter, an open document) is `check`'s (the scanner).
+fn paths_agree(text: &str) {
+    let p = prefixes();
+    assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
+    assert_eq!(parse_fast(text, &p), parse_tree(text, &p), "{text:?}");
+    let doc = dep_ls::document::Document::new(text.to_string(), 0, &p);
+    assert_eq!(&**doc.parsed(), &parse_fast(text, &p), "{text:?}");
+}
+
 /// Defect 1: a whitespace-only line after an empty field, in an HTML block that a blank line
 /// does not end, made the extractor slice backwards (`begin > end`) and `check` exit 101.
 #[test]
@@ -79,12 +88,7 @@ fn defect_12_html_declaration_end_agrees_between_the_recognisers() {
         "<!P\nfoo>\n# DEP-001: x\n",
     ];
     for text in cases {
-        assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
-        assert_eq!(
-            parse_fast(text, &prefixes()),
-            parse_tree(text, &prefixes()),
-            "{text:?}"
-        );
+        paths_agree(text);
     }
     let defs = |t: &str| parse_fast(t, &prefixes()).entries.len();
     assert_eq!(defs("<!P>\n# DEP-001: x\n"), 1);
@@ -404,7 +408,6 @@ fn defect_06_big_documents_and_long_lines_are_served_within_bounds() {
 /// ended by blank lines).
 #[test]
 fn defect_12_sections_tree_sitter_fails_on_are_scanned() {
-    use dep_ls::document::Document;
     let cases = [
         "D|\n-|\n|**DEP-3**|\n||\n",
         "API-4:\n- <t>\n\n\n<!--\nk",
@@ -412,11 +415,7 @@ fn defect_12_sections_tree_sitter_fails_on_are_scanned() {
         "- <div>\n\n\nDEP-001: x\nType: Step\n",
     ];
     for text in cases {
-        let p = prefixes();
-        assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
-        assert_eq!(parse_fast(text, &p), parse_tree(text, &p), "{text:?}");
-        let doc = Document::new(text.to_string(), 0, &p);
-        assert_eq!(&**doc.parsed(), &parse_fast(text, &p), "{text:?}");
+        paths_agree(text);
     }
 }
 
@@ -435,11 +434,6 @@ fn defect_12_a_tag_after_a_link_reference_definition() {
         "- [1]: /u\n  <m>\n\n# DEP-1\n",
     ];
     for text in cases {
-        assert_eq!(blocks::classify(text), tree::classify(text), "{text:?}");
-        assert_eq!(
-            parse_fast(text, &prefixes()),
-            parse_tree(text, &prefixes()),
-            "{text:?}"
-        );
+        paths_agree(text);
     }
 }
