@@ -26,6 +26,7 @@ export const FINDING_CODES = [
   'no-criteria',
   'missing-environment',
   'environment-drift',
+  'internal-error',
 ] as const;
 
 export const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
