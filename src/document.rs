@@ -120,13 +120,19 @@ impl Document {
     /// The plain state: the text's lines, nothing parsed.
     fn make_plain(&mut self) {
         self.plain = true;
+        self.unparsed(ParsedDoc::default());
+    }
+
+    /// The text's lines, every line `Text`, one section without a tree, and `parsed`: the state
+    /// of a text that is not parsed (plain, or after a parse that panicked).
+    fn unparsed(&mut self, parsed: ParsedDoc) {
         self.lines = line_spans(&self.text).collect();
         self.kinds = vec![LineKind::Text; self.lines.len()];
         self.sections = vec![Section {
             first_line: 0,
             tree: None,
         }];
-        self.parsed = Arc::new(ParsedDoc::default());
+        self.parsed = Arc::new(parsed);
     }
 
     pub fn text(&self) -> &str {
@@ -176,13 +182,7 @@ impl Document {
         self.plain = false;
         if let Err(m) = crate::guard::catch(|| self.reparse_all_unguarded(prefixes)) {
             self.parser = new_parser();
-            self.lines = line_spans(&self.text).collect();
-            self.kinds = vec![LineKind::Text; self.lines.len()];
-            self.sections = vec![Section {
-                first_line: 0,
-                tree: None,
-            }];
-            self.parsed = Arc::new(ParsedDoc::failed(m));
+            self.unparsed(ParsedDoc::failed(m));
         }
     }
 

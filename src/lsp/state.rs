@@ -217,17 +217,11 @@ pub fn reload_from_disk(f: &mut Folder, rel: &str) {
         return;
     }
     match read_source(&abs, f.config.max_file_size) {
-        Ok(text) => match parse_guarded(rel, &text, &f.config) {
-            Ok(doc) => {
-                f.index.update(rel, Arc::new(doc));
-                f.disk.insert(rel.to_string(), Arc::from(text));
-            }
-            Err(_) => {
-                f.index.remove(rel);
-                f.disk.remove(rel);
-                f.index.add_path(rel);
-            }
-        },
+        Ok(text) => {
+            let doc = parse_guarded(rel, &text, &f.config);
+            f.index.update(rel, Arc::new(doc));
+            f.disk.insert(rel.to_string(), Arc::from(text));
+        }
         Err(why) => {
             tracing::info!("{rel}: {why}");
             f.index.remove(rel);
@@ -391,7 +385,7 @@ pub fn parse_files(
         .par_iter()
         .map(|(rel, abs)| {
             let text = read_source(abs, config.max_file_size).map_err(|w| format!("{rel}: {w}"))?;
-            let doc = parse_guarded(rel, &text, config)?;
+            let doc = parse_guarded(rel, &text, config);
             let keys = crate::index::FileKeys::of(&doc);
             Ok((rel.clone(), Arc::from(text), doc, keys))
         })
@@ -402,11 +396,7 @@ pub fn parse_files(
 /// indexed as a document that failed ([`crate::syntax::ParsedDoc::failed`], one
 /// `internal-error` finding on it, as `dep-ls check` reports it) and every other file of its
 /// batch is indexed. `parse_fast` contains its own panics; this also covers the test hook.
-pub fn parse_guarded(
-    rel: &str,
-    text: &str,
-    config: &Config,
-) -> Result<crate::syntax::ParsedDoc, String> {
+pub fn parse_guarded(rel: &str, text: &str, config: &Config) -> crate::syntax::ParsedDoc {
     let doc = crate::guard::catch(|| {
         if super::fast::test_panic_indexing(rel) {
             panic!("DEP_LS_TEST_PANIC_ON: index:{rel}");
@@ -420,7 +410,7 @@ pub fn parse_guarded(
             super::fast::INTERNAL_ERROR
         );
     }
-    Ok(doc)
+    doc
 }
 
 /// Finds the workspace of a file opened outside every workspace folder: the nearest folder
