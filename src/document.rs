@@ -21,7 +21,7 @@
 use crate::syntax::blocks::classify_lines;
 use crate::syntax::extract::extract_lines;
 use crate::syntax::tree::{classify_tree, new_parser, parse_section, scan_lines, section_starts};
-use crate::syntax::{DefKind, LineKind, ParsedDoc, Prefixes};
+use crate::syntax::{LineKind, ParsedDoc, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
 use std::collections::HashMap;
@@ -705,7 +705,7 @@ impl Document {
             .partition_point(|e| e.line_span.start < first_byte);
         let e0 = old.entries[..before]
             .iter()
-            .rposition(|e| e.def_kind != DefKind::TableRow && e.line_span.end < first_byte);
+            .rposition(|e| e.def_kind.restarts() && e.line_span.end < first_byte);
         let (e0, start_byte) = match e0 {
             Some(i) => (i, line_start_of(&self.text, old.entries[i].line_span.start)),
             None => (0, 0),
@@ -718,7 +718,7 @@ impl Document {
             .partition_point(|e| e.line_span.start < end_old_byte);
         let e1 = old.entries[after..]
             .iter()
-            .position(|e| e.def_kind != DefKind::TableRow)
+            .position(|e| e.def_kind.restarts())
             .map_or(old.entries.len(), |i| after + i);
         let end_byte_new = if e1 < old.entries.len() {
             line_start_of(
@@ -784,6 +784,17 @@ impl Document {
                 l.span = shift_span(&l.span, delta);
             }
             r.entry = r.entry.map(|i| (i as isize + entry_delta) as u32);
+        }
+        // Notes (`unread-line`) of the region, as the references.
+        let n0 = doc.notes.partition_point(|n| n.span.start < start_byte);
+        let n1 = doc
+            .notes
+            .partition_point(|n| n.span.start < end_byte_old)
+            .max(n0);
+        let new_notes = part.notes.len();
+        doc.notes.splice(n0..n1, part.notes);
+        for n in &mut doc.notes[n0 + new_notes..] {
+            n.span = shift_span(&n.span, delta);
         }
         ids_changed
     }

@@ -17,7 +17,7 @@
 
 use crate::check::{Code, Finding, FixHint};
 use crate::schema::{enum_values, value_head, DEP_FIELDS};
-use crate::syntax::{DefKind, ParsedDoc, Span};
+use crate::syntax::{ParsedDoc, Span};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -68,7 +68,7 @@ pub fn fixes(
     let mut out = Vec::new();
     for e in &doc.entries {
         // `DEP-XXX` definitions.
-        if e.placeholder && e.prefix() == "DEP" && e.def_kind != DefKind::TableRow {
+        if e.placeholder && e.prefix() == "DEP" && !e.def_kind.is_row() {
             if let Some(old) = text.get(e.id_span.clone()) {
                 if old == e.id {
                     out.push(Fix {
@@ -82,9 +82,7 @@ pub fn fixes(
             }
         }
         // DEP- blocks, numbered or not yet (`DEP-XXX`).
-        if !(e.is_dep_block() || (e.placeholder && e.prefix() == "DEP"))
-            || e.def_kind == DefKind::TableRow
-        {
+        if !(e.is_dep_block() || (e.placeholder && e.prefix() == "DEP")) || e.def_kind.is_row() {
             continue;
         }
         // Enumerated values in the wrong case.

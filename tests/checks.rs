@@ -1807,8 +1807,8 @@ DEP-002 without a colon is prose, not a definition
 ^^^^^^^ hint: unresolved-link
     DEP-003: indented four spaces is a code block, read as prose
     ^^^^^^^ hint: unresolved-link
-- DEP-004: in a list item is a reference
-  ^^^^^^^ hint: unresolved-link
+- EPIC-004: a list item of another prefix is a reference (DEP- list items are entries)
+  ^^^^^^^^ hint: unresolved-link
 ## [DEP-005](x.md): a link in a heading is a reference
    ^^^^^^^^^^^^^^^ warning: broken-link
     ^^^^^^^ hint: unresolved-link
@@ -2975,4 +2975,375 @@ fn duplicate_id_lists_the_other_definitions_in_path_order_whatever_the_index_ord
             "order {order:?}"
         );
     }
+}
+
+// =============================================================================================
+// Issue 14: entries, fields and link lists in every common spelling
+// =============================================================================================
+
+/// A complete Rollback entry's fields (after its definition line), with a threshold that is
+/// not measurable: the finding proves the entry and its fields are read.
+const ROLLBACK_BODY: &str = "Type: Rollback
+Stage: Post-deploy
+Description: Roll back on errors
+Trigger: 5xx rate rises
+Threshold: high
+           ^^^^ error: unmeasurable-threshold
+Procedure: Redeploy the previous image
+Notification: #incidents
+Owner: SRE on-call
+Linked IDs: MON-900, RUN-900";
+
+#[test]
+fn bold_id_lines_open_entries() {
+    for def in [
+        "**DEP-010**: Bold rollback",
+        "**DEP-010:** Bold rollback",
+        "**DEP-010: Bold rollback**",
+        "**DEP-010** — Bold rollback",
+    ] {
+        let c = check_in_plan(&format!("//- /styles.md\n{def}\n{ROLLBACK_BODY}\n"));
+        let e = &c.docs["styles.md"].entries[0];
+        assert_eq!(
+            (e.id.as_str(), e.title.as_str()),
+            ("DEP-010", "Bold rollback"),
+            "{def}"
+        );
+        assert!(e.is_dep_block(), "{def}");
+    }
+}
+
+#[test]
+fn list_item_entries_with_indented_fields_or_sub_items() {
+    check_in_plan(
+        r#"
+//- /styles.md
+- DEP-010: Indented fields
+  Type: Rollback
+  Stage: Post-deploy
+  Description: Roll back on errors
+  Trigger: 5xx rate rises
+  Threshold: high
+             ^^^^ error: unmeasurable-threshold
+  Procedure: Redeploy the previous image
+  Notification: #incidents
+  Owner: SRE on-call
+  Linked IDs: MON-900, RUN-900
+- **DEP-011**: Sub-items
+  - Type: Validation
+  - Stage: Post-deploy
+  - Description: Smoke test
+  - Check: An order completes
+  - Method: Automatic
+            ^^^^^^^^^ error: invalid-value
+  - Success Criteria: The order is confirmed
+  - Escalation: Page on-call
+  - Owner: QA Lead
+- DEP-012: Environment with a list value
+  - Type: Environment
+  - Stage: Pre-deploy
+  - Description: Preview
+  - Name: preview
+  - Infrastructure: Vercel
+  - Configuration:
+    - NODE_ENV=preview
+  - Secrets: Vercel env
+  - Access: Everyone
+  - Owner: Web team
+"#,
+    );
+}
+
+#[test]
+fn a_list_item_under_a_link_list_is_a_link_not_an_entry() {
+    let c = check_in_plan(
+        r#"
+//- /styles.md
+DEP-010: Smoke test
+Type: Validation
+Stage: Post-deploy
+Description: Smoke test
+Check: An order completes
+Method: Automated
+Success Criteria: The order is confirmed
+Escalation: Page on-call
+Owner: QA Lead
+Linked IDs:
+- DEP-904: the background smoke test
+- DEP-099: not defined
+  ^^^^^^^ error: unresolved-link
+"#,
+    );
+    assert_eq!(c.docs["styles.md"].entries.len(), 1);
+}
+
+#[test]
+fn block_quoted_entries_and_fields() {
+    check_in_plan(
+        r#"
+//- /styles.md
+> DEP-010: Quoted rollback
+> Type: Rollback
+> Stage: Post-deploy
+> Description: Roll back on errors
+> Trigger: 5xx rate rises
+> **Threshold**: high
+                 ^^^^ error: unmeasurable-threshold
+> Procedure: Redeploy the previous image
+> Notification: #incidents
+> Owner: SRE on-call
+> Linked IDs: MON-900, RUN-900
+
+DEP-011: Plain entry, quoted fields
+> **Type**: Step
+> Stage: Deploy
+> Description: Ship it
+> Owner: Release manager
+"#,
+    );
+}
+
+#[test]
+fn field_spellings_space_before_colon_tabs_and_no_break_spaces() {
+    let c = check_in_plan(
+        "//- /styles.md
+DEP-010: Spellings
+Type : Step
+Stage\t:\tDeploy
+Description:\u{a0}Ship it
+Owner\u{a0}: Release manager
+",
+    );
+    let keys: Vec<(&str, &str)> = c.docs["styles.md"].entries[0]
+        .fields
+        .iter()
+        .map(|f| (f.key.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("Type", "Step"),
+            ("Stage", "Deploy"),
+            ("Description", "Ship it"),
+            ("Owner", "Release manager")
+        ]
+    );
+}
+
+#[test]
+fn a_field_value_table_under_an_entry_gives_its_fields() {
+    check_in_plan(
+        r#"
+//- /styles.md
+DEP-010: Table fields
+| Field | Value |
+|-------|-------|
+| Type | Rollback |
+| Stage | Post-deploy |
+| Description | Roll back on errors |
+| Trigger | 5xx rate rises |
+| **Threshold** | high |
+                  ^^^^ error: unmeasurable-threshold
+| Procedure | Redeploy the previous image |
+| Notification | #incidents |
+| Owner | SRE on-call |
+| Linked IDs | MON-900, RUN-900 |
+"#,
+    );
+}
+
+#[test]
+fn plan_tables_make_each_row_an_entry_with_findings_on_the_cell() {
+    let c = check_in_plan(
+        r#"
+//- /styles.md
+| ID | Title | Type | Stage | Owner | Threshold | Linked IDs |
+|----|-------|------|-------|-------|-----------|------------|
+| DEP-010 | Error rollback | Rollback | Post-deploy | SRE | high | MON-900, RUN-901 |
+  ^^^^^^^ warning: missing-field: `Description:`
+                                                            ^^^^ error: unmeasurable-threshold
+                                                                            ^^^^^^^ error: unresolved-link
+| DEP-011 | Tests pass | Criteria | Pre-deploy |  | | TEST-900 |
+  ^^^^^^^ warning: missing-field: `Description:`
+  ^^^^^^^ error: missing-owner
+| EPIC-010 | An epic row is no DEP- entry | Step | | | | |
+"#,
+    );
+    let entries = &c.docs["styles.md"].entries;
+    assert_eq!(entries[0].def_kind, syntax::DefKind::PlanRow);
+    assert_eq!(entries[0].title, "Error rollback");
+    assert_eq!(entries[2].def_kind, syntax::DefKind::TableRow);
+}
+
+#[test]
+fn an_inventory_table_stays_an_inventory() {
+    let c = check_in_plan(
+        r#"
+//- /inventory.md
+| ID | Name | Status |
+|----|------|--------|
+| DEP-010 | Old rollout | Done |
+"#,
+    );
+    let e = &c.docs["inventory.md"].entries[0];
+    assert_eq!(e.def_kind, syntax::DefKind::TableRow);
+    assert!(!e.is_dep_block());
+}
+
+#[test]
+fn the_guides_for_type_grouping_line_is_no_field() {
+    check_in_plan(
+        r#"
+//- /styles.md
+DEP-010: Rollback in the guide's template layout
+Type: Rollback
+Stage: Post-deploy
+Description: Roll back on errors
+
+For Rollback Type:
+  Trigger: 5xx rate rises
+  Threshold: high
+             ^^^^ error: unmeasurable-threshold
+  Procedure: Redeploy the previous image
+  Notification: #incidents
+
+Owner: SRE on-call
+Linked IDs: MON-900, RUN-900
+"#,
+    );
+}
+
+#[test]
+fn link_lists_read_code_spans_and_expand_shorthand_ranges() {
+    let c = check_in_plan(
+        r#"
+//- /ids.md
+## TEST-001: One
+## TEST-002: Two
+## TEST-004: Four
+## TEST-005: Five
+## UJ-001: One
+## UJ-005: Five
+## API-001: One
+## API-002: Two
+## API-003: Three
+//- /styles.md
+DEP-010: Links
+Type: Step
+Stage: Deploy
+Description: Ship it
+Owner: Release manager
+Linked IDs: `TEST-001`, TEST-001–005, UJ-001/005/009, API-001 → API-003
+                        ^^^^^^^^^^^^ warning: range-gap: TEST-003 is not defined
+                                                 ^^^ error: unresolved-link: UJ-009
+Covers: TEST-001..005, TEST-001-005, TEST-002 to 004
+        ^^^^^^^^^^^^^ warning: range-gap
+                       ^^^^^^^^^^^^ warning: range-gap
+                                     ^^^^^^^^^^^^^^^ warning: range-gap
+Related IDs: TEST-005–001
+             ^^^^^^^^^^^^ error: invalid-range: reversed
+"#,
+    );
+    let items = &c.docs["styles.md"].entries[0].fields[4].items;
+    let ids: Vec<String> = items
+        .iter()
+        .map(|i| match i {
+            syntax::LinkItem::Id(r) => r.id.to_string(),
+            syntax::LinkItem::Range { start, end, .. } => format!("{}..{}", start.id, end.id),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "TEST-001",
+            "TEST-001..TEST-005",
+            "UJ-001",
+            "UJ-005",
+            "UJ-009",
+            "API-001..API-003"
+        ]
+    );
+}
+
+#[test]
+fn code_spans_outside_link_lists_still_hide_ids() {
+    check_in_plan(
+        r#"
+//- /styles.md
+DEP-010: Links
+Type: Step
+Stage: Deploy
+Description: The `DEP-999` placeholder in prose is code, not a mention
+Owner: Release manager
+"#,
+    );
+}
+
+#[test]
+fn numbers_after_an_id_are_no_shorthand_unless_they_end_the_item() {
+    let c = check_in_plan(
+        r#"
+//- /ids.md
+## TEST-001: One
+//- /styles.md
+DEP-010: Links
+Type: Step
+Stage: Deploy
+Description: Ship it
+Owner: Release manager
+Linked IDs: TEST-001 - 5 retries are allowed
+"#,
+    );
+    let items = &c.docs["styles.md"].entries[0].fields[4].items;
+    assert_eq!(items.len(), 1);
+    assert!(matches!(&items[0], syntax::LinkItem::Id(r) if r.id == "TEST-001"));
+}
+
+#[test]
+fn a_secret_in_a_fenced_block_inside_an_entry() {
+    check_in_plan(
+        r#"
+//- /styles.md
+DEP-010: Migrate
+Type: Step
+Stage: Deploy
+Description: Run the migration
+Owner: DBA team
+
+```bash
+export DB_PASSWORD=hunter2-but-longer
+                   ^^^^^^^^^^^^^^^^^^ error: plaintext-secret: code block
+psql "$DATABASE_URL" -f migrate.sql
+```
+"#,
+    );
+}
+
+#[test]
+fn unread_lines_get_a_hint_naming_the_spelling_that_works() {
+    check_in_plan(
+        r#"
+//- /styles.md
+DEP-010 Rollback without a colon
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint: unread-line: write it as `DEP-010: Rollback without a colon`
+^^^^^^^ hint: unresolved-link
+Type: Rollback
+
+## DEP-011: Heading entry
+Type: Step
+Stage: Deploy
+Description: Ship it
+Owner: Release manager
+
+## Notes
+
+Threshold: >2% of requests for 5 minutes
+^^^^^^^^^ hint: unread-line: outside every entry: DEP-011 ended above it
+
+Prose after the notes clears it.
+
+Trigger: not flagged after prose
+"#,
+    );
 }

@@ -162,6 +162,7 @@ fn check_entry_unguarded(
     }
     if entry.is_dep_block() {
         dep_entry(&mut sink, entry, index);
+        code_secrets(&mut sink, entry);
     } else if entry.prefix() == "MON" {
         monitor_entry(&mut sink, entry);
     }
@@ -171,6 +172,25 @@ fn check_entry_unguarded(
     }
     references(&mut sink, doc, entry_refs(doc, i), index);
     sink.out
+}
+
+/// Literal secrets in the fenced code blocks of a DEP- entry (`export DB_PASSWORD=…` in a
+/// ```` ```bash ```` block): one finding per block line that holds one.
+fn code_secrets(sink: &mut Sink, entry: &Entry) {
+    for line in &entry.code {
+        if let Some((s, what)) = find_secret(&line.text, true) {
+            let at = entry.at(line.span.start);
+            sink.push(
+                Code::PlaintextSecret,
+                at + s.start..at + s.end,
+                Some(&entry.id),
+                format!(
+                    "{}: a code block of the entry holds {what} in plain text — secrets live in a secrets manager: read it from there (e.g. `$DB_PASSWORD` from the deploy environment) and rotate this one",
+                    entry.id
+                ),
+            );
+        }
+    }
 }
 
 /// The checks of references outside every entry.
@@ -220,6 +240,15 @@ fn check_loose_refs_unguarded(
         doc.refs.iter().filter(|r| r.entry.is_none()),
         index,
     );
+    // Lines that look like an entry or a field but are not read as one.
+    for n in &doc.notes {
+        sink.push(
+            Code::UnreadLine,
+            n.span.clone(),
+            None,
+            n.message.to_string(),
+        );
+    }
     sink.out
 }
 

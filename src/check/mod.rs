@@ -86,6 +86,7 @@ codes! {
     NoCriteria = "no-criteria", Warning, "The plan has no Criteria entry.";
     MissingEnvironment = "missing-environment", Warning, "The plan lacks a staging or a production Environment.";
     EnvironmentDrift = "environment-drift", Warning, "Staging and production `Configuration` keys differ.";
+    UnreadLine = "unread-line", Hint, "A line that looks like an entry or a field but is not read as one.";
     InternalError = "internal-error", Error, "dep-ls failed on this file (a bug): its other findings are missing.";
 }
 

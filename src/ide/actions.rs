@@ -282,7 +282,7 @@ fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)
     let doc = f.parsed(&owner)?;
     let nl = eol(text);
     let same = doc.entries.iter().rev().find(|e| e.prefix() == prefix);
-    if let Some(row) = same.filter(|e| e.def_kind == DefKind::TableRow) {
+    if let Some(row) = same.filter(|e| e.def_kind.is_row()) {
         // The prefix's IDs are rows of a table: a new row right after the last one.
         let at = line_end(text, row.line_span.end);
         let title = if owner == rel {
@@ -306,12 +306,7 @@ fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)
         ));
     }
     let level = same
-        .or_else(|| {
-            doc.entries
-                .iter()
-                .rev()
-                .find(|e| e.def_kind != DefKind::TableRow)
-        })
+        .or_else(|| doc.entries.iter().rev().find(|e| !e.def_kind.is_row()))
         .map(|e| e.def_kind);
     let head = match level {
         Some(DefKind::Heading(l)) => format!("{} {id}: [Title]", "#".repeat(l as usize)),
@@ -456,7 +451,8 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
         .find_map(|e| match e.def_kind {
             DefKind::Heading(l) => Some(Some(l)),
             DefKind::Line => Some(None),
-            DefKind::TableRow => None,
+            DefKind::TableRow | DefKind::PlanRow => None,
+            DefKind::ListItem => Some(None),
         });
     for ty in EntryType::ALL {
         let (_, plain) = template(ty, &id, style.unwrap_or(None));

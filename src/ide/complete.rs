@@ -270,8 +270,7 @@ fn current_entry<'a>(
         return Some(e);
     }
     let gap = text.get(e.span.end..line_start)?;
-    (e.def_kind != DefKind::TableRow && gap.trim().is_empty() && gap.matches('\n').count() <= 2)
-        .then_some(e)
+    (!e.def_kind.is_row() && gap.trim().is_empty() && gap.matches('\n').count() <= 2).then_some(e)
 }
 
 fn value_doc(norm_key: &str, v: &str) -> Option<String> {
@@ -650,7 +649,8 @@ fn doc_style(doc: &ParsedDoc) -> Option<u8> {
         .find_map(|e| match e.def_kind {
             DefKind::Heading(l) => Some(Some(l)),
             DefKind::Line => Some(None),
-            DefKind::TableRow => None,
+            DefKind::TableRow | DefKind::PlanRow => None,
+            DefKind::ListItem => Some(None),
         })
         .unwrap_or(None)
 }

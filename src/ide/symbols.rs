@@ -2,7 +2,7 @@
 
 use super::Folder;
 use crate::schema;
-use crate::syntax::{is_link_list_key, DefKind, ParsedDoc, Span};
+use crate::syntax::{is_link_list_key, ParsedDoc, Span};
 
 /// A document symbol: an entry, with its fields as children.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub fn workspace_symbols(f: &Folder, query: &str, limit: usize) -> Vec<Workspace
 pub fn folding(doc: &ParsedDoc) -> Vec<Span> {
     doc.entries
         .iter()
-        .filter(|e| e.def_kind != DefKind::TableRow && e.span.end > e.line_span.end)
+        .filter(|e| !e.def_kind.is_row() && e.span.end > e.line_span.end)
         .map(|e| e.span.clone())
         .collect()
 }
@@ -209,7 +209,7 @@ pub fn code_lenses(f: &Folder, rel: &str) -> Vec<(Span, String, usize)> {
     };
     doc.entries
         .iter()
-        .filter(|e| !e.placeholder && e.def_kind != DefKind::TableRow)
+        .filter(|e| !e.placeholder && !e.def_kind.is_row())
         .map(|e| {
             let n = f.index.references(&e.id).len() + f.index.ranges_covering(&e.id).len();
             (e.id_span.clone(), e.id.to_string(), n)

@@ -1,10 +1,10 @@
 //! The extractor shared by both block recognisers: lines + [`LineKind`]s → [`ParsedDoc`].
 
 use super::blocks::{atx_level, indent, list_marker, table_cells};
-use super::ids::{inline_mask, scan_ids, InlineState, RawId};
+use super::ids::{comment_mask, inline_mask, scan_ids, InlineState, RawId};
 use super::{
-    id_prefix, is_link_list_key, normalize_key, DefKind, Entry, Field, IdRef, LineKind, Link,
-    LinkItem, ParsedDoc, Prefixes, Reference, RelSpan, Span, Str,
+    id_prefix, is_link_list_key, normalize_key, CodeLine, DefKind, Entry, Field, IdRef, LineKind,
+    Link, LinkItem, Note, ParsedDoc, Prefixes, Reference, RelSpan, Span, Str,
 };
 use crate::text::line_spans;
 
@@ -128,23 +128,141 @@ pub fn parse_field_line(line: &str) -> Option<FieldLine> {
         }
     }
     let key = sub(line, key_start..key_end);
-    if !valid_key(key) {
+    // `Key : value`, `Key\u{a0}:`: whitespace before the colon belongs to no key.
+    let key_trimmed = key.trim_end();
+    if !valid_key(key_trimmed) {
         return None;
     }
-    // After the colon: end of line or whitespace (not `https://`).
-    match line.as_bytes().get(after) {
-        None | Some(b' ') | Some(b'\t') => {}
-        _ => return None,
-    }
+    // After the colon: end of line or whitespace (not `https://`); a no-break space counts.
     let rest = sub(line, after..);
+    if !(rest.is_empty() || rest.starts_with([' ', '\t', '\u{a0}'])) {
+        return None;
+    }
     let lead = rest.len() - rest.trim_start().len();
     let vs = after + lead;
     let ve = after + rest.trim_end().len();
     Some(FieldLine {
-        key: (key_start, key_start + key.trim_end().len()),
+        key: (key_start, key_start + key_trimmed.len()),
         value: (vs, ve.max(vs)),
         list_item,
     })
+}
+
+/// Bytes of block-quote markers (`> `, `>> `, `> > `) at the start of a line: the quoted text
+/// is read like any other (`> **Type**: Rollback` is a field, `> DEP-003: Title` an entry).
+pub fn quote_prefix(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut p = 0;
+    loop {
+        let (cols, ib) = indent(sub(line, p..));
+        if cols > 3 || b.get(p + ib) != Some(&b'>') {
+            return p;
+        }
+        p += ib + 1;
+        if matches!(b.get(p), Some(b' ') | Some(b'\t')) {
+            p += 1;
+        }
+    }
+}
+
+/// Is `norm` (a normalised key) the guide's grouping line `For Rollback Type` (which is no
+/// field: the indented fields under it belong to the entry)?
+pub fn is_grouping_key(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split(' ').collect();
+    words.len() >= 3 && words.len() <= 4 && words[0] == "for" && words[words.len() - 1] == "type"
+}
+
+/// Keys that only a DEP- entry holds: a line with one of them outside every entry was most
+/// likely meant for the entry above (`unread-line`).
+const DEP_ONLY_KEYS: &[&str] = &[
+    "type",
+    "stage",
+    "linked ids",
+    "infrastructure",
+    "configuration",
+    "secrets",
+    "requirement",
+    "verification",
+    "blocker",
+    "trigger",
+    "threshold",
+    "procedure",
+    "notification",
+    "method",
+    "success criteria",
+    "escalation",
+];
+
+/// Header cells that make a table a *plan table* (its rows DEP- entries): the DEP- fields.
+const PLAN_COLUMNS: &[&str] = &[
+    "type",
+    "stage",
+    "owner",
+    "description",
+    "linked ids",
+    "name",
+    "infrastructure",
+    "configuration",
+    "secrets",
+    "access",
+    "requirement",
+    "verification",
+    "blocker",
+    "trigger",
+    "threshold",
+    "procedure",
+    "notification",
+    "check",
+    "method",
+    "success criteria",
+    "escalation",
+];
+
+/// Header cells naming a plan table's title column.
+const TITLE_COLUMNS: &[&str] = &["title", "item", "summary", "entry", "deployment item"];
+
+/// What a table is, from its header row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum TableMode {
+    /// Rows whose first cell is an ID are (inventory) entries.
+    #[default]
+    Inventory,
+    /// The header names DEP- fields: DEP- rows are entries whose cells are fields.
+    Plan,
+    /// `| Field | Value |` under an entry: each row is one of its fields.
+    Fields,
+}
+
+fn table_mode(header: &[String], in_entry: bool) -> TableMode {
+    let norm: Vec<String> = header
+        .iter()
+        .map(|h| normalize_key(h).to_string())
+        .collect();
+    let named = |n: &String, set: &[&str]| set.contains(&n.as_str());
+    if in_entry && norm.iter().filter(|n| !n.is_empty()).count() == 2 {
+        let first = [
+            "field",
+            "key",
+            "property",
+            "attribute",
+            "setting",
+            "parameter",
+        ];
+        let second = ["value", "values", "details", "setting", "description"];
+        if norm.len() >= 2 && named(&norm[0], &first) && named(&norm[1], &second) {
+            return TableMode::Fields;
+        }
+    }
+    let fields = norm
+        .iter()
+        .skip(1)
+        .filter(|n| named(n, PLAN_COLUMNS))
+        .count();
+    if norm.iter().skip(1).any(|n| n == "type") || fields >= 2 {
+        TableMode::Plan
+    } else {
+        TableMode::Inventory
+    }
 }
 
 fn valid_key(key: &str) -> bool {
@@ -213,6 +331,18 @@ struct Builder<'a> {
     current: Option<(usize, u8, bool)>,
     open_field: Option<(usize, OpenField)>,
     table_header: Vec<String>,
+    /// What the current table is (from its header).
+    table_mode: TableMode,
+    /// The inline state at the start of the current line (comments spanning lines).
+    line_state: InlineState,
+    /// The DEP- entry that just ended (at a heading, a fence, a table): a DEP- field line right
+    /// after it is reported (`unread-line`), as it most likely belongs to it.
+    ended: Option<Str>,
+    /// A line that starts with an ID but opened no entry, with the spelling that would: if
+    /// the next line is a DEP- field, the line is reported (`unread-line`).
+    candidate: Option<(Span, String)>,
+    /// References of IDs implied by link-list shorthands (`TEST-001–005`), not yet merged.
+    synthetic: Vec<Reference>,
     /// Blank lines seen since the open field's last piece.
     pending_blank: bool,
     /// A fenced block opened right under a field with an empty inline value: its lines are the
@@ -244,6 +374,11 @@ pub fn extract_lines(
         current: None,
         open_field: None,
         table_header: Vec::new(),
+        table_mode: TableMode::Inventory,
+        line_state: InlineState::default(),
+        ended: None,
+        candidate: None,
+        synthetic: Vec::new(),
         pending_blank: false,
         fence_value: false,
     };
@@ -292,7 +427,8 @@ pub fn extract_lines(
                 };
                 b.fenced_piece(line, start, &ids);
             }
-            LineKind::Code | LineKind::Comment | LineKind::Meta => {}
+            LineKind::Code => b.code_line(line, start),
+            LineKind::Comment | LineKind::Meta => {}
             LineKind::TableDelimiter => {}
             LineKind::Heading(level) => {
                 inline_mask(line, InlineState::default(), &mut mask);
@@ -307,7 +443,16 @@ pub fn extract_lines(
                     .take(MAX_TABLE_COLUMNS)
                     .map(|(s, e)| clean_cell(sub(line, s..e)).to_string())
                     .collect();
-                b.plain_refs(&ids, None);
+                b.table_mode = table_mode(&b.table_header, b.current.is_some());
+                b.candidate = None;
+                let entry = match b.table_mode {
+                    TableMode::Fields => b.current.map(|c| c.0 as u32),
+                    _ => None,
+                };
+                if entry.is_some() {
+                    b.extend_entry(start + line.trim_end().len());
+                }
+                b.plain_refs(&ids, entry);
             }
             LineKind::TableRow => {
                 inline_mask(line, InlineState::default(), &mut mask);
@@ -315,9 +460,18 @@ pub fn extract_lines(
                 b.table_row(line, start, &ids);
             }
             LineKind::Text | LineKind::DepCode => {
+                b.line_state = inline;
                 inline = inline_mask(line, inline, &mut mask);
                 let ids = scan_ids(line, start, &mask);
                 b.text_line(line, start, kind == LineKind::DepCode, &ids);
+            }
+        }
+        b.flush_synthetic();
+        if !matches!(kind, LineKind::Text | LineKind::DepCode | LineKind::Blank) {
+            // Only a field on the very next line makes an ID line an entry meant.
+            b.candidate = None;
+            if !matches!(kind, LineKind::Heading(_) | LineKind::Fence) {
+                b.ended = None;
             }
         }
     }
@@ -358,6 +512,7 @@ impl Builder<'_> {
         self.fence_value = false;
         if let Some((idx, _, _)) = self.current.take() {
             let e = &mut self.doc.entries[idx];
+            self.ended = e.is_dep_block().then(|| e.id.clone());
             let base = e.line_span.start;
             let body = self.text.get(base..e.span.end.max(base)).unwrap_or("");
             e.text_hash = super::text_hash(body.as_bytes());
@@ -411,10 +566,40 @@ impl Builder<'_> {
             deprecated,
             replacement: None,
             summary: None,
+            code: Vec::new(),
             type_field: None,
             text_hash: 0,
         });
         self.current = Some((self.doc.entries.len() - 1, level, in_code));
+        self.ended = None;
+        self.candidate = None;
+    }
+
+    /// A line of a fenced code block inside an entry: kept for the secret checks.
+    fn code_line(&mut self, line: &str, start: usize) {
+        let Some((idx, _, _)) = self.current else {
+            return;
+        };
+        let (_, ib) = indent(line);
+        let end = start + line.trim_end().len();
+        if start + ib >= end {
+            return;
+        }
+        let e = &mut self.doc.entries[idx];
+        let span = e.rel(&(start + ib..end));
+        e.code.push(CodeLine {
+            span,
+            text: Str::from(sub(self.text, start + ib..end)),
+        });
+        self.extend_entry(end);
+    }
+
+    /// An `unread-line` note on `span`.
+    fn note(&mut self, span: Span, message: String) {
+        self.doc.notes.push(Note {
+            span,
+            message: Str::from(message),
+        });
     }
 
     fn extend_entry(&mut self, end: usize) {
@@ -486,62 +671,30 @@ impl Builder<'_> {
     fn table_row(&mut self, line: &str, start: usize, ids: &[RawId]) {
         let mut cells = table_cells(line);
         cells.truncate(MAX_TABLE_COLUMNS);
+        // The cells' trimmed text and document spans.
+        let trimmed: Vec<(&str, Span)> = cells
+            .iter()
+            .map(|&(s2, e2)| {
+                let c = sub(line, s2..e2);
+                let lead = c.len() - c.trim_start().len();
+                let t = c.trim();
+                (t, start + s2 + lead..start + s2 + lead + t.len())
+            })
+            .collect();
+        if self.table_mode == TableMode::Fields {
+            if let Some(idx) = self.current.map(|c| c.0) {
+                self.field_row(idx, line, start, &trimmed, ids);
+                return;
+            }
+        }
         if let Some(&(s, e)) = cells.first() {
             let cell = clean_cell(sub(line, s..e));
             if let Some(raw) = ids.first() {
                 let raw_text = sub(self.text, raw.span.clone());
                 if cell == raw_text && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
-                    let others: Vec<(&str, Span)> = cells[1..]
-                        .iter()
-                        .map(|&(s2, e2)| {
-                            let c = sub(line, s2..e2);
-                            let lead = c.len() - c.trim_start().len();
-                            let t = c.trim();
-                            (t, start + s2 + lead..start + s2 + lead + t.len())
-                        })
-                        .collect();
-                    let title = others
-                        .iter()
-                        .map(|(t, _)| *t)
-                        .find(|t| !t.is_empty())
-                        .unwrap_or("")
-                        .to_string();
-                    let line_span = start..start + line.trim_end().len();
-                    self.open_entry(raw, &title, DefKind::TableRow, line_span, 0, false);
-                    let idx = self.current.map(|c| c.0).unwrap_or(0);
-                    let base = self.doc.entries[idx].base();
-                    let rel = |x: &Span| RelSpan::new(x, base);
-                    let mut fields = Vec::new();
-                    for (ci, (t, span)) in others.iter().enumerate() {
-                        let Some(name) = self.table_header.get(ci + 1) else {
-                            continue;
-                        };
-                        if name.is_empty() || t.is_empty() {
-                            continue;
-                        }
-                        fields.push(Field {
-                            key: Str::from(name.as_str()),
-                            key_span: rel(&(span.start..span.start)),
-                            value: Str::from(*t),
-                            value_span: rel(span),
-                            pieces: smallvec::smallvec![rel(span)],
-                            heading: false,
-                            line_start: rel(&(start..start)).start,
-                            items: Vec::new(),
-                        });
-                    }
-                    let summary = others
-                        .iter()
-                        .map(|(t, _)| *t)
-                        .filter(|t| !t.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" | ");
-                    let e = &mut self.doc.entries[idx];
-                    e.fields = fields;
-                    e.summary = Some(summary);
-                    self.refs_from(&ids[1..], Some(idx as u32), None, false);
-                    // A table row is an entry of its own: nothing after it belongs to it.
-                    self.close_entry();
+                    let plan =
+                        self.table_mode == TableMode::Plan && raw_prefix(self.text, raw) == "DEP";
+                    self.row_entry(raw, line, start, &trimmed, ids, plan);
                     return;
                 }
             }
@@ -551,6 +704,167 @@ impl Builder<'_> {
             self.extend_entry(start + line.trim_end().len());
         }
         self.refs_from(ids, entry, None, false);
+    }
+
+    /// A table row whose first cell is an ID: an inventory entry (its other cells a summary,
+    /// fields named by the header) or, in a plan table, a DEP- entry whose cells are its fields
+    /// (empty cells too, so that an empty required cell is found on the cell).
+    fn row_entry(
+        &mut self,
+        raw: &RawId,
+        line: &str,
+        start: usize,
+        cells: &[(&str, Span)],
+        ids: &[RawId],
+        plan: bool,
+    ) {
+        let others = cells.get(1..).unwrap_or(&[]);
+        let header: Vec<String> = self
+            .table_header
+            .iter()
+            .map(|h| normalize_key(h).to_string())
+            .collect();
+        let title_col = if plan {
+            (1..header.len()).find(|&c| TITLE_COLUMNS.contains(&header[c].as_str()))
+        } else {
+            None
+        };
+        let title = match title_col {
+            Some(c) => cells.get(c).map(|(t, _)| *t).unwrap_or(""),
+            None if plan => "",
+            None => others
+                .iter()
+                .map(|(t, _)| *t)
+                .find(|t| !t.is_empty())
+                .unwrap_or(""),
+        }
+        .to_string();
+        let line_span = start..start + line.trim_end().len();
+        let kind = if plan {
+            DefKind::PlanRow
+        } else {
+            DefKind::TableRow
+        };
+        self.open_entry(raw, &title, kind, line_span, 0, false);
+        let idx = self.current.map(|c| c.0).unwrap_or(0);
+        let base = self.doc.entries[idx].base();
+        let rel = |x: &Span| RelSpan::new(x, base);
+        let mut fields = Vec::new();
+        // Which field each ID of the row belongs to.
+        let mut field_of: Vec<Option<u32>> = vec![None; ids.len()];
+        for (ci, (t, span)) in others.iter().enumerate() {
+            let col = ci + 1;
+            let Some(name) = self.table_header.get(col) else {
+                continue;
+            };
+            if name.is_empty() || (t.is_empty() && !plan) || Some(col) == title_col {
+                continue;
+            }
+            let fi = fields.len() as u32;
+            for (k, r) in ids.iter().enumerate().skip(1) {
+                if r.span.start >= span.start && r.span.end <= span.end {
+                    field_of[k] = Some(fi);
+                }
+            }
+            fields.push(Field {
+                key: Str::from(name.as_str()),
+                key_span: rel(&(span.start..span.start)),
+                value: Str::from(*t),
+                value_span: rel(span),
+                pieces: if t.is_empty() {
+                    smallvec::SmallVec::new()
+                } else {
+                    smallvec::smallvec![rel(span)]
+                },
+                heading: false,
+                line_start: rel(&(start..start)).start,
+                items: Vec::new(),
+            });
+        }
+        let summary = others
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let e = &mut self.doc.entries[idx];
+        e.fields = fields;
+        e.summary = Some(summary);
+        if plan {
+            // Link-list cells hold links (and ranges), read as in a field line.
+            for fi in 0..self.doc.entries[idx].fields.len() {
+                if !is_link_list_key(&self.doc.entries[idx].fields[fi].norm_key()) {
+                    continue;
+                }
+                let in_cell: Vec<RawId> = ids
+                    .iter()
+                    .zip(&field_of)
+                    .filter(|(_, f)| **f == Some(fi as u32))
+                    .map(|(r, _)| r.clone())
+                    .collect();
+                let span = self.doc.entries[idx].abs(self.doc.entries[idx].fields[fi].value_span);
+                self.link_items(idx, fi, span, &in_cell);
+            }
+            for (k, r) in ids.iter().enumerate().skip(1) {
+                let field = field_of[k];
+                let link_list = field.is_some_and(|fi| {
+                    is_link_list_key(&self.doc.entries[idx].fields[fi as usize].norm_key())
+                });
+                self.refs_from(std::slice::from_ref(r), Some(idx as u32), field, link_list);
+            }
+        } else {
+            self.refs_from(&ids[1..], Some(idx as u32), None, false);
+        }
+        // A table row is an entry of its own: nothing after it belongs to it.
+        self.close_entry();
+    }
+
+    /// A row of a `| Field | Value |` table under an entry: one of its fields.
+    fn field_row(
+        &mut self,
+        idx: usize,
+        line: &str,
+        start: usize,
+        cells: &[(&str, Span)],
+        ids: &[RawId],
+    ) {
+        self.open_field = None;
+        self.extend_entry(start + line.trim_end().len());
+        let (Some((k, ks)), Some((v, vs))) = (cells.first(), cells.get(1)) else {
+            self.refs_from(ids, Some(idx as u32), None, false);
+            return;
+        };
+        let key = clean_cell(k);
+        if !valid_key(key) {
+            self.refs_from(ids, Some(idx as u32), None, false);
+            return;
+        }
+        let key_start = ks.start + k.find(key).unwrap_or(0);
+        let e = &mut self.doc.entries[idx];
+        let field = Field {
+            key: Str::from(key),
+            key_span: e.rel(&(key_start..key_start + key.len())),
+            value: Str::from(*v),
+            value_span: e.rel(vs),
+            pieces: if v.is_empty() {
+                smallvec::SmallVec::new()
+            } else {
+                smallvec::smallvec![e.rel(vs)]
+            },
+            heading: false,
+            line_start: e.rel(&(start..start)).start,
+            items: Vec::new(),
+        };
+        e.fields.push(field);
+        let fi = e.fields.len() - 1;
+        let split = ids.partition_point(|r| r.span.start < vs.start);
+        let (key_ids, value_ids) = ids.split_at(split);
+        self.refs_from(key_ids, Some(idx as u32), None, false);
+        let link_list = is_link_list_key(&normalize_key(key));
+        if link_list {
+            self.link_items(idx, fi, vs.clone(), value_ids);
+        }
+        self.refs_from(value_ids, Some(idx as u32), Some(fi as u32), link_list);
     }
 
     fn plain_refs(&mut self, ids: &[RawId], entry: Option<u32>) {
@@ -584,29 +898,62 @@ impl Builder<'_> {
         }
     }
 
-    fn text_line(&mut self, line: &str, start: usize, in_code: bool, ids: &[RawId]) {
+    fn text_line(&mut self, full: &str, fstart: usize, in_code: bool, ids: &[RawId]) {
+        // Block quotes are containers: what is inside reads like any other line.
+        let q = quote_prefix(full);
+        let line = sub(full, q..);
+        let start = fstart + q;
         let (cols, ib) = indent(line);
         let end = start + line.trim_end().len();
 
-        // Plain-line definition: `DEP-001: Title`.
+        // A definition: `DEP-001: Title`, `**DEP-001**: Title`, `- DEP-002: Title` …
         if cols <= 3 {
-            if let Some(raw) = ids.first() {
-                if raw.span.start == start + ib
-                    && raw.link.is_none()
-                    && (self.known(raw) || raw.placeholder)
+            if let Some((title, kind)) = self.definition(line, start, ib, ids) {
+                let raw = &ids[0];
+                self.open_entry(raw, &title, kind, start + ib..end, 7, in_code);
+                let entry = self.current.map(|c| c.0 as u32);
+                self.refs_from(&ids[1..], entry, None, false);
+                return;
+            }
+        }
+
+        let field_line = parse_field_line(line);
+        // The line above started with an ID in a spelling that opens no entry; this line is a
+        // DEP- field, so an entry was meant.
+        if let Some((span, hint)) = self.candidate.take() {
+            if let Some(f) = &field_line {
+                let norm = normalize_key(sub(line, f.key.0..f.key.1));
+                if DEP_ONLY_KEYS.contains(&norm.as_str())
+                    || norm == "owner"
+                    || norm == "description"
                 {
-                    let after = sub(self.text, raw.span.end..end);
-                    if let Some(rest) = after.strip_prefix(':') {
-                        if rest.is_empty() || rest.starts_with([' ', '\t']) {
-                            let title = rest.trim();
-                            self.open_entry(raw, title, DefKind::Line, start + ib..end, 7, in_code);
-                            let entry = self.current.map(|c| c.0 as u32);
-                            self.refs_from(&ids[1..], entry, None, false);
-                            return;
-                        }
-                    }
+                    let shown: String = sub(self.text, span.clone()).chars().take(60).collect();
+                    self.note(
+                        span,
+                        format!("`{shown}` is not read as an entry, so the fields below it are not checked as its own — {hint}"),
+                    );
                 }
             }
+        }
+        if cols <= 3 {
+            self.candidate = self.unread_definition(line, start, ib, ids);
+        }
+        // A DEP- field right after its entry ended (at a heading of the entry's level, or the
+        // end of its code block).
+        if self.current.is_none() {
+            if let (Some(id), Some(f)) = (&self.ended, &field_line) {
+                let key = sub(line, f.key.0..f.key.1);
+                if DEP_ONLY_KEYS.contains(&normalize_key(key).as_str()) {
+                    let message = format!(
+                        "`{key}:` is outside every entry: {id} ended above it (a heading of its level or the end of its code block ends an entry) — move the line into {id}, or make the heading above a sub-heading"
+                    );
+                    self.note(start + f.key.0..start + f.key.1, message);
+                }
+            } else if !line.trim().is_empty() {
+                self.ended = None;
+            }
+        } else {
+            self.ended = None;
         }
 
         let Some((idx, _, _)) = self.current else {
@@ -614,7 +961,6 @@ impl Builder<'_> {
             return;
         };
 
-        let field_line = parse_field_line(line);
         let rest = sub(line, ib..);
         let is_list = list_marker(rest).is_some();
 
@@ -641,6 +987,13 @@ impl Builder<'_> {
             };
             if continues {
                 let piece = start + ib..end;
+                let rescanned;
+                let ids = if is_link_list_key(&self.doc.entries[idx].fields[fi].norm_key()) {
+                    rescanned = self.ids_with_code(full, fstart, ids);
+                    rescanned.as_deref().unwrap_or(ids)
+                } else {
+                    ids
+                };
                 self.add_piece(idx, fi, piece, ids);
                 self.pending_blank = false;
                 return;
@@ -652,6 +1005,19 @@ impl Builder<'_> {
             let key = Str::from(sub(line, f.key.0..f.key.1));
             let norm = normalize_key(&key);
             let value_span = start + f.value.0..start + f.value.1;
+            if value_span.is_empty() && is_grouping_key(&norm) {
+                // `For Rollback Type:` groups the fields below; it is none itself.
+                self.extend_entry(end);
+                self.refs_from(ids, Some(idx as u32), None, false);
+                return;
+            }
+            let rescanned;
+            let ids = if is_link_list_key(&norm) {
+                rescanned = self.ids_with_code(full, fstart, ids);
+                rescanned.as_deref().unwrap_or(ids)
+            } else {
+                ids
+            };
             let e = &mut self.doc.entries[idx];
             let field = Field {
                 key,
@@ -702,6 +1068,151 @@ impl Builder<'_> {
         // Prose inside the entry.
         self.extend_entry(end);
         self.refs_from(ids, Some(idx as u32), None, false);
+    }
+
+    /// The IDs of a link-list line with its code spans read (`` `TEST-001` `` is a link there;
+    /// elsewhere a code span hides its IDs). `None` when the line has no backtick.
+    fn ids_with_code(&self, line: &str, start: usize, ids: &[RawId]) -> Option<Vec<RawId>> {
+        if !line.contains('`') {
+            return None;
+        }
+        let mut mask = Vec::new();
+        comment_mask(line, self.line_state, &mut mask);
+        let all = scan_ids(line, start, &mask);
+        (all.len() != ids.len()).then_some(all)
+    }
+
+    /// Is this line (quote markers removed, `ib` bytes of indentation) a definition in one of
+    /// the plain-line spellings? Returns the title and the kind.
+    ///
+    /// - `DEP-001: Title` (any known prefix);
+    /// - for DEP- IDs also `**DEP-001**: Title`, `**DEP-001:** Title`, `**DEP-001: Title**`,
+    ///   `**DEP-001** — Title`, and list items `- DEP-002: Title`, `- **DEP-002**: Title`.
+    ///
+    /// A list item under an open link-list field at or beyond the field's indentation is one
+    /// of its links (`Linked IDs:` then `- DEP-002: the staging entry`), not a definition.
+    fn definition(
+        &self,
+        line: &str,
+        start: usize,
+        ib: usize,
+        ids: &[RawId],
+    ) -> Option<(String, DefKind)> {
+        let raw = ids.first()?;
+        if raw.link.is_some() || !(self.known(raw) || raw.placeholder) {
+            return None;
+        }
+        let b = line.as_bytes();
+        let mut p = ib;
+        let mut list = false;
+        if matches!(b.get(p), Some(b'-') | Some(b'*') | Some(b'+'))
+            && matches!(b.get(p + 1), Some(b' ') | Some(b'\t'))
+        {
+            p += 1;
+            while matches!(b.get(p), Some(b' ') | Some(b'\t')) {
+                p += 1;
+            }
+            list = true;
+        }
+        let bold = sub(line, p..).starts_with("**");
+        if bold {
+            p += 2;
+        }
+        if raw.span.start != start + p {
+            return None;
+        }
+        let end = start + line.trim_end().len();
+        let after = sub(self.text, raw.span.end..end.max(raw.span.end));
+        let colon_title = |a: &str| -> Option<String> {
+            let rest = a.strip_prefix(':')?;
+            (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| rest.trim().to_string())
+        };
+        if !list && !bold {
+            return colon_title(after).map(|t| (t, DefKind::Line));
+        }
+        if raw_prefix(self.text, raw) != "DEP" {
+            return None;
+        }
+        if list {
+            let cols = indent(line).0;
+            if let Some((fi, mode)) = self.open_field {
+                let idx = self.current?.0;
+                let link_list = is_link_list_key(&self.doc.entries[idx].fields[fi].norm_key());
+                let inside = match mode {
+                    OpenField::Inline { indent } => cols >= indent,
+                    OpenField::Heading => true,
+                };
+                if link_list && inside {
+                    return None;
+                }
+            }
+        }
+        let title = if bold {
+            if let Some(rest) = after.strip_prefix("**") {
+                // `**DEP-001**: Title`, `**DEP-001** — Title`, `**DEP-001**`
+                if !(rest.is_empty() || rest.starts_with([' ', '\t', ':'])) {
+                    return None;
+                }
+                strip_title_separator(rest).to_string()
+            } else if let Some(rest) = after.strip_prefix(":**") {
+                // `**DEP-001:** Title`
+                if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                    return None;
+                }
+                rest.trim().to_string()
+            } else {
+                // `**DEP-001: Title**`
+                let inner = after.trim_end().strip_suffix("**")?;
+                colon_title(inner)?
+            }
+        } else {
+            colon_title(after)?
+        };
+        Some((
+            title,
+            if list {
+                DefKind::ListItem
+            } else {
+                DefKind::Line
+            },
+        ))
+    }
+
+    /// A line that starts with a known ID but opened no entry: the spelling that would (for
+    /// the `unread-line` note when a DEP- field follows).
+    fn unread_definition(
+        &self,
+        line: &str,
+        start: usize,
+        ib: usize,
+        ids: &[RawId],
+    ) -> Option<(Span, String)> {
+        let raw = ids.first()?;
+        if raw.link.is_some() || raw.placeholder || !self.known(raw) {
+            return None;
+        }
+        let lead = sub(line, ib..(raw.span.start.checked_sub(start)?).max(ib));
+        let lead_ok = lead
+            .trim_matches(|c: char| c == '*' || c == '_' || c == ' ' || c == '\t')
+            .trim_end_matches(['.', ')'])
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'-' || c == b'+');
+        if !lead_ok {
+            return None;
+        }
+        let id = sub(self.text, raw.span.clone());
+        let end = start + line.trim_end().len();
+        let title = sub(self.text, raw.span.end..end.max(raw.span.end))
+            .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
+            .trim_start_matches([':', '-', '–', '—', '|'])
+            .trim();
+        let title = if title.is_empty() { "Title" } else { title };
+        let hint = if raw_prefix(self.text, raw) == "DEP" {
+            format!("write it as `{id}: {title}` or `## {id}: {title}`")
+        } else {
+            format!("write it as a heading, `## {id}: {title}`, or as `{id}: {title}` on a line of its own")
+        };
+        Some((start + ib..end, hint))
     }
 
     /// A fence line: opens or closes a fenced field value.
@@ -758,7 +1269,13 @@ impl Builder<'_> {
     }
 
     /// Parses the IDs of one piece of a link-list value into items (IDs and ranges).
-    fn link_items(&mut self, idx: usize, fi: usize, _piece: Span, ids: &[RawId]) {
+    ///
+    /// Besides full ranges (`TEST-001 to TEST-050`, `..`, `–`, ` - `, `through`, `→`), the
+    /// shorthands are expanded: `TEST-001–005`, `TEST-001..005`, `TEST-001-005`,
+    /// `TEST-001 to 005` (the end's number padded to the start's width) and slash lists
+    /// `UJ-001/005/009`. Their implied IDs are references on their digits (in
+    /// [`Builder::synthetic`], merged into the document's references in text order).
+    fn link_items(&mut self, idx: usize, fi: usize, piece: Span, ids: &[RawId]) {
         let mut items = Vec::new();
         let base = self.doc.entries[idx].base();
         let mut i = 0;
@@ -775,12 +1292,49 @@ impl Builder<'_> {
                 i += 1;
                 continue;
             }
+            let a_end = a.link.as_ref().map(|l| l.0.end).unwrap_or(a.span.end);
+            let next_start = ids
+                .get(i + 1)
+                .map(|b| b.link.as_ref().map(|l| l.0.start).unwrap_or(b.span.start))
+                .unwrap_or(piece.end)
+                .min(piece.end)
+                .max(a_end);
+            let a_start = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start);
+            match shorthand(self.text, a_end, next_start) {
+                Some(Shorthand::Range(digits)) => {
+                    let end = self.implied(a, &digits, idx, fi);
+                    items.push(LinkItem::Range {
+                        start: a_ref,
+                        end: IdRef {
+                            id: end,
+                            span: RelSpan::new(&digits, base),
+                        },
+                        span: RelSpan::new(&(a_start..digits.end), base),
+                    });
+                    i += 1;
+                    continue;
+                }
+                Some(Shorthand::Slash(list)) => {
+                    items.push(LinkItem::Id(a_ref));
+                    for digits in list {
+                        let id = self.implied(a, &digits, idx, fi);
+                        items.push(LinkItem::Id(IdRef {
+                            id,
+                            span: RelSpan::new(&digits, base),
+                        }));
+                    }
+                    i += 1;
+                    continue;
+                }
+                None => {}
+            }
             if let Some(b) = ids.get(i + 1) {
-                let a_end = a.link.as_ref().map(|l| l.0.end).unwrap_or(a.span.end);
                 let b_start = b.link.as_ref().map(|l| l.0.start).unwrap_or(b.span.start);
                 let gap = self.text.get(a_end..b_start).unwrap_or("").trim();
-                let is_range_sep =
-                    matches!(gap, "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through");
+                let is_range_sep = matches!(
+                    gap,
+                    "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through" | "→" | "->"
+                );
                 // `- [API-005](…) - API-002 successor`: a spaced dash after a link starts the
                 // item's description (the methodology's list form), not a range.
                 let describes = a.link.is_some()
@@ -791,8 +1345,7 @@ impl Builder<'_> {
                         .is_some_and(|g| g.len() > gap.len());
                 if is_range_sep && !describes && !b.placeholder {
                     let b_ref = self.item_ref(b, base);
-                    let span = a.link.as_ref().map(|l| l.0.start).unwrap_or(a.span.start)
-                        ..b.link.as_ref().map(|l| l.0.end).unwrap_or(b.span.end);
+                    let span = a_start..b.link.as_ref().map(|l| l.0.end).unwrap_or(b.span.end);
                     items.push(LinkItem::Range {
                         start: a_ref,
                         end: b_ref,
@@ -807,6 +1360,95 @@ impl Builder<'_> {
         }
         self.doc.entries[idx].fields[fi].items.extend(items);
     }
+
+    /// The ID that shorthand `digits` after `a` stands for (`TEST-001–005` → `TEST-005`), and
+    /// its reference.
+    fn implied(&mut self, a: &RawId, digits: &Span, idx: usize, fi: usize) -> Str {
+        let a_text = sub(self.text, a.span.clone());
+        let prefix = id_prefix(a_text);
+        let width = a_text.len() - prefix.len() - 1;
+        let d = sub(self.text, digits.clone());
+        let mut id = Str::from(prefix);
+        id.push('-');
+        for _ in d.len()..width {
+            id.push('0');
+        }
+        id.push_str(d);
+        self.synthetic.push(Reference {
+            id: id.clone(),
+            span: digits.clone(),
+            entry: Some(idx as u32),
+            field: Some(fi as u32),
+            link_list: true,
+            link: None,
+        });
+        id
+    }
+
+    /// Merges the references of shorthand IDs into the document's, in text order.
+    fn flush_synthetic(&mut self) {
+        for r in self.synthetic.drain(..) {
+            let at = self
+                .doc
+                .refs
+                .partition_point(|x| x.span.start <= r.span.start);
+            self.doc.refs.insert(at, r);
+        }
+    }
+}
+
+/// A shorthand after a link-list ID.
+enum Shorthand {
+    /// `–005`, `..005`, `-005`, ` to 005`, ` through 005`, ` → 005`: the end's digits.
+    Range(Span),
+    /// `/005/009`: the digits of each.
+    Slash(Vec<Span>),
+}
+
+/// Reads a shorthand in `text[from..limit]` (right after an ID).
+fn shorthand(text: &str, from: usize, limit: usize) -> Option<Shorthand> {
+    let gap = text.get(from..limit)?;
+    // The digits at `at`, when what follows them ends the item (`TEST-001 - 5 retries` is no
+    // range).
+    let digits_at = |s: &str, at: usize| -> Option<Span> {
+        let rest = s.get(at..)?;
+        let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let tail = rest.get(n..)?;
+        let next = tail.trim_start();
+        let ends = tail.is_empty()
+            || tail.starts_with('/')
+            || next.is_empty()
+            || next.starts_with([',', ';', ')', '(', ']', '.'])
+            || next.starts_with("and ")
+            || (tail.len() > next.len() && next.starts_with(['-', '–', '—']));
+        ((1..=6).contains(&n) && ends).then(|| from + at..from + at + n)
+    };
+    if gap.starts_with('/') {
+        let mut list = Vec::new();
+        let mut at = 0;
+        while gap.get(at..)?.starts_with('/') {
+            let Some(d) = digits_at(gap, at + 1) else {
+                break;
+            };
+            at = d.end - from;
+            list.push(d);
+        }
+        return (!list.is_empty()).then_some(Shorthand::Slash(list));
+    }
+    let t = gap.trim_start();
+    let lead = gap.len() - t.len();
+    for sep in [
+        "...", "..", "…", "–", "—", "->", "-", "→", "to ", "through ",
+    ] {
+        if let Some(rest) = t.strip_prefix(sep) {
+            let spaced = rest.len() - rest.trim_start().len();
+            let at = lead + sep.len() + spaced;
+            if let Some(d) = digits_at(gap, at) {
+                return Some(Shorthand::Range(d));
+            }
+        }
+    }
+    None
 }
 
 /// Is this line an ATX heading? (re-exported for callers that classify single lines)

@@ -221,6 +221,16 @@ pub struct InlineState {
 /// Computes the mask of bytes inside code spans and HTML comments for one line.
 /// Returns the mask and the state for the next line.
 pub fn inline_mask(line: &str, state: InlineState, mask: &mut Vec<bool>) -> InlineState {
+    mask_line(line, state, mask, true)
+}
+
+/// [`inline_mask`] without the code spans: only HTML comments are masked. A link-list field
+/// reads IDs in code spans (`` Linked IDs: `TEST-001`, `API-002` ``).
+pub fn comment_mask(line: &str, state: InlineState, mask: &mut Vec<bool>) -> InlineState {
+    mask_line(line, state, mask, false)
+}
+
+fn mask_line(line: &str, state: InlineState, mask: &mut Vec<bool>, code: bool) -> InlineState {
     let b = line.as_bytes();
     mask.clear();
     mask.resize(b.len(), false);
@@ -276,7 +286,9 @@ pub fn inline_mask(line: &str, state: InlineState, mask: &mut Vec<bool>) -> Inli
                     }
                 }
                 if let Some(end) = closed {
-                    mask[run_start..end].iter_mut().for_each(|m| *m = true);
+                    if code {
+                        mask[run_start..end].iter_mut().for_each(|m| *m = true);
+                    }
                     i = end;
                 }
             }

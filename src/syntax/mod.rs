@@ -90,6 +90,43 @@ pub enum DefKind {
     Heading(u8),
     /// First cell of a table row.
     TableRow,
+    /// `- DEP-002: Title`: a list item opening a DEP- entry (its fields are the indented lines
+    /// or sub-items below).
+    ListItem,
+    /// A row of a *plan table* (a table whose header names DEP- fields: `ID | Title | Type |
+    /// Owner …`): a DEP- entry whose fields are the row's cells.
+    PlanRow,
+}
+
+impl DefKind {
+    /// A table row (an inventory row or a plan-table row): an entry of one line.
+    pub fn is_row(self) -> bool {
+        matches!(self, DefKind::TableRow | DefKind::PlanRow)
+    }
+
+    /// Does extraction from this definition's line on depend on nothing above it? Headings and
+    /// plain lines (any spelling: bold, quoted) open an entry whatever came before; a table row
+    /// needs its table's header, and a list item is a definition only where no link-list field
+    /// is open above it. The language server re-extracts from and up to these only.
+    pub fn restarts(self) -> bool {
+        matches!(self, DefKind::Line | DefKind::Heading(_))
+    }
+}
+
+/// A line of a fenced code block inside an entry (not a field's value): read for secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CodeLine {
+    /// The line's content, relative to the entry ([`Entry::abs`]).
+    pub span: RelSpan,
+    pub text: Str,
+}
+
+/// A line that looks like an entry or a field but is not read as one: the checks turn it into
+/// an `unread-line` hint, so that nothing is skipped silently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub span: Span,
+    pub message: Str,
 }
 
 /// A Markdown link around an ID: `[API-001](SoT.API_CONTRACTS.md#api-001)`.
@@ -276,6 +313,9 @@ pub struct Entry {
     pub replacement: Option<String>,
     /// Table-row entries: the other cells.
     pub summary: Option<String>,
+    /// The lines of fenced code blocks inside the entry (shell, YAML …), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<CodeLine>,
     /// The first `Type:` field's value, parsed when the entry is extracted: `None` without a
     /// Type field, `Some(None)` when the value names no Type.
     #[serde(skip)]
@@ -319,7 +359,8 @@ impl Entry {
         self.fields.iter().find(|f| f.key_is(norm_key))
     }
 
-    /// True for `DEP-` entries written as blocks (lines or headings), the ones DEP checks apply to.
+    /// True for `DEP-` entries written as blocks (lines, headings, list items) or as rows of a
+    /// plan table: the ones DEP checks apply to (an inventory table's rows are summaries).
     pub fn is_dep_block(&self) -> bool {
         // `prefix() == "DEP"` without searching the ID backwards: `DEP-` and no other dash.
         self.id.starts_with("DEP-")
@@ -349,6 +390,9 @@ pub struct Reference {
 pub struct ParsedDoc {
     pub entries: Vec<Entry>,
     pub refs: Vec<Reference>,
+    /// Lines that look like an entry or a field but are not read as one, in text order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// Set when parsing this document panicked (a bug): the message. The document then has no
     /// entries, and the checks report one `internal-error` finding on it.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -26,6 +26,7 @@ export const FINDING_CODES = [
   'no-criteria',
   'missing-environment',
   'environment-drift',
+  'unread-line',
   'internal-error',
 ] as const;
 
