@@ -188,6 +188,8 @@ const KEYS: &[&str] = &[
     "Linked IDs",
     "Related IDs",
     "Covers",
+    "For Rollback Type",
+    "Rollback Trigger",
     "Status",
     "Replacement",
     "Method",
@@ -329,7 +331,19 @@ const RANGES: &[(&str, &str)] = &[
     ("API-001", "API-XXX"),
 ];
 
-const RANGE_SEPS: &[&str] = &[" to ", "..", "–", " - ", " — ", " through ", "...", " to"];
+const RANGE_SEPS: &[&str] = &[
+    " to ",
+    "..",
+    "–",
+    " - ",
+    " — ",
+    " through ",
+    "...",
+    " to",
+    " → ",
+    "->",
+    "-",
+];
 
 const HEADING_SEPS: &[&str] = &[": ", " - ", " – ", " — ", " | ", " ", ":", "  :  ", "\t"];
 
@@ -610,7 +624,16 @@ fn definition(c: &mut Choices) -> String {
                 " ".repeat(c.weighted(&[8, 1, 1, 1]))
             )
         }
-        2 => format!("**{id}**: {title}"),
+        2 => format!(
+            "{}{}",
+            c.pick(&["", "- ", "> ", "  "]),
+            match c.below(4) {
+                0 => format!("**{id}**: {title}"),
+                1 => format!("**{id}:** {title}"),
+                2 => format!("**{id}** — {title}"),
+                _ => format!("**{id}**{title}"),
+            }
+        ),
         3 => format!("**{id}: {title}**"),
         4 => format!(
             "{}{id}: {title}",
@@ -711,7 +734,18 @@ fn link_item(c: &mut Choices) -> String {
                 "[TEST-001 to TEST-003](t.md)",
             ])
             .to_string(),
-        3 => format!("`{}`", id(c)),
+        3 => match c.below(3) {
+            0 => format!("`{}`", id(c)),
+            // Shorthand ranges and slash lists.
+            1 => format!(
+                "{}{}",
+                id(c),
+                c.pick(&[
+                    "–005", "..5", "-005", " to 004", "/005/009", "/", "–", "/0x", " - 5 x"
+                ])
+            ),
+            _ => format!("`{}`{}", id(c), c.pick(&["–005", "`", "/002"])),
+        },
         4 => format!("<!-- {} -->", id(c)),
         5 => format!("**{}**", id(c)),
         _ => format!("{} ({})", id(c), c.pick(WORDS)),
@@ -931,11 +965,21 @@ fn table(c: &mut Choices, o: &mut Out, indent: &str) {
     let header: Vec<String> = (0..cols)
         .map(|i| {
             if i == 0 {
-                c.pick(&["ID", "Id", "**ID**", "Title", "", "DEP-001"])
+                c.pick(&["ID", "Id", "**ID**", "Title", "", "DEP-001", "Field", "Key"])
                     .to_string()
             } else {
-                c.pick(&["Title", "Status", "Owner 🚀", "Linked IDs", "Type", ""])
-                    .to_string()
+                c.pick(&[
+                    "Title",
+                    "Status",
+                    "Owner 🚀",
+                    "Linked IDs",
+                    "Type",
+                    "",
+                    "Value",
+                    "Threshold",
+                    "Owner",
+                ])
+                .to_string()
             }
         })
         .collect();
@@ -977,12 +1021,14 @@ fn table(c: &mut Choices, o: &mut Out, indent: &str) {
         let cells: Vec<String> = (0..cols)
             .map(|i| {
                 if i == 0 {
-                    match c.weighted(&[5, 1, 1, 1, 1]) {
+                    match c.weighted(&[5, 1, 1, 1, 1, 2]) {
                         0 => id(c).to_string(),
                         1 => format!("**{}**", id(c)),
                         2 => format!("[{}](x.md)", id(c)),
                         3 => c.pick(WORDS).to_string(),
-                        _ => String::new(),
+                        4 => String::new(),
+                        // `| Type | Rollback |` rows of a field table.
+                        _ => c.pick(KEYS).to_string(),
                     }
                 } else {
                     match c.weighted(&[3, 2, 1, 1, 1]) {
@@ -1291,6 +1337,13 @@ mod tests {
             "**DEP-",
             "- DEP-",
             "> DEP-",
+            ":** ",
+            "- **",
+            "For Rollback Type",
+            "/005/009",
+            "–005",
+            "| Value",
+            "| Threshold",
             "DEP-XXX",
             "EPIC-01",
             "BR-FEA-001",

@@ -1119,7 +1119,19 @@ fn known_divergence(text: &str) -> bool {
     let mut prev_one_cell = false;
     let mut prev_link_definition = false;
     dep_ls::text::line_spans(text).any(|(s, e, _)| {
-        let l = text[s..e].trim_matches([' ', '\t', '>']);
+        // Line 0 is read after a byte-order mark, as the recognisers read it.
+        let l = dep_ls::syntax::line_text(text, s, e).trim_matches([' ', '\t', '>']);
+        // An HTML block that starts in a list item (`1. <div>`, `- <a href=x>`): after it and
+        // two blank lines, one whole-text tree reads a later fence's lines as text, while the
+        // scanner and the sectioned trees (which agree) read them as code.
+        if let Some(m) = dep_ls::syntax::blocks::list_marker(l) {
+            let item = l[m..].trim_start();
+            if item.starts_with('<')
+                && item[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+            {
+                return true;
+            }
+        }
         // An HTML tag alone on the line after a link reference definition.
         let link_definition = l.starts_with('[') && l.contains("]:");
         if std::mem::replace(&mut prev_link_definition, link_definition)
