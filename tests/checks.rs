@@ -2348,6 +2348,56 @@ fn acme_checkout_reports_exactly_its_planted_defects() {
     }
 }
 
+#[test]
+fn styles_mobile_reports_exactly_its_planted_defects() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/styles-mobile");
+    let ws = dep_ls::workspace::Workspace::load(&root, None, &|_, _| {});
+    assert!(ws.config_errors.is_empty(), "{:?}", ws.config_errors);
+    let mut got: Vec<(String, usize, String, String)> = ws
+        .check()
+        .iter()
+        .map(|f| {
+            let file = ws.files.iter().find(|x| x.path == f.path).unwrap();
+            assert_eq!(f.path, "release/plan-2.4.md", "{f:?}");
+            let line = LineIndex::new(&file.text).line_of(f.span.start) + 1;
+            (
+                f.code.as_str().to_string(),
+                line,
+                f.id.clone().unwrap_or_default(),
+                f.severity.as_str().to_string(),
+            )
+        })
+        .collect();
+    // DEFECTS.md, in its order: (code, 1-based line, entry, severity).
+    let expected = [
+        ("missing-owner", 15, "DEP-003", "error"),
+        ("threshold-without-window", 43, "DEP-005", "hint"),
+        ("range-gap", 59, "DEP-006", "warning"),
+        ("unresolved-link", 72, "DEP-007", "error"),
+        ("invalid-value", 81, "DEP-008", "error"),
+        ("plaintext-secret", 97, "DEP-009", "error"),
+        ("unread-line", 101, "", "hint"),
+        ("unresolved-link", 101, "DEP-009", "hint"),
+    ];
+    let mut expected: Vec<(String, usize, String, String)> = expected
+        .iter()
+        .map(|&(c, l, id, s)| (c.into(), l, id.into(), s.into()))
+        .collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    let defects = std::fs::read_to_string(root.join("DEFECTS.md")).unwrap();
+    assert!(defects.contains("Eight findings in all"));
+    for (code, line, _, _) in &expected {
+        assert!(
+            defects
+                .lines()
+                .any(|l| l.contains(&format!("`{code}`")) && l.contains(&format!("| {line} |"))),
+            "DEFECTS.md has no row for {code} on line {line}"
+        );
+    }
+}
+
 // =============================================================================================
 // Positions: CRLF line ends and non-ASCII text before a finding
 // =============================================================================================
