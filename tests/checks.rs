@@ -3397,3 +3397,23 @@ Trigger: not flagged after prose
 "#,
     );
 }
+
+#[test]
+fn numbering_notes_in_prose_are_no_mentions() {
+    let c = check_in_plan(
+        r#"
+//- /SoT/SoT.API_CONTRACTS.md
+# API contracts
+
+**Internal APIs** (API-101 to API-199):
+**Webhooks** (API-201–API-299), and API-777 alone is still a mention
+                                    ^^^^^^^ hint: unresolved-link
+"#,
+    );
+    let refs: Vec<&str> = c.docs["SoT/SoT.API_CONTRACTS.md"]
+        .refs
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(refs, ["API-777"]);
+}

@@ -878,8 +878,15 @@ impl Builder<'_> {
         field: Option<u32>,
         link_list: bool,
     ) {
-        for raw in ids {
-            if !self.known(raw) {
+        let mut skip_next = false;
+        for (i, raw) in ids.iter().enumerate() {
+            if std::mem::take(&mut skip_next) || !self.known(raw) {
+                continue;
+            }
+            // In prose, `API-101 to API-199` is a numbering convention (the range a file's IDs
+            // take), not a mention of its two ends.
+            if !link_list && self.numbering(raw, ids.get(i + 1)) {
+                skip_next = true;
                 continue;
             }
             self.doc.refs.push(Reference {
@@ -896,6 +903,21 @@ impl Builder<'_> {
                 }),
             });
         }
+    }
+
+    /// Are `a` and `b` the ends of a range written in prose (`(API-101 to API-199)`)?
+    fn numbering(&self, a: &RawId, b: Option<&RawId>) -> bool {
+        let Some(b) = b else {
+            return false;
+        };
+        if a.link.is_some() || b.link.is_some() || b.placeholder || a.span.end > b.span.start {
+            return false;
+        }
+        let gap = sub(self.text, a.span.end..b.span.start).trim();
+        matches!(
+            gap,
+            "to" | ".." | "..." | "…" | "–" | "—" | "-" | "through" | "→" | "->"
+        ) && raw_prefix(self.text, a) == raw_prefix(self.text, b)
     }
 
     fn text_line(&mut self, full: &str, fstart: usize, in_code: bool, ids: &[RawId]) {
