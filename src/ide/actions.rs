@@ -61,7 +61,10 @@ pub(crate) fn field_style(text: &str, e: &Entry) -> (String, String) {
             continue;
         }
         let (key, value) = (e.abs(f.key_span), e.abs(f.value_span));
-        let before = text.get(e.at(f.line_start)..key.start).unwrap_or("");
+        // From the line's start: block-quote markers (`> `) are part of the style.
+        let before = text
+            .get(line_start(text, key.start)..key.start)
+            .unwrap_or("");
         let after_end = if value.is_empty() {
             line_end(text, key.end)
         } else {
@@ -201,7 +204,8 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
             }
         }
         Some(FixHint::AddFields(keys)) => {
-            if let Some(e) = entry {
+            // A plan-table row's fields are columns: lines added under it would break the table.
+            if let Some(e) = entry.filter(|e| e.def_kind != DefKind::PlanRow) {
                 let title = if keys.len() == 1 {
                     format!("Add `{}:` to {}", keys[0], e.id)
                 } else {
@@ -413,7 +417,7 @@ fn move_secret(
 fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) -> Vec<Action> {
     let mut out = Vec::new();
     if let Some((_, e)) = entry_at(doc, offset) {
-        if e.is_dep_block() {
+        if e.is_dep_block() && e.def_kind != DefKind::PlanRow {
             let missing = missing_fields(e);
             if !missing.is_empty() {
                 out.push(Action {

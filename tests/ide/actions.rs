@@ -883,3 +883,54 @@ Linked IDs: API-003, TEST-001";
         },
     );
 }
+
+// =============================================================================================
+// Issue 14: entries written in the other spellings
+// =============================================================================================
+
+#[test]
+fn missing_owner_in_a_block_quoted_entry_keeps_the_quote() {
+    check(
+        &plan(
+            "> $0DEP-050: Quoted step
+> Type: Step
+> Stage: Deploy
+> Description: Ship the build",
+        ),
+        |fx| {
+            let after = fix(fx, "Add `Owner:` to DEP-050");
+            assert!(
+                after
+                    .text()
+                    .contains("> Description: Ship the build\n> Owner: "),
+                "{}",
+                after.text()
+            );
+        },
+    );
+}
+
+#[test]
+fn a_plan_table_row_gets_no_field_lines_inserted_under_it() {
+    check(
+        &plan(
+            "| ID | Title | Type | Stage |
+|----|-------|------|-------|
+| $0DEP-051 | Ship it | Step | Deploy |",
+        ),
+        |fx| {
+            let acts = actions(fx);
+            assert!(
+                fx.diagnostics(REL)
+                    .iter()
+                    .any(|f| f.code == Code::MissingField && f.id.as_deref() == Some("DEP-051")),
+                "the row is read as an entry"
+            );
+            assert!(
+                !titles(&acts).iter().any(|t| t.starts_with("Add")),
+                "{:#?}",
+                titles(&acts)
+            );
+        },
+    );
+}
