@@ -2508,7 +2508,7 @@ fn empty_owner_or_required_field_is_absent() {
     check_in_plan(
         r#"
 DEP-001: Criteria with an empty owner
-^^^^^^^ error: missing-owner
+^^^^^^^ error: missing-owner: DEP-001 (Criteria) has no owner: `Owner:` is empty
 Type: Criteria
 Stage: Pre-deploy
 Description: Tests pass
@@ -2519,7 +2519,7 @@ Owner:
 Linked IDs: TEST-900
 
 DEP-002: Environment with an empty required field
-^^^^^^^ warning: missing-field: is missing the required field `Secrets:`
+^^^^^^^ warning: missing-field: DEP-002 (Environment): `Secrets:` is empty — fill it in
 Type: Environment
 Stage: Pre-deploy
 Description: Preview
