@@ -372,7 +372,11 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     // Stage.
     if let Some(f) = entry.field("stage") {
         match Stage::parse(&f.value) {
-            None if !is_placeholder_value(&f.value) && !is_filler_value(&f.value) => {
+            // (An empty Stage is reported as an empty required field.)
+            None if !is_placeholder_value(&f.value)
+                && !is_filler_value(&f.value)
+                && !f.value.trim().is_empty() =>
+            {
                 let names: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
                 invalid_value(sink, entry, f, &names, Severity::Error);
             }
@@ -550,8 +554,13 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         }
     }
 
-    // Enumerated values.
-    if let Some(f) = entry.field("blocker") {
+    // Enumerated values (an empty required one is reported as empty above).
+    let reported_empty = |f: &Field| {
+        f.value.trim().is_empty()
+            && (f.key_is("stage")
+                || ty.is_some_and(|t| t.required_fields().iter().any(|k| f.key_is(k))))
+    };
+    if let Some(f) = entry.field("blocker").filter(|f| !reported_empty(f)) {
         let first = f
             .value
             .split(|c: char| !c.is_alphanumeric())
@@ -566,7 +575,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             invalid_value(sink, entry, f, schema::BLOCKER_VALUES, Severity::Error);
         }
     }
-    if let Some(f) = entry.field("method") {
+    if let Some(f) = entry.field("method").filter(|f| !reported_empty(f)) {
         let v = f.value.trim();
         // `Automated (Playwright smoke suite)`: a remark may follow the value.
         let first = schema::value_head(v);
@@ -580,7 +589,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         }
     }
     if ty == Some(EntryType::Environment) {
-        if let Some(f) = entry.field("name") {
+        if let Some(f) = entry.field("name").filter(|f| !reported_empty(f)) {
             let v = f.value.trim();
             if !is_placeholder_value(v)
                 && !is_filler_value(v)

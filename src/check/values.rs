@@ -414,6 +414,13 @@ pub fn placeholders(value: &str) -> Vec<Span> {
                     None => i += 1,
                 }
             }
+            b'{' if b.get(i + 1) == Some(&b'{') => {
+                // `{{ vault "secret/db" }}`: template syntax, not a placeholder.
+                match value[i + 2..].find("}}") {
+                    Some(p) => i = i + 4 + p,
+                    None => i += 2,
+                }
+            }
             open @ (b'[' | b'{') => {
                 let close = if open == b'[' { ']' } else { '}' };
                 let Some(p) = value[i + 1..].find(close) else {
@@ -557,6 +564,8 @@ pub fn find_secrets(value: &str, key_value_rule: bool) -> Vec<(Span, &'static st
         }
         from = url_end.max(end).max(s);
     }
+    // Named first: for the same span, the name says more than the token's shape.
+    assignments(value, &mut out);
     for tok in tokens(value) {
         let t = &value[tok.clone()];
         // Every rule needs at least 15 bytes (the shortest prefix, 3, and 12 more).
@@ -605,7 +614,6 @@ pub fn find_secrets(value: &str, key_value_rule: bool) -> Vec<(Span, &'static st
         }
         from = end.max(s + 3);
     }
-    assignments(value, &mut out);
     if key_value_rule {
         for line in value.split('\n') {
             let base = line.as_ptr() as usize - value.as_ptr() as usize;
@@ -640,7 +648,13 @@ pub fn find_secrets(value: &str, key_value_rule: bool) -> Vec<(Span, &'static st
             }
         }
     }
-    out.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
+    // For one span, the most specific description wins.
+    let rank = |what: &str| match what {
+        "a long high-entropy token" => 1,
+        "a literal credential" => 2,
+        _ => 0,
+    };
+    out.sort_by_key(|(s, w)| (s.start, std::cmp::Reverse(s.end), rank(w)));
     // One finding per place: overlapping hits keep the first (and widest).
     let mut kept: Vec<(Span, &'static str)> = Vec::with_capacity(out.len());
     for (s, w) in out {
@@ -768,7 +782,13 @@ fn assignments(value: &str, out: &mut Vec<(Span, &'static str)>) {
         if !is_literal(val) || !looks_secret(val, needs_token) {
             continue;
         }
-        out.push((vs..ve, "a literal credential"));
+        let l = name.to_ascii_lowercase();
+        let what = if l.contains("aws") && l.contains("secret") {
+            "an AWS secret access key"
+        } else {
+            "a literal credential"
+        };
+        out.push((vs..ve, what));
     }
 }
 
@@ -982,7 +1002,7 @@ pub fn filler_in(value: &str) -> Option<Filler> {
     // `TBD (ask Ops)`, `TODO: write the steps`, `Unknown — waiting on the vendor`: undecided
     // words lead, a remark follows.
     let head = head_of(n);
-    if head.len() < n.len() && UNDECIDED.contains(&head) {
+    if head.len() < n.len() && UNDECIDED.contains(&strip_decoration(head).1) {
         return hit(FillerKind::Undecided);
     }
     // `TBD by Ops`, `TBD after the review`.
@@ -1377,5 +1397,231 @@ mod tests {
             Some("Automated")
         );
         assert_eq!(did_you_mean("Zebra", ["Owner", "Name"]), None);
+    }
+
+    #[test]
+    fn filler_values() {
+        for v in [
+            "TBD",
+            "tbd",
+            " **TBD** ",
+            "`TBC`",
+            "TODO",
+            "TBA.",
+            "N/A",
+            "n/a",
+            "NA",
+            "???",
+            "?",
+            "-",
+            "—",
+            "Unassigned",
+            "Unknown",
+            "None yet",
+            "to be decided",
+            "To be determined",
+            "_TBD_",
+            "[TBD]",
+            "(TBD)",
+            "TBD (ask Ops)",
+            "TODO: write the steps",
+            "TBD by the platform team",
+            "Unknown — waiting on the vendor",
+            "Yes/No",
+            "Yes / No",
+            "[Manual | Automated]",
+            "Manual|Automated",
+            "Pre-deploy or Deploy",
+            "{value}",
+            "[Name/Team]",
+            "We'll figure it out",
+            "we’ll figure it out later",
+            "Figure it out later",
+            "We will decide later",
+            "later",
+            "Somehow.",
+            "We'll see",
+        ] {
+            assert!(filler(v), "{v:?} is filler");
+            assert!(is_filler(v), "{v:?} is filler");
+        }
+        for v in [
+            "Block on TBD tickets closed",
+            "TBD tickets must be closed first",
+            "N/A (not yet deployed)",
+            "None",
+            "No",
+            "Yes — release cannot proceed",
+            "Manual",
+            "Automated + manual spot-check",
+            "CI/CD pipeline reports green",
+            "QA/Dev",
+            "See the runbook",
+            "Decide",
+            "Figure out which pods failed and restart them",
+            "Unknown errors above 2% for 5 minutes",
+            "SRE on-call",
+            "Database Migrations",
+            "",
+            "**",
+            "- NODE_ENV=production",
+            "50%",
+        ] {
+            assert!(!filler(v), "{v:?} is a value");
+        }
+        // The span is the value without its surrounding blanks.
+        let v = "  TBD ";
+        assert_eq!(&v[filler_in(v).unwrap().span], "TBD");
+        assert_eq!(filler_in("Yes/No").unwrap().kind, FillerKind::Choice);
+        assert_eq!(filler_in("N/A").unwrap().kind, FillerKind::Blank);
+    }
+
+    #[test]
+    fn missing_owners() {
+        for v in [
+            "",
+            "TBD",
+            "???",
+            "Unassigned",
+            "None",
+            "nobody",
+            "[Name/Team]",
+            "n/a",
+        ] {
+            assert!(is_missing_owner(v), "{v:?}");
+        }
+        for v in [
+            "QA Lead",
+            "SRE on-call",
+            "@alice",
+            "Platform team (Nobody else)",
+        ] {
+            assert!(!is_missing_owner(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn a_duration_alone_is_a_window_not_a_threshold() {
+        for v in [
+            "in 5 minutes",
+            "5 minutes",
+            "within 5 minutes",
+            "for 10m",
+            "over 1 hour",
+        ] {
+            assert!(!is_measurable(v), "{v}");
+            assert!(is_window_only(v), "{v}");
+        }
+        for v in [
+            ">2% of requests for 5 minutes",
+            "p99 latency > 800ms",
+            "error rate above 1.5%",
+            "more than 3 user reports in 10 min",
+            "p99 latency > 2s for 5 minutes",
+            "checkout takes longer than 3 seconds",
+            "3 failed health checks within 5 minutes",
+        ] {
+            assert!(is_measurable(v), "{v}");
+            assert!(!is_window_only(v), "{v}");
+        }
+        assert_eq!(window_example("latency > 5 minutes"), "10 minutes");
+        assert_eq!(window_example("p99 latency > 800ms"), "5 minutes");
+    }
+
+    #[test]
+    fn secrets_in_prose_and_commands() {
+        let hit = |v: &str| {
+            let (s, _) = find_secret(v, false).unwrap_or_else(|| panic!("no secret in {v:?}"));
+            v[s].to_string()
+        };
+        assert_eq!(
+            hit("1. Run `export DB_PASSWORD=hunter2hunter2` then deploy"),
+            "hunter2hunter2"
+        );
+        assert_eq!(
+            hit("Set API_TOKEN=Xy7pQ2rL9sT4 before the run"),
+            "Xy7pQ2rL9sT4"
+        );
+        assert_eq!(
+            hit("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        );
+        assert_eq!(
+            hit("key id AKIAIOSFODNN7EXAMPLE in the runner"),
+            "AKIAIOSFODNN7EXAMPLE"
+        );
+        assert_eq!(hit("Post to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"), "services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX");
+        assert_eq!(
+            hit("call https://api.example.com/hook?token=a1b2c3d4e5f6g7h8"),
+            "a1b2c3d4e5f6g7h8"
+        );
+        assert_eq!(
+            hit("uses ghp_1234567890abcdefghijABCDEFGHIJ123456"),
+            "ghp_1234567890abcdefghijABCDEFGHIJ123456"
+        );
+        assert_eq!(
+            hit("bot xoxb-123456789012-abcdefABCDEF"),
+            "xoxb-123456789012-abcdefABCDEF"
+        );
+        assert_eq!(hit("glpat-AbCdEf123456GhIjKl"), "glpat-AbCdEf123456GhIjKl");
+        assert_eq!(
+            hit("AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv"),
+            "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv"
+        );
+        assert_eq!(
+            hit("mail key SG.abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg"),
+            "SG.abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg"
+        );
+        assert_eq!(
+            hit("rk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n"),
+            "rk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n"
+        );
+        assert_eq!(
+            hit("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"),
+            "-----BEGIN RSA PRIVATE KEY-----"
+        );
+        // Every hit of a multi-line text, in order.
+        let v = "export DB_PASSWORD=hunter2hunter2\nexport STRIPE_KEY=sk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n\n";
+        let all: Vec<&str> = find_secrets(v, false)
+            .into_iter()
+            .map(|(s, _)| &v[s])
+            .collect();
+        assert_eq!(all, ["hunter2hunter2", "sk_live_51Hx9aQ2eZvKYlo2C8Xr4bT0n"]);
+        // References and prose.
+        for v in [
+            "DB_PASSWORD=${{ secrets.DB_PASSWORD }}",
+            "export DB_PASSWORD=$DB_PASSWORD",
+            "DB_PASSWORD=${DB_PASSWORD}",
+            "API_TOKEN=<redacted>",
+            "API_TOKEN=***",
+            "The password is stored in Vault",
+            "DB_PASSWORD={{ vault \"secret/db\" }}",
+            "DB_PASSWORD=op://prod/db/password",
+            "STRIPE_SECRET=arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe",
+            "Password: rotate monthly via the secrets manager",
+            "PASSWORD_POLICY=strict",
+            "TOKEN_TTL=3600",
+            "SESSION_TOKEN=enabled",
+            "PWD=/home/app/current",
+            "CACHE_KEY=users",
+            "Rotate the token: see https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit",
+            "if error_rate >= 2% then roll back",
+            "API_KEY=your_api_key_here",
+            "Slack #incidents, https://hooks.slack.com/ for alerts",
+            "commit 3f786850e387550fdab836ed7e6dc881de23001b",
+        ] {
+            assert!(find_secrets(v, false).is_empty(), "{v:?}: {:?}", find_secrets(v, false));
+        }
+    }
+
+    #[test]
+    fn key_suggestions() {
+        let keys = crate::schema::DEP_FIELDS;
+        assert_eq!(suggest_key("Rollback Threshold", keys), Some("Threshold"));
+        assert_eq!(suggest_key("Escalation Path", keys), Some("Escalation"));
+        assert_eq!(suggest_key("Ownr", keys), Some("Owner"));
+        assert_eq!(suggest_key("Linked ID", keys), Some("Linked IDs"));
+        assert_eq!(suggest_key("Escalaton", keys), Some("Escalation"));
+        assert_eq!(suggest_key("Zebra", keys), None);
     }
 }
