@@ -3370,6 +3370,14 @@ Check:
 Method:
 Success Criteria: Confirmed
 Owner: QA Lead
+
+DEP-003: An entry of a Type the guide does not know
+^^^^^^^ warning: missing-field: DEP-003 is missing the required fields `Stage:`, `Description:` — add them
+^^^^^^^ warning: missing-owner: DEP-003 has no owner — add `Owner:`
+Type: Release
+      ^^^^^^^ error: invalid-value
+Strategy: Canary
+Created: 2026-01-10
 "#,
     );
 }

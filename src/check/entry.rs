@@ -368,6 +368,11 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         _ => {}
     }
     let type_name = ty.map(|t| t.name()).unwrap_or("entry");
+    // `DEP-001 (Criteria)`, or `DEP-045` when its Type is not one the guide knows.
+    let who = match ty {
+        Some(t) => format!("{} ({})", entry.id, t.name()),
+        None => entry.id.to_string(),
+    };
 
     // Stage.
     if let Some(f) = entry.field("stage") {
@@ -465,7 +470,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             Severity::Warning,
             entry.id_span.clone(),
             id,
-            format!("{} ({type_name}){what} — {todo}", entry.id),
+            format!("{who}{what} — {todo}"),
             Vec::new(),
             (!missing.is_empty()).then_some(FixHint::AddFields(missing)),
         );
@@ -484,11 +489,12 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         let ty_key = ty
             .map(|t| t.name().to_ascii_lowercase())
             .unwrap_or_else(|| "default".into());
-        let who = if ty == Some(EntryType::Criteria) {
+        let verb = if ty == Some(EntryType::Criteria) {
             "verifies"
         } else {
             "owns"
         };
+        let who_id = &who;
         if let Some(sev) = sink.config.owner_severity(&ty_key) {
             let (span, message, fix) = match (owner_field, owner_filler) {
                 (_, Some(f)) => {
@@ -499,8 +505,8 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                     (
                         value_span_to_doc(entry, f, &trimmed_span(&f.value)),
                         format!(
-                            "{} ({type_name}) has no owner: `{}` is still {shown} — name the person or team who {who} it (each DEP- entry has an owner)",
-                            entry.id, f.key
+                            "{who_id} has no owner: `{}` is still {shown} — name the person or team who {verb} it (each DEP- entry has an owner)",
+                            f.key
                         ),
                         None,
                     )
@@ -508,16 +514,15 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                 (Some(f), None) => (
                     entry.id_span.clone(),
                     format!(
-                        "{} ({type_name}) has no owner: `{}:` is empty — fill in the person or team who {who} it (each DEP- entry has an owner)",
-                        entry.id, f.key
+                        "{who_id} has no owner: `{}:` is empty — fill in the person or team who {verb} it (each DEP- entry has an owner)",
+                        f.key
                     ),
                     None,
                 ),
                 (None, None) => (
                     entry.id_span.clone(),
                     format!(
-                        "{} ({type_name}) has no owner — add `Owner:` with the person or team who {who} it (each DEP- entry has an owner)",
-                        entry.id
+                        "{who_id} has no owner — add `Owner:` with the person or team who {verb} it (each DEP- entry has an owner)"
                     ),
                     Some(FixHint::AddFields(vec!["Owner".into()])),
                 ),

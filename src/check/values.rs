@@ -670,7 +670,9 @@ pub fn find_secrets(value: &str, key_value_rule: bool) -> Vec<(Span, &'static st
 fn in_url(value: &str, at: usize) -> bool {
     let word_start = value[..at]
         .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '<' | '`' | '"'))
-        .map_or(0, |p| p + 1);
+        .map_or(0, |p| {
+            p + value[p..].chars().next().map_or(1, char::len_utf8)
+        });
     value[word_start..at].contains("://")
 }
 
@@ -717,6 +719,12 @@ fn secret_name(name: &str) -> Option<bool> {
         return Some(true);
     }
     None
+}
+
+/// Does a configuration key name a secret (`STRIPE_SECRET_KEY`, `DB_PASSWORD`, `API_TOKEN`)?
+/// Environment drift on such a key must not suggest copying its value across environments.
+pub fn is_secret_name(name: &str) -> bool {
+    secret_name(name).is_some()
 }
 
 /// `NAME=literal` (or `NAME = literal`, `NAME: literal` for a snake_case name) anywhere in the
@@ -1611,6 +1619,29 @@ mod tests {
             "commit 3f786850e387550fdab836ed7e6dc881de23001b",
         ] {
             assert!(find_secrets(v, false).is_empty(), "{v:?}: {:?}", find_secrets(v, false));
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "STRIPE_SECRET_KEY",
+            "DB_PASSWORD",
+            "API_TOKEN",
+            "client_secret",
+            "SIGNING_KEY",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in [
+            "NODE_ENV",
+            "RATE_LIMIT",
+            "PASSWORD_POLICY",
+            "TOKEN_TTL",
+            "PWD",
+            "LOG_LEVEL",
+        ] {
+            assert!(!is_secret_name(n), "{n}");
         }
     }
 
