@@ -1283,7 +1283,7 @@ fn stage_mismatch_is_a_hint_per_type() {
 DEP-001: Environment set up after the deploy
 Type: Environment
 Stage: Post-deploy
-       ^^^^^^^^^^^ hint: stage-mismatch: Stage Post-deploy is unusual for a Environment entry (typically Pre-deploy)
+       ^^^^^^^^^^^ hint: stage-mismatch: Stage Post-deploy is unusual for an Environment entry (typically Pre-deploy)
 Description: Preview
 Name: preview
 Infrastructure: Vercel
@@ -3380,4 +3380,19 @@ Strategy: Canary
 Created: 2026-01-10
 "#,
     );
+}
+
+#[test]
+fn articles_and_plurals_for_messages() {
+    use dep_ls::check::entry::{article, plural};
+    assert_eq!(article("Environment"), "an");
+    assert_eq!(article("entry"), "an");
+    assert_eq!(article("Step"), "a");
+    assert_eq!(article("Criteria"), "a");
+    assert_eq!(article("Rollback"), "a");
+    assert_eq!(article("Validation"), "a");
+    assert_eq!(article("user journey"), "a");
+    assert_eq!(plural(1, "DEP- entry", "DEP- entries"), "1 DEP- entry");
+    assert_eq!(plural(2, "DEP- entry", "DEP- entries"), "2 DEP- entries");
+    assert_eq!(plural(0, "DEP- entry", "DEP- entries"), "0 DEP- entries");
 }

@@ -395,9 +395,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                             entry.abs(f.value_span),
                             id,
                             format!(
-                                "{}: Stage {} is unusual for a {} entry (typically {})",
+                                "{}: Stage {} is unusual for {} {} entry (typically {})",
                                 entry.id,
                                 stage.name(),
+                                article(t.name()),
                                 t.name(),
                                 typical.join(" or ")
                             ),

@@ -1026,7 +1026,8 @@ pub fn filler_in(value: &str) -> Option<Filler> {
             return hit(FillerKind::Undecided);
         }
     }
-    if is_choice(core) {
+    // `Yes/No`, and the template's `Yes / No — does failure block the deploy?`.
+    if is_choice(core) || is_choice(strip_decoration(head_of(core)).1) {
         return hit(FillerKind::Choice);
     }
     None
@@ -1437,6 +1438,7 @@ mod tests {
             "Unknown — waiting on the vendor",
             "Yes/No",
             "Yes / No",
+            "Yes / No — does failure block the deploy?",
             "[Manual | Automated]",
             "Manual|Automated",
             "Pre-deploy or Deploy",
@@ -1619,6 +1621,50 @@ mod tests {
             "commit 3f786850e387550fdab836ed7e6dc881de23001b",
         ] {
             assert!(find_secrets(v, false).is_empty(), "{v:?}: {:?}", find_secrets(v, false));
+        }
+    }
+
+    #[test]
+    fn classifiers_never_panic_on_odd_text() {
+        let odd = [
+            "",
+            "=",
+            ":",
+            "a=",
+            "=b",
+            "'",
+            "\"",
+            "DB_PASSWORD='unterminated",
+            "DB_PASSWORD=\"",
+            "SG.",
+            "x SG.",
+            "-----BEGIN",
+            "-----BEGIN PRIVATE KEY",
+            "://",
+            "a://b@",
+            "a://:@",
+            "https://hooks.slack.com/",
+            "token\u{a0}=\u{a0}ü\u{2003}x://ä",
+            "\u{a0}https://x.y/ghp_1234567890abcdefghij",
+            "é=é",
+            "TBD\u{a0}(é)",
+            "—",
+            "— —",
+            "「TBD」",
+            "5\u{2009}min",
+            "> 5 €/min",
+            "in 5 минут",
+        ];
+        for v in odd {
+            let _ = find_secrets(v, true);
+            let _ = find_secrets(v, false);
+            let _ = filler_in(v);
+            let _ = is_missing_owner(v);
+            let _ = is_measurable(v);
+            let _ = is_window_only(v);
+            let _ = has_window(v);
+            let _ = placeholders(v);
+            let _ = suggest_key(v, crate::schema::DEP_FIELDS);
         }
     }
 
