@@ -3201,6 +3201,18 @@ Procedure: Redeploy
 Notification: #incidents
 Owner: SRE
 Linked IDs: RUN-900
+
+DEP-008: An empty threshold is empty
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Latency
+Threshold:
+^^^^^^^^^ error: unmeasurable-threshold: DEP-008: `Threshold:` is empty
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
 "#,
     );
 }
