@@ -194,6 +194,124 @@ pub const DEP_FIELDS: &[&str] = &[
     "Priority",
 ];
 
+/// Every enumerated value of every field (an unresolved choice among them is filler:
+/// `Yes/No`, `Manual | Automated`).
+pub const ENUM_VALUES: &[&str] = &[
+    "Environment",
+    "Criteria",
+    "Rollback",
+    "Validation",
+    "Step",
+    "Pre-deploy",
+    "Deploy",
+    "Post-deploy",
+    "Yes",
+    "No",
+    "Manual",
+    "Automated",
+    "Both",
+    "development",
+    "staging",
+    "preview",
+    "production",
+];
+
+/// Keys the methodology's own DEP- templates and entries use beyond [`DEP_FIELDS`]
+/// (`.claude/skills/prd-v08-release-planning/assets/dep-template.md`, its `references/examples.md`,
+/// and the entry templates of `SoT/SoT.DEPLOYMENT.md`): known, so not `unknown-field`, but not
+/// offered by completion.
+pub const METHODOLOGY_FIELDS: &[&str] = &[
+    // The DEP template's header.
+    "Strategy",
+    "Created",
+    "Target Date",
+    "Updated",
+    "Last Updated",
+    // Summary.
+    "Summary",
+    "What",
+    "Why",
+    "Risk Level",
+    "Risk",
+    "Deployment Window",
+    "Estimated Duration",
+    "Rollback Estimated Duration",
+    // Changes included.
+    "Changes Included",
+    "Features",
+    "Bug Fixes",
+    "Infrastructure Changes",
+    "Database Migrations",
+    "Dependencies",
+    // Pre-deployment checklist.
+    "Pre-Deployment Checklist",
+    "Code Quality",
+    "Documentation",
+    "Database",
+    "Communication",
+    "Rollback Plan",
+    // Deployment steps.
+    "Deployment Steps",
+    "Actions",
+    "Action",
+    "Rollback Trigger",
+    "If Triggered",
+    "If Rollback",
+    "For Blue-Green",
+    "For Canary",
+    "For Rolling",
+    "For Feature Flag",
+    "Duration",
+    "Metrics to Watch",
+    "Monitoring",
+    "Monitoring Plan",
+    // Rollback plan.
+    "Trigger Conditions",
+    "Decision Process",
+    "Decision Makers",
+    "Rollback Procedure",
+    "Strategy-Specific Rollback",
+    "Blue-Green",
+    "Canary",
+    "Rolling",
+    "Feature Flag",
+    "Database Migration Rollback",
+    "Estimated Rollback Time",
+    "Post-Rollback Actions",
+    // Go/no-go, monitoring, communication, review.
+    "Go Criteria",
+    "No-Go Criteria",
+    "Dashboards to Monitor",
+    "Alerts to Watch",
+    "Silenced Alerts",
+    "Runbooks",
+    "Communication Plan",
+    "Before Deployment",
+    "During Deployment",
+    "After Deployment",
+    "Rollback Communication",
+    "Related Specifications",
+    "Related Operations",
+    "Related Business",
+    "Post-Deployment Review",
+    "Scheduled",
+    "Attendees",
+    "Agenda",
+    "Outcomes",
+    "Version History",
+    // SoT.DEPLOYMENT.md's procedure, runbook and deprecation entries.
+    "Purpose",
+    "Reason",
+    "When to Use",
+    "Definition",
+    "Thresholds",
+];
+
+/// Is `key` a field the guide's template or the methodology's own DEP- entries use?
+pub fn is_known_field(f: &crate::syntax::Field) -> bool {
+    DEP_FIELDS.iter().any(|k| f.key_is(k)) || METHODOLOGY_FIELDS.iter().any(|k| f.key_is(k))
+}
+
 /// Enumerated values of a field (by normalised key), if it has an enumeration.
 pub fn enum_values(norm_key: &str) -> Option<&'static [&'static str]> {
     match norm_key {

@@ -1283,7 +1283,7 @@ fn stage_mismatch_is_a_hint_per_type() {
 DEP-001: Environment set up after the deploy
 Type: Environment
 Stage: Post-deploy
-       ^^^^^^^^^^^ hint: stage-mismatch: Stage Post-deploy is unusual for a Environment entry (typically Pre-deploy)
+       ^^^^^^^^^^^ hint: stage-mismatch: Stage Post-deploy is unusual for an Environment entry (typically Pre-deploy)
 Description: Preview
 Name: preview
 Infrastructure: Vercel
@@ -2558,7 +2558,7 @@ fn empty_owner_or_required_field_is_absent() {
     check_in_plan(
         r#"
 DEP-001: Criteria with an empty owner
-^^^^^^^ error: missing-owner
+^^^^^^^ error: missing-owner: DEP-001 (Criteria) has no owner: `Owner:` is empty
 Type: Criteria
 Stage: Pre-deploy
 Description: Tests pass
@@ -2569,7 +2569,7 @@ Owner:
 Linked IDs: TEST-900
 
 DEP-002: Environment with an empty required field
-^^^^^^^ warning: missing-field: is missing the required field `Secrets:`
+^^^^^^^ warning: missing-field: DEP-002 (Environment): `Secrets:` is empty — fill it in
 Type: Environment
 Stage: Pre-deploy
 Description: Preview
@@ -3100,6 +3100,55 @@ fn list_item_entries_with_indented_fields_or_sub_items() {
   - Secrets: Vercel env
   - Access: Everyone
   - Owner: Web team
+// Values a release plan holds (issue 14): filler is not a value, a duration alone is no
+// threshold, secrets in every field, the methodology's own keys, messages
+// =============================================================================================
+
+#[test]
+fn filler_in_a_field_is_a_template_placeholder_and_not_also_missing_or_invalid() {
+    check_in_plan(
+        r#"
+DEP-001: Criteria left undecided
+Type: Criteria
+Stage: Pre-deploy
+Description: Tests pass
+Requirement: TBD
+             ^^^ warning: template-placeholder: DEP-001: `Requirement` is still "TBD" — a placeholder, not a value
+Verification: ???
+              ^^^ warning: template-placeholder: `Verification` is still "???"
+Blocker: Yes/No
+         ^^^^^^ warning: template-placeholder: `Blocker` is still the unresolved choice "Yes/No"
+Owner: QA Lead
+Linked IDs: TEST-900
+
+DEP-002: Validation with more filler
+Type: Validation
+Stage: TBC
+       ^^^ warning: template-placeholder: `Stage` is still "TBC"
+Description: n/a
+             ^^^ warning: template-placeholder: `Description` is still "n/a"
+Check: -
+       ^ warning: template-placeholder
+Method: Manual|Automated
+        ^^^^^^^^^^^^^^^^ warning: template-placeholder: the unresolved choice "Manual|Automated"
+Success Criteria: To be determined
+                  ^^^^^^^^^^^^^^^^ warning: template-placeholder
+Escalation: We'll figure it out
+            ^^^^^^^^^^^^^^^^^^^ warning: template-placeholder: `Escalation` is still "We'll figure it out"
+Owner: QA Lead
+
+DEP-003: Rollback with a vague procedure
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure: **TBD** (ask the platform team)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: template-placeholder: `Procedure` is still
+Notification: Unassigned
+              ^^^^^^^^^^ warning: template-placeholder
+Owner: SRE
+Linked IDs: RUN-900, TBD
 "#,
     );
 }
@@ -3394,6 +3443,86 @@ Threshold: >2% of requests for 5 minutes
 Prose after the notes clears it.
 
 Trigger: not flagged after prose
+fn real_values_that_merely_contain_filler_words_are_values() {
+    check_in_plan(
+        r#"
+DEP-001: Criteria with wordy but real values
+Type: Criteria
+Stage: Pre-deploy
+Description: Block on TBD tickets closed
+Requirement: TBD tickets must be closed first
+Verification: CI/CD pipeline reports green
+Blocker: Yes — release cannot proceed
+Owner: QA/Dev
+Linked IDs: TEST-900
+
+DEP-002: A step whose answer is a considered N/A
+Type: Step
+Stage: Deploy
+Description: Deploy the service; database migrations: none
+Rollback Trigger: N/A (not yet deployed)
+Database Migrations: None
+Owner: SRE
+
+DEP-003: Validation
+Type: Validation
+Stage: Post-deploy
+Description: Smoke
+Check: Figure out which pods failed and restart them
+Method: Automated (Playwright) + manual spot-check
+Success Criteria: Unknown errors stay below 1% for 5 minutes
+Escalation: See the runbook
+Owner: QA Lead
+"#,
+    );
+}
+
+#[test]
+fn a_filler_owner_is_a_missing_owner_placed_on_the_value() {
+    check_in_plan(
+        r#"
+DEP-001: Criteria owned by TBD
+Type: Criteria
+Stage: Pre-deploy
+Description: Tests pass
+Requirement: All tests pass
+Verification: CI green
+Blocker: Yes
+Owner: TBD
+       ^^^ error: missing-owner: DEP-001 (Criteria) has no owner: `Owner` is still "TBD"
+Linked IDs: TEST-900
+
+DEP-002: Rollback owned by nobody
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+**Owner:** ???
+           ^^^ warning: missing-owner: `Owner` is still "???"
+Linked IDs: RUN-900
+
+DEP-003: Step owned by None
+Type: Step
+Stage: Deploy
+Description: Deploy
+Owner: None
+       ^^^^ warning: missing-owner: `Owner` is still "None"
+
+DEP-004: Step with an empty owner
+^^^^^^^ warning: missing-owner: DEP-004 (Step) has no owner: `Owner:` is empty
+Type: Step
+Stage: Deploy
+Description: Deploy
+Owner:
+
+DEP-005: Step with a real owner
+Type: Step
+Stage: Deploy
+Description: Deploy
+Owner: Platform team
 "#,
     );
 }
@@ -3416,4 +3545,297 @@ fn numbering_notes_in_prose_are_no_mentions() {
         .map(|r| r.id.as_str())
         .collect();
     assert_eq!(refs, ["API-777"]);
+}
+
+#[test]
+fn a_duration_alone_is_a_window_not_a_measurable_threshold() {
+    check_in_plan(
+        r#"
+DEP-001: Window only
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: in 5 minutes
+           ^^^^^^^^^^^^ error: unmeasurable-threshold: threshold "in 5 minutes" is a time window, not a threshold
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-002: A bare duration
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: 5 minutes
+           ^^^^^^^^^ error: unmeasurable-threshold: is a time window
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-003: Within
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: within 5 minutes
+           ^^^^^^^^^^^^^^^^ error: unmeasurable-threshold: is a time window
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-004: Filler threshold
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: TBD
+           ^^^ error: unmeasurable-threshold: threshold is still "TBD"
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-005: A compared duration is measurable; its window hint names another duration
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Slow checkout
+Threshold: checkout takes longer than 5 minutes
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint: threshold-without-window: e.g. "… for 10 minutes"
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-006: The guide's measurable thresholds stay measurable
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: more than 3 user reports in 10 min
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-007: A latency in seconds after a comparator
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Latency
+Threshold: p99 latency > 2s for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-008: An empty threshold is empty
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Latency
+Threshold:
+^^^^^^^^^ error: unmeasurable-threshold: DEP-008: `Threshold:` is empty
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+"#,
+    );
+}
+
+#[test]
+fn the_without_window_hint_never_repeats_the_duration() {
+    let c = check_in_plan(
+        r#"
+DEP-001: Latency without a window
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Latency
+Threshold: p99 latency > 800ms
+           ^^^^^^^^^^^^^^^^^^^ hint: threshold-without-window: e.g. "… for 5 minutes"
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-900
+"#,
+    );
+    let f = c.finding("threshold-without-window");
+    assert!(!f.message.contains("800ms for"), "{}", f.message);
+}
+
+#[test]
+fn secrets_in_any_field_of_an_entry() {
+    check_in_plan(
+        r#"
+DEP-001: Rollback with secrets in its prose fields
+Type: Rollback
+Stage: Post-deploy
+Description: Revert; the runner uses AKIAIOSFODNN7EXAMPLE for S3
+                                     ^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: an AWS access key ID
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure:
+  1. Run `export DB_PASSWORD=hunter2hunter2` on the bastion
+                             ^^^^^^^^^^^^^^ error: plaintext-secret: `Procedure` holds a literal credential
+  2. Set aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+                                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: an AWS secret access key
+  3. Redeploy with ghp_1234567890abcdefghijABCDEFGHIJ123456
+                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: a GitHub token
+Notification: https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
+                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: a Slack webhook URL
+Owner: SRE
+Linked IDs: RUN-900
+
+DEP-002: Step with a token in a webhook URL and a key block
+Type: Step
+Stage: Deploy
+Description: Call https://deploy.example.com/hook?token=a1b2c3d4e5f6g7h8 to start
+                                                        ^^^^^^^^^^^^^^^^ error: plaintext-secret: a literal credential
+Steps:
+  -----BEGIN OPENSSH PRIVATE KEY-----
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: a private key block
+  b3BlbnNzaC1rZXktdjEAAAAA
+  -----END OPENSSH PRIVATE KEY-----
+Owner: xoxb-123456789012-abcdefABCDEF
+       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: plaintext-secret: a Slack token
+"#,
+    );
+}
+
+#[test]
+fn references_to_secrets_are_not_secrets() {
+    check_in_plan(
+        r#"
+DEP-001: Rollback that references its secrets
+Type: Rollback
+Stage: Post-deploy
+Description: The password is stored in Vault; rotate the token monthly
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure:
+  1. export DB_PASSWORD=$DB_PASSWORD
+  2. DB_PASSWORD=${DB_PASSWORD} ./migrate
+  3. API_TOKEN=${{ secrets.API_TOKEN }} ./deploy
+  4. STRIPE_SECRET=arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe
+  5. DB_PASSWORD=op://prod/db/password and API_TOKEN=<redacted>, ADMIN_PASSWORD=***
+  6. DB_PASSWORD={{ vault "secret/db" }}
+  7. Password: rotate monthly; PASSWORD_POLICY=strict, TOKEN_TTL=3600
+Notification: #incidents, see https://hooks.slack.com/ for the channel
+Owner: SRE
+Linked IDs: RUN-900
+"#,
+    );
+}
+
+#[test]
+fn the_methodologys_own_keys_are_known_fields() {
+    check_in_plan(
+        r#"
+## DEP-001: Checkout deploy procedure
+
+**ID**: DEP-001
+**Type**: Step
+**Stage**: Deploy
+**Description**: Deploy checkout
+**Category**: Application
+**Status**: Active
+**Created**: 2026-01-10
+**Strategy**: Feature Flag
+**Target Date**: 2026-01-12
+**Environment**: Production
+**Owner**: Frontend Team
+**Risk Level**: Low
+**Deployment Window**: 2026-01-12 14:00 UTC
+**Estimated Duration**: 15 minutes
+**Rollback Estimated Duration**: < 1 minute
+**Purpose**: Ship dark mode
+**Rollback Trigger**: Error rate > 0.5%
+**Success Criteria**: No increase in errors
+**Estimated Rollback Time**: < 1 minute
+**Decision Makers**: On-call lead
+"#,
+    );
+}
+
+#[test]
+fn did_you_mean_prefers_a_whole_word_of_the_key_then_a_close_typo() {
+    check_in_plan(
+        r#"
+DEP-001: Rollback with odd keys
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Rollback Threshold: >2% of requests for 5 minutes
+^^^^^^^^^^^^^^^^^^ warning: unknown-field: unknown field `Rollback Threshold` — did you mean `Threshold`?
+Threshold: >2% of requests for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Notifcation channel: #incidents
+^^^^^^^^^^^^^^^^^^^ warning: unknown-field
+Ownr: SRE
+^^^^ warning: unknown-field: did you mean `Owner`?
+Owner: SRE
+Linked IDs: RUN-900
+"#,
+    );
+}
+
+#[test]
+fn messages_use_the_right_article_and_say_empty_for_empty_fields() {
+    check_in_plan(
+        r#"
+DEP-001: Environment with an unknown key
+Type: Environment
+Stage: Pre-deploy
+Description: Preview
+Name: preview
+Infrastructure: Vercel
+Configuration: NODE_ENV=preview
+Secrets: Vercel encrypted env
+Access: Everyone
+Owner: Platform
+Zebra crossing: yes
+^^^^^^^^^^^^^^ warning: unknown-field: no DEP- Type has it (fields of an Environment:
+
+DEP-002: Validation with one field missing and two empty
+^^^^^^^ warning: missing-field: DEP-002 (Validation) is missing the required field `Escalation:`, and `Check:`, `Method:` are empty — add and fill them in
+Type: Validation
+Stage: Post-deploy
+Description: Smoke
+Check:
+Method:
+Success Criteria: Confirmed
+Owner: QA Lead
+
+DEP-003: An entry of a Type the guide does not know
+^^^^^^^ warning: missing-field: DEP-003 is missing the required fields `Stage:`, `Description:` — add them
+^^^^^^^ warning: missing-owner: DEP-003 has no owner — add `Owner:`
+Type: Release
+      ^^^^^^^ error: invalid-value
+Strategy: Canary
+Created: 2026-01-10
+"#,
+    );
+}
+
+#[test]
+fn articles_and_plurals_for_messages() {
+    use dep_ls::check::entry::{article, plural};
+    assert_eq!(article("Environment"), "an");
+    assert_eq!(article("entry"), "an");
+    assert_eq!(article("Step"), "a");
+    assert_eq!(article("Criteria"), "a");
+    assert_eq!(article("Rollback"), "a");
+    assert_eq!(article("Validation"), "a");
+    assert_eq!(article("user journey"), "a");
+    assert_eq!(plural(1, "DEP- entry", "DEP- entries"), "1 DEP- entry");
+    assert_eq!(plural(2, "DEP- entry", "DEP- entries"), "2 DEP- entries");
+    assert_eq!(plural(0, "DEP- entry", "DEP- entries"), "0 DEP- entries");
 }

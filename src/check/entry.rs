@@ -1,6 +1,9 @@
 //! Checks of one file: its entries, their fields and link lists, and its references.
 
-use super::values::{did_you_mean, find_secret, has_window, is_measurable, placeholders};
+use super::values::{
+    did_you_mean, filler_in, filler_label, find_secrets, has_window, is_measurable,
+    is_missing_owner, placeholders, suggest_key, FillerKind,
+};
 use super::{Code, Finding, FixHint, Related, Severity};
 use crate::config::Config;
 use crate::index::Index;
@@ -178,7 +181,7 @@ fn check_entry_unguarded(
 /// ```` ```bash ```` block): one finding per block line that holds one.
 fn code_secrets(sink: &mut Sink, entry: &Entry) {
     for line in &entry.code {
-        if let Some((s, what)) = find_secret(&line.text, true) {
+        for (s, what) in find_secrets(&line.text, true) {
             let at = entry.at(line.span.start);
             sink.push(
                 Code::PlaintextSecret,
@@ -309,6 +312,41 @@ fn has_value(entry: &Entry, key: &str) -> bool {
         .is_some_and(|f| f.heading || !f.value.trim().is_empty())
 }
 
+/// Is the field written with nothing after its key (`Owner:`)?
+fn is_empty_field(entry: &Entry, key: &str) -> bool {
+    entry
+        .field(key)
+        .is_some_and(|f| !f.heading && f.value.trim().is_empty())
+}
+
+/// "a" or "an" before a word (`an Environment entry`, `a Step`).
+pub fn article(word: &str) -> &'static str {
+    let w = word.trim_start_matches(['`', '*', '"']);
+    let vowel = w
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'));
+    // Spelled-out letters and the few vowel words said with a consonant.
+    let consonant_sound = ["one", "use", "user", "uni", "eu"]
+        .iter()
+        .any(|p| w.to_ascii_lowercase().starts_with(p));
+    if vowel && !consonant_sound {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `1 DEP- entry`, `2 DEP- entries`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Is the value filler (reported as such, so not also invalid or missing)?
+fn is_filler_value(v: &str) -> bool {
+    filler_in(v).is_some()
+}
+
 /// Could the value hold a template ID (`DEP-XXX`)? A cheap test before [`placeholder_ids`].
 fn may_hold_placeholder_id(value: &str) -> bool {
     value
@@ -352,18 +390,27 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             Vec::new(),
             Some(FixHint::AddFields(vec!["Type".into()])),
         ),
-        Some(f) if ty.is_none() && !is_placeholder_value(&f.value) => {
+        Some(f) if ty.is_none() && !is_placeholder_value(&f.value) && !is_filler_value(&f.value) => {
             let names: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
             invalid_value(sink, entry, f, &names, Severity::Error);
         }
         _ => {}
     }
     let type_name = ty.map(|t| t.name()).unwrap_or("entry");
+    // `DEP-001 (Criteria)`, or `DEP-045` when its Type is not one the guide knows.
+    let who = match ty {
+        Some(t) => format!("{} ({})", entry.id, t.name()),
+        None => entry.id.to_string(),
+    };
 
     // Stage.
     if let Some(f) = entry.field("stage") {
         match Stage::parse(&f.value) {
-            None if !is_placeholder_value(&f.value) => {
+            // (An empty Stage is reported as an empty required field.)
+            None if !is_placeholder_value(&f.value)
+                && !is_filler_value(&f.value)
+                && !f.value.trim().is_empty() =>
+            {
                 let names: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
                 invalid_value(sink, entry, f, &names, Severity::Error);
             }
@@ -377,9 +424,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                             entry.abs(f.value_span),
                             id,
                             format!(
-                                "{}: Stage {} is unusual for a {} entry (typically {})",
+                                "{}: Stage {} is unusual for {} {} entry (typically {})",
                                 entry.id,
                                 stage.name(),
+                                article(t.name()),
                                 t.name(),
                                 typical.join(" or ")
                             ),
@@ -392,7 +440,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     }
 
     // Required fields (Owner and Threshold have codes of their own).
+    // A field written with nothing after its key is empty, not missing; a filler value is
+    // reported as filler (template-placeholder), not as missing.
     let mut missing: Vec<String> = Vec::new();
+    let mut empty: Vec<&str> = Vec::new();
     let mut wanted: Vec<&str> = vec!["Stage", "Description"];
     if let Some(t) = ty {
         wanted.extend(t.required_fields().iter().copied());
@@ -401,55 +452,120 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if key == "Owner" || key == "Threshold" {
             continue;
         }
-        if !has_value(entry, key) {
+        if is_empty_field(entry, key) {
+            empty.push(key);
+        } else if !has_value(entry, key) {
             missing.push(key.to_string());
         }
     }
-    if !missing.is_empty() {
-        let list = missing
-            .iter()
-            .map(|k| format!("`{k}:`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        sink.push_with(
-            Code::MissingField,
-            Severity::Warning,
-            entry.id_span.clone(),
-            id,
+    if !missing.is_empty() || !empty.is_empty() {
+        let list = |keys: &mut dyn Iterator<Item = &str>| {
+            keys.map(|k| format!("`{k}:`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let missing_part = (!missing.is_empty()).then(|| {
             format!(
-                "{} ({type_name}) is missing {} {list} — add {}",
-                entry.id,
+                "is missing {} {}",
                 if missing.len() == 1 {
                     "the required field"
                 } else {
                     "the required fields"
                 },
-                if missing.len() == 1 { "it" } else { "them" }
-            ),
+                list(&mut missing.iter().map(String::as_str))
+            )
+        });
+        let empty_part = (!empty.is_empty()).then(|| {
+            format!(
+                "{} {} empty",
+                list(&mut empty.iter().copied()),
+                if empty.len() == 1 { "is" } else { "are" }
+            )
+        });
+        let what = match (missing_part, empty_part) {
+            (Some(m), Some(e)) => format!(" {m}, and {e}"),
+            (Some(m), None) => format!(" {m}"),
+            (None, Some(e)) => format!(": {e}"),
+            (None, None) => String::new(),
+        };
+        let todo = match (missing.len(), empty.len()) {
+            (0, 1) => "fill it in",
+            (0, _) => "fill them in",
+            (1, 0) => "add it",
+            (_, 0) => "add them",
+            _ => "add and fill them in",
+        };
+        sink.push_with(
+            Code::MissingField,
+            Severity::Warning,
+            entry.id_span.clone(),
+            id,
+            format!("{who}{what} — {todo}"),
             Vec::new(),
-            Some(FixHint::AddFields(missing)),
+            (!missing.is_empty()).then_some(FixHint::AddFields(missing)),
         );
     }
 
-    // Owner.
-    if !has_value(entry, "owner") {
+    // Owner: absent, empty, or filler (`TBD`, `???`, `Unassigned`, `None`).
+    let owner_field = entry.field("owner");
+    // (A whole-value template placeholder, `[Name/Team]`, is reported as template-placeholder.)
+    let owner_filler = owner_field.filter(|f| {
+        !f.heading
+            && !f.value.trim().is_empty()
+            && is_missing_owner(&f.value)
+            && !is_placeholder_value(&f.value)
+    });
+    if owner_field.is_none() || is_empty_field(entry, "owner") || owner_filler.is_some() {
         let ty_key = ty
             .map(|t| t.name().to_ascii_lowercase())
             .unwrap_or_else(|| "default".into());
+        let verb = if ty == Some(EntryType::Criteria) {
+            "verifies"
+        } else {
+            "owns"
+        };
+        let who_id = &who;
         if let Some(sev) = sink.config.owner_severity(&ty_key) {
+            let (span, message, fix) = match (owner_field, owner_filler) {
+                (_, Some(f)) => {
+                    let v = f.value.trim();
+                    let shown = filler_in(&f.value)
+                        .map(|x| filler_label(&f.value, &x))
+                        .unwrap_or_else(|| format!("\"{v}\""));
+                    (
+                        value_span_to_doc(entry, f, &trimmed_span(&f.value)),
+                        format!(
+                            "{who_id} has no owner: `{}` is still {shown} — name the person or team who {verb} it (each DEP- entry has an owner)",
+                            f.key
+                        ),
+                        None,
+                    )
+                }
+                (Some(f), None) => (
+                    entry.id_span.clone(),
+                    format!(
+                        "{who_id} has no owner: `{}:` is empty — fill in the person or team who {verb} it (each DEP- entry has an owner)",
+                        f.key
+                    ),
+                    None,
+                ),
+                (None, None) => (
+                    entry.id_span.clone(),
+                    format!(
+                        "{who_id} has no owner — add `Owner:` with the person or team who {verb} it (each DEP- entry has an owner)"
+                    ),
+                    Some(FixHint::AddFields(vec!["Owner".into()])),
+                ),
+            };
             sink.out.push(Finding {
                 code: Code::MissingOwner,
                 severity: sev,
-                message: format!(
-                    "{} ({type_name}) has no owner — add `Owner:` with the person or team who {} it (each DEP- entry has an owner)",
-                    entry.id,
-                    if ty == Some(EntryType::Criteria) { "verifies" } else { "owns" }
-                ),
+                message,
                 path: sink.path.to_string(),
-                span: entry.id_span.clone(),
+                span,
                 id: Some(entry.id.to_string()),
                 related: Vec::new(),
-                fix: Some(FixHint::AddFields(vec!["Owner".into()])),
+                fix,
             });
         }
     }
@@ -473,14 +589,20 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         }
     }
 
-    // Enumerated values.
-    if let Some(f) = entry.field("blocker") {
+    // Enumerated values (an empty required one is reported as empty above).
+    let reported_empty = |f: &Field| {
+        f.value.trim().is_empty()
+            && (f.key_is("stage")
+                || ty.is_some_and(|t| t.required_fields().iter().any(|k| f.key_is(k))))
+    };
+    if let Some(f) = entry.field("blocker").filter(|f| !reported_empty(f)) {
         let first = f
             .value
             .split(|c: char| !c.is_alphanumeric())
             .next()
             .unwrap_or("");
         if !is_placeholder_value(&f.value)
+            && !is_filler_value(&f.value)
             && !schema::BLOCKER_VALUES
                 .iter()
                 .any(|v| v.eq_ignore_ascii_case(first))
@@ -488,11 +610,12 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             invalid_value(sink, entry, f, schema::BLOCKER_VALUES, Severity::Error);
         }
     }
-    if let Some(f) = entry.field("method") {
+    if let Some(f) = entry.field("method").filter(|f| !reported_empty(f)) {
         let v = f.value.trim();
         // `Automated (Playwright smoke suite)`: a remark may follow the value.
         let first = schema::value_head(v);
         if !is_placeholder_value(v)
+            && !is_filler_value(v)
             && !schema::METHOD_VALUES
                 .iter()
                 .any(|m| m.eq_ignore_ascii_case(first))
@@ -501,9 +624,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         }
     }
     if ty == Some(EntryType::Environment) {
-        if let Some(f) = entry.field("name") {
+        if let Some(f) = entry.field("name").filter(|f| !reported_empty(f)) {
             let v = f.value.trim();
             if !is_placeholder_value(v)
+                && !is_filler_value(v)
                 && !schema::ENVIRONMENT_NAMES
                     .iter()
                     .any(|m| m.eq_ignore_ascii_case(schema::value_head(v)))
@@ -518,9 +642,8 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
         if f.heading {
             continue;
         }
-        let known = schema::DEP_FIELDS.iter().any(|k| f.key_is(k));
-        if !known {
-            let hint = did_you_mean(&f.key, schema::DEP_FIELDS.iter().copied());
+        if !schema::is_known_field(f) {
+            let hint = suggest_key(&f.key, schema::DEP_FIELDS);
             sink.push_with(
                 Code::UnknownField,
                 Severity::Warning,
@@ -529,9 +652,10 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                 match hint {
                     Some(h) => format!("{}: unknown field `{}` — did you mean `{h}`?", entry.id, f.key),
                     None => format!(
-                        "{}: unknown field `{}` — no DEP- Type has it (fields of a {type_name}: {})",
+                        "{}: unknown field `{}` — no DEP- Type has it (fields of {} {type_name}: {})",
                         entry.id,
                         f.key,
+                        article(type_name),
                         fields_of(ty).join(", ")
                     ),
                 },
@@ -580,8 +704,33 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
                 );
             }
         }
+        // Filler (`TBD`, `N/A`, `Yes/No`, "we'll figure it out"): the Owner and the Threshold
+        // report their own; a whole-value template placeholder is reported above.
+        if !f.key_is("owner") && !f.key_is("threshold") {
+            if let Some(x) = filler_in(&f.value) {
+                if x.kind != FillerKind::Template && bracket.is_empty() {
+                    sink.push(
+                        Code::TemplatePlaceholder,
+                        value_span_to_doc(entry, f, &x.span),
+                        id,
+                        format!(
+                            "{}: `{}` is still {} — a placeholder, not a value; replace it with the real {}",
+                            entry.id,
+                            f.key,
+                            filler_label(&f.value, &x),
+                            if x.kind == FillerKind::Choice { "choice" } else { "value" }
+                        ),
+                    );
+                }
+            }
+        }
         let kv_rule = matches!(norm.as_str(), "configuration" | "secrets");
-        if let Some((s, what)) = find_secret(&f.value, kv_rule) {
+        let mut last_end = 0;
+        for (s, what) in find_secrets(&f.value, kv_rule) {
+            if s.start < last_end {
+                continue;
+            }
+            last_end = s.end;
             sink.push(
                 Code::PlaintextSecret,
                 value_span_to_doc(entry, f, &s),
@@ -715,25 +864,40 @@ fn threshold(sink: &mut Sink, entry: &Entry, f: &Field) {
     } else {
         entry.abs(f.value_span)
     };
+    const EXAMPLE: &str = "e.g. \">2% of requests for 5 minutes\"";
     if !is_measurable(v) {
-        sink.push(
-            Code::UnmeasurableThreshold,
-            span,
-            Some(&entry.id),
-            if v.is_empty() {
-                format!("{}: threshold is empty — give a number with a unit and a window, e.g. \">2% of requests for 5 minutes\"", entry.id)
-            } else {
-                format!("{}: threshold \"{v}\" is not measurable — give a number with a unit and a window, e.g. \">2% of requests for 5 minutes\"", entry.id)
-            },
-        );
+        let message = if v.is_empty() {
+            format!("{}: `{}:` is empty — give a metric and a number with a comparator or unit, and a window, {EXAMPLE}", entry.id, f.key)
+        } else if let Some(x) = filler_in(&f.value) {
+            format!(
+                "{}: threshold is still {} — give a metric and a number with a comparator or unit, and a window, {EXAMPLE}",
+                entry.id,
+                filler_label(&f.value, &x)
+            )
+        } else if super::values::is_window_only(v) {
+            format!("{}: threshold \"{v}\" is a time window, not a threshold — say which metric crosses which number within it, {EXAMPLE}", entry.id)
+        } else {
+            format!("{}: threshold \"{v}\" is not measurable — give a metric and a number with a comparator or unit, and a window, {EXAMPLE}", entry.id)
+        };
+        sink.push(Code::UnmeasurableThreshold, span, Some(&entry.id), message);
     } else if !has_window(v) {
         sink.push(
             Code::ThresholdWithoutWindow,
             span,
             Some(&entry.id),
-            format!("{}: threshold \"{v}\" has no time window — say over how long, e.g. \"{v} for 5 minutes\"", entry.id),
+            format!(
+                "{}: threshold \"{v}\" has no time window — say how long it must hold before rolling back, e.g. \"… for {}\"",
+                entry.id,
+                super::values::window_example(v)
+            ),
         );
     }
+}
+
+/// The span of a value without its surrounding blanks.
+fn trimmed_span(v: &str) -> Span {
+    let lead = v.len() - v.trim_start().len();
+    lead..lead + v.trim().len()
 }
 
 /// MON- entries carry `Thresholds: Warning: … | Critical: …`, held to the same rule.
