@@ -117,6 +117,20 @@ impl Stage {
 
 /// The enumerated part of a value, without a trailing remark: `Automated (Playwright suite)`,
 /// `Yes — failure blocks the deploy`, `production, us-east-1`, `Post-deploy; canary only`.
+/// The kinds of deployment of the methodology's own DEP- template (v0.8 release planning,
+/// `dep-template.md`: `**Type**: [Release | Hotfix | Rollback | Migration]`, with `Strategy`,
+/// `Environment`, `Target Date`). An entry with one of these Types (its `Rollback` is the guide's
+/// Type too) is a *deployment record*, not an entry of the guide's five Types.
+pub const DEPLOYMENT_KINDS: &[&str] = &["Release", "Hotfix", "Migration"];
+
+/// Is `value` (a `Type:` value) one of [`DEPLOYMENT_KINDS`]?
+pub fn is_deployment_kind(value: &str) -> bool {
+    let head = value_head(value);
+    DEPLOYMENT_KINDS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(head))
+}
+
 pub fn value_head(value: &str) -> &str {
     // The earliest of the separators ` (`, `(`, `,`, `;`, ` — `, ` – `, ` - `, ` —`, ` –`:
     // `(`, `,`, `;` anywhere, a dash only after a space (and `-` also before one).

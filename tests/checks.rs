@@ -3817,8 +3817,8 @@ Owner: QA Lead
 DEP-003: An entry of a Type the guide does not know
 ^^^^^^^ warning: missing-field: DEP-003 is missing the required fields `Stage:`, `Description:` — add them
 ^^^^^^^ warning: missing-owner: DEP-003 has no owner — add `Owner:`
-Type: Release
-      ^^^^^^^ error: invalid-value
+Type: Deploymnt
+      ^^^^^^^^^ error: invalid-value
 Strategy: Canary
 Created: 2026-01-10
 "#,
@@ -3838,4 +3838,47 @@ fn articles_and_plurals_for_messages() {
     assert_eq!(plural(1, "DEP- entry", "DEP- entries"), "1 DEP- entry");
     assert_eq!(plural(2, "DEP- entry", "DEP- entries"), "2 DEP- entries");
     assert_eq!(plural(0, "DEP- entry", "DEP- entries"), "0 DEP- entries");
+}
+
+#[test]
+fn the_methodologys_deployment_records_are_read_by_their_own_template() {
+    check_in_plan(
+        r#"
+//- /deployments/DEP-045.md
+### DEP-045: Dark Mode Feature Deployment
+
+**ID**: DEP-045
+**Type**: Release
+**Environment**: Production
+**Strategy**: Feature Flag
+**Owner**: Frontend Team
+**Created**: 2026-01-10
+**Status**: Planned
+
+**Changes Included**:
+- [FEA-112]: Dark mode CSS theme
+   ^^^^^^^ hint: unresolved-link
+
+**If Rollback**:
+- [x] #incidents: "Rolling back DEP-045, reason: [X], ETA: [Y]"
+- [x] Status page: [Message to post]
+                   ^^^^^^^^^^^^^^^^^ warning: template-placeholder
+
+**Why This is Good**: the flag makes rollback a toggle
+**Stratgy**: typo
+  ^^^^^^^ warning: unknown-field: did you mean `Strategy`?
+
+### DEP-046: A hotfix with no owner
+    ^^^^^^^ warning: missing-owner
+**Type**: Hotfix
+**Strategy**: Rolling
+
+### DEP-047: A type neither the guide nor the template knows
+**Type**: Deployment
+          ^^^^^^^^^^ error: invalid-value
+**Stage**: Deploy
+**Description**: Ship it
+**Owner**: Release manager
+"#,
+    );
 }

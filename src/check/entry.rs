@@ -377,6 +377,9 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     let id = Some(entry.id.as_str());
     let ty_field = entry.field("type");
     let ty = type_of(entry);
+    // The methodology's deployment record (`**Type**: Release`, `**Strategy**:` …): its own
+    // template, whose fields are not the guide's Stage and Description.
+    let record = ty.is_none() && ty_field.is_some_and(|f| schema::is_deployment_kind(&f.value));
     match ty_field {
         None => sink.push_with(
             Code::MissingField,
@@ -390,7 +393,12 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             Vec::new(),
             Some(FixHint::AddFields(vec!["Type".into()])),
         ),
-        Some(f) if ty.is_none() && !is_placeholder_value(&f.value) && !is_filler_value(&f.value) => {
+        Some(f)
+            if ty.is_none()
+                && !is_placeholder_value(&f.value)
+                && !is_filler_value(&f.value)
+                && !record =>
+        {
             let names: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
             invalid_value(sink, entry, f, &names, Severity::Error);
         }
@@ -444,7 +452,11 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
     // reported as filler (template-placeholder), not as missing.
     let mut missing: Vec<String> = Vec::new();
     let mut empty: Vec<&str> = Vec::new();
-    let mut wanted: Vec<&str> = vec!["Stage", "Description"];
+    let mut wanted: Vec<&str> = if record {
+        Vec::new()
+    } else {
+        vec!["Stage", "Description"]
+    };
     if let Some(t) = ty {
         wanted.extend(t.required_fields().iter().copied());
     }
@@ -643,7 +655,23 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             continue;
         }
         if !schema::is_known_field(f) {
-            let hint = suggest_key(&f.key, schema::DEP_FIELDS);
+            let hint = if record {
+                // Typos only: `Why This is Good` is no `Why`.
+                did_you_mean(
+                    &f.key,
+                    schema::DEP_FIELDS
+                        .iter()
+                        .chain(schema::METHODOLOGY_FIELDS)
+                        .copied(),
+                )
+            } else {
+                suggest_key(&f.key, schema::DEP_FIELDS)
+            };
+            // A deployment record is the methodology's open template (`**What**:`,
+            // `**Why This is Good**:` …): only a likely typo of a known key is reported there.
+            if record && hint.is_none() {
+                continue;
+            }
             sink.push_with(
                 Code::UnknownField,
                 Severity::Warning,

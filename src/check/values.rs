@@ -398,6 +398,20 @@ fn is_duration(w: &str) -> bool {
     TIME_UNITS.contains(&unit)
 }
 
+/// `FEA-112`, `BR-FEA-001`: an ID with a number (not a template's `FEA-XXX`).
+fn is_numbered_id(s: &str) -> bool {
+    let Some((prefix, number)) = s.rsplit_once('-') else {
+        return false;
+    };
+    !prefix.is_empty()
+        && prefix.starts_with(|c: char| c.is_ascii_uppercase())
+        && prefix
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'-')
+        && (1..=6).contains(&number.len())
+        && number.bytes().all(|c| c.is_ascii_digit())
+}
+
 /// Template placeholders in a value: `[What must be true]`, `[staging | production]`,
 /// `{Procedure Name}`, `YYYY-MM-DD`, `TBD`-free. Returns byte spans relative to `value`.
 pub fn placeholders(value: &str) -> Vec<Span> {
@@ -434,7 +448,18 @@ pub fn placeholders(value: &str) -> Vec<Span> {
                 let is_checkbox = matches!(inner, " " | "x" | "X" | "");
                 let is_env_ref = open == b'{' && i > 0 && b[i - 1] == b'$';
                 let wordy = inner.chars().any(|c| c.is_alphabetic()) && !inner.contains('[');
-                if !is_link && !is_checkbox && !is_env_ref && wordy && !inner.contains("](") {
+                // `[FEA-112]: Dark mode` names a real ID (a shortcut reference), no blank to fill.
+                let is_id = open == b'[' && is_numbered_id(inner);
+                // `"Rolling back, reason: [X]"`: a message to send, filled in when it is sent.
+                let quoted = value[..i].matches('"').count() % 2 == 1 && value[end..].contains('"');
+                if !is_link
+                    && !is_checkbox
+                    && !is_env_ref
+                    && !is_id
+                    && !quoted
+                    && wordy
+                    && !inner.contains("](")
+                {
                     out.push(i..end + 1);
                 }
                 i = end + 1;

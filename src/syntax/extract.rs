@@ -277,6 +277,10 @@ fn valid_key(key: &str) -> bool {
     if k.split_whitespace().count() > 4 {
         return false;
     }
+    // `- Error rate (expect: below 1%)` is prose with a colon inside a parenthesis.
+    if k.matches('(').count() != k.matches(')').count() {
+        return false;
+    }
     k.bytes().all(|c| {
         c.is_ascii_alphanumeric()
             || matches!(c, b' ' | b'_' | b'-' | b'/' | b'&' | b'(' | b')' | b'.')
