@@ -723,13 +723,9 @@ impl Builder<'_> {
         plan: bool,
     ) {
         let others = cells.get(1..).unwrap_or(&[]);
-        let header: Vec<String> = self
-            .table_header
-            .iter()
-            .map(|h| normalize_key(h).to_string())
-            .collect();
         let title_col = if plan {
-            (1..header.len()).find(|&c| TITLE_COLUMNS.contains(&header[c].as_str()))
+            (1..self.table_header.len())
+                .find(|&c| TITLE_COLUMNS.contains(&normalize_key(&self.table_header[c]).as_str()))
         } else {
             None
         };
