@@ -2976,3 +2976,97 @@ fn duplicate_id_lists_the_other_definitions_in_path_order_whatever_the_index_ord
         );
     }
 }
+
+// =============================================================================================
+// Issue 14 (helper rep): deprecated entries, anti-patterns, inline suppressions
+// =============================================================================================
+
+#[test]
+fn deprecated_entries_cover_no_plan_type() {
+    // The plan's only Rollback, Validation and Criteria are deprecated, and so is its production
+    // environment: none of them counts.
+    check(
+        r#"
+DEP-001: [DEPRECATED] Old rollback
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: no-rollback
+^^^^^^^ warning: no-criteria
+^^^^^^^ warning: missing-environment: no production environment
+Type: Rollback
+Stage: Post-deploy
+Description: Old
+Owner: SRE
+Trigger: errors
+Threshold: >2% for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Linked IDs: MON-001
+
+DEP-002: Old smoke test
+Type: Validation
+Status: Deprecated
+Stage: Post-deploy
+Description: Old
+Owner: QA
+Check: A test order completes
+Method: Automated
+Success Criteria: Confirmed
+Escalation: On-call
+
+DEP-003: [DEPRECATED] Old criteria
+Type: Criteria
+Stage: Pre-deploy
+Description: Old
+Owner: QA
+Requirement: Tests pass
+Verification: CI
+Blocker: Yes
+Linked IDs: EPIC-001
+
+DEP-004: Staging
+Type: Environment
+Stage: Pre-deploy
+Description: Staging
+Name: staging
+Infrastructure: AWS
+Configuration: NODE_ENV=staging
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+
+DEP-005: [DEPRECATED] Production
+Type: Environment
+Stage: Pre-deploy
+Description: Production
+Name: production
+Infrastructure: AWS
+Configuration: NODE_ENV=production
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+
+## EPIC-001: Epic
+## MON-001: Monitor
+"#,
+    );
+}
+
+#[test]
+fn live_entries_beside_deprecated_ones_cover_the_plan() {
+    // The same deprecated entries do not hide live ones: the plan is complete.
+    check_in_plan(
+        r#"
+//- /zz-plan/old.md
+DEP-050: [DEPRECATED] Old rollback
+Type: Rollback
+Stage: Post-deploy
+Description: Old
+Owner: SRE
+Trigger: errors
+Threshold: >2% for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Linked IDs: MON-900
+"#,
+    );
+}

@@ -45,6 +45,11 @@ impl PlanFacts {
             }
             f.first.get_or_insert(i);
             f.count += 1;
+            // A deprecated entry covers nothing: it is no plan's Rollback, Validation,
+            // Criteria or Environment.
+            if e.deprecated {
+                continue;
+            }
             let Some(t) = entry_type(e) else { continue };
             f.seen[t as usize] = true;
             if t == EntryType::Environment {

@@ -335,7 +335,8 @@ fn build_plan(
     let of = |t: EntryType| -> Vec<(&str, &Entry)> {
         entries
             .iter()
-            .filter(|(_, e)| kind(e) == Ok(t))
+            // A deprecated entry covers nothing (no gate counts it).
+            .filter(|(_, e)| !e.deprecated && kind(e) == Ok(t))
             .copied()
             .collect()
     };
