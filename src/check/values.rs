@@ -655,3 +655,79 @@ mod tests {
         assert_eq!(did_you_mean("Zebra", ["Owner", "Name"]), None);
     }
 }
+
+/// Is `v` filler rather than a value: `TBD`, `TBC`, `TODO`, `N/A`, `???`, `-`, `Unassigned`,
+/// `None`, `Unknown`, an empty value? (Minimal version for the report's owner gate; helper
+/// val's version, with the same signature, replaces it.)
+pub fn is_filler(v: &str) -> bool {
+    let v = v
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`')
+        .trim();
+    if v.is_empty()
+        || v.chars()
+            .all(|c| matches!(c, '?' | '-' | '—' | '–' | '.' | '…'))
+    {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let lower = lower.trim_end_matches(['.', '!']);
+    matches!(
+        lower,
+        "tbd"
+            | "tbc"
+            | "tba"
+            | "todo"
+            | "fixme"
+            | "n/a"
+            | "na"
+            | "n.a."
+            | "none"
+            | "nobody"
+            | "unknown"
+            | "unassigned"
+            | "not assigned"
+            | "to be determined"
+            | "to be decided"
+            | "to be confirmed"
+            | "pending"
+            | "xxx"
+    )
+}
+
+#[cfg(test)]
+mod filler_tests {
+    use super::is_filler;
+
+    #[test]
+    fn filler_values() {
+        for v in [
+            "TBD",
+            "tbd",
+            "TBC",
+            "???",
+            "?",
+            "-",
+            "—",
+            "n/a",
+            "N/A",
+            "Unassigned",
+            "",
+            "  ",
+            "**TBD**",
+            "TODO",
+            "None",
+        ] {
+            assert!(is_filler(v), "{v:?}");
+        }
+        for v in [
+            "Platform team",
+            "SRE on-call",
+            "Dana (QA)",
+            "N/A team",
+            "Nadia",
+        ] {
+            assert!(!is_filler(v), "{v:?}");
+        }
+    }
+}
