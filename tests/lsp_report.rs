@@ -1,7 +1,7 @@
 //! `dep-ls.readinessReport` over JSON-RPC against the real binary: advertised in
 //! `executeCommandProvider`, accepts the argument shapes editors send (VS Code: the workspace
 //! folder URI as a string; an object with `uri`; none), returns the Markdown report; and the
-//! "Readiness: n/6 gates pass" code lens on the plan's first DEP- entry.
+//! "Readiness: n/7 gates pass" code lens on the plan's first DEP- entry.
 
 mod support;
 
@@ -50,7 +50,7 @@ fn readiness_report_command_and_code_lens() {
     let md = md.as_str().expect("a Markdown string");
     assert!(md.starts_with("# Release readiness report\n"), "{md}");
     assert!(
-        md.contains("**Not ready: 2 of 6 quality gates pass"),
+        md.contains("**Not ready: 2 of 7 quality gates pass"),
         "{md}"
     );
     assert!(
@@ -96,15 +96,20 @@ fn readiness_report_command_and_code_lens() {
             .as_str()
             .unwrap()
             .to_string();
-        if after.contains("3 of 6 quality gates pass") {
+        if after.contains("3 of 7 quality gates pass") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
     assert!(
-        after.contains("**Not ready: 3 of 6 quality gates pass"),
+        after.contains("**Not ready: 3 of 7 quality gates pass"),
         "{after}"
     );
+    // The check gate reads the open buffer too: the threshold's error is gone from it, the
+    // example's other errors (a plaintext secret among them) remain.
+    assert!(md.contains("unmeasurable-threshold"), "{md}");
+    assert!(!after.contains("unmeasurable-threshold"), "{after}");
+    assert!(after.contains("plaintext-secret"), "{after}");
 
     // The code lens sits on the plan's first DEP- entry (DEP-030, SoT/SoT.DEPLOYMENT.md).
     let sot_path = root.join("SoT/SoT.DEPLOYMENT.md");
@@ -123,7 +128,7 @@ fn readiness_report_command_and_code_lens() {
         .collect();
     assert_eq!(readiness.len(), 1, "{lenses}");
     let lens = readiness[0];
-    assert_eq!(lens["command"]["title"], "Readiness: 3/6 gates pass");
+    assert_eq!(lens["command"]["title"], "Readiness: 3/7 gates pass");
     assert_eq!(lens["range"]["start"], json!({"line": 15, "character": 3}));
     assert!(sot.lines().nth(15).unwrap().starts_with("## DEP-030:"));
     assert_eq!(lens["command"]["arguments"], json!([root_uri]));
