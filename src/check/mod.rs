@@ -85,7 +85,9 @@ codes! {
     NoRollback = "no-rollback", Warning, "The plan has no Rollback entry.";
     NoCriteria = "no-criteria", Warning, "The plan has no Criteria entry.";
     MissingEnvironment = "missing-environment", Warning, "The plan lacks a staging or a production Environment.";
-    EnvironmentDrift = "environment-drift", Warning, "Staging and production `Configuration` keys differ.";
+    EnvironmentDrift = "environment-drift", Warning, "Staging and production differ: `Configuration` keys, or the database engine, platform, cloud or secrets mechanism.";
+    ManualValidation = "manual-validation", Warning, "Every Validation entry of the plan is `Method: Manual` (\"manual everything\").";
+    BigBangRelease = "big-bang-release", Hint, "The plan deploys, and no DEP- entry stages the rollout (\"big bang\").";
     InternalError = "internal-error", Error, "dep-ls failed on this file (a bug): its other findings are missing.";
 }
 

@@ -26,6 +26,8 @@ export const FINDING_CODES = [
   'no-criteria',
   'missing-environment',
   'environment-drift',
+  'manual-validation',
+  'big-bang-release',
   'internal-error',
 ] as const;
 
