@@ -3397,3 +3397,151 @@ fn key_drift_never_asks_to_copy_a_secret() {
     ));
     assert!(!c.finding("environment-drift").message.contains("secret"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inline suppressions (`<!-- dep-ls-disable… -->`), through `check_all` (the CLI's path)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn disable_next_line_hides_the_named_codes_on_the_next_line_only() {
+    check_in_plan(
+        r#"
+DEP-001: Criteria with gaps
+Type: Criteria
+Stage: Pre-deploy
+Description: D
+Requirement: Tests pass
+Verification: CI
+Blocker: Yes
+<!-- dep-ls-disable-next-line unknown-field, template-placeholder -->
+Colour: [blue]
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+<!-- dep-ls-disable-next-line missing-owner -->
+Linked IDs: EPIC-900
+Owner: QA
+"#,
+    );
+}
+
+#[test]
+fn disable_next_line_on_a_definition_hides_entry_and_plan_findings() {
+    // The comment above the ID line covers the findings on the ID (entry- and plan-level),
+    // of the named codes only.
+    check(
+        r#"
+<!-- dep-ls-disable-next-line missing-owner no-rollback no-criteria -->
+DEP-001: Deploy step
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: missing-environment
+Type: Step
+Stage: Deploy
+Description: Deploy
+"#,
+    );
+}
+
+#[test]
+fn disable_and_enable_bracket_a_region() {
+    check_in_plan(
+        r#"
+<!-- dep-ls-disable unknown-field -->
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+
+<!-- dep-ls-enable unknown-field -->
+DEP-002: Second
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+^^^^^^ warning: unknown-field
+
+<!-- dep-ls-disable -->
+DEP-003: Third
+Type: Step
+Stage: Deploy
+Description: D
+Colour: blue
+<!-- dep-ls-enable -->
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+"#,
+    );
+}
+
+#[test]
+fn disable_file_hides_codes_everywhere_in_its_file_only() {
+    check_in_plan(
+        r#"
+//- /a.md
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+
+<!-- dep-ls-disable-file unknown-field -->
+//- /b.md
+DEP-002: Second
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+^^^^^^ warning: unknown-field
+//- /c.md
+<!-- dep-ls-disable-file -->
+DEP-003: Third
+Description: D
+Colour: blue
+"#,
+    );
+}
+
+#[test]
+fn unknown_codes_in_suppressions_are_warnings() {
+    check_in_plan(
+        r#"
+<!-- dep-ls-disable-next-line unknown-feild, missing-owner, MD013 -->
+                              ^^^^^^^^^^^^^ warning: unknown-suppression: did you mean `unknown-field`?
+                                                            ^^^^^ warning: unknown-suppression: `MD013` is not a dep-ls finding code
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Colour: blue
+^^^^^^ warning: unknown-field
+"#,
+    );
+}
+
+#[test]
+fn suppressions_that_are_not_directives_do_nothing() {
+    // In a fenced block, inline in a paragraph, a misspelt directive, an unclosed comment:
+    // nothing is hidden.
+    check_in_plan(
+        r#"
+```text
+<!-- dep-ls-disable-file -->
+```
+
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue <!-- dep-ls-disable-next-line unknown-field -->
+^^^^^^ warning: unknown-field
+<!-- dep-ls-disabled unknown-field -->
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+"#,
+    );
+}

@@ -597,3 +597,37 @@ fn graph_expands_ranges_into_members() {
         Some(vec!["UJ-08".to_string(), "UJ-09".into(), "UJ-10".into()])
     );
 }
+
+/// `dep-ls check` (the binary) honours an inline suppression, and the report's check gate
+/// agrees with it; an unknown code in it is a warning (exit 0).
+#[test]
+fn suppressed_errors_block_neither_check_nor_report() {
+    let dir = temp_dir("report-suppressed");
+    let secret = "  - STRIPE_KEY=sk_live_51HcXyZabcdefghijklmnopqrstuv";
+    let plan = READY_PLAN.replace(
+        "  - LOG_LEVEL=info",
+        &format!("  - LOG_LEVEL=info\n{secret}"),
+    );
+    std::fs::write(dir.join("plan.md"), &plan).unwrap();
+    assert_eq!(dep_ls(&["check", dir.to_str().unwrap()]).0, 1);
+    assert_eq!(dep_ls(&["report", dir.to_str().unwrap()]).0, 1);
+    let suppressed = plan.replace(
+        secret,
+        &format!("  <!-- dep-ls-disable-next-line plaintext-secret, no-such-code -->\n{secret}"),
+    );
+    std::fs::write(dir.join("plan.md"), &suppressed).unwrap();
+    let (code, out, err) = dep_ls(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let codes: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    // (Production now sets a secret key staging lacks: drift, which never asks to copy it.)
+    assert_eq!(codes, ["environment-drift", "unknown-suppression"], "{out}");
+    assert!(out.contains("never copy a secret"), "{out}");
+    let (code, out, _) = dep_ls(&["report", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -232,6 +232,8 @@ fn check_errors(
         };
         let mut found = crate::check::entry::check_file(path, &f.doc, index, config);
         found.extend(plan_findings.iter().filter(|x| x.path == path).cloned());
+        // What `check` suppresses does not block here either.
+        crate::check::suppress::apply(path, &f.doc, &mut found, config);
         found.retain(|x| x.severity == Severity::Error);
         found.sort_by_key(|x| (x.span.start, x.code));
         for x in found {

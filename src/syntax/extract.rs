@@ -292,7 +292,11 @@ pub fn extract_lines(
                 };
                 b.fenced_piece(line, start, &ids);
             }
-            LineKind::Code | LineKind::Comment | LineKind::Meta => {}
+            // (Issue 14, helper rep) An HTML comment line may be a suppression directive.
+            LineKind::Comment => {
+                super::suppress::scan_line(text, line, start, &mut b.doc.suppressions)
+            }
+            LineKind::Code | LineKind::Meta => {}
             LineKind::TableDelimiter => {}
             LineKind::Heading(level) => {
                 inline_mask(line, InlineState::default(), &mut mask);

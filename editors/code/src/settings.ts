@@ -28,6 +28,7 @@ export const FINDING_CODES = [
   'environment-drift',
   'manual-validation',
   'big-bang-release',
+  'unknown-suppression',
   'internal-error',
 ] as const;
 
