@@ -3524,11 +3524,10 @@ Colour: blue
 
 #[test]
 fn suppressions_that_are_not_directives_do_nothing() {
-    // In a fenced block, inline in a paragraph, a misspelt directive, an unclosed comment:
-    // nothing is hidden.
+    // In a code block, inline in a paragraph, a misspelt directive: nothing is hidden.
     check_in_plan(
         r#"
-```text
+```yaml
 <!-- dep-ls-disable-file -->
 ```
 
@@ -3543,5 +3542,34 @@ Colour: blue <!-- dep-ls-disable-next-line unknown-field -->
 Flavour: vanilla
 ^^^^^^^ warning: unknown-field
 "#,
+    );
+}
+
+#[test]
+fn directives_inside_a_plain_fence_are_read_like_its_entries() {
+    // The guide writes entries in plain fences, and dep-ls reads them there: a directive line in
+    // one is a directive (and no part of the value around it).
+    let c = check_in_plan(
+        r#"
+```text
+DEP-001: Fenced entry
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Configuration:
+  - A=1
+  <!-- dep-ls-disable-next-line unknown-field -->
+Colour: blue
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+```
+"#,
+    );
+    let doc = &c.docs["release.md"];
+    assert_eq!(doc.suppressions.len(), 1);
+    assert_eq!(
+        doc.entries[0].field("configuration").unwrap().value,
+        "- A=1"
     );
 }

@@ -144,3 +144,78 @@ fn readiness_report_command_and_code_lens() {
         .any(|l| l["command"]["command"] == "dep-ls.readinessReport"));
     c.shutdown();
 }
+
+/// Inline suppressions over JSON-RPC: the "Ignore CODE on this line" quick fix, applied as an
+/// editor applies it (incremental changes), removes the finding from the pushed diagnostics,
+/// as `dep-ls check` would.
+#[test]
+fn ignore_quick_fix_over_the_wire() {
+    let root = example_copy("lsp-suppress");
+    let plan_path = root.join("release/release-plan.md");
+    let plan_uri = file_uri(&plan_path);
+    let mut text = std::fs::read_to_string(&plan_path).unwrap();
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    c.open(&plan_uri, &text);
+    let diags = c.diagnostics(&plan_uri, |d| {
+        d.iter().any(|x| x["code"] == "plaintext-secret")
+    });
+    let secret = diags
+        .iter()
+        .find(|d| d["code"] == "plaintext-secret")
+        .expect("plaintext-secret")
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": plan_uri}, "range": secret["range"], "context": {"diagnostics": [secret]}}),
+    );
+    let fix = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["title"] == "Ignore plaintext-secret on this line")
+        .unwrap_or_else(|| panic!("no ignore fix in {actions}"))
+        .clone();
+    assert_eq!(fix["kind"], "quickfix");
+    let edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 1);
+    assert!(
+        edits[0]["newText"]
+            .as_str()
+            .is_some_and(|t| t.contains("<!-- dep-ls-disable-next-line plaintext-secret -->")),
+        "{edits:?}"
+    );
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    text = apply_text_edits(&text, &edits);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": plan_uri, "version": 2}, "contentChanges": changes}),
+    );
+    let diags = c.diagnostics(&plan_uri, |d| {
+        !d.is_empty() && !d.iter().any(|x| x["code"] == "plaintext-secret")
+    });
+    assert!(diags.iter().any(|x| x["code"] == "unmeasurable-threshold"));
+    // `dep-ls check` of the same text agrees.
+    std::fs::write(&plan_path, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dep-ls"))
+        .args(["check", root.to_str().unwrap(), "--format", "json"])
+        .output()
+        .expect("dep-ls check");
+    let found: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|f| f["path"] == "release/release-plan.md")
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"plaintext-secret"), "{codes:?}");
+    assert!(codes.contains(&"unmeasurable-threshold"), "{codes:?}");
+    c.shutdown();
+}

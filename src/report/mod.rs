@@ -257,13 +257,17 @@ pub fn plan_starting_in(
     path: &str,
     lines: &mut dyn Lines,
 ) -> Vec<PlanReport> {
-    plans(index, config)
+    let starting: Vec<(String, Vec<(String, usize)>)> = plans(index, config)
         .into_iter()
         .filter(|(_, m)| m.first().is_some_and(|(p, _)| p == path))
-        .map(|(key, members)| {
-            let plan_findings = crate::check::plan::check_plans(index, config);
-            build_plan(index, config, key, members, &plan_findings, lines)
-        })
+        .collect();
+    if starting.is_empty() {
+        return Vec::new();
+    }
+    let plan_findings = crate::check::plan::check_plans(index, config);
+    starting
+        .into_iter()
+        .map(|(key, members)| build_plan(index, config, key, members, &plan_findings, lines))
         .collect()
 }
 

@@ -294,7 +294,7 @@ pub fn extract_lines(
             }
             // (Issue 14, helper rep) An HTML comment line may be a suppression directive.
             LineKind::Comment => {
-                super::suppress::scan_line(text, line, start, &mut b.doc.suppressions)
+                let _ = super::suppress::scan_line(text, line, start, &mut b.doc.suppressions);
             }
             LineKind::Code | LineKind::Meta => {}
             LineKind::TableDelimiter => {}
@@ -318,6 +318,10 @@ pub fn extract_lines(
                 let ids = scan_ids(line, start, &mask);
                 b.table_row(line, start, &ids);
             }
+            // (Issue 14, helper rep) In a plain fence (the guide writes entries in them) a whole
+            // `<!-- dep-ls-… -->` line is a suppression directive, not entry text.
+            LineKind::DepCode
+                if super::suppress::scan_line(text, line, start, &mut b.doc.suppressions) => {}
             LineKind::Text | LineKind::DepCode => {
                 inline = inline_mask(line, inline, &mut mask);
                 let ids = scan_ids(line, start, &mask);

@@ -59,23 +59,27 @@ impl Directive {
 
 const PREFIX: &str = "dep-ls-";
 
-/// Reads a directive from an HTML comment line `line`, whose content starts at `start` in
-/// `text`; pushes it to `out`. Lines that are not a whole `<!-- dep-ls-… -->` comment are
-/// ignored.
-pub fn scan_line(text: &str, line: &str, start: usize, out: &mut Vec<Directive>) {
+/// Reads a directive from an HTML comment line `line` (or a line of a plain fence, where the
+/// guide writes entries), whose content starts at `start` in `text`; pushes it to `out` and
+/// says whether it did. Lines that are not a whole `<!-- dep-ls-… -->` comment are ignored.
+pub fn scan_line(text: &str, line: &str, start: usize, out: &mut Vec<Directive>) -> bool {
     let lead = line.len() - line.trim_start().len();
     let t = &line[lead..];
     let Some(rest) = t.strip_prefix("<!--") else {
-        return;
+        return false;
     };
+    // The comment is the whole line: nothing but blanks after `-->`.
     let Some(close) = rest.find("-->") else {
-        return;
+        return false;
     };
+    if !rest[close + 3..].trim().is_empty() {
+        return false;
+    }
     let body = &rest[..close];
     let body_start = start + lead + 4;
     let trimmed = body.trim_start();
     let Some(after) = trimmed.strip_prefix(PREFIX) else {
-        return;
+        return false;
     };
     let mut kind = None;
     let mut words = after;
@@ -94,7 +98,7 @@ pub fn scan_line(text: &str, line: &str, start: usize, out: &mut Vec<Directive>)
         }
     }
     let Some(kind) = kind else {
-        return;
+        return false;
     };
     // Codes: split at commas and whitespace, with their document spans.
     let words_start = body_start + (body.len() - words.len());
@@ -126,6 +130,7 @@ pub fn scan_line(text: &str, line: &str, start: usize, out: &mut Vec<Directive>)
         target,
         codes,
     });
+    true
 }
 
 /// The content of the line after the one whose content ends at `end`.
@@ -151,7 +156,7 @@ mod tests {
     fn scan(text: &str) -> Vec<Directive> {
         let mut out = Vec::new();
         for (s, e, _) in crate::text::line_spans(text) {
-            scan_line(text, &text[s..e], s, &mut out);
+            let _ = scan_line(text, &text[s..e], s, &mut out);
         }
         out
     }
@@ -182,6 +187,7 @@ mod tests {
             "<!-- dep-ls-disable x",
             "text <!-- dep-ls-disable x -->",
             "<!-- markdownlint-disable MD013 -->",
+            "<!-- dep-ls-disable x --> and text",
         ] {
             assert!(scan(t).is_empty(), "{t}");
         }
