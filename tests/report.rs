@@ -631,3 +631,19 @@ fn suppressed_errors_block_neither_check_nor_report() {
     let (code, out, _) = dep_ls(&["report", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn summaries_count_in_the_right_number() {
+    let one = "DEP-001: Only step\nType: Step\nStage: Deploy\nDescription: D\nOwner: Ops\n";
+    let p = report_of(one);
+    assert_eq!(
+        gate(&p, "owners").summary,
+        "1 of 1 entry names an owner (1 distinct)"
+    );
+    let p = report_of(READY_PLAN);
+    assert_eq!(
+        gate(&p, "owners").summary,
+        "5 of 5 entries name an owner (3 distinct)"
+    );
+    assert_eq!(gate(&p, "criteria").summary, "1 Criteria entry, 1 blocking");
+}

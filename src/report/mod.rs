@@ -630,9 +630,10 @@ fn build_plan(
         }
     }
     let owners_summary = format!(
-        "{} of {} entries name an owner ({} distinct)",
+        "{} of {} {} an owner ({} distinct)",
         entries.len() - without_owner,
         entries.len(),
+        plural(entries.len(), "entry names", "entries name"),
         owners.len()
     );
 
