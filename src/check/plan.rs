@@ -5,7 +5,7 @@ use super::values::config_keys;
 use super::{Code, Finding, Related, Severity};
 use crate::config::{Config, PlanScope};
 use crate::index::Index;
-use crate::schema::{EntryType, Stage};
+use crate::schema::EntryType;
 use crate::syntax::{Entry, ParsedDoc};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -58,8 +58,11 @@ impl PlanFacts {
             if e.deprecated {
                 continue;
             }
+            // `Stage: Deploy` (allocation-free: this runs per entry of the file typed in).
             if f.deploy.is_none()
-                && e.field("stage").and_then(|s| Stage::parse(&s.value)) == Some(Stage::Deploy)
+                && e.field("stage").is_some_and(|s| {
+                    crate::schema::value_head(&s.value).eq_ignore_ascii_case("deploy")
+                })
             {
                 f.deploy = Some(i);
             }
@@ -329,7 +332,8 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
     out
 }
 
-/// Words that describe a staged rollout (lowercase; matched as whole words).
+/// Words that describe a staged rollout (lowercase, starting with a letter; matched as whole
+/// words).
 const STAGED_WORDS: &[&str] = &[
     "canary",
     "canaries",
@@ -388,26 +392,43 @@ const STAGED_WORDS: &[&str] = &[
 ];
 
 /// Does this text (a title or a value) describe a staged rollout: one of [`STAGED_WORDS`] as a
-/// whole word, or a percentage ramp (`5% → 25%`, `10% -> 50%`)?
+/// whole word (any case), or a percentage ramp (`5% → 25%`, `10% -> 50%`, `5% to 100%`)? One
+/// pass over the bytes, no allocation: a plan's whole text can be asked on a keystroke.
 pub fn mentions_staged_rollout(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let b = lower.as_bytes();
-    let word = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    for w in STAGED_WORDS {
-        let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|rest| rest.find(w)) {
-            let at = from + i;
-            let end = at + w.len();
-            if !word(at.checked_sub(1).and_then(|j| b.get(j))) && !word(b.get(end)) {
+    let b = text.as_bytes();
+    let alnum = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+    for i in 0..b.len() {
+        let c = b[i];
+        if c == b'%' {
+            // A percentage ramp: `%`, blanks, then an arrow or `to` and a number.
+            let rest = text.get(i + 1..).unwrap_or("").trim_start();
+            if rest.starts_with('→') || rest.starts_with("->") || rest.starts_with("=>") {
                 return true;
             }
-            from = at + 1;
+            if let Some(r) = rest.strip_prefix("to ") {
+                if r.trim_start().starts_with(|d: char| d.is_ascii_digit()) {
+                    return true;
+                }
+            }
+            continue;
+        }
+        // Words start at a word boundary.
+        if !c.is_ascii_alphabetic() || (i > 0 && alnum(i - 1)) {
+            continue;
+        }
+        let lc = c.to_ascii_lowercase();
+        for w in STAGED_WORDS {
+            let wb = w.as_bytes();
+            if wb[0] == lc
+                && b.len() >= i + wb.len()
+                && b[i..i + wb.len()].eq_ignore_ascii_case(wb)
+                && !alnum(i + wb.len())
+            {
+                return true;
+            }
         }
     }
-    // A percentage ramp: `%` then an arrow.
-    ["% →", "%→", "% ->", "%->", "% => ", "% to 100%"]
-        .iter()
-        .any(|a| lower.contains(a))
+    false
 }
 
 /// Does an entry's title or a field of it describe a staged rollout? A `Strategy:` (or
@@ -736,4 +757,53 @@ fn looks_secret(key: &str) -> bool {
     ]
     .iter()
     .any(|w| k.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staged_words_are_lowercase_and_start_with_a_letter() {
+        for w in STAGED_WORDS {
+            assert!(w.as_bytes()[0].is_ascii_lowercase(), "{w}");
+            assert_eq!(w.to_ascii_lowercase(), *w);
+        }
+    }
+
+    #[test]
+    fn staged_rollout_mentions() {
+        for t in [
+            "Canary at 5%",
+            "blue/green switch",
+            "A Rolling Update",
+            "behind a Feature Flag",
+            "1% → 10% → 100%",
+            "5%->50%",
+            "5% to 100% over a day",
+            "(phased)",
+        ] {
+            assert!(mentions_staged_rollout(t), "{t}");
+        }
+        for t in [
+            "rolling back",
+            "ringing",
+            ">2% of requests for 5 minutes",
+            "canaryish",
+            "unphased",
+            "50% to go",
+            "",
+        ] {
+            assert!(!mentions_staged_rollout(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn families_and_compatibility() {
+        assert_eq!(families("SQLite on disk", Aspect::Database), ["SQLite"]);
+        assert_eq!(families("app.env file", Aspect::Secrets), ["an .env file"]);
+        assert!(families(".environment", Aspect::Secrets).is_empty());
+        assert!(compatible(&["managed-sql"], &["PostgreSQL"]));
+        assert!(!compatible(&["SQLite"], &["managed-sql"]));
+    }
 }
