@@ -793,7 +793,7 @@ fn build_plan(
         ),
         mk(
             "check",
-            "`dep-ls check` reports no errors in the plan's files",
+            "No errors from dep-ls check in the plan's files",
             true,
             if check_faults.is_empty() {
                 "no errors".to_string()
