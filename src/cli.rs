@@ -81,11 +81,12 @@ pub enum Command {
 const REPORT_HELP: &str = "\
 Blocking gates (exit 1 when one fails): environments documented, criteria with clear blockers,
 rollback triggers with measurable thresholds, validation steps, an owner on each DEP- entry,
-criteria tracing to EPIC-/TEST-/API- IDs. Advisory: DEP- → RUN-, DEP- → MON-, all met → GTM-.
+criteria tracing to EPIC-/TEST-/API- IDs, no error from `dep-ls check` in the plan's files.
+Advisory: DEP- → RUN-, DEP- → MON-, all met → GTM- (GTM launch consumes this readiness).
 
 Exit codes:
-  0  every plan passes every blocking gate
-  1  a blocking gate fails (or there is no DEP- entry at all)
+  0  every plan passes every blocking gate (or there is no DEP- plan, without --require-plan)
+  1  a blocking gate fails (or there is no DEP- plan, with --require-plan)
   2  usage or I/O error";
 
 /// `dep-ls report` arguments.
@@ -107,6 +108,11 @@ pub struct ReportArgs {
     /// Configuration file to use instead of the workspace's dep-ls.toml
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    // (issue 14, helper rep: the one flag `report` gained; cli.rs belongs to helper bnd)
+    /// Exit 1 when there is no DEP- plan at all (by default: say so and exit 0)
+    #[arg(long)]
+    pub require_plan: bool,
 }
 
 /// Output formats of `report`.
@@ -806,6 +812,11 @@ fn report_cmd(args: &ReportArgs) -> i32 {
     };
     if let Err(code) = emit(&text, args.output.as_deref()) {
         return code;
+    }
+    // (issue 14, helper rep) No plan: nothing to judge, exit 0 unless --require-plan.
+    if report.no_plan() && args.require_plan {
+        err_line!("error: no DEP- release plan found (--require-plan)");
+        return EXIT_FINDINGS;
     }
     if report.ready() {
         EXIT_OK

@@ -760,6 +760,17 @@ impl Document {
                 .iter()
                 .zip(&part.refs)
                 .any(|(a, b)| a.id != b.id);
+        // (Issue 14, helper rep) Suppression directives: the region's are replaced by the
+        // re-extracted ones, later ones move with the text (their next-line targets lie after
+        // them; one before the region targets at most the unchanged line the region starts on).
+        let s0 = old
+            .suppressions
+            .partition_point(|d| d.line.start < start_byte);
+        let s1 = old
+            .suppressions
+            .partition_point(|d| d.line.start < end_byte_old)
+            .max(s0);
+        let new_suppressions = part.suppressions.len();
         let entry_delta = part.entries.len() as isize - (e1 - e0) as isize;
         let new_entries = part.entries.len();
         let new_refs = part.refs.len();
@@ -767,6 +778,11 @@ impl Document {
         // Splice in place: the document is not shared while it is edited (the index lets go of
         // it first), so nothing is copied but the region.
         let doc = Arc::make_mut(&mut self.parsed);
+        // (Issue 14, helper rep) See `s0`/`s1` above.
+        doc.suppressions.splice(s0..s1, part.suppressions);
+        for d in &mut doc.suppressions[s0 + new_suppressions..] {
+            d.shift(delta);
+        }
         doc.entries.splice(e0..e1, part.entries);
         for e in &mut doc.entries[e0 + new_entries..] {
             shift_entry(e, delta);

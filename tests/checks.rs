@@ -402,7 +402,8 @@ No entries here.
 
 // =============================================================================================
 // A complete, clean plan to put next to fixtures about single entries, so that the plan-level
-// codes (no-validation, no-rollback, no-criteria, missing-environment) stay silent.
+// codes (no-validation, no-rollback, no-criteria, missing-environment, big-bang-release) stay
+// silent: its rollback halts a canary, so fixtures' `Stage: Deploy` steps are not a big bang.
 // =============================================================================================
 
 const BACKGROUND: &str = r#"
@@ -449,7 +450,7 @@ Stage: Post-deploy
 Description: Roll back when errors rise
 Trigger: 5xx error rate exceeds baseline
 Threshold: >2% of requests for 5 minutes
-Procedure: Redeploy the previous version
+Procedure: Halt the canary and redeploy the previous version
 Notification: #incidents
 Owner: SRE on-call
 Linked IDs: MON-900, RUN-900
@@ -1507,6 +1508,7 @@ DEP-001: Deploy step
 ^^^^^^^ warning: no-rollback: has no Rollback entry
 ^^^^^^^ warning: no-criteria: has no Criteria entry
 ^^^^^^^ warning: missing-environment: documents no staging environment
+^^^^^^^ hint: big-bang-release
 Type: Step
 Stage: Deploy
 Description: Deploy
@@ -3880,5 +3882,600 @@ fn the_methodologys_deployment_records_are_read_by_their_own_template() {
 **Description**: Ship it
 **Owner**: Release manager
 "#,
+    );
+}
+
+// =============================================================================================
+// Issue 14 (helper rep): deprecated entries, anti-patterns, inline suppressions
+// =============================================================================================
+
+#[test]
+fn deprecated_entries_cover_no_plan_type() {
+    // The plan's only Rollback, Validation and Criteria are deprecated, and so is its production
+    // environment: none of them counts.
+    check(
+        r#"
+DEP-001: [DEPRECATED] Old rollback
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: no-rollback
+^^^^^^^ warning: no-criteria
+^^^^^^^ warning: missing-environment: no production environment
+Type: Rollback
+Stage: Post-deploy
+Description: Old
+Owner: SRE
+Trigger: errors
+Threshold: >2% for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Linked IDs: MON-001
+
+DEP-002: Old smoke test
+Type: Validation
+Status: Deprecated
+Stage: Post-deploy
+Description: Old
+Owner: QA
+Check: A test order completes
+Method: Automated
+Success Criteria: Confirmed
+Escalation: On-call
+
+DEP-003: [DEPRECATED] Old criteria
+Type: Criteria
+Stage: Pre-deploy
+Description: Old
+Owner: QA
+Requirement: Tests pass
+Verification: CI
+Blocker: Yes
+Linked IDs: EPIC-001
+
+DEP-004: Staging
+Type: Environment
+Stage: Pre-deploy
+Description: Staging
+Name: staging
+Infrastructure: AWS
+Configuration: NODE_ENV=staging
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+
+DEP-005: [DEPRECATED] Production
+Type: Environment
+Stage: Pre-deploy
+Description: Production
+Name: production
+Infrastructure: AWS
+Configuration: NODE_ENV=production
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+
+## EPIC-001: Epic
+## MON-001: Monitor
+"#,
+    );
+}
+
+#[test]
+fn live_entries_beside_deprecated_ones_cover_the_plan() {
+    // The same deprecated entries do not hide live ones: the plan is complete.
+    check_in_plan(
+        r#"
+//- /zz-plan/old.md
+DEP-050: [DEPRECATED] Old rollback
+Type: Rollback
+Stage: Post-deploy
+Description: Old
+Owner: SRE
+Trigger: errors
+Threshold: >2% for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Linked IDs: MON-900
+"#,
+    );
+}
+
+/// A complete plan without Validation entries (a fixture adds its own), in `rep/`: staging and
+/// production alike, a blocking criterion, a linked rollback.
+const REP_PLAN: &str = r#"
+//- /rep/plan.md
+DEP-800: Staging environment
+Type: Environment
+Stage: Pre-deploy
+Description: Staging
+Name: staging
+Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL
+Configuration: NODE_ENV=staging
+Secrets: AWS Secrets Manager
+Access: DevOps team
+Owner: Platform team
+
+DEP-801: Production environment
+Type: Environment
+Stage: Pre-deploy
+Description: Production
+Name: production
+Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL
+Configuration: NODE_ENV=production
+Secrets: AWS Secrets Manager
+Access: DevOps team
+Owner: Platform team
+
+DEP-802: Tests pass
+Type: Criteria
+Stage: Pre-deploy
+Description: The suite passes
+Requirement: All TEST- entries pass
+Verification: CI pipeline green
+Blocker: Yes
+Owner: QA Lead
+Linked IDs: EPIC-800, TEST-800
+
+DEP-803: Error-rate rollback
+Type: Rollback
+Stage: Rollback
+Description: Roll back when errors rise
+Trigger: 5xx error rate exceeds baseline
+Threshold: >2% of requests for 5 minutes
+Procedure: Rolling back: redeploy the previous task definition
+Notification: #incidents
+Owner: SRE on-call
+Linked IDs: MON-800, RUN-800
+
+## EPIC-800: Epic
+## TEST-800: Test
+## MON-800: Monitor
+## RUN-800: Runbook
+"#;
+
+/// A Validation entry of the given Method.
+fn rep_validation(id: &str, method: &str) -> String {
+    format!(
+        "{id}: Smoke test {id}\nType: Validation\nStage: Post-deploy\nDescription: Checks\nCheck: A test order completes\nMethod: {method}\nSuccess Criteria: Confirmed\nEscalation: Page on-call\nOwner: QA Lead\n"
+    )
+}
+
+#[test]
+fn manual_validation_fires_when_every_validation_is_manual() {
+    let c = check(&format!(
+        "{REP_PLAN}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Manual").replace(
+            "Method: Manual\n",
+            "Method: Manual\n        ^^^^^^ warning: manual-validation: the plan's only Validation entry, is `Method: Manual`\n",
+        )
+    ));
+    assert_eq!(
+        c.finding("manual-validation").id.as_deref(),
+        Some("DEP-810")
+    );
+    // Two manual ones: one finding, on the first, the other as a related location.
+    let c = check(&format!(
+        "{REP_PLAN}\n//- /rep/validate.md\n{}\n{}",
+        rep_validation("DEP-810", "Manual (a tester clicks through)").replace(
+            "clicks through)\n",
+            "clicks through)\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: manual-validation: all 2 Validation entries\n",
+        ),
+        rep_validation("DEP-811", "manual")
+    ));
+    let f = c.finding("manual-validation");
+    assert_eq!(f.related.len(), 1);
+    assert!(f.related[0].message.contains("DEP-811"));
+}
+
+#[test]
+fn manual_validation_is_silent_when_one_check_is_automated() {
+    for other in ["Automated", "Both"] {
+        check(&format!(
+            "{REP_PLAN}\n//- /rep/validate.md\n{}\n{}",
+            rep_validation("DEP-810", "Manual"),
+            rep_validation("DEP-811", other)
+        ));
+    }
+    // A deprecated automated check does not count: the live ones are all manual.
+    let text = format!(
+        "{REP_PLAN}\n//- /rep/validate.md\n{}\n{}",
+        rep_validation("DEP-810", "Manual"),
+        rep_validation("DEP-811", "Automated").replace("Smoke test DEP-811", "[DEPRECATED] Old")
+    );
+    let c = analyse(&parse_fixture(&text).files);
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.code.as_str() == "manual-validation"),
+        "{:#?}",
+        c.findings
+    );
+}
+
+#[test]
+fn big_bang_release_fires_on_a_deploy_with_no_staged_rollout() {
+    // "Rolling back" in the rollback is no staged rollout.
+    check(&format!(
+        "{REP_PLAN}
+//- /rep/deploy.md
+{}
+DEP-820: Deploy checkout-api
+^^^^^^^ hint: big-bang-release: no DEP- entry of the plan stages the rollout
+Type: Step
+Stage: Deploy
+Description: Ship the new version to every user
+Procedure: Push the image and update the service
+Owner: Release manager
+",
+        rep_validation("DEP-810", "Automated")
+    ));
+}
+
+#[test]
+fn big_bang_release_is_silent_with_a_staged_rollout_or_no_deploy() {
+    for staged in [
+        "Procedure: Canary at 5% of traffic, then everyone",
+        "Procedure: Blue/green switch behind the load balancer",
+        "Strategy: Rolling",
+        "Strategy: Feature Flag",
+        "Procedure: Enable the checkout_v2 feature flag for staff first",
+        "Procedure: Traffic 1% → 10% → 100% over two days",
+        "Procedure: Rolling update, one task at a time",
+        "Description: Phased release by region",
+    ] {
+        // (`Strategy` is the methodology's field; whether it is a known key is not this test's
+        // business: only big-bang-release is looked at.)
+        let text = format!(
+            "{REP_PLAN}\n//- /rep/deploy.md\n{}\nDEP-820: Deploy checkout-api\nType: Step\nStage: Deploy\nDescription: Ship it\n{staged}\nOwner: Release manager\n",
+            rep_validation("DEP-810", "Automated")
+        );
+        let c = analyse(&parse_fixture(&text).files);
+        assert!(
+            !c.findings
+                .iter()
+                .any(|f| f.code.as_str() == "big-bang-release"),
+            "{staged}: {:#?}",
+            c.findings
+        );
+        // The same plan without the line: the hint.
+        let c = analyse(&parse_fixture(&text.replace(&format!("{staged}\n"), "")).files);
+        assert!(
+            c.findings
+                .iter()
+                .any(|f| f.code.as_str() == "big-bang-release"),
+            "{staged}"
+        );
+    }
+    // The staged rollout can be anywhere in the plan (another file, another entry).
+    check(&format!(
+        "{REP_PLAN}\n//- /rep/deploy.md\n{}\nDEP-820: Deploy checkout-api\nType: Step\nStage: Deploy\nDescription: Ship it\nOwner: Release manager\n\n//- /rep/zz.md\nDEP-821: Canary analysis\nType: Step\nStage: Post-deploy\nDescription: Compare the canary with the baseline\nOwner: SRE\n",
+        rep_validation("DEP-810", "Automated")
+    ));
+    // No Deploy-stage entry: nothing to judge (the background plan has none).
+    check(&format!(
+        "{REP_PLAN}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Automated")
+    ));
+    // Words inside other words do not count: "ringing", "unrolling".
+    assert!(!dep_ls::check::plan::mentions_staged_rollout(
+        "Unrolling the loop while the phone is ringing; rolling back"
+    ));
+    assert!(dep_ls::check::plan::mentions_staged_rollout(
+        "A CANARY first"
+    ));
+}
+
+#[test]
+fn environment_drift_beyond_keys() {
+    // A different database engine (SQLite vs RDS) and secrets mechanism (.env file vs a secrets
+    // manager): one finding each, on staging's field.
+    let plan = REP_PLAN
+        .replacen(
+            "Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL",
+            "Infrastructure: AWS eu-west-1, ECS Fargate, SQLite on the task's disk\n^^^^^^^^^^^^^^ warning: environment-drift: uses SQLite as its database, DEP-801 (production) a managed SQL service",
+            1,
+        )
+        .replace(
+            "Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL",
+            "Infrastructure: AWS eu-west-1, ECS Fargate, RDS",
+        )
+        .replacen(
+            "Secrets: AWS Secrets Manager",
+            "Secrets: .env file on the host\n^^^^^^^ warning: environment-drift: uses an .env file as its secrets mechanism",
+            1,
+        );
+    let c = check(&format!(
+        "{plan}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Automated")
+    ));
+    for f in c
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "environment-drift")
+    {
+        assert_eq!(f.related.len(), 1, "{f:#?}");
+        assert_eq!(f.id.as_deref(), Some("DEP-800"));
+        // Never asks to copy a secret into another environment.
+        let m = f.message.to_ascii_lowercase();
+        assert!(
+            !m.contains("copy") || m.contains("never copy"),
+            "{}",
+            f.message
+        );
+    }
+    // A different hosting platform (the same engine; a cloud named on one side only).
+    let plan = REP_PLAN.replacen(
+        "Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL",
+        "Infrastructure: Heroku, Heroku Postgres\n^^^^^^^^^^^^^^ warning: environment-drift: uses Heroku as its hosting platform, DEP-801 (production) ECS",
+        1,
+    );
+    check(&format!(
+        "{plan}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Automated")
+    ));
+}
+
+#[test]
+fn environment_drift_is_silent_on_compatible_descriptions() {
+    for (staging, production) in [
+        // The same engine, managed or not; the same cloud and platform in other words.
+        (
+            "Postgres 15 on ECS Fargate, AWS",
+            "RDS PostgreSQL, AWS Fargate (ECS)",
+        ),
+        (
+            "Amazon Web Services, EKS, Aurora",
+            "AWS, Kubernetes (EKS), MySQL on Aurora",
+        ),
+        ("A smaller cluster of the same size class", "Three nodes"),
+    ] {
+        let plan = REP_PLAN
+            .replacen(
+                "Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL",
+                &format!("Infrastructure: {staging}"),
+                1,
+            )
+            .replace(
+                "Infrastructure: AWS eu-west-1, ECS Fargate, RDS PostgreSQL",
+                &format!("Infrastructure: {production}"),
+            );
+        check(&format!(
+            "{plan}\n//- /rep/validate.md\n{}",
+            rep_validation("DEP-810", "Automated")
+        ));
+    }
+    // Two secrets managers are one mechanism; an .env file named beside a manager is no drift.
+    for staging in [
+        "Vault",
+        "HashiCorp Vault, with a .env file for local overrides",
+    ] {
+        let plan = REP_PLAN.replacen(
+            "Secrets: AWS Secrets Manager",
+            &format!("Secrets: {staging}"),
+            1,
+        );
+        check(&format!(
+            "{plan}\n//- /rep/validate.md\n{}",
+            rep_validation("DEP-810", "Automated")
+        ));
+    }
+}
+
+#[test]
+fn key_drift_never_asks_to_copy_a_secret() {
+    let plan = REP_PLAN
+        .replacen(
+            "Configuration: NODE_ENV=production",
+            "Configuration: NODE_ENV=production, STRIPE_SECRET_KEY=${{ secrets.STRIPE }}\n^^^^^^^^^^^^^ warning: environment-drift: each environment with its own secret values",
+            1,
+        )
+        .replacen(
+            "Configuration: NODE_ENV=staging",
+            "Configuration: NODE_ENV=staging\n^^^^^^^^^^^^^ warning: environment-drift: does not set STRIPE_SECRET_KEY",
+            1,
+        );
+    // (The production entry sets a key staging lacks: the finding is on staging.)
+    let plan = plan.replacen(
+        "^^^^^^^^^^^^^ warning: environment-drift: each environment with its own secret values\n",
+        "",
+        1,
+    );
+    let c = check(&format!(
+        "{plan}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Automated")
+    ));
+    let f = c.finding("environment-drift");
+    assert!(f.message.contains("never copy a secret"), "{}", f.message);
+    // A plain key keeps the plain message.
+    let plan = REP_PLAN
+        .replacen(
+            "Configuration: NODE_ENV=production",
+            "Configuration: NODE_ENV=production, LOG_LEVEL=info",
+            1,
+        )
+        .replacen(
+            "Configuration: NODE_ENV=staging",
+            "Configuration: NODE_ENV=staging\n^^^^^^^^^^^^^ warning: environment-drift: keep staging and production configuration keys in sync",
+            1,
+        );
+    let c = check(&format!(
+        "{plan}\n//- /rep/validate.md\n{}",
+        rep_validation("DEP-810", "Automated")
+    ));
+    assert!(!c.finding("environment-drift").message.contains("secret"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inline suppressions (`<!-- dep-ls-disable… -->`), through `check_all` (the CLI's path)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn disable_next_line_hides_the_named_codes_on_the_next_line_only() {
+    check_in_plan(
+        r#"
+DEP-001: Criteria with gaps
+Type: Criteria
+Stage: Pre-deploy
+Description: D
+Requirement: Tests pass
+Verification: CI
+Blocker: Yes
+<!-- dep-ls-disable-next-line unknown-field, template-placeholder -->
+Colour: [blue]
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+<!-- dep-ls-disable-next-line missing-owner -->
+Linked IDs: EPIC-900
+Owner: QA
+"#,
+    );
+}
+
+#[test]
+fn disable_next_line_on_a_definition_hides_entry_and_plan_findings() {
+    // The comment above the ID line covers the findings on the ID (entry- and plan-level),
+    // of the named codes only.
+    check(
+        r#"
+<!-- dep-ls-disable-next-line missing-owner no-rollback no-criteria -->
+DEP-001: Deploy step
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: missing-environment
+Type: Step
+Stage: Deploy
+Description: Deploy
+"#,
+    );
+}
+
+#[test]
+fn disable_and_enable_bracket_a_region() {
+    check_in_plan(
+        r#"
+<!-- dep-ls-disable unknown-field -->
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+
+<!-- dep-ls-enable unknown-field -->
+DEP-002: Second
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+^^^^^^ warning: unknown-field
+
+<!-- dep-ls-disable -->
+DEP-003: Third
+Type: Step
+Stage: Deploy
+Description: D
+Colour: blue
+<!-- dep-ls-enable -->
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+"#,
+    );
+}
+
+#[test]
+fn disable_file_hides_codes_everywhere_in_its_file_only() {
+    check_in_plan(
+        r#"
+//- /a.md
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+
+<!-- dep-ls-disable-file unknown-field -->
+//- /b.md
+DEP-002: Second
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue
+^^^^^^ warning: unknown-field
+//- /c.md
+<!-- dep-ls-disable-file -->
+DEP-003: Third
+Description: D
+Colour: blue
+"#,
+    );
+}
+
+#[test]
+fn unknown_codes_in_suppressions_are_warnings() {
+    check_in_plan(
+        r#"
+<!-- dep-ls-disable-next-line unknown-feild, missing-owner, MD013 -->
+                              ^^^^^^^^^^^^^ warning: unknown-suppression: did you mean `unknown-field`?
+                                                            ^^^^^ warning: unknown-suppression: `MD013` is not a dep-ls finding code
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Colour: blue
+^^^^^^ warning: unknown-field
+"#,
+    );
+}
+
+#[test]
+fn suppressions_that_are_not_directives_do_nothing() {
+    // In a code block, inline in a paragraph, a misspelt directive: nothing is hidden.
+    check_in_plan(
+        r#"
+```yaml
+<!-- dep-ls-disable-file -->
+```
+
+DEP-001: First
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Colour: blue <!-- dep-ls-disable-next-line unknown-field -->
+^^^^^^ warning: unknown-field
+<!-- dep-ls-disabled unknown-field -->
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+"#,
+    );
+}
+
+#[test]
+fn directives_inside_a_plain_fence_are_read_like_its_entries() {
+    // The guide writes entries in plain fences, and dep-ls reads them there: a directive line in
+    // one is a directive (and no part of the value around it).
+    let c = check_in_plan(
+        r#"
+```text
+DEP-001: Fenced entry
+Type: Step
+Stage: Deploy
+Description: D
+Owner: SRE
+Configuration:
+  - A=1
+  <!-- dep-ls-disable-next-line unknown-field -->
+Colour: blue
+Flavour: vanilla
+^^^^^^^ warning: unknown-field
+```
+"#,
+    );
+    let doc = &c.docs["release.md"];
+    assert_eq!(doc.suppressions.len(), 1);
+    assert_eq!(
+        doc.entries[0].field("configuration").unwrap().value,
+        "- A=1"
     );
 }

@@ -1120,7 +1120,17 @@ fn known_divergence(text: &str) -> bool {
     let mut prev_link_definition = false;
     dep_ls::text::line_spans(text).any(|(s, e, _)| {
         // Line 0 is read after a byte-order mark, as the recognisers read it.
-        let l = dep_ls::syntax::line_text(text, s, e).trim_matches([' ', '\t', '>']);
+        let raw = dep_ls::syntax::line_text(text, s, e);
+        let l = raw.trim_matches([' ', '\t', '>']);
+        // An HTML block that starts inside a block quote (`> </div>`): one whole-text tree then
+        // reads a later quoted `<!-- … -->` line as a comment block, while the scanner and the
+        // sectioned trees (which agree) read quoted lines as text.
+        if raw.trim_start().starts_with('>')
+            && l.starts_with('<')
+            && l[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+        {
+            return true;
+        }
         // An HTML block that starts in a list item (`1. <div>`, `- <a href=x>`): after it and
         // two blank lines, one whole-text tree reads a later fence's lines as text, while the
         // scanner and the sectioned trees (which agree) read them as code.

@@ -15,6 +15,8 @@ mod rename;
 mod robustness;
 #[path = "ide/support.rs"]
 mod support;
+#[path = "ide/suppress.rs"]
+mod suppress;
 #[path = "ide/symbols.rs"]
 mod symbols;
 #[path = "ide/workspace.rs"]

@@ -1,7 +1,7 @@
 //! `dep-ls.readinessReport` over JSON-RPC against the real binary: advertised in
 //! `executeCommandProvider`, accepts the argument shapes editors send (VS Code: the workspace
 //! folder URI as a string; an object with `uri`; none), returns the Markdown report; and the
-//! "Readiness: n/6 gates pass" code lens on the plan's first DEP- entry.
+//! "Readiness: n/7 gates pass" code lens on the plan's first DEP- entry.
 
 mod support;
 
@@ -50,7 +50,7 @@ fn readiness_report_command_and_code_lens() {
     let md = md.as_str().expect("a Markdown string");
     assert!(md.starts_with("# Release readiness report\n"), "{md}");
     assert!(
-        md.contains("**Not ready: 2 of 6 quality gates pass"),
+        md.contains("**Not ready: 2 of 7 quality gates pass"),
         "{md}"
     );
     assert!(
@@ -96,15 +96,20 @@ fn readiness_report_command_and_code_lens() {
             .as_str()
             .unwrap()
             .to_string();
-        if after.contains("3 of 6 quality gates pass") {
+        if after.contains("3 of 7 quality gates pass") {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
     assert!(
-        after.contains("**Not ready: 3 of 6 quality gates pass"),
+        after.contains("**Not ready: 3 of 7 quality gates pass"),
         "{after}"
     );
+    // The check gate reads the open buffer too: the threshold's error is gone from it, the
+    // example's other errors (a plaintext secret among them) remain.
+    assert!(md.contains("unmeasurable-threshold"), "{md}");
+    assert!(!after.contains("unmeasurable-threshold"), "{after}");
+    assert!(after.contains("plaintext-secret"), "{after}");
 
     // The code lens sits on the plan's first DEP- entry (DEP-030, SoT/SoT.DEPLOYMENT.md).
     let sot_path = root.join("SoT/SoT.DEPLOYMENT.md");
@@ -123,7 +128,7 @@ fn readiness_report_command_and_code_lens() {
         .collect();
     assert_eq!(readiness.len(), 1, "{lenses}");
     let lens = readiness[0];
-    assert_eq!(lens["command"]["title"], "Readiness: 3/6 gates pass");
+    assert_eq!(lens["command"]["title"], "Readiness: 3/7 gates pass");
     assert_eq!(lens["range"]["start"], json!({"line": 15, "character": 3}));
     assert!(sot.lines().nth(15).unwrap().starts_with("## DEP-030:"));
     assert_eq!(lens["command"]["arguments"], json!([root_uri]));
@@ -137,5 +142,80 @@ fn readiness_report_command_and_code_lens() {
         .expect("lenses")
         .iter()
         .any(|l| l["command"]["command"] == "dep-ls.readinessReport"));
+    c.shutdown();
+}
+
+/// Inline suppressions over JSON-RPC: the "Ignore CODE on this line" quick fix, applied as an
+/// editor applies it (incremental changes), removes the finding from the pushed diagnostics,
+/// as `dep-ls check` would.
+#[test]
+fn ignore_quick_fix_over_the_wire() {
+    let root = example_copy("lsp-suppress");
+    let plan_path = root.join("release/release-plan.md");
+    let plan_uri = file_uri(&plan_path);
+    let mut text = std::fs::read_to_string(&plan_path).unwrap();
+    let mut c = LspClient::start();
+    c.initialize(&root, json!({}), json!({}));
+    c.open(&plan_uri, &text);
+    let diags = c.diagnostics(&plan_uri, |d| {
+        d.iter().any(|x| x["code"] == "plaintext-secret")
+    });
+    let secret = diags
+        .iter()
+        .find(|d| d["code"] == "plaintext-secret")
+        .expect("plaintext-secret")
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": plan_uri}, "range": secret["range"], "context": {"diagnostics": [secret]}}),
+    );
+    let fix = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["title"] == "Ignore plaintext-secret on this line")
+        .unwrap_or_else(|| panic!("no ignore fix in {actions}"))
+        .clone();
+    assert_eq!(fix["kind"], "quickfix");
+    let edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 1);
+    assert!(
+        edits[0]["newText"]
+            .as_str()
+            .is_some_and(|t| t.contains("<!-- dep-ls-disable-next-line plaintext-secret -->")),
+        "{edits:?}"
+    );
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    text = apply_text_edits(&text, &edits);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": plan_uri, "version": 2}, "contentChanges": changes}),
+    );
+    let diags = c.diagnostics(&plan_uri, |d| {
+        !d.is_empty() && !d.iter().any(|x| x["code"] == "plaintext-secret")
+    });
+    assert!(diags.iter().any(|x| x["code"] == "unmeasurable-threshold"));
+    // `dep-ls check` of the same text agrees.
+    std::fs::write(&plan_path, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dep-ls"))
+        .args(["check", root.to_str().unwrap(), "--format", "json"])
+        .output()
+        .expect("dep-ls check");
+    let found: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|f| f["path"] == "release/release-plan.md")
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"plaintext-secret"), "{codes:?}");
+    assert!(codes.contains(&"unmeasurable-threshold"), "{codes:?}");
     c.shutdown();
 }

@@ -2,6 +2,7 @@
 
 pub mod entry;
 pub mod plan;
+pub mod suppress;
 pub mod values;
 
 use crate::syntax::Span;
@@ -85,7 +86,10 @@ codes! {
     NoRollback = "no-rollback", Warning, "The plan has no Rollback entry.";
     NoCriteria = "no-criteria", Warning, "The plan has no Criteria entry.";
     MissingEnvironment = "missing-environment", Warning, "The plan lacks a staging or a production Environment.";
-    EnvironmentDrift = "environment-drift", Warning, "Staging and production `Configuration` keys differ.";
+    EnvironmentDrift = "environment-drift", Warning, "Staging and production differ: `Configuration` keys, or the database engine, platform, cloud or secrets mechanism.";
+    ManualValidation = "manual-validation", Warning, "Every Validation entry of the plan is `Method: Manual` (\"manual everything\").";
+    BigBangRelease = "big-bang-release", Hint, "The plan deploys, and no DEP- entry stages the rollout (\"big bang\").";
+    UnknownSuppression = "unknown-suppression", Warning, "A code in a `<!-- dep-ls-disable… -->` comment that names no finding code.";
     UnreadLine = "unread-line", Hint, "A line that looks like an entry or a field but is not read as one.";
     InternalError = "internal-error", Error, "dep-ls failed on this file (a bug): its other findings are missing.";
 }
@@ -165,6 +169,13 @@ pub fn check_all(index: &crate::index::Index, config: &crate::config::Config) ->
         .flat_map_iter(|(_, f)| entry::check_file(&f.path, &f.doc, index, config))
         .collect();
     out.extend(plan::check_plans(index, config));
+    // Inline suppressions (the server applies the same `suppress::apply` per file).
+    let with: foldhash::HashMap<&str, &crate::syntax::ParsedDoc> = files
+        .iter()
+        .filter(|(_, f)| !f.doc.suppressions.is_empty())
+        .map(|(_, f)| (f.path.as_str(), &*f.doc))
+        .collect();
+    suppress::apply_many(&with, &mut out, config);
     out.sort_by(|a, b| {
         (a.path.as_str(), a.span.start, a.code).cmp(&(b.path.as_str(), b.span.start, b.code))
     });

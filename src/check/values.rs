@@ -1434,7 +1434,7 @@ mod tests {
     }
 
     #[test]
-    fn filler_values() {
+    fn report_owner_gate_agrees_with_missing_owner() {
         for v in [
             "TBD",
             "tbd",
@@ -1725,5 +1725,42 @@ mod tests {
         assert_eq!(suggest_key("Linked ID", keys), Some("Linked IDs"));
         assert_eq!(suggest_key("Escalaton", keys), Some("Escalation"));
         assert_eq!(suggest_key("Zebra", keys), None);
+    }
+}
+
+#[cfg(test)]
+mod filler_tests {
+    use super::is_filler;
+
+    #[test]
+    fn filler_values() {
+        for v in [
+            "TBD",
+            "tbd",
+            "TBC",
+            "???",
+            "?",
+            "-",
+            "—",
+            "n/a",
+            "N/A",
+            "Unassigned",
+            "",
+            "  ",
+            "**TBD**",
+            "TODO",
+            "None",
+        ] {
+            assert!(is_filler(v), "{v:?}");
+        }
+        for v in [
+            "Platform team",
+            "SRE on-call",
+            "Dana (QA)",
+            "N/A team",
+            "Nadia",
+        ] {
+            assert!(!is_filler(v), "{v:?}");
+        }
     }
 }

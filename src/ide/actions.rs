@@ -241,7 +241,37 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
             );
         }
     }
+    // Last, never preferred: suppress it on its line (issue 14).
+    if let Some(edit) = ignore_edit(rel, text, finding) {
+        out.push(quick(
+            format!("Ignore {} on this line", finding.code.as_str()),
+            vec![edit],
+            false,
+        ));
+    }
     out
+}
+
+/// The edit inserting `<!-- dep-ls-disable-next-line CODE -->` above the finding's line, with
+/// that line's indentation. Not for `internal-error` (a bug to report, not to hide) nor for
+/// `unknown-suppression` (fix the code instead), nor for findings of another file.
+fn ignore_edit(rel: &str, text: &str, finding: &Finding) -> Option<FileEdit> {
+    if finding.path != rel || matches!(finding.code, Code::InternalError | Code::UnknownSuppression)
+    {
+        return None;
+    }
+    let start = line_start(text, finding.span.start);
+    let rest = text.get(start..line_end(text, start))?;
+    let indent = &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()];
+    Some(FileEdit {
+        path: rel.to_string(),
+        span: start..start,
+        new_text: format!(
+            "{indent}<!-- dep-ls-disable-next-line {} -->{}",
+            finding.code.as_str(),
+            eol(text)
+        ),
+    })
 }
 
 /// When the reference at `span` is the text of a Markdown link whose `#anchor` names it, the

@@ -202,6 +202,8 @@ impl Folder {
                 .filter(|f| f.path == rel)
                 .cloned(),
         );
+        // (Issue 14, helper rep) Inline suppressions, as `check::check_all` applies them.
+        check::suppress::apply(rel, &doc, &mut out, &self.config);
         out.sort_by_key(|f| (f.span.start, f.code));
         out
     }

@@ -17,7 +17,8 @@ pub enum NodeKind {
     Dep,
     /// An ID a DEP- entry links.
     Linked,
-    /// A range `TEST-001 to TEST-030` a DEP- entry links.
+    /// A range `TEST-001 to TEST-030` a DEP- entry links; edges labelled `includes` lead to
+    /// its members (those defined nowhere unresolved).
     Range,
 }
 
@@ -85,12 +86,32 @@ fn prefix_rank(p: &str) -> (usize, String) {
     )
 }
 
+/// At most this many members of one range are drawn (a longer range stays one node).
+pub const MAX_RANGE_MEMBERS: u32 = 500;
+
+/// The IDs a range `start to end` covers, in order (`None`: mixed prefixes, start after end, a
+/// placeholder end, or more than [`MAX_RANGE_MEMBERS`]).
+pub fn range_members(start: &str, end: &str) -> Option<Vec<String>> {
+    let prefix = id_prefix(start);
+    if prefix != id_prefix(end) {
+        return None;
+    }
+    let (a, width) = crate::syntax::id_number(start)?;
+    let (b, _) = crate::syntax::id_number(end)?;
+    if a > b || b - a >= MAX_RANGE_MEMBERS {
+        return None;
+    }
+    Some((a..=b).map(|n| format!("{prefix}-{n:0width$}")).collect())
+}
+
 /// The graph of these DEP- entries (path, entry index), in the given order.
 pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) -> Graph {
     let mut g = Graph::default();
     let mut seen: HashSet<String> = HashSet::new();
     let mut edge_seen: HashSet<(String, String)> = HashSet::new();
     let mut linked: BTreeMap<String, Node> = BTreeMap::new();
+    // Range → member edges, added after the DEP- entries' own.
+    let mut member_edges: Vec<Edge> = Vec::new();
     let node_for = |id: &str, lines: &mut dyn Lines| -> Node {
         let def = index.first_entry(id);
         Node {
@@ -134,8 +155,22 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
                     LinkItem::Range { start, end, .. } => {
                         let a = node_for(&start.id, lines);
                         let b = node_for(&end.id, lines);
+                        let id = format!("{} to {}", start.id, end.id);
+                        // Its members, each a node of its own (missing ones unresolved).
+                        if !linked.contains_key(&id) {
+                            for m in range_members(&start.id, &end.id).unwrap_or_default() {
+                                let n = node_for(&m, lines);
+                                member_edges.push(Edge {
+                                    from: id.clone(),
+                                    to: m.clone(),
+                                    label: "includes".into(),
+                                    resolved: n.resolved,
+                                });
+                                linked.entry(m).or_insert(n);
+                            }
+                        }
                         Node {
-                            id: format!("{} to {}", start.id, end.id),
+                            id,
                             kind: NodeKind::Range,
                             prefix: a.prefix.clone(),
                             title: String::new(),
@@ -160,6 +195,11 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
                 }
                 linked.entry(node.id.clone()).or_insert(node);
             }
+        }
+    }
+    for m in member_edges {
+        if edge_seen.insert((m.from.clone(), m.to.clone())) {
+            g.edges.push(m);
         }
     }
     // DEP- entries in ID order (the plan's files may list them in any order).
@@ -188,7 +228,8 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
 
 impl Graph {
     /// The part of the graph within `depth` links (either direction) of `from`; `None` when
-    /// `from` is not a node.
+    /// `from` is not a node. A range node costs no depth: a range's member is one link from
+    /// the entry whose range covers it.
     pub fn around(&self, from: &str, depth: Option<usize>) -> Option<Graph> {
         if !self.nodes.iter().any(|n| n.id == from) {
             return None;
@@ -198,17 +239,34 @@ impl Graph {
             adj.entry(&e.from).or_default().push(&e.to);
             adj.entry(&e.to).or_default().push(&e.from);
         }
+        let ranges: HashSet<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Range)
+            .map(|n| n.id.as_str())
+            .collect();
+        // 0-1 breadth-first search: a step onto or off a range node is free when it continues
+        // a range membership (entry → range → member, or member → range → entry).
         let mut dist: HashMap<&str, usize> = HashMap::new();
         let mut q = VecDeque::from([(from, 0usize)]);
         dist.insert(from, 0);
         while let Some((n, d)) = q.pop_front() {
-            if depth.is_some_and(|m| d >= m) {
+            if dist.get(n).is_some_and(|&best| best < d) {
                 continue;
             }
             for &m in adj.get(n).map(Vec::as_slice).unwrap_or(&[]) {
-                if !dist.contains_key(m) {
-                    dist.insert(m, d + 1);
-                    q.push_back((m, d + 1));
+                let step = usize::from(!ranges.contains(m));
+                let nd = d + step;
+                if depth.is_some_and(|max| nd > max) {
+                    continue;
+                }
+                if dist.get(m).is_none_or(|&old| nd < old) {
+                    dist.insert(m, nd);
+                    if step == 0 {
+                        q.push_front((m, nd));
+                    } else {
+                        q.push_back((m, nd));
+                    }
                 }
             }
         }

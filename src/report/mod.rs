@@ -5,10 +5,14 @@
 //!
 //! Gates (the guide's "Quality Gates", all **blocking**: the guide lists them as what must hold
 //! "before proceeding to Runbook Creation", so a plan failing one is not ready):
-//! `environments`, `criteria`, `rollback`, `validation`, `owners`, `traceability`.
+//! `environments`, `criteria`, `rollback`, `validation`, `owners`, `traceability`; and one of
+//! dep-ls's own, `check`: no error-severity finding of `dep-ls check` in the plan's files (a
+//! plaintext secret, a duplicate ID, …), so that the report never says ready where `check`
+//! fails. Zero items never pass a gate: a gate with nothing to judge says what is missing.
 //! Downstream links (the guide's "Downstream Connections", **advisory**: runbooks, monitors and
 //! the GTM handover are produced by later phases and do not stop a release by themselves):
-//! `runbooks` (DEP→RUN-), `monitoring` (DEP→MON-), `gtm` (all DEP- met → GTM-).
+//! `runbooks` (DEP→RUN-), `monitoring` (DEP→MON-), `gtm` (GTM- launch consumes this readiness:
+//! it passes when every gate does; DEP- entries need not link GTM- IDs).
 
 pub mod graph;
 pub mod render;
@@ -172,9 +176,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// Ready means: at least one plan, and no plan fails a blocking gate.
+    /// Ready means: no plan fails a blocking gate. A workspace without a plan is not blocked
+    /// (`dep-ls report` says so and exits 0; `--require-plan` makes it fail).
     pub fn ready(&self) -> bool {
-        !self.plans.is_empty() && !self.plans.iter().any(PlanReport::blocked)
+        !self.plans.iter().any(PlanReport::blocked)
+    }
+
+    /// The workspace (or the file asked about) has no DEP- plan.
+    pub fn no_plan(&self) -> bool {
+        self.plans.is_empty()
     }
 }
 
@@ -195,11 +205,49 @@ pub fn plans(index: &Index, config: &Config) -> BTreeMap<String, Vec<(String, us
 
 /// The report of every plan.
 pub fn build(index: &Index, config: &Config, lines: &mut dyn Lines) -> Report {
+    let plan_findings = crate::check::plan::check_plans(index, config);
     let plans = plans(index, config)
         .into_iter()
-        .map(|(key, members)| build_plan(index, config, key, members, lines))
+        .map(|(key, members)| build_plan(index, config, key, members, &plan_findings, lines))
         .collect();
     Report { plans }
+}
+
+/// The error-severity findings `dep-ls check` reports in a plan's files (each file's own, and
+/// the plan-level ones placed in it), as faults of the `check` gate.
+fn check_errors(
+    index: &Index,
+    config: &Config,
+    members: &[(String, usize)],
+    plan_findings: &[crate::check::Finding],
+    lines: &mut dyn Lines,
+) -> Vec<Fault> {
+    use crate::check::Severity;
+    let mut paths: Vec<&str> = members.iter().map(|(p, _)| p.as_str()).collect();
+    paths.dedup();
+    let mut out = Vec::new();
+    for path in paths {
+        let Some(f) = index.file_id(path).and_then(|id| index.file(id)) else {
+            continue;
+        };
+        let mut found = crate::check::entry::check_file(path, &f.doc, index, config);
+        found.extend(plan_findings.iter().filter(|x| x.path == path).cloned());
+        // What `check` suppresses does not block here either.
+        crate::check::suppress::apply(path, &f.doc, &mut found, config);
+        found.retain(|x| x.severity == Severity::Error);
+        found.sort_by_key(|x| (x.span.start, x.code));
+        for x in found {
+            out.push(Fault {
+                at: Loc {
+                    id: x.id.clone().unwrap_or_default(),
+                    path: path.to_string(),
+                    line: lines.line(path, x.span.start),
+                },
+                message: format!("{}: {}", x.code.as_str(), x.message),
+            });
+        }
+    }
+    out
 }
 
 /// The report of the plan whose first entry is in `path`, if any (for code lenses).
@@ -209,10 +257,17 @@ pub fn plan_starting_in(
     path: &str,
     lines: &mut dyn Lines,
 ) -> Vec<PlanReport> {
-    plans(index, config)
+    let starting: Vec<(String, Vec<(String, usize)>)> = plans(index, config)
         .into_iter()
         .filter(|(_, m)| m.first().is_some_and(|(p, _)| p == path))
-        .map(|(key, members)| build_plan(index, config, key, members, lines))
+        .collect();
+    if starting.is_empty() {
+        return Vec::new();
+    }
+    let plan_findings = crate::check::plan::check_plans(index, config);
+    starting
+        .into_iter()
+        .map(|(key, members)| build_plan(index, config, key, members, &plan_findings, lines))
         .collect()
 }
 
@@ -303,8 +358,10 @@ fn build_plan(
     config: &Config,
     plan: String,
     members: Vec<(String, usize)>,
+    plan_findings: &[crate::check::Finding],
     lines: &mut dyn Lines,
 ) -> PlanReport {
+    let check_faults = check_errors(index, config, &members, plan_findings, lines);
     let entries: Vec<(&str, &Entry)> = members
         .iter()
         .filter_map(|(p, i)| entry_of(index, p, *i).map(|e| (p.as_str(), e)))
@@ -335,7 +392,8 @@ fn build_plan(
     let of = |t: EntryType| -> Vec<(&str, &Entry)> {
         entries
             .iter()
-            .filter(|(_, e)| kind(e) == Ok(t))
+            // A deprecated entry covers nothing (no gate counts it).
+            .filter(|(_, e)| !e.deprecated && kind(e) == Ok(t))
             .copied()
             .collect()
     };
@@ -414,12 +472,27 @@ fn build_plan(
             fault("criteria", loc(p, e, key), why.join("; "));
         }
     }
-    let criteria_summary = format!(
-        "{} Criteria {}, {} blocking",
-        criteria.len(),
-        plural(criteria.len(), "entry", "entries"),
-        blockers.yes
-    );
+    if !criteria.is_empty() && blockers.yes == 0 {
+        fault(
+            "criteria",
+            first.clone(),
+            format!(
+                "no criterion blocks the release: none of the {} Criteria {} says `Blocker: Yes`",
+                criteria.len(),
+                plural(criteria.len(), "entry", "entries")
+            ),
+        );
+    }
+    let criteria_summary = if criteria.is_empty() {
+        "no Criteria entry".to_string()
+    } else {
+        format!(
+            "{} Criteria {}, {} blocking",
+            criteria.len(),
+            plural(criteria.len(), "entry", "entries"),
+            blockers.yes
+        )
+    };
 
     // rollback
     if rollbacks.is_empty() {
@@ -444,11 +517,15 @@ fn build_plan(
             fault("rollback", loc(p, e, key), why.join("; "));
         }
     }
-    let rollback_summary = format!(
-        "{} Rollback {}",
-        rollbacks.len(),
-        plural(rollbacks.len(), "entry", "entries")
-    );
+    let rollback_summary = if rollbacks.is_empty() {
+        "no Rollback entry".to_string()
+    } else {
+        format!(
+            "{} Rollback {}",
+            rollbacks.len(),
+            plural(rollbacks.len(), "entry", "entries")
+        )
+    };
 
     // validation
     if validations.is_empty() {
@@ -489,17 +566,49 @@ fn build_plan(
             fault("validation", loc(p, e, key), why.join("; "));
         }
     }
-    let validation_summary = format!(
-        "{} Validation {}",
-        validations.len(),
-        plural(validations.len(), "entry", "entries")
-    );
+    // The gate is about post-deploy validation: Pre-deploy checks alone do not pass it.
+    let post_deploy = validations
+        .iter()
+        .filter(|(_, e)| {
+            e.field("stage").and_then(|f| Stage::parse(&f.value)) == Some(Stage::PostDeploy)
+        })
+        .count();
+    if !validations.is_empty() && post_deploy == 0 {
+        fault(
+            "validation",
+            first.clone(),
+            format!(
+                "no post-deploy validation: none of the {} Validation {} has `Stage: Post-deploy`",
+                validations.len(),
+                plural(validations.len(), "entry", "entries")
+            ),
+        );
+    }
+    let validation_summary = if validations.is_empty() {
+        "no Validation entry".to_string()
+    } else {
+        format!(
+            "{} Validation {}, {post_deploy} post-deploy",
+            validations.len(),
+            plural(validations.len(), "entry", "entries")
+        )
+    };
 
     // owners
     let mut owners: BTreeMap<String, usize> = BTreeMap::new();
     let mut without_owner = 0;
     for (p, e) in &entries {
         match filled(e, "owner") {
+            // `TBD`, `???`, `n/a`, `Unassigned`, `-`: filler is no owner.
+            // (The check's own test: report and check agree on who is no owner.)
+            Some(v) if crate::check::values::is_missing_owner(v) => {
+                without_owner += 1;
+                fault(
+                    "owners",
+                    loc(p, e, Some("owner")),
+                    format!("`Owner: {}` names nobody", one_line(v)),
+                );
+            }
             Some(v) => {
                 let name = v
                     .split(" (")
@@ -519,9 +628,10 @@ fn build_plan(
         }
     }
     let owners_summary = format!(
-        "{} of {} entries name an owner ({} distinct)",
+        "{} of {} {} an owner ({} distinct)",
         entries.len() - without_owner,
         entries.len(),
+        plural(entries.len(), "entry names", "entries name"),
         owners.len()
     );
 
@@ -544,10 +654,22 @@ fn build_plan(
             fault("traceability", loc(p, e, None), why.join("; "));
         }
     }
-    let mut trace_summary = format!(
-        "{traced} of {} Criteria entries trace to EPIC-, TEST- or API- IDs",
-        criteria.len()
-    );
+    if criteria.is_empty() {
+        fault(
+            "traceability",
+            first.clone(),
+            "nothing to trace: no `Type: Criteria` entry".into(),
+        );
+    }
+    let mut trace_summary = if criteria.is_empty() {
+        "no Criteria entry to trace".to_string()
+    } else {
+        format!(
+            "{traced} of {} Criteria {} trace to EPIC-, TEST- or API- IDs",
+            criteria.len(),
+            plural(criteria.len(), "entry", "entries")
+        )
+    };
     if dangling > 0 {
         trace_summary.push_str(&format!(
             "; {dangling} {} an ID defined nowhere",
@@ -590,6 +712,26 @@ fn build_plan(
         v
     };
 
+    if rollbacks.is_empty() {
+        for (gate, what) in [("runbooks", "RUN- runbook"), ("monitoring", "MON- monitor")] {
+            fault(
+                gate,
+                first.clone(),
+                format!("no `Type: Rollback` entry to link a {what}"),
+            );
+        }
+    }
+    let downstream_summary = |n: usize, what: &str| {
+        if rollbacks.is_empty() {
+            "no Rollback entry".to_string()
+        } else {
+            format!(
+                "{n} of {} Rollback {} link a {what} ID",
+                rollbacks.len(),
+                plural(rollbacks.len(), "entry", "entries")
+            )
+        }
+    };
     let take = |faults: &mut BTreeMap<&'static str, Vec<Fault>>, k: &str| -> Vec<Fault> {
         faults.remove(k).unwrap_or_default()
     };
@@ -647,53 +789,65 @@ fn build_plan(
             trace_summary,
             take(&mut faults, "traceability"),
         ),
+        mk(
+            "check",
+            "No errors from dep-ls check in the plan's files",
+            true,
+            if check_faults.is_empty() {
+                "no errors".to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    check_faults.len(),
+                    plural(check_faults.len(), "error", "errors")
+                )
+            },
+            check_faults,
+        ),
     ];
     let failing = gates.iter().filter(|g| !g.pass).count();
+    // GTM- launch consumes this readiness: the handover waits for every gate. DEP- entries
+    // need not link GTM- IDs (the link runs the other way).
     let mut gtm_faults = Vec::new();
-    if gtm.is_empty() {
-        gtm_faults.push(Fault {
-            at: first.clone(),
-            message: "no DEP- entry links a GTM- ID: launch has nothing to hand over to".into(),
-        });
-    }
     if failing > 0 {
         gtm_faults.push(Fault {
             at: first.clone(),
             message: format!(
-                "not every DEP- gate is met ({failing} of {} fail): the GTM- handover waits",
+                "not every DEP- gate is met ({failing} of {} fail): the GTM- launch waits for this plan's readiness",
                 gates.len()
             ),
         });
     }
-    let gtm_summary = if gtm.is_empty() {
-        "no GTM- link".to_string()
+    let mut gtm_summary = if failing > 0 {
+        format!(
+            "GTM- launch waits: {failing} {} {}",
+            plural(failing, "gate", "gates"),
+            plural(failing, "fails", "fail")
+        )
     } else {
-        format!("links {}", gtm.join(", "))
+        "every gate passes: ready for the GTM- launch".to_string()
     };
+    if !gtm.is_empty() {
+        gtm_summary.push_str(&format!(" (links {})", gtm.join(", ")));
+    }
     let downstream = vec![
         mk(
             "runbooks",
             "Rollback procedures become runbooks (DEP- → RUN-)",
             false,
-            format!(
-                "{to_run} of {} Rollback entries link a RUN- ID",
-                rollbacks.len()
-            ),
+            downstream_summary(to_run, "RUN-"),
             take(&mut faults, "runbooks"),
         ),
         mk(
             "monitoring",
             "Rollback thresholds inform alerting (DEP- → MON-)",
             false,
-            format!(
-                "{to_mon} of {} Rollback entries link a MON- ID",
-                rollbacks.len()
-            ),
+            downstream_summary(to_mon, "MON-"),
             take(&mut faults, "monitoring"),
         ),
         mk(
             "gtm",
-            "All DEP- met → GTM- launch",
+            "All DEP- met → GTM- launch (GTM consumes this readiness)",
             false,
             gtm_summary,
             gtm_faults,

@@ -38,7 +38,8 @@ pub fn markdown(r: &Report) -> String {
     let mut s = String::from("# Release readiness report\n\n");
     if r.plans.is_empty() {
         s.push_str(
-            "No release plan found: the workspace has no DEP- entries, so no gate can pass.\n",
+            "No release plan found: the workspace has no DEP- entries, so there is nothing to judge \
+             (`dep-ls report --require-plan` makes this an error).\n",
         );
         return s;
     }
@@ -170,10 +171,14 @@ pub fn json(r: &Report) -> String {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         ready: bool,
+        /// Only when there is no plan at all (nothing was judged).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        no_plan: bool,
         plans: &'a [PlanReport],
     }
     serde_json::to_string_pretty(&Out {
         ready: r.ready(),
+        no_plan: r.no_plan(),
         plans: &r.plans,
     })
     .unwrap_or_default()
@@ -229,7 +234,7 @@ pub fn html(r: &Report, graphs: &[Graph], title: &str) -> String {
         env!("CARGO_PKG_VERSION")
     );
     if r.plans.is_empty() {
-        s.push_str("<section class=\"plan\"><p class=\"verdict bad\">No release plan found: the workspace has no DEP- entries.</p></section>");
+        s.push_str("<section class=\"plan\"><p class=\"verdict bad\">No release plan found: the workspace has no DEP- entries, so there is nothing to judge.</p></section>");
     }
     for (i, p) in r.plans.iter().enumerate() {
         let ok = p.gates.iter().all(|g| g.pass);

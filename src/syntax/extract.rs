@@ -432,7 +432,11 @@ pub fn extract_lines(
                 b.fenced_piece(line, start, &ids);
             }
             LineKind::Code => b.code_line(line, start),
-            LineKind::Comment | LineKind::Meta => {}
+            // (Issue 14, helper rep) An HTML comment line may be a suppression directive.
+            LineKind::Comment => {
+                let _ = super::suppress::scan_line(text, line, start, &mut b.doc.suppressions);
+            }
+            LineKind::Meta => {}
             LineKind::TableDelimiter => {}
             LineKind::Heading(level) => {
                 inline_mask(line, InlineState::default(), &mut mask);
@@ -463,6 +467,10 @@ pub fn extract_lines(
                 let ids = scan_ids(line, start, &mask);
                 b.table_row(line, start, &ids);
             }
+            // (Issue 14, helper rep) In a plain fence (the guide writes entries in them) a whole
+            // `<!-- dep-ls-… -->` line is a suppression directive, not entry text.
+            LineKind::DepCode
+                if super::suppress::scan_line(text, line, start, &mut b.doc.suppressions) => {}
             LineKind::Text | LineKind::DepCode => {
                 b.line_state = inline;
                 inline = inline_mask(line, inline, &mut mask);

@@ -11,6 +11,7 @@
 pub mod blocks;
 pub mod extract;
 pub mod ids;
+pub mod suppress;
 pub mod tree;
 
 use foldhash::HashSet;
@@ -397,6 +398,10 @@ pub struct ParsedDoc {
     /// entries, and the checks report one `internal-error` finding on it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_error: Option<Box<str>>,
+    /// (Issue 14, helper rep) Inline suppression comments (`<!-- dep-ls-disable… -->`), in
+    /// document order; read by `check::suppress::apply`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<suppress::Directive>,
 }
 
 impl ParsedDoc {

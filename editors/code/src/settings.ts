@@ -26,6 +26,9 @@ export const FINDING_CODES = [
   'no-criteria',
   'missing-environment',
   'environment-drift',
+  'manual-validation',
+  'big-bang-release',
+  'unknown-suppression',
   'unread-line',
   'internal-error',
 ] as const;
