@@ -290,11 +290,12 @@ fn broken_config_warns_and_keeps_the_exit_code() {
     assert!(stderr(&o).contains("warning: "), "{}", stderr(&o));
 }
 
-/// A fresh folder under the target's scratch directory.
+/// A fresh folder under the target's scratch directory, a repository of its own (`.git`):
+/// it lies inside dep-ls's own repository, whose root the root rule would find otherwise.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::create_dir_all(dir.join(".git")).expect("scratch folder");
     dir
 }
 

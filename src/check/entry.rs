@@ -227,8 +227,13 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
     if entry.placeholder {
         return;
     }
+    // A table row listing an ID that a heading or a line defines is not a definition (an
+    // inventory table), and the headings and lines are counted without it.
     let defs = index.definitions(&entry.id);
     if defs.len() < 2 {
+        return;
+    }
+    if entry.def_kind == crate::syntax::DefKind::TableRow && !defs[0].table {
         return;
     }
     let mut related = Vec::new();
