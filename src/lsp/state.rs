@@ -71,6 +71,23 @@ impl World {
         true
     }
 
+    /// Where an untitled (unsaved, `untitled:`) document lives: in the first workspace folder,
+    /// under its URI as its path (no file of a folder is named so; relative links resolve
+    /// against the folder's root). Once open it stays in the folder it was opened in. `None`
+    /// when there is no folder at all.
+    pub fn untitled_key(&self, uri: &str) -> Option<DocKey> {
+        let f = self
+            .folders
+            .iter()
+            .find(|f| f.open.contains_key(uri))
+            .or_else(|| self.folders.iter().find(|f| !f.root.as_os_str().is_empty()))
+            .or_else(|| self.folders.first())?;
+        Some(DocKey {
+            folder: f.root.clone(),
+            rel: uri.to_string(),
+        })
+    }
+
     /// The folder holding an absolute path (the deepest root that contains it). A path inside
     /// a nested workspace of that folder (see [`nested_root`]) belongs to no folder yet: the
     /// caller adopts the nested workspace for it.
@@ -174,6 +191,12 @@ impl World {
             return;
         };
         f.open.remove(&key.rel);
+        if key.rel.starts_with("untitled:") {
+            // Nothing on disk: an unsaved document leaves the index with its buffer.
+            f.index.remove(&key.rel);
+            f.index.set_local(&key.rel, false);
+            return;
+        }
         reload_from_disk(f, &key.rel);
         f.index.set_local(&key.rel, false);
     }
