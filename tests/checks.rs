@@ -3071,7 +3071,7 @@ fn an_inventory_row_is_not_where_an_id_is_defined() {
         "SoT/SoT.DEPLOYMENT.md:{}",
         table.find("ENV-001").expect("row")
     );
-    assert_eq!(defs(&index), [row.clone()]);
+    assert_eq!(defs(&index), std::slice::from_ref(&row));
     index.update("SoT/SoT.TECHNICAL_DECISIONS.md", parse("## ENV-001: Dev\n"));
     assert_eq!(defs(&index), ["SoT/SoT.TECHNICAL_DECISIONS.md:3"]);
     assert_eq!(index.all_definitions("ENV-001").len(), 2);
