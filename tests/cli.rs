@@ -1157,3 +1157,43 @@ fn an_ignored_folder_given_explicitly_is_checked_on_its_own() {
     assert_eq!(json(&o).len(), 2, "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&ws);
 }
+
+/// A monorepo configured at its top (`dep-ls.toml`, no `SoT/` of its own) keeps its products'
+/// `SoT/` folders as parts of one workspace: their links resolve across products, from the top
+/// and from a product's file alike.
+#[test]
+fn products_of_a_monorepo_are_one_workspace() {
+    let ws = outside(
+        "monorepo",
+        &[
+            ("dep-ls.toml", ""),
+            (
+                "products/a/SoT/SoT.API.md",
+                "## API-001: A\n\nMentions API-002.\n",
+            ),
+            (
+                "products/b/SoT/SoT.API.md",
+                "## API-002: B\n\nMentions API-001.\n",
+            ),
+            (
+                "products/b/release/plan.md",
+                "Mentions API-001 and API-002.\n",
+            ),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+    let o = dep_ls_in(
+        &ws,
+        &["check", "products/b/release/plan.md", "--format", "json"],
+    );
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+    // Without the top's marker, each product is a workspace of its own.
+    std::fs::remove_file(ws.join("dep-ls.toml")).expect("rm");
+    let o = dep_ls_in(
+        &ws,
+        &["check", "products/b/release/plan.md", "--format", "json"],
+    );
+    assert_eq!(json(&o).len(), 1, "API-001: {}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&ws);
+}
