@@ -3201,3 +3201,45 @@ Owner: QA
 "#,
     );
 }
+
+/// In the editor: go to definition lands on the heading, not on the inventory row; the row
+/// is among the references; renaming the ID renames the row too.
+#[test]
+fn an_inventory_row_is_a_reference_in_the_editor() {
+    use dep_ls::ide::{nav, Folder};
+    let mut f = Folder::new(std::path::PathBuf::new(), Config::default(), Vec::new());
+    let table = "| ID | Env |\n|----|-----|\n| ENV-001 | Production |\n";
+    let heading = "## ENV-001: Development\n";
+    for (p, t) in [
+        ("SoT/SoT.DEPLOYMENT.md", table),
+        ("SoT/SoT.TECH.md", heading),
+    ] {
+        f.index
+            .update(p, Arc::new(syntax::parse_fast(t, &f.config.prefixes)));
+        f.disk.insert(p.to_string(), Arc::from(t));
+    }
+    let defs = nav::definitions_of(&f, "ENV-001");
+    assert_eq!(defs.len(), 1);
+    assert_eq!(
+        (defs[0].path.as_str(), defs[0].span.start),
+        ("SoT/SoT.TECH.md", 3)
+    );
+    let row = table.find("ENV-001").expect("row");
+    let refs = nav::references_of(&f, "ENV-001", false);
+    assert!(
+        refs.iter()
+            .any(|l| l.path == "SoT/SoT.DEPLOYMENT.md" && l.span.start == row),
+        "{refs:?}"
+    );
+    let edits = nav::rename(&f, "SoT/SoT.TECH.md", 4, "ENV-009").expect("rename");
+    assert!(
+        edits
+            .iter()
+            .any(|e| e.path == "SoT/SoT.DEPLOYMENT.md" && e.span.start == row),
+        "{edits:?}"
+    );
+    assert!(
+        edits.iter().any(|e| e.path == "SoT/SoT.TECH.md"),
+        "{edits:?}"
+    );
+}
