@@ -774,7 +774,15 @@ fn load_top(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Workspace, Option<Target>) {
     let ws = Workspace::load_reaching(&t.root, config, &t.reach(), progress);
-    if t.base.is_empty() || ws.files.iter().any(|f| t.covers(&f.path)) {
+    // Reached: a file of PATH was read, or PATH holds nested workspaces (their files are
+    // theirs).
+    let reached = ws.files.iter().any(|f| t.covers(&f.path))
+        || (t.only.is_none()
+            && ws
+                .nested
+                .iter()
+                .any(|(n, _)| crate::root::is_within(n, &t.base)));
+    if t.base.is_empty() || reached {
         return (ws, None);
     }
     let own = Target {

@@ -1004,6 +1004,7 @@ fn nested_workspaces_are_checked_on_their_own() {
                 "## API-001: Nested\n## API-002: Nested only\n\nMentions API-003.\n",
             ),
             ("tests/fixtures/toml/dep-ls.toml", "prefixes = [\"OPS\"]\n"),
+            ("tests/fixtures/other/SoT/SoT.API.md", "## API-001: Other\n"),
             (
                 "tests/fixtures/toml/notes.md",
                 "## API-001: Third\n\nMentions OPS-001.\n",
@@ -1040,14 +1041,21 @@ fn nested_workspaces_are_checked_on_their_own() {
         codes_and_paths(&json(&o)),
         [("unresolved-link".to_string(), "SoT/SoT.API.md".to_string())]
     );
-    // A folder above the nested ones (no marker of its own): only the nested findings.
+    // A folder above the nested ones (no marker of its own): only the nested findings, each
+    // resolved on its own (`healthy` and `other` define API-001 both: no duplicate-id).
     let o = dep_ls_in(&ws, &["check", "tests", "--format", "json"]);
     assert_eq!(
-        codes_and_paths(&json(&o))
-            .iter()
-            .map(|(_, p)| p.as_str())
-            .collect::<Vec<_>>(),
-        ["fixtures/healthy/SoT/SoT.API.md", "fixtures/toml/notes.md"]
+        codes_and_paths(&json(&o)),
+        [
+            (
+                "unresolved-link".to_string(),
+                "fixtures/healthy/SoT/SoT.API.md".to_string()
+            ),
+            (
+                "unresolved-link".to_string(),
+                "fixtures/toml/notes.md".to_string()
+            )
+        ]
     );
     // A file of a nested workspace is resolved in it.
     let o = dep_ls_in(
