@@ -639,7 +639,12 @@ impl Backend {
             return;
         };
         for n in notes {
-            self.log(MessageType::INFO, n).await;
+            let typ = if n.starts_with("warning: ") {
+                MessageType::WARNING
+            } else {
+                MessageType::INFO
+            };
+            self.log(typ, n).await;
         }
         {
             let mut w = write(&self.state.world);

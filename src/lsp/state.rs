@@ -324,14 +324,15 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
     if !w.nested.is_empty() {
         let list: Vec<String> = w.nested.iter().map(|(d, n)| format!("{d} ({n})")).collect();
         notes.push(format!(
-            "{}: Markdown files in nested workspaces (folders holding a dep-ls.toml, .claude/domain-profile.yaml, SoT/ or .git of their own) are left to those workspaces: {}",
+            "{}: Markdown files in nested workspaces (folders below it holding a dep-ls.toml, .claude/domain-profile.yaml or .git, or a second SoT/) are left to those workspaces: {}",
             root.display(),
             list.join(", ")
         ));
     }
     let file = root.join(crate::config::CONFIG_FILE);
+    // A warning, like the configuration's problems (logged as such).
     for e in crate::workspace::include_warnings(&file, &w.include_unmatched) {
-        notes.push(e.to_string());
+        notes.push(format!("warning: {e}"));
     }
     if md.len() > MAX_FILES {
         notes.push(format!(
@@ -344,7 +345,7 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
     (md, other, notes)
 }
 
-/// The nearest folder strictly between `root` and `path` that marks a workspace of its own
+/// The outermost folder strictly between `root` and `path` that marks a workspace of its own
 /// ([`crate::root`]): a PRD in a subfolder of a repository opened at its root, a test fixture
 /// of the methodology.
 pub fn nested_root(root: &Path, path: &Path) -> Option<PathBuf> {
@@ -524,6 +525,51 @@ mod tests {
             .locate_path(&prd.join("SoT/SoT.API.md"))
             .expect("in the PRD");
         assert_eq!((k.folder, k.rel.as_str()), (prd, "SoT/SoT.API.md"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// The server walks by the engine's rules: a second `SoT/` below the root is a nested
+    /// workspace, `include` reaches the hidden folder it names, and a glob matching nothing
+    /// is a warning.
+    #[test]
+    fn the_server_walk_follows_the_root_rule_and_include() {
+        let root = tree(
+            "rule",
+            &[
+                "SoT/a.md",
+                "fixtures/h/SoT/b.md",
+                ".claude/skills/s.md",
+                "x.md",
+            ],
+        );
+        let config = Config {
+            include: vec![
+                ".claude/**/*.md".into(),
+                "**/SoT/*.md".into(),
+                "none/*.md".into(),
+            ],
+            ..Config::default()
+        };
+        let (md, other, notes) = plan_indexing(&root, &config);
+        let md: Vec<&str> = md.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(md, [".claude/skills/s.md", "SoT/a.md"]);
+        assert!(
+            other.iter().any(|o| o == "fixtures/h/SoT/b.md") && other.iter().any(|o| o == "x.md"),
+            "{other:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("fixtures/h (1)")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("warning: ") && n.contains("`none/*.md` matches no file")),
+            "{notes:?}"
+        );
+        assert!(!notes
+            .iter()
+            .any(|n| n.contains("`.claude/**/*.md` matches")));
         let _ = std::fs::remove_dir_all(&root);
     }
 }
