@@ -92,7 +92,7 @@ Exit codes:
 #[derive(Args, Debug)]
 #[command(after_help = REPORT_HELP)]
 pub struct ReportArgs {
-    /// Workspace folder (or a Markdown file: the plans it belongs to)
+    /// Workspace folder (or a folder or Markdown file in it: the plans with an entry there)
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
 
@@ -121,7 +121,7 @@ pub enum ReportFormat {
 /// `dep-ls graph` arguments.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
-    /// Workspace folder (or a Markdown file: its DEP- entries)
+    /// Workspace folder (or a folder or Markdown file in it: its DEP- entries)
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
 
@@ -154,8 +154,10 @@ pub enum GraphFormat {
 #[derive(Args, Debug)]
 #[command(after_help = EXIT_CODES_HELP)]
 pub struct CheckArgs {
-    /// Workspace folders or Markdown files to check. A file is checked against its whole
-    /// folder (for resolving IDs), but only its own findings are reported.
+    /// Folders or Markdown files to check. Each is checked against its whole workspace (the
+    /// nearest folder up holding dep-ls.toml, .claude/domain-profile.yaml, SoT/ or .git), but
+    /// only its own findings are reported, with paths relative to the folder given (for a
+    /// file: its folder). Nested workspaces inside a folder are checked on their own.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 

@@ -673,3 +673,24 @@ fn a_file_in_a_nested_workspace_belongs_to_it() {
     assert_eq!(defs[0]["uri"], file_uri(&nested.join("SoT/SoT.API.md")));
     assert_eq!(c.shutdown(), 0);
 }
+
+/// Issue 14: an untitled document with no workspace folder at all is still checked (alone:
+/// nothing on disk is read).
+#[test]
+fn an_untitled_document_without_any_folder_is_checked_alone() {
+    let mut c = LspClient::start();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": vscode_like_caps()}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = "untitled:Untitled-2";
+    let text = "DEP-001: Deploy\nType: Step\nStage: Deploy\nDescription: d\nLinked IDs: API-001\n";
+    c.open(uri, text);
+    let diags = c.diagnostics(uri, |d| d.iter().any(|x| x["code"] == "unresolved-link"));
+    assert!(
+        codes(&diags).contains(&"missing-owner".to_string()),
+        "{diags:#?}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
