@@ -51,33 +51,36 @@ fn release_folder(path: &str) -> Option<&str> {
 /// Is a folder name a version or a release: `v1`, `v2.3`, `V10_1`, `1.4`, `1.4.0`, `2024-q3`,
 /// `2024-h1`, `2024-07`, `release-1.2`, `release_v2`, `rel-3`?
 fn is_version_name(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
+    // No allocation: this runs for every folder of every file's path on each plan check.
+    fn strip<'s>(s: &'s str, p: &str) -> Option<&'s str> {
+        (s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+            .then(|| &s[p.len()..])
+    }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     // `1`, `1.2`, `1_2`, `1-2-3`: numbers joined by `.`, `_` or `-`.
     let dotted = |s: &str| s.split(['.', '_', '-']).all(digits);
-    if let Some(rest) = l.strip_prefix('v') {
+    if let Some(rest) = strip(name, "v") {
         return dotted(rest);
     }
-    for p in ["release", "rel"] {
-        if let Some(rest) = l.strip_prefix(p) {
-            let rest = rest.trim_start_matches(['-', '_', ' ']);
-            let rest = rest.strip_prefix('v').unwrap_or(rest);
-            if rest.len() < l.len() - p.len() || p == "release" {
-                return dotted(rest);
-            }
-            return false;
-        }
+    if let Some(rest) = strip(name, "release") {
+        let rest = rest.trim_start_matches(['-', '_', ' ']);
+        return dotted(strip(rest, "v").unwrap_or(rest));
     }
-    if let Some((year, part)) = l.split_once('-') {
+    if let Some(rest) = strip(name, "rel") {
+        let sep = rest.trim_start_matches(['-', '_', ' ']);
+        return sep.len() < rest.len() && dotted(strip(sep, "v").unwrap_or(sep));
+    }
+    if let Some((year, part)) = name.split_once('-') {
         if year.len() == 4 && digits(year) {
-            let q = |c: char| {
-                part.len() == 2 && part.starts_with(c) && matches!(part.as_bytes()[1], b'1'..=b'4')
+            let b = part.as_bytes();
+            let q = |c: u8| {
+                b.len() == 2 && b[0].eq_ignore_ascii_case(&c) && (b'1'..=b'4').contains(&b[1])
             };
-            return q('q') || q('h') || (part.len() == 2 && digits(part));
+            return q(b'q') || q(b'h') || (b.len() == 2 && digits(part));
         }
     }
     // `1.2`, `1.4.0` (a bare number such as `2024` or `01` is not a version).
-    l.contains('.') && dotted(&l)
+    name.contains('.') && dotted(name)
 }
 
 #[cfg(test)]
@@ -101,6 +104,10 @@ mod plan_key_tests {
             "v1.md",
             "release-notes/x.md",
             "revision/x.md",
+            "vé/x.md",
+            "rel€/x.md",
+            "2024-é/x.md",
+            "releasé/x.md",
         ] {
             assert_eq!(k(p), "", "{p}");
         }
@@ -119,6 +126,7 @@ mod plan_key_tests {
             ("docs/release-1.2/plan.md", "docs/release-1.2"),
             ("docs/release_v2/plan.md", "docs/release_v2"),
             ("docs/rel-3/plan.md", "docs/rel-3"),
+            ("ü/v1/x.md", "ü/v1"),
         ] {
             assert_eq!(k(p), key, "{p}");
         }
