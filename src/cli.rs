@@ -93,7 +93,7 @@ Exit codes:
 #[derive(Args, Debug)]
 #[command(after_help = REPORT_HELP)]
 pub struct ReportArgs {
-    /// Workspace folder (or a Markdown file: the plans it belongs to)
+    /// Workspace folder (or a folder or Markdown file in it: the plans with an entry there)
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
 
@@ -127,7 +127,7 @@ pub enum ReportFormat {
 /// `dep-ls graph` arguments.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
-    /// Workspace folder (or a Markdown file: its DEP- entries)
+    /// Workspace folder (or a folder or Markdown file in it: its DEP- entries)
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
 
@@ -160,8 +160,10 @@ pub enum GraphFormat {
 #[derive(Args, Debug)]
 #[command(after_help = EXIT_CODES_HELP)]
 pub struct CheckArgs {
-    /// Workspace folders or Markdown files to check. A file is checked against its whole
-    /// folder (for resolving IDs), but only its own findings are reported.
+    /// Folders or Markdown files to check. Each is checked against its whole workspace (the
+    /// nearest folder up holding dep-ls.toml, .claude/domain-profile.yaml, SoT/ or .git), but
+    /// only its own findings are reported, with paths relative to the folder given (for a
+    /// file: its folder). Nested workspaces inside a folder are checked on their own.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -263,18 +265,48 @@ fn init_server_logging() {
 // check
 // ---------------------------------------------------------------------------------------------
 
-/// One PATH of the command line, resolved.
+/// One PATH of the command line, resolved by the one root rule ([`crate::root`]): PATH's
+/// findings are reported, resolved against its whole workspace.
 #[derive(Debug)]
 struct Target {
-    /// The workspace root to load.
+    /// The workspace root to load (absolute, links resolved).
     root: PathBuf,
-    /// When PATH is a file: its workspace-relative path (only its findings are reported).
+    /// The folder given (for a file: its folder), root-relative (`""`: the root). Only
+    /// findings inside it are reported, and paths are shown relative to it (spec §6).
+    base: String,
+    /// When PATH is a file: its root-relative path (only its findings are reported).
     only: Option<String>,
-    /// The root as given on the command line, with `/` separators, for GitHub `file=` paths
-    /// (empty for the current directory).
+    /// The folder given (for a file: its folder) as typed, with `/` separators, for GitHub
+    /// `file=` paths (empty for the current directory).
     prefix: String,
     /// PATH as given, for messages.
     given: PathBuf,
+}
+
+impl Target {
+    /// Is this root-relative path one whose findings PATH reports?
+    fn covers(&self, path: &str) -> bool {
+        match &self.only {
+            Some(o) => o == path,
+            None => crate::root::is_within(path, &self.base),
+        }
+    }
+
+    /// Where the walk must reach even through hidden folders: the target itself.
+    fn reach(&self) -> Vec<String> {
+        vec![self.only.clone().unwrap_or_else(|| self.base.clone())]
+    }
+
+    /// A path of the workspace at `offset` (root-relative; `""`: the root's own) as shown:
+    /// relative to the folder given.
+    fn shown(&self, offset: &str, path: &str) -> String {
+        let full = if offset.is_empty() {
+            path.to_string()
+        } else {
+            format!("{offset}/{path}")
+        };
+        crate::root::relative_to(&self.base, &full)
+    }
 }
 
 fn stderr_line(msg: std::fmt::Arguments<'_>) {
@@ -307,12 +339,23 @@ fn display_prefix(p: &Path) -> String {
     s
 }
 
-/// `prefix` joined with a workspace-relative path.
+/// `prefix` joined with a path relative to it (which may climb out of it with `..`).
 fn join_display(prefix: &str, rel: &str) -> String {
-    match prefix {
-        "" => rel.to_string(),
-        "/" => format!("/{rel}"),
-        p => format!("{p}/{rel}"),
+    let mut segs: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            ".." if segs.last().is_some_and(|l| *l != "..") => {
+                segs.pop();
+            }
+            ".." if prefix == "/" => {}
+            s => segs.push(s),
+        }
+    }
+    let joined = segs.join("/");
+    if prefix.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -321,8 +364,11 @@ fn resolve_target(path: &Path) -> Result<Target, String> {
     if meta.is_dir() {
         std::fs::read_dir(path)
             .map_err(|e| format!("{}: cannot read the folder ({e})", path.display()))?;
+        let dir = crate::root::absolute(path);
+        let root = crate::root::discover(&dir);
         Ok(Target {
-            root: path.to_path_buf(),
+            base: crate::workspace::rel_path(&root, &dir),
+            root,
             only: None,
             prefix: display_prefix(path),
             given: path.to_path_buf(),
@@ -338,10 +384,18 @@ fn resolve_target(path: &Path) -> Result<Target, String> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+        let dir = crate::root::absolute(&parent);
+        let root = crate::root::discover(&dir);
+        let base = crate::workspace::rel_path(&root, &dir);
         Ok(Target {
             prefix: display_prefix(&parent),
-            root: parent,
-            only: Some(name),
+            only: Some(if base.is_empty() {
+                name
+            } else {
+                format!("{base}/{name}")
+            }),
+            base,
+            root,
             given: path.to_path_buf(),
         })
     } else {
@@ -598,51 +652,60 @@ fn check(args: &CheckArgs) -> i32 {
     let mut config_warnings = BTreeSet::new();
     let mut skipped = 0usize;
     for t in &targets {
-        let ws = Workspace::load(&t.root, args.config.as_deref(), &|done, total| {
-            progress.update(done, total)
-        });
-        progress.clear();
-        for e in &ws.config_errors {
-            let msg = e.to_string();
-            // The same --config is read once per PATH: say each problem once.
-            if config_warnings.insert(msg.clone()) {
-                err_line!("warning: {msg}");
-            }
-        }
-        skipped += ws.notes.len();
-        if args.verbose {
-            for n in &ws.notes {
-                err_line!("note: {n}");
-            }
-        }
-        let mut findings: Vec<Finding> = ws.check();
-        match &t.only {
-            Some(only) => {
-                findings.retain(|f| &f.path == only);
-                if ws.files.iter().any(|f| &f.path == only) {
-                    report.files += 1;
-                } else {
-                    err_line!(
-                        "warning: {}: not a Markdown file that dep-ls reads (not .md, ignored or skipped); nothing checked in it",
-                        t.given.display()
-                    );
+        let progress_fn = |done, total| progress.update(done, total);
+        let mut items = Vec::new();
+        let mut found_only = false;
+        let r = each_workspace(t, args.config.as_deref(), &progress_fn, |ws, t, offset| {
+            progress.clear();
+            for e in &ws.config_errors {
+                let msg = e.to_string();
+                // The same --config is read once per PATH: say each problem once.
+                if config_warnings.insert(msg.clone()) {
+                    err_line!("warning: {msg}");
                 }
             }
-            None => report.files += ws.files.len(),
+            skipped += ws.notes.len();
+            if args.verbose {
+                for n in &ws.notes {
+                    err_line!("note: {n}");
+                }
+            }
+            let mut findings: Vec<Finding> = ws.check();
+            // The top workspace: only PATH's findings (a nested one lies inside PATH).
+            if offset.is_empty() {
+                findings.retain(|f| t.covers(&f.path));
+                let n = ws.files.iter().filter(|f| t.covers(&f.path)).count();
+                found_only |= n > 0;
+                report.files += n;
+            } else {
+                report.files += ws.files.len();
+            }
+            if args.verbose {
+                err_line!(
+                    "note: {}: {} Markdown files indexed, {} findings reported",
+                    join_display(&t.prefix, &t.shown(offset, "")),
+                    ws.files.len(),
+                    findings.len()
+                );
+            }
+            let snippets = matches!(args.format, Format::Human);
+            items.extend(locate_all(&ws, t, offset, findings, snippets));
+            // The process is about to exit: freeing a large workspace piece by piece costs a
+            // noticeable share of a run, and the OS reclaims it at once.
+            std::mem::forget(ws);
+            Ok(())
+        });
+        if let Err(code) = r {
+            return code;
         }
-        if args.verbose {
+        if t.only.is_some() && !found_only {
             err_line!(
-                "note: {}: {} Markdown files indexed, {} findings reported",
-                t.given.display(),
-                ws.files.len(),
-                findings.len()
+                "warning: {}: not a Markdown file that dep-ls reads (not .md, ignored or skipped); nothing checked in it",
+                t.given.display()
             );
         }
-        let snippets = matches!(args.format, Format::Human);
-        report.items.extend(locate_all(&ws, t, findings, snippets));
-        // The process is about to exit: freeing a large workspace piece by piece costs a
-        // noticeable share of a run, and the OS reclaims it at once.
-        std::mem::forget(ws);
+        sort_items(&mut items);
+        report.items.extend(items);
     }
     if skipped > 0 && !args.verbose {
         err_line!(
@@ -680,28 +743,113 @@ fn check(args: &CheckArgs) -> i32 {
     }
 }
 
-/// Computes positions for a PATH's findings and sorts them by path, line, column, code.
+/// Loads PATH's workspace and hands it to `each` (with `""`), then each nested workspace
+/// inside PATH ([`crate::root`]; not for a file), outermost first, with its root-relative
+/// folder: each with its own configuration (or `--config`), resolved on its own.
+fn each_workspace(
+    t: &Target,
+    config: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    mut each: impl FnMut(Workspace, &Target, &str) -> Result<(), i32>,
+) -> Result<(), i32> {
+    let (top, fallback) = load_top(t, config, progress);
+    let t = fallback.as_ref().unwrap_or(t);
+    let mut queue: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    if t.only.is_none() {
+        queue.extend(
+            top.nested
+                .iter()
+                .filter(|(n, _)| crate::root::is_within(n, &t.base))
+                .map(|(n, _)| n.clone()),
+        );
+    }
+    each(top, t, "")?;
+    while let Some(offset) = queue.pop_front() {
+        let ws = Workspace::load(&t.root.join(&offset), config, progress);
+        queue.extend(ws.nested.iter().map(|(n, _)| format!("{offset}/{n}")));
+        each(ws, t, &offset)?;
+    }
+    Ok(())
+}
+
+/// Loads PATH's workspace. When its root's walk does not reach PATH at all (PATH is ignored
+/// by a `.gitignore` or excluded there: a build folder inside a repository), PATH's folder is
+/// loaded as a workspace of its own instead — a path given explicitly is checked — and the
+/// target for it is returned.
+fn load_top(
+    t: &Target,
+    config: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Workspace, Option<Target>) {
+    let ws = Workspace::load_reaching(&t.root, config, &t.reach(), progress);
+    // Reached: a file of PATH was read, or PATH holds nested workspaces (their files are
+    // theirs).
+    let reached = ws.files.iter().any(|f| t.covers(&f.path))
+        || (t.only.is_none()
+            && ws
+                .nested
+                .iter()
+                .any(|(n, _)| crate::root::is_within(n, &t.base)));
+    if t.base.is_empty() || reached {
+        return (ws, None);
+    }
+    let own = Target {
+        root: t.root.join(&t.base),
+        base: String::new(),
+        only: t
+            .only
+            .as_ref()
+            .map(|o| o.rsplit('/').next().unwrap_or(o).to_string()),
+        prefix: t.prefix.clone(),
+        given: t.given.clone(),
+    };
+    let ws2 = Workspace::load_reaching(&own.root, config, &own.reach(), progress);
+    if ws2.files.iter().any(|f| own.covers(&f.path)) {
+        tracing::info!(
+            "{}: not reached from {} (ignored or excluded there): checked as a workspace of its own",
+            t.given.display(),
+            t.root.display()
+        );
+        std::mem::forget(ws);
+        return (ws2, Some(own));
+    }
+    std::mem::forget(ws2);
+    (ws, None)
+}
+
+/// Computes positions for the findings of the workspace at `offset` (root-relative) of a PATH,
+/// with paths as shown (relative to the folder given).
 /// Source snippets (`snippets`) are made for human output only: the other formats have no use
 /// for them, and a copy of the line per finding grew memory with findings × line length.
-fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>, snippets: bool) -> Vec<Item> {
+fn locate_all(
+    ws: &Workspace,
+    t: &Target,
+    offset: &str,
+    findings: Vec<Finding>,
+    snippets: bool,
+) -> Vec<Item> {
     let mut texts = Texts::new(ws);
-    let mut items: Vec<Item> = findings
+    findings
         .into_iter()
         .map(|f| {
             let (loc, snippet) = texts.locate(&f.path, &f.span, snippets);
             let related = f
                 .related
                 .iter()
-                .map(|r| RelatedItem {
-                    file_arg: join_display(&t.prefix, &r.path),
-                    path: r.path.clone(),
-                    loc: texts.locate(&r.path, &r.span, false).0,
-                    message: r.message.clone(),
+                .map(|r| {
+                    let path = t.shown(offset, &r.path);
+                    RelatedItem {
+                        file_arg: join_display(&t.prefix, &path),
+                        path,
+                        loc: texts.locate(&r.path, &r.span, false).0,
+                        message: r.message.clone(),
+                    }
                 })
                 .collect();
+            let path = t.shown(offset, &f.path);
             Item {
-                file_arg: join_display(&t.prefix, &f.path),
-                path: f.path,
+                file_arg: join_display(&t.prefix, &path),
+                path,
                 code: f.code,
                 severity: f.severity,
                 message: f.message,
@@ -711,7 +859,11 @@ fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>, snippets: bool
                 related,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Sorts a PATH's findings by path, line, column, code.
+fn sort_items(items: &mut [Item]) {
     items.sort_by(|a, b| {
         (
             &a.path,
@@ -728,7 +880,6 @@ fn locate_all(ws: &Workspace, t: &Target, findings: Vec<Finding>, snippets: bool
                 &b.message,
             ))
     });
-    items
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,9 +898,33 @@ fn load_target(path: &Path, config: Option<&Path>) -> Result<(Target, Workspace)
         err_line!("error: {msg}");
         EXIT_USAGE
     })?;
-    let ws = Workspace::load(&t.root, config, &|_, _| {});
+    let (ws, fallback) = load_top(&t, config, &|_, _| {});
+    let t = fallback.unwrap_or(t);
     for e in &ws.config_errors {
         err_line!("warning: {e}");
+    }
+    // Nested workspaces are reported on their own (`report`/`graph` of their folder).
+    let nested: Vec<&str> = ws
+        .nested
+        .iter()
+        .filter(|(n, _)| t.only.is_none() && crate::root::is_within(n, &t.base))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !nested.is_empty() {
+        err_line!(
+            "note: {} nested {} left out (each is a workspace of its own): {}",
+            nested.len(),
+            if nested.len() == 1 {
+                "workspace"
+            } else {
+                "workspaces"
+            },
+            nested
+                .iter()
+                .map(|n| join_display(&t.prefix, &t.shown("", n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     Ok((t, ws))
 }
@@ -787,10 +962,11 @@ fn report_cmd(args: &ReportArgs) -> i32 {
     };
     let mut lines = text_lines(&ws);
     let mut report = crate::report::build(&ws.index, &ws.config, &mut lines);
-    if let Some(only) = &t.only {
+    // PATH's plans: those with an entry in it (a file, or a folder below the root).
+    if t.only.is_some() || !t.base.is_empty() {
         report
             .plans
-            .retain(|p| p.members.iter().any(|(path, _)| path == only));
+            .retain(|p| p.members.iter().any(|(path, _)| t.covers(path)));
     }
     let title = t
         .root
@@ -833,7 +1009,7 @@ fn graph_cmd(args: &GraphArgs) -> i32 {
     let mut members: Vec<(String, usize)> = crate::report::plans(&ws.index, &ws.config)
         .into_values()
         .flatten()
-        .filter(|(p, _)| t.only.as_ref().is_none_or(|o| o == p))
+        .filter(|(p, _)| t.covers(p))
         .collect();
     members.sort();
     let mut lines = text_lines(&ws);
@@ -938,125 +1114,135 @@ fn fix_files(args: &CheckArgs) -> Result<usize, i32> {
             err_line!("error: {msg}");
             EXIT_USAGE
         })?;
-        let mut ws = Workspace::load(&t.root, args.config.as_deref(), &|_, _| {});
-        // With --fix the check that follows prints the configuration's problems; --diff ends
-        // here.
-        for e in ws.config_errors.iter().filter(|_| args.diff) {
-            let msg = e.to_string();
-            // The same --config is read once per PATH: say each problem once.
-            if config_warnings.insert(msg.clone()) {
-                err_line!("warning: {msg}");
-            }
-        }
-        for note in &ws.notes {
-            if args.verbose {
-                err_line!("note: {note} (not fixed)");
-            }
-        }
-        // A file meant to be excluded must never be rewritten: when the exclude list may be
-        // incomplete, write nothing.
-        if !args.diff && !ws.config.exclude_doubts.is_empty() {
-            for d in &ws.config.exclude_doubts {
-                err_line!("error: {d}");
-            }
-            err_line!(
+        each_workspace(
+            &t,
+            args.config.as_deref(),
+            &|_, _| {},
+            |mut ws, t, offset| {
+                // With --fix the check that follows prints the configuration's problems; --diff ends
+                // here.
+                for e in ws.config_errors.iter().filter(|_| args.diff) {
+                    let msg = e.to_string();
+                    // The same --config is read once per PATH: say each problem once.
+                    if config_warnings.insert(msg.clone()) {
+                        err_line!("warning: {msg}");
+                    }
+                }
+                for note in &ws.notes {
+                    if args.verbose {
+                        err_line!("note: {note} (not fixed)");
+                    }
+                }
+                // A file meant to be excluded must never be rewritten: when the exclude list may be
+                // incomplete, write nothing.
+                if !args.diff && !ws.config.exclude_doubts.is_empty() {
+                    for d in &ws.config.exclude_doubts {
+                        err_line!("error: {d}");
+                    }
+                    err_line!(
                 "error: {}: --fix writes nothing while the `exclude` list may be incomplete; correct dep-ls.toml first",
                 t.given.display()
             );
-            return Err(EXIT_USAGE);
-        }
-        // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
-        // apply them in memory, re-index, and go again until nothing changes.
-        let mut current: Vec<String> = ws.files.iter().map(|f| f.text.to_string()).collect();
-        let mut done: Vec<Vec<crate::fix::Fix>> = vec![Vec::new(); ws.files.len()];
-        for _round in 0..4 {
-            let findings = ws.check();
-            let mut numbering = crate::fix::Numbering::from_index(&ws.index);
-            let mut changed = false;
-            for (i, f) in ws.files.iter().enumerate() {
-                if t.only.as_ref().is_some_and(|o| o != &f.path) {
-                    continue;
-                }
-                let Some(file) = ws.index.file_id(&f.path).and_then(|id| ws.index.file(id)) else {
-                    continue;
-                };
-                let mine: Vec<Finding> = findings
-                    .iter()
-                    .filter(|x| x.path == f.path)
-                    .cloned()
-                    .collect();
-                let fixes = crate::fix::fixes(&current[i], &file.doc, &mine, &mut numbering);
-                if fixes.is_empty() {
-                    continue;
-                }
-                let new = crate::fix::apply(&current[i], &fixes);
-                let doc = crate::syntax::parse_fast(&new, &ws.config.prefixes);
-                ws.index.update(&f.path, std::sync::Arc::new(doc));
-                current[i] = new;
-                done[i].extend(fixes);
-                changed = true;
-            }
-            if !changed {
-                break;
-            }
-        }
-        // Ctrl-C or a termination request while files are written stops between two files,
-        // so that no temporary file is left behind (a SIGKILL still can leave one).
-        let _guard = (!args.diff).then(interrupt::Guard::catch);
-        for (i, f) in ws.files.iter().enumerate() {
-            if done[i].is_empty() {
-                continue;
-            }
-            if interrupt::hit() {
-                err_line!("error: interrupted: the other files are left as they were");
-                return Err(EXIT_INTERRUPTED);
-            }
-            let fixes = &done[i];
-            let new = &current[i];
-            let shown = join_display(&t.prefix, &f.path);
-            total += fixes.len();
-            if args.diff {
-                let d = crate::fix::unified_diff(&shown, &f.text, new);
-                if emit(&d, None).is_err() {
                     return Err(EXIT_USAGE);
                 }
-                continue;
-            }
-            // Only over the text that was read, only a regular file inside the root, never
-            // through a symlink.
-            match crate::fix::write_fixed(&t.root, &f.path, &f.text, new) {
-                Ok(()) => {}
-                Err(e @ crate::fix::WriteError::Changed) => {
-                    err_line!("warning: {shown}: {e}");
-                    failed = true;
-                    continue;
+                // Fixes can enable others (a numbered `DEP-XXX` is checked, and its key typos found):
+                // apply them in memory, re-index, and go again until nothing changes.
+                let mut current: Vec<String> =
+                    ws.files.iter().map(|f| f.text.to_string()).collect();
+                let mut done: Vec<Vec<crate::fix::Fix>> = vec![Vec::new(); ws.files.len()];
+                for _round in 0..4 {
+                    let findings = ws.check();
+                    let mut numbering = crate::fix::Numbering::from_index(&ws.index);
+                    let mut changed = false;
+                    for (i, f) in ws.files.iter().enumerate() {
+                        if offset.is_empty() && !t.covers(&f.path) {
+                            continue;
+                        }
+                        let Some(file) = ws.index.file_id(&f.path).and_then(|id| ws.index.file(id))
+                        else {
+                            continue;
+                        };
+                        let mine: Vec<Finding> = findings
+                            .iter()
+                            .filter(|x| x.path == f.path)
+                            .cloned()
+                            .collect();
+                        let fixes =
+                            crate::fix::fixes(&current[i], &file.doc, &mine, &mut numbering);
+                        if fixes.is_empty() {
+                            continue;
+                        }
+                        let new = crate::fix::apply(&current[i], &fixes);
+                        let doc = crate::syntax::parse_fast(&new, &ws.config.prefixes);
+                        ws.index.update(&f.path, std::sync::Arc::new(doc));
+                        current[i] = new;
+                        done[i].extend(fixes);
+                        changed = true;
+                    }
+                    if !changed {
+                        break;
+                    }
                 }
-                Err(e) => {
-                    err_line!("error: {shown}: {e}");
-                    failed = true;
-                    continue;
+                // Ctrl-C or a termination request while files are written stops between two files,
+                // so that no temporary file is left behind (a SIGKILL still can leave one).
+                let _guard = (!args.diff).then(interrupt::Guard::catch);
+                for (i, f) in ws.files.iter().enumerate() {
+                    if done[i].is_empty() {
+                        continue;
+                    }
+                    if interrupt::hit() {
+                        err_line!("error: interrupted: the other files are left as they were");
+                        return Err(EXIT_INTERRUPTED);
+                    }
+                    let fixes = &done[i];
+                    let new = &current[i];
+                    let shown = join_display(&t.prefix, &t.shown(offset, &f.path));
+                    total += fixes.len();
+                    if args.diff {
+                        let d = crate::fix::unified_diff(&shown, &f.text, new);
+                        if emit(&d, None).is_err() {
+                            return Err(EXIT_USAGE);
+                        }
+                        continue;
+                    }
+                    // Only over the text that was read, only a regular file inside the root, never
+                    // through a symlink.
+                    match crate::fix::write_fixed(&ws.root, &f.path, &f.text, new) {
+                        Ok(()) => {}
+                        Err(e @ crate::fix::WriteError::Changed) => {
+                            err_line!("warning: {shown}: {e}");
+                            failed = true;
+                            continue;
+                        }
+                        Err(e) => {
+                            err_line!("error: {shown}: {e}");
+                            failed = true;
+                            continue;
+                        }
+                    }
+                    // Fixes never add or remove lines: line numbers hold in the original text.
+                    let idx = LineIndex::new(&f.text);
+                    let mut shown_fixes: Vec<&crate::fix::Fix> = fixes.iter().collect();
+                    shown_fixes.sort_by_key(|x| x.span.start);
+                    for x in shown_fixes {
+                        err_line!(
+                            "fixed {shown}:{}: {} [{}] `{}` → `{}`",
+                            idx.line_of(x.span.start) + 1,
+                            x.id,
+                            x.kind,
+                            x.old,
+                            x.new
+                        );
+                    }
                 }
-            }
-            // Fixes never add or remove lines: line numbers hold in the original text.
-            let idx = LineIndex::new(&f.text);
-            let mut shown_fixes: Vec<&crate::fix::Fix> = fixes.iter().collect();
-            shown_fixes.sort_by_key(|x| x.span.start);
-            for x in shown_fixes {
-                err_line!(
-                    "fixed {shown}:{}: {} [{}] `{}` → `{}`",
-                    idx.line_of(x.span.start) + 1,
-                    x.id,
-                    x.kind,
-                    x.old,
-                    x.new
-                );
-            }
-        }
-        if interrupt::hit() {
-            err_line!("error: interrupted after the last file was written");
-            return Err(EXIT_INTERRUPTED);
-        }
-        std::mem::forget(ws);
+                if interrupt::hit() {
+                    err_line!("error: interrupted after the last file was written");
+                    return Err(EXIT_INTERRUPTED);
+                }
+                std::mem::forget(ws);
+                Ok(())
+            },
+        )?;
     }
     if !args.diff {
         err_line!(

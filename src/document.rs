@@ -753,6 +753,7 @@ impl Document {
             || old.entries[e0..e1].iter().zip(&part.entries).any(|(a, b)| {
                 a.id != b.id
                     || a.placeholder != b.placeholder
+                    || a.def_kind.lists() != b.def_kind.lists()
                     || a.deprecated != b.deprecated
                     || a.replacement != b.replacement
             })

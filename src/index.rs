@@ -14,6 +14,9 @@ pub type FileId = u32;
 pub struct DefLoc {
     pub file: FileId,
     pub entry: u32,
+    /// A table row or a list item ([`crate::syntax::DefKind::lists`]): an inventory that only *lists* the
+    /// ID when a heading or a line defines it elsewhere (see [`Index::definitions`]).
+    pub table: bool,
 }
 
 /// Where an ID is referenced: the file and the reference's index in that file's [`ParsedDoc`].
@@ -43,6 +46,8 @@ pub struct IndexedFile {
     def_sig: u64,
     /// Its deprecated definitions and what replaces each.
     deprecated: Vec<(Str, Option<String>)>,
+    /// The IDs its table rows define (listings when defined elsewhere by a heading or a line).
+    table_rows: Vec<Str>,
     /// The distinct IDs this file defines and references, and the prefixes of its ranges
     /// (what to unlink when it changes, without needing the old document).
     def_ids: Vec<Str>,
@@ -130,6 +135,15 @@ fn deprecated_of(doc: &ParsedDoc) -> Vec<(Str, Option<String>)> {
         .iter()
         .filter(|e| e.deprecated && !e.placeholder)
         .map(|e| (e.id.clone(), e.replacement.clone()))
+        .collect()
+}
+
+/// The IDs a document's table rows define (placeholders excepted), in order.
+fn table_rows_of(doc: &ParsedDoc) -> Vec<Str> {
+    doc.entries
+        .iter()
+        .filter(|e| !e.placeholder && e.def_kind.lists())
+        .map(|e| e.id.clone())
         .collect()
 }
 
@@ -390,10 +404,10 @@ impl Index {
         let old = existing.and_then(|id| self.file(id));
         let same_defs = old.is_some_and(|f| f.def_sig == def_sig);
         // Equal signatures: the same deprecations (taken from the old file below).
-        let mut deprecated = if same_defs {
-            Vec::new()
+        let (mut deprecated, mut table_rows) = if same_defs {
+            (Vec::new(), Vec::new())
         } else {
-            deprecated_of(&doc)
+            (deprecated_of(&doc), table_rows_of(&doc))
         };
         if !same_defs {
             // What changed: IDs defined on one side only, or deprecated differently. A new path
@@ -404,6 +418,8 @@ impl Index {
                     let (a, b) = (&f.deprecated, &deprecated);
                     ids.extend(a.iter().filter(|d| !b.contains(d)).map(|d| d.0.clone()));
                     ids.extend(b.iter().filter(|d| !a.contains(d)).map(|d| d.0.clone()));
+                    // A heading become a table row (or back) changes what is a listing.
+                    ids.extend(symmetric_difference(&f.table_rows, &table_rows));
                     Some(ids)
                 }
                 _ => None,
@@ -417,6 +433,7 @@ impl Index {
                 if same_defs {
                     if let Some(Some(f)) = self.files.get_mut(id as usize) {
                         deprecated = std::mem::take(&mut f.deprecated);
+                        table_rows = std::mem::take(&mut f.table_rows);
                     }
                 } else {
                     detached = self.detach_defs(id);
@@ -447,11 +464,17 @@ impl Index {
             let loc = DefLoc {
                 file: id,
                 entry: i as u32,
+                table: e.def_kind.lists(),
             };
             if let Some(v) = self.defs.get_mut(e.id.as_str()) {
                 // Defined elsewhere too, or detached from this file a moment ago: already in
-                // `ordered` and counted.
-                v.push(loc);
+                // `ordered` and counted. Headings and lines first, table rows after them.
+                let at = if loc.table {
+                    v.len()
+                } else {
+                    v.iter().position(|d| d.table).unwrap_or(v.len())
+                };
+                v.insert(at, loc);
                 continue;
             }
             let key: Arc<str> = Arc::from(e.id.as_str());
@@ -488,6 +511,7 @@ impl Index {
             stamp: self.generation,
             def_sig,
             deprecated,
+            table_rows,
             def_ids: keys.def_ids,
             ref_ids,
             range_prefixes,
@@ -673,9 +697,27 @@ impl Index {
         self.by_path.len()
     }
 
-    /// Definitions of an ID.
+    /// Definitions of an ID. A table row whose first cell is the ID is a definition only
+    /// when no heading or line defines it: an inventory table (`| ENV-001 | Production |`)
+    /// that lists IDs defined elsewhere is a reference to them, so then only the headings and
+    /// lines are returned ([`Index::all_definitions`] has the rows too).
     pub fn definitions(&self, id: &str) -> &[DefLoc] {
+        let all = self.all_definitions(id);
+        // Headings and lines come first (see `insert`).
+        match all.iter().position(|d| d.table) {
+            Some(n) if n > 0 => &all[..n],
+            _ => all,
+        }
+    }
+
+    /// Every definition of an ID, the table rows that only list it included.
+    pub fn all_definitions(&self, id: &str) -> &[DefLoc] {
         self.defs.get(id).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Does a table row at `d` only list an ID that a heading or a line defines?
+    pub fn is_listing(&self, id: &str, d: DefLoc) -> bool {
+        d.table && self.all_definitions(id).first().is_some_and(|x| !x.table)
     }
 
     pub fn is_defined(&self, id: &str) -> bool {
@@ -873,7 +915,7 @@ fn def_signature(doc: &ParsedDoc) -> u64 {
     doc.entries.len().hash(&mut h);
     for e in &doc.entries {
         e.id.as_str().hash(&mut h);
-        (e.placeholder, e.deprecated).hash(&mut h);
+        (e.placeholder, e.deprecated, e.def_kind.lists()).hash(&mut h);
         e.replacement.hash(&mut h);
     }
     h.finish()
@@ -886,6 +928,7 @@ pub fn same_ids(a: &ParsedDoc, b: &ParsedDoc) -> bool {
         && a.entries.iter().zip(&b.entries).all(|(x, y)| {
             x.id == y.id
                 && x.placeholder == y.placeholder
+                && x.def_kind.lists() == y.def_kind.lists()
                 && x.deprecated == y.deprecated
                 && x.replacement == y.replacement
         })

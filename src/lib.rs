@@ -14,6 +14,7 @@ pub mod ide;
 pub mod index;
 pub mod lsp;
 pub mod report;
+pub mod root;
 pub mod schema;
 pub mod syntax;
 pub mod text;

@@ -30,6 +30,9 @@ pub struct Workspace {
     pub index: Index,
     /// Files skipped, with the reason (too large, not UTF-8, symlink out of the root…).
     pub notes: Vec<String>,
+    /// Nested workspaces (marked folders below the root, [`crate::root`]), root-relative,
+    /// with how many Markdown files each holds: not part of this workspace.
+    pub nested: Vec<(String, usize)>,
 }
 
 /// The result of walking a root.
@@ -37,9 +40,15 @@ pub struct Workspace {
 pub struct Walk {
     /// Markdown files to read: (workspace-relative path, absolute path).
     pub markdown: Vec<(String, PathBuf)>,
-    /// Every other file (link targets).
+    /// Every other file (link targets), files of nested workspaces included.
     pub other: Vec<String>,
     pub notes: Vec<String>,
+    /// The outermost nested workspaces below the root ([`crate::root::Nested`]),
+    /// root-relative, sorted, with how many Markdown files each holds.
+    pub nested: Vec<(String, usize)>,
+    /// `include` globs that matched no file read (boxed: a [`walk_bounded`] error carries a
+    /// whole walk).
+    pub include_unmatched: Box<[String]>,
 }
 
 /// Compiled include or exclude globs. Each glob is compiled on its own first, so one that does
@@ -87,6 +96,21 @@ impl Globs {
     fn is_match(&self, path: &str) -> bool {
         self.sets.iter().any(|s| s.is_match(path))
     }
+
+    /// Calls `hit(i)` for each glob (by its place among the globs that compiled) matching
+    /// `path`.
+    fn each_match(&self, path: &str, mut hit: impl FnMut(usize)) {
+        match self.sets.as_slice() {
+            [one] => one.matches(path).into_iter().for_each(hit),
+            many => {
+                for (i, s) in many.iter().enumerate() {
+                    if s.is_match(path) {
+                        hit(i);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Workspace-relative path with `/` separators.
@@ -118,6 +142,9 @@ enum Found {
     Other(String),
     /// A symlink to a file inside the root: known as a path, not read; with its note.
     Alias(String, String),
+    /// A file of a nested workspace (root-relative): known as a path, not read; with the
+    /// nested workspace's root and whether the file is Markdown.
+    Nested(String, String, bool),
     Note(String),
     Skip,
 }
@@ -127,31 +154,115 @@ struct Rules {
     root: PathBuf,
     canon_root: PathBuf,
     include: Option<Globs>,
+    /// The `include` globs that compiled (in [`Globs::each_match`]'s order), and how many files
+    /// each matched.
+    include_names: Vec<String>,
+    include_hits: Vec<std::sync::atomic::AtomicUsize>,
     exclude: Option<Globs>,
+    /// Hidden folders (and files) walked into: those named by an `include` glob (a segment
+    /// `.claude` of `.claude/**/*.md`), and those on the way to a target given inside one
+    /// (`reach`); `.git` never.
+    hidden_named: Vec<String>,
+    reach: Vec<String>,
 }
 
 impl Rules {
     /// The rules and the notes about globs that cannot be used.
-    fn new(root: &Path, config: &Config) -> (Rules, Vec<String>) {
+    fn new(root: &Path, config: &Config, reach: &[String]) -> (Rules, Vec<String>) {
         let (include, mut notes) = Globs::new("include", &config.include);
         let (exclude, more) = Globs::new("exclude", &config.exclude);
         notes.extend(more);
+        let include_names: Vec<String> = config
+            .include
+            .iter()
+            .filter(|g| crate::config::compile_glob(g).is_ok())
+            .cloned()
+            .collect();
+        let mut hidden_named: Vec<String> = include_names
+            .iter()
+            .flat_map(|g| g.split('/'))
+            .filter(|seg| hidden_name(seg))
+            .filter(|seg| !seg.contains(['*', '?', '[', '{']))
+            .map(str::to_string)
+            .collect();
+        hidden_named.sort();
+        hidden_named.dedup();
         let rules = Rules {
             root: root.to_path_buf(),
             canon_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             include,
+            include_hits: include_names
+                .iter()
+                .map(|_| std::sync::atomic::AtomicUsize::new(0))
+                .collect(),
+            include_names,
             exclude,
+            hidden_named,
+            reach: reach.iter().filter(|r| !r.is_empty()).cloned().collect(),
         };
         (rules, notes)
     }
 
     fn walker(&self) -> ignore::WalkBuilder {
         let mut b = ignore::WalkBuilder::new(&self.root);
-        b.follow_links(false).require_git(false).hidden(true);
+        b.follow_links(false).require_git(false);
+        if self.hidden_named.is_empty() && self.reach.is_empty() {
+            b.hidden(true);
+        } else {
+            b.hidden(false);
+            let named = self.hidden_named.clone();
+            let reach = self.reach.clone();
+            let root = self.root.clone();
+            b.filter_entry(move |e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                if !hidden_name(&name) {
+                    return true;
+                }
+                if name == ".git" {
+                    return false;
+                }
+                if named.iter().any(|n| *n == name) {
+                    return true;
+                }
+                // On the way to a target, or inside it.
+                let rel = rel_path(&root, e.path());
+                reach
+                    .iter()
+                    .any(|r| crate::root::is_within(r, &rel) || crate::root::is_within(&rel, r))
+            });
+        }
         b
     }
 
-    fn classify(&self, item: Result<ignore::DirEntry, ignore::Error>) -> Found {
+    /// Counts a file read for the `include` globs that match it.
+    fn count_include(&self, rel: &str) {
+        if let Some(g) = &self.include {
+            g.each_match(rel, |i| {
+                if let Some(n) = self.include_hits.get(i) {
+                    n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    }
+
+    /// The `include` globs that matched no file read.
+    fn include_unmatched(&self) -> Vec<String> {
+        self.include_names
+            .iter()
+            .zip(&self.include_hits)
+            .filter(|(_, n)| n.load(std::sync::atomic::Ordering::Relaxed) == 0)
+            .map(|(g, _)| g.clone())
+            .collect()
+    }
+
+    fn classify(
+        &self,
+        item: Result<ignore::DirEntry, ignore::Error>,
+        nested: &mut crate::root::Nested,
+    ) -> Found {
         let entry = match item {
             Ok(e) => e,
             Err(e) => return Found::Note(format!("skipped: {e}")),
@@ -185,12 +296,19 @@ impl Rules {
             Some(g) => g.is_match(&rel),
             None => is_markdown(&rel),
         };
+        // A file of a nested workspace is that workspace's.
+        if let Some(n) = nested.of_file(path) {
+            return Found::Nested(rel, rel_path(&self.root, &n), wanted && alias_of.is_none());
+        }
         match alias_of {
             Some(to) if wanted => {
                 let note = format!("{rel}: symlink not followed (it points to {to}, which is read under its own path)");
                 Found::Alias(rel, note)
             }
-            _ if wanted => Found::Markdown(rel, path.to_path_buf()),
+            _ if wanted => {
+                self.count_include(&rel);
+                Found::Markdown(rel, path.to_path_buf())
+            }
             _ => Found::Other(rel),
         }
     }
@@ -201,7 +319,7 @@ impl Rules {
 /// Walks with one thread per core; the result is sorted.
 pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, (Walk, usize)> {
     let markdown = std::sync::Mutex::new(Vec::new());
-    let r = walk_with(root, config, limit, &|rel, abs| {
+    let r = walk_with(root, config, &[], limit, &|rel, abs| {
         lock(&markdown).push((rel, abs))
     });
     let mut md = markdown.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -218,9 +336,10 @@ pub fn walk_bounded(root: &Path, config: &Config, limit: usize) -> Result<Walk, 
 pub fn walk_parallel(
     root: &Path,
     config: &Config,
+    reach: &[String],
     on_markdown: &(dyn Fn(String, PathBuf) + Sync),
 ) -> Walk {
-    match walk_with(root, config, usize::MAX, on_markdown) {
+    match walk_with(root, config, reach, usize::MAX, on_markdown) {
         Ok(w) | Err((w, _)) => w,
     }
 }
@@ -231,10 +350,13 @@ pub fn walk_parallel(
 fn walk_with(
     root: &Path,
     config: &Config,
+    reach: &[String],
     limit: usize,
     on_markdown: &(dyn Fn(String, PathBuf) + Sync),
 ) -> Result<Walk, (Walk, usize)> {
-    let (rules, glob_notes) = Rules::new(root, config);
+    let (rules, glob_notes) = Rules::new(root, config, reach);
+    let nested_found: std::sync::Mutex<std::collections::BTreeMap<String, usize>> =
+        Default::default();
     let found = std::sync::Mutex::new(Walk {
         notes: glob_notes,
         ..Walk::default()
@@ -244,15 +366,22 @@ fn walk_with(
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     rules.walker().threads(threads).build_parallel().run(|| {
         let (rules, found, seen, over) = (&rules, &found, &seen, &over);
+        let nested_found = &nested_found;
+        // One cache per walking thread: no lock per file.
+        let mut nested = crate::root::Nested::new(root);
         Box::new(move |item| {
             use std::sync::atomic::Ordering::Relaxed;
             if seen.fetch_add(1, Relaxed) >= limit {
                 over.store(true, Relaxed);
                 return ignore::WalkState::Quit;
             }
-            match rules.classify(item) {
+            match rules.classify(item, &mut nested) {
                 Found::Markdown(rel, abs) => on_markdown(rel, abs),
                 Found::Other(rel) => lock(found).other.push(rel),
+                Found::Nested(rel, n, md) => {
+                    *lock(nested_found).entry(n).or_default() += usize::from(md);
+                    lock(found).other.push(rel);
+                }
                 Found::Alias(rel, n) => {
                     let mut f = lock(found);
                     f.other.push(rel);
@@ -267,11 +396,22 @@ fn walk_with(
     let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
     out.other.sort();
     out.notes.sort();
+    out.nested = nested_found
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .collect();
+    out.include_unmatched = rules.include_unmatched().into_boxed_slice();
     if over.into_inner() {
         Err((out, limit))
     } else {
         Ok(out)
     }
+}
+
+/// A hidden file or folder name (`.claude`; not `.` or `..`).
+fn hidden_name(name: &str) -> bool {
+    name.len() > 1 && name.starts_with('.') && name != ".."
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -291,6 +431,38 @@ pub fn read_source(abs: &Path, max: u64) -> Result<String, String> {
         }
         _ => format!("skipped: {e}"),
     })
+}
+
+/// A warning for each `include` glob that matched no file read (`include` is read only from
+/// `dep-ls.toml`): a glob that reads nothing is almost always a mistake, and a silent one.
+pub fn include_warnings(config_file: &Path, unmatched: &[String]) -> Vec<ConfigError> {
+    let path = config_file.to_path_buf();
+    let src = crate::config::read_config_file(&path).ok();
+    unmatched
+        .iter()
+        .map(|g| {
+            let hidden = g.split('/').any(|seg| {
+                hidden_name(seg) && seg.contains(['*', '?', '[', '{'])
+            });
+            ConfigError {
+                path: path.clone(),
+                line: src.as_deref().and_then(|s| {
+                    s.lines()
+                        .position(|l| l.contains(g.as_str()))
+                        .map(|i| i + 1)
+                }),
+                message: format!(
+                    "include glob `{}` matches no file, so nothing is read through it{}",
+                    crate::config::short_glob(g),
+                    if hidden {
+                        " (a hidden folder is walked only when a glob names it literally, e.g. `.claude/**/*.md`)"
+                    } else {
+                        ""
+                    }
+                ),
+            }
+        })
+        .collect()
 }
 
 /// What one Markdown file gives the index.
@@ -336,8 +508,26 @@ impl Workspace {
         config_path: Option<&Path>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Workspace {
+        Self::load_reaching(root, config_path, &[], progress)
+    }
+
+    /// [`Workspace::load`], also walking the hidden folders on the way to (and inside) each
+    /// root-relative path of `reach`: `dep-ls check .claude/skills/x` reads that folder in its
+    /// workspace.
+    pub fn load_reaching(
+        root: &Path,
+        config_path: Option<&Path>,
+        reach: &[String],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Workspace {
         let (config, config_errors) = Config::load(root, config_path);
-        Self::load_with(root, config, config_errors, progress)
+        let prefixes = config.prefixes.clone();
+        let parse = move |text: &str| syntax::parse_fast(text, &prefixes);
+        let file = config_path
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join(crate::config::CONFIG_FILE));
+        let errors = (config_errors, file.as_path());
+        Self::load_parsing(root, config, errors, progress, reach, &parse)
     }
 
     /// Loads with an already-read configuration.
@@ -349,22 +539,25 @@ impl Workspace {
     ) -> Workspace {
         let prefixes = config.prefixes.clone();
         let parse = move |text: &str| syntax::parse_fast(text, &prefixes);
-        Self::load_parsing(root, config, config_errors, progress, &parse)
+        let file = root.join(crate::config::CONFIG_FILE);
+        let errors = (config_errors, file.as_path());
+        Self::load_parsing(root, config, errors, progress, &[], &parse)
     }
 
     /// [`Workspace::load_with`] with the parser as a parameter (tests give one that panics).
     fn load_parsing(
         root: &Path,
         config: Config,
-        config_errors: Vec<ConfigError>,
+        (mut config_errors, config_file): (Vec<ConfigError>, &Path),
         progress: &(dyn Fn(usize, usize) + Sync),
+        reach: &[String],
         parse: &(dyn Fn(&str) -> ParsedDoc + Sync),
     ) -> Workspace {
         // Walking, reading and parsing overlap: each walker thread parses the files it finds.
         type Parsed = Result<(SourceFile, ParsedDoc, FileKeys), String>;
         let parsed: std::sync::Mutex<Vec<Parsed>> = std::sync::Mutex::new(Vec::new());
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let w = walk_parallel(root, &config, &|rel, abs| {
+        let w = walk_parallel(root, &config, reach, &|rel, abs| {
             let r = load_file(&rel, &abs, config.max_file_size, parse).map(|(text, doc, keys)| {
                 (
                     SourceFile {
@@ -411,6 +604,7 @@ impl Workspace {
         for note in &notes {
             tracing::info!("{note}");
         }
+        config_errors.extend(include_warnings(config_file, &w.include_unmatched));
         Workspace {
             root: root.to_path_buf(),
             config,
@@ -418,6 +612,7 @@ impl Workspace {
             files,
             index,
             notes,
+            nested: w.nested,
         }
     }
 
@@ -473,8 +668,14 @@ mod tests {
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
         let root = tree("panic-walk", &refs);
-        let ws =
-            Workspace::load_parsing(&root, Config::default(), Vec::new(), &|_, _| {}, &panicky);
+        let ws = Workspace::load_parsing(
+            &root,
+            Config::default(),
+            (Vec::new(), Path::new("dep-ls.toml")),
+            &|_, _| {},
+            &[],
+            &panicky,
+        );
         assert_eq!(ws.files.len(), 40, "{:?}", ws.notes);
         assert!(ws.index.is_defined("DEP-001") && ws.index.is_defined("DEP-040"));
         assert!(!ws.index.is_defined("DEP-999"));

@@ -898,10 +898,11 @@ fn duplicate_ids_are_reported_on_every_definition_with_related_locations() {
 //- /b/b.md
 Intro.
 
+API-001: Create order, again
+^^^^^^^ error: duplicate-id: (also in a.md)
+
 | ID | Title |
 |----|-------|
-| API-001 | Create order, again |
-  ^^^^^^^ error: duplicate-id: (also in a.md)
 | API-002 | Fine |
 "#,
     );
@@ -4477,5 +4478,293 @@ Flavour: vanilla
     assert_eq!(
         doc.entries[0].field("configuration").unwrap().value,
         "- A=1"
+    );
+}
+
+// =============================================================================================
+// Issue 14, boundaries: inventory tables, release folders
+// =============================================================================================
+
+/// A table row whose first cell is an ID defined elsewhere by a heading or a line lists it:
+/// no duplicate-id (the methodology's `SoT.DEPLOYMENT.md` lists ENV- IDs defined in
+/// `SoT.TECHNICAL_DECISIONS.md`; a "Cross-Reference Index" table lists LL-001 below its
+/// heading). In the same file or another, before or after the heading.
+#[test]
+fn an_inventory_table_row_lists_an_id_defined_by_a_heading() {
+    check_in_plan(
+        r#"
+//- /SoT/SoT.DEPLOYMENT.md
+## Environments
+
+| ID | Environment | Platform |
+|----|-------------|----------|
+| ENV-001 | Production | AWS |
+| ENV-002 | Preview | Vercel |
+
+## Secrets Inventory
+
+| ID | Secret Name | Storage |
+|----|-------------|---------|
+| SEC-001 | DATABASE_URL | Vault |
+
+### SEC-001: Database URL
+
+**Category**: Database
+//- /SoT/SoT.TECHNICAL_DECISIONS.md
+## ENV-001: Development Environment
+
+Local setup.
+
+ENV-002: CI/CD Pipeline
+
+## Cross-Reference Index
+
+| ENV ID | Related |
+|--------|---------|
+| ENV-002 | DEP-900 |
+"#,
+    );
+}
+
+/// The listing rule does not hide real duplicates: two headings are still two definitions
+/// (a table row listing the ID is not counted among them), and two table rows of an ID that
+/// nothing else defines are two definitions too.
+#[test]
+fn headings_and_table_rows_alone_are_still_duplicates() {
+    check_in_plan(
+        r#"
+//- /SoT/SoT.API_CONTRACTS.md
+## API-001: Create order
+   ^^^^^^^ error: duplicate-id: API-001 is defined 2 times (also in SoT/SoT.TECHNICAL_DECISIONS.md)
+
+| ID | Endpoint |
+|----|----------|
+| API-001 | POST /orders |
+| TECH-001 | a row |
+  ^^^^^^^^ error: duplicate-id: TECH-001 is defined 2 times
+| TECH-001 | another row |
+  ^^^^^^^^ error: duplicate-id: TECH-001 is defined 2 times
+//- /SoT/SoT.TECHNICAL_DECISIONS.md
+## API-001: Create order, again
+   ^^^^^^^ error: duplicate-id: API-001 is defined 2 times (also in SoT/SoT.API_CONTRACTS.md)
+"#,
+    );
+}
+
+/// The listing of an ID defined by a heading is not where it is defined: the index gives the
+/// heading only (go to definition, hover, "defined in" messages), and the rows again once the
+/// heading is gone; one file at a time, as the server updates it.
+#[test]
+fn an_inventory_row_is_not_where_an_id_is_defined() {
+    let config = Config::default();
+    let parse = |t: &str| Arc::new(syntax::parse_fast(t, &config.prefixes));
+    let mut index = Index::new();
+    let table = "| ID | Env |\n|----|-----|\n| ENV-001 | Production |\n";
+    index.update("SoT/SoT.DEPLOYMENT.md", parse(table));
+    // Only the row: it defines ENV-001.
+    let defs = |index: &Index| -> Vec<String> {
+        index
+            .definitions("ENV-001")
+            .iter()
+            .filter_map(|d| index.entry(*d))
+            .map(|(p, e)| format!("{p}:{}", e.id_span.start))
+            .collect()
+    };
+    let row = format!(
+        "SoT/SoT.DEPLOYMENT.md:{}",
+        table.find("ENV-001").expect("row")
+    );
+    assert_eq!(defs(&index), std::slice::from_ref(&row));
+    index.update("SoT/SoT.TECHNICAL_DECISIONS.md", parse("## ENV-001: Dev\n"));
+    assert_eq!(defs(&index), ["SoT/SoT.TECHNICAL_DECISIONS.md:3"]);
+    assert_eq!(index.all_definitions("ENV-001").len(), 2);
+    assert_eq!(
+        index.first_entry("ENV-001").map(|(p, _)| p),
+        Some("SoT/SoT.TECHNICAL_DECISIONS.md")
+    );
+    // The heading becomes a table row: two rows, a duplicate again (the change names ENV-001).
+    let g = index.defs_generation();
+    index.update(
+        "SoT/SoT.TECHNICAL_DECISIONS.md",
+        parse("| ID | Env |\n|----|-----|\n| ENV-001 | Dev |\n"),
+    );
+    assert_eq!(defs(&index).len(), 2);
+    assert!(index
+        .def_changes_since(g)
+        .is_some_and(|ids| ids.contains("ENV-001")));
+    index.remove("SoT/SoT.TECHNICAL_DECISIONS.md");
+    assert_eq!(defs(&index), [row]);
+}
+
+/// The default plan scope: each release folder (`release/v1/`, `release/v2/`) is a plan of its
+/// own, so v2 does not borrow v1's Rollback; the files outside release folders are one plan.
+#[test]
+fn release_folders_are_plans_of_their_own() {
+    check(
+        r#"
+//- /release/v1/plan.md
+DEP-001: Rollback on errors
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-001
+
+## RUN-001: v1 runbook
+//- /release/v2/plan.md
+DEP-101: Deploy v2
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: no-rollback: has no Rollback entry
+^^^^^^^ warning: no-criteria
+^^^^^^^ warning: missing-environment
+Type: Step
+Stage: Deploy
+Description: Deploy
+Owner: SRE
+//- /release/v1/more.md
+DEP-002: Deploy v1
+^^^^^^^ warning: no-validation
+^^^^^^^ warning: no-criteria
+^^^^^^^ warning: missing-environment
+Type: Step
+Stage: Deploy
+Description: Deploy
+Owner: SRE
+"#,
+    );
+}
+
+/// The methodology's layout stays one plan: `SoT/SoT.DEPLOYMENT.md`, the epics and the root
+/// files (and a plan directly in `release/`) complete each other.
+#[test]
+fn the_methodology_layout_is_one_plan() {
+    check(
+        r#"
+//- /SoT/SoT.DEPLOYMENT.md
+DEP-001: Staging
+Type: Environment
+Stage: Pre-deploy
+Description: Staging
+Name: staging
+Infrastructure: AWS
+Configuration: NODE_ENV=staging
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+
+DEP-002: Production
+Type: Environment
+Stage: Pre-deploy
+Description: Production
+Name: production
+Infrastructure: AWS
+Configuration: NODE_ENV=production
+Secrets: AWS Secrets Manager
+Access: DevOps
+Owner: Platform
+//- /epics/EPIC-01-checkout.md
+## EPIC-01: Checkout
+
+DEP-003: Criteria
+Type: Criteria
+Stage: Pre-deploy
+Description: Tests
+Requirement: Pass
+Verification: CI
+Blocker: Yes
+Owner: QA
+Linked IDs: EPIC-01
+//- /release/plan.md
+DEP-004: Rollback
+Type: Rollback
+Stage: Post-deploy
+Description: Revert
+Trigger: Errors
+Threshold: >2% of requests for 5 minutes
+Procedure: Redeploy
+Notification: #incidents
+Owner: SRE
+Linked IDs: RUN-001
+
+## RUN-001: A runbook
+//- /PRD.md
+DEP-005: Smoke test
+Type: Validation
+Stage: Post-deploy
+Description: Smoke
+Check: Order completes
+Method: Automated
+Success Criteria: Confirmed
+Escalation: Page on-call
+Owner: QA
+"#,
+    );
+}
+
+/// In the editor: go to definition lands on the heading, not on the inventory row; the row
+/// is among the references; renaming the ID renames the row too.
+#[test]
+fn an_inventory_row_is_a_reference_in_the_editor() {
+    use dep_ls::ide::{nav, Folder};
+    let mut f = Folder::new(std::path::PathBuf::new(), Config::default(), Vec::new());
+    let table = "| ID | Env |\n|----|-----|\n| ENV-001 | Production |\n";
+    let heading = "## ENV-001: Development\n";
+    for (p, t) in [
+        ("SoT/SoT.DEPLOYMENT.md", table),
+        ("SoT/SoT.TECH.md", heading),
+    ] {
+        f.index
+            .update(p, Arc::new(syntax::parse_fast(t, &f.config.prefixes)));
+        f.disk.insert(p.to_string(), Arc::from(t));
+    }
+    let defs = nav::definitions_of(&f, "ENV-001");
+    assert_eq!(defs.len(), 1);
+    assert_eq!(
+        (defs[0].path.as_str(), defs[0].span.start),
+        ("SoT/SoT.TECH.md", 3)
+    );
+    let row = table.find("ENV-001").expect("row");
+    let refs = nav::references_of(&f, "ENV-001", false);
+    assert!(
+        refs.iter()
+            .any(|l| l.path == "SoT/SoT.DEPLOYMENT.md" && l.span.start == row),
+        "{refs:?}"
+    );
+    let edits = nav::rename(&f, "SoT/SoT.TECH.md", 4, "ENV-009").expect("rename");
+    assert!(
+        edits
+            .iter()
+            .any(|e| e.path == "SoT/SoT.DEPLOYMENT.md" && e.span.start == row),
+        "{edits:?}"
+    );
+    assert!(
+        edits.iter().any(|e| e.path == "SoT/SoT.TECH.md"),
+        "{edits:?}"
+    );
+}
+
+#[test]
+fn an_overview_table_or_list_of_entries_defined_below_is_a_listing() {
+    check_in_plan(
+        r#"
+//- /release/overview.md
+# Plan overview
+
+| ID | Title | Type | Stage |
+|----|-------|------|-------|
+| DEP-010 | Ship it | Step | Deploy |
+
+- DEP-010: Ship it (see the plan)
+//- /release/plan.md
+## DEP-010: Ship it
+Type: Step
+Stage: Deploy
+Description: Ship the build
+Owner: Release manager
+"#,
     );
 }

@@ -290,11 +290,12 @@ fn broken_config_warns_and_keeps_the_exit_code() {
     assert!(stderr(&o).contains("warning: "), "{}", stderr(&o));
 }
 
-/// A fresh folder under the target's scratch directory.
+/// A fresh folder under the target's scratch directory, a repository of its own (`.git`):
+/// it lies inside dep-ls's own repository, whose root the root rule would find otherwise.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
+    std::fs::create_dir_all(dir.join(".git")).expect("scratch folder");
     dir
 }
 
@@ -856,4 +857,351 @@ fn many_files_all_reported() {
     assert_eq!(owners, 500);
     let o = dep_ls_in(&dir, &["check"]);
     assert!(stdout(&o).contains(" in 250 files\n"), "{}", stdout(&o));
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: boundaries (the root rule, nested workspaces, include)
+// ---------------------------------------------------------------------------------------------
+
+/// A fresh folder in the system's temporary directory (outside every repository, so that the
+/// root rule finds only the markers the test writes), with `files` written into it.
+fn outside(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dep-ls-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+    }
+    dir.canonicalize().expect("canonical")
+}
+
+fn codes_and_paths(items: &[Value]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap_or("").to_string(),
+                i["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const PLAN_LINKING_SOT: &str = "DEP-010: Smoke test\nType: Validation\nStage: Post-deploy\n\
+Description: d\nCheck: c\nMethod: Automated\nSuccess Criteria: green\nEscalation: page\n\
+Owner: QA\nLinked IDs: API-001, TEST-001, TEST-999\n";
+
+/// `check FILE` and `check FOLDER` report that file's (folder's) findings, resolved against
+/// the whole workspace (the nearest folder up holding `SoT/`): IDs defined in `SoT/` resolve.
+/// Paths stay relative to the folder given (a FILE: to its folder).
+#[test]
+fn a_file_or_folder_is_checked_against_its_whole_workspace() {
+    let ws = outside(
+        "root-rule",
+        &[
+            (
+                "SoT/SoT.API.md",
+                "## API-001: Create order\n## TEST-001: Suite\n",
+            ),
+            (
+                "SoT/SoT.DEPLOYMENT.md",
+                "DEP-011: Staging\nType: Nonsense\n",
+            ),
+            ("release/plan.md", PLAN_LINKING_SOT),
+            ("release/other.md", "Mentions API-404.\n"),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["check", "release/plan.md", "--format", "json"]);
+    let items = json(&o);
+    assert_eq!(
+        codes_and_paths(&items),
+        [("unresolved-link".to_string(), "plan.md".to_string())],
+        "{items:#?}"
+    );
+    assert!(items[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("TEST-999")));
+    // The folder: its two files, nothing of SoT/.
+    let o = dep_ls_in(&ws, &["check", "release", "--format", "json"]);
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [
+            ("unresolved-link".to_string(), "other.md".to_string()),
+            ("unresolved-link".to_string(), "plan.md".to_string()),
+        ]
+    );
+    // From inside the folder, and as GitHub wants the paths (PATH as given).
+    let o = dep_ls_in(
+        &ws.join("release"),
+        &["check", "plan.md", "--format", "json"],
+    );
+    assert_eq!(codes_and_paths(&json(&o)).len(), 1);
+    let o = dep_ls_in(&ws, &["check", "release/plan.md", "--format", "github"]);
+    assert!(
+        stdout(&o).contains("file=release/plan.md,"),
+        "{}",
+        stdout(&o)
+    );
+    // The whole workspace still reports everything, SoT/ included.
+    let o = dep_ls_in(&ws, &["check", ".", "--format", "json"]);
+    let all = codes_and_paths(&json(&o));
+    assert!(all.iter().any(|(_, p)| p.starts_with("SoT/")), "{all:?}");
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// Without any marker up to `/`, the folder given is its own workspace (nothing above it is
+/// read): the IDs of a sibling folder do not resolve.
+#[test]
+fn without_a_marker_the_folder_given_is_the_workspace() {
+    let ws = outside(
+        "no-marker",
+        &[
+            ("defs/ids.md", "## API-001: x\n## TEST-001: y\n"),
+            ("release/plan.md", PLAN_LINKING_SOT),
+        ],
+    );
+    let unresolved = |o: &Output| {
+        json(o)
+            .iter()
+            .filter(|i| i["code"] == "unresolved-link")
+            .count()
+    };
+    let o = dep_ls_in(&ws, &["check", "release/plan.md", "--format", "json"]);
+    assert_eq!(
+        unresolved(&o),
+        3,
+        "API-001, TEST-001, TEST-999: {}",
+        stdout(&o)
+    );
+    // With a marker at the top, they resolve.
+    std::fs::write(ws.join("dep-ls.toml"), "").expect("write");
+    let o = dep_ls_in(&ws, &["check", "release/plan.md", "--format", "json"]);
+    assert_eq!(unresolved(&o), 1);
+    // A related location outside the folder given climbs out of it.
+    std::fs::write(ws.join("defs/dup.md"), "DEP-010: Again\n").expect("write");
+    let o = dep_ls_in(&ws, &["check", "release", "--format", "sarif"]);
+    assert!(stdout(&o).contains("../defs/dup.md"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// A folder below the root with its own marker (`SoT/` like the methodology's
+/// `tests/fixtures/healthy_repo`, or `dep-ls.toml`) is a workspace of its own: its
+/// definitions do not collide with the root's (no duplicate-id), do not resolve the root's
+/// links, and its own findings are reported by `check <root>` with paths relative to the folder
+/// given — the same findings `check <nested>` gives.
+#[test]
+fn nested_workspaces_are_checked_on_their_own() {
+    let ws = outside(
+        "nested",
+        &[
+            ("SoT/SoT.API.md", "## API-001: Outer\n\nMentions API-002.\n"),
+            (
+                "tests/fixtures/healthy/SoT/SoT.API.md",
+                "## API-001: Nested\n## API-002: Nested only\n\nMentions API-003.\n",
+            ),
+            ("tests/fixtures/toml/dep-ls.toml", "prefixes = [\"OPS\"]\n"),
+            ("tests/fixtures/other/SoT/SoT.API.md", "## API-001: Other\n"),
+            (
+                "tests/fixtures/toml/notes.md",
+                "## API-001: Third\n\nMentions OPS-001.\n",
+            ),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    let items = json(&o);
+    assert_eq!(
+        codes_and_paths(&items),
+        [
+            ("unresolved-link".to_string(), "SoT/SoT.API.md".to_string()),
+            (
+                "unresolved-link".to_string(),
+                "tests/fixtures/healthy/SoT/SoT.API.md".to_string()
+            ),
+            (
+                "unresolved-link".to_string(),
+                "tests/fixtures/toml/notes.md".to_string()
+            ),
+        ],
+        "{items:#?}"
+    );
+    // Each with its own configuration: OPS- is a prefix in `toml` only.
+    assert!(items[2]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("OPS-001")));
+    // The nested workspace alone: the same finding, relative to it.
+    let o = dep_ls_in(
+        &ws,
+        &["check", "tests/fixtures/healthy", "--format", "json"],
+    );
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [("unresolved-link".to_string(), "SoT/SoT.API.md".to_string())]
+    );
+    // A folder above the nested ones (no marker of its own): only the nested findings, each
+    // resolved on its own (`healthy` and `other` define API-001 both: no duplicate-id).
+    let o = dep_ls_in(&ws, &["check", "tests", "--format", "json"]);
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [
+            (
+                "unresolved-link".to_string(),
+                "fixtures/healthy/SoT/SoT.API.md".to_string()
+            ),
+            (
+                "unresolved-link".to_string(),
+                "fixtures/toml/notes.md".to_string()
+            )
+        ]
+    );
+    // A file of a nested workspace is resolved in it.
+    let o = dep_ls_in(
+        &ws,
+        &[
+            "check",
+            "tests/fixtures/healthy/SoT/SoT.API.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json(&o).len(), 1);
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// `include` reaches a hidden folder it names (`.claude/**/*.md`); a glob that matches no file
+/// is a warning naming it; hidden folders it does not name stay unread.
+#[test]
+fn include_reaches_hidden_folders_and_warns_when_it_matches_nothing() {
+    let ws = outside(
+        "include",
+        &[
+            (
+                "dep-ls.toml",
+                "include = [\".claude/**/*.md\", \"nothing/**/*.md\"]\n",
+            ),
+            (".claude/skills/x/SKILL.md", "Mentions API-404.\n"),
+            (".other/y.md", "Mentions API-405.\n"),
+            ("plan.md", "Mentions API-406.\n"),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [(
+            "unresolved-link".to_string(),
+            ".claude/skills/x/SKILL.md".to_string()
+        )]
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: ")
+            && err.contains("dep-ls.toml:1: include glob `nothing/**/*.md` matches no file"),
+        "{err}"
+    );
+    assert!(!err.contains("`.claude/**/*.md` matches no file"), "{err}");
+    // Without `include`, hidden folders are not read.
+    std::fs::write(ws.join("dep-ls.toml"), "").expect("write");
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [("unresolved-link".to_string(), "plan.md".to_string())]
+    );
+    assert!(!stderr(&o).contains("matches no file"), "{}", stderr(&o));
+    // …unless given: `check .claude/skills/x` reads that folder, in its workspace.
+    let o = dep_ls_in(&ws, &["check", ".claude/skills/x", "--format", "json"]);
+    assert_eq!(
+        codes_and_paths(&json(&o)),
+        [("unresolved-link".to_string(), "SKILL.md".to_string())]
+    );
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// `report` and `graph` use the same rule: a file's plan is resolved against its workspace.
+#[test]
+fn report_and_graph_of_a_file_use_its_workspace() {
+    let ws = outside(
+        "report-root",
+        &[
+            (
+                "SoT/SoT.API.md",
+                "## API-001: Create order\n## TEST-001: Suite\n",
+            ),
+            ("release/plan.md", PLAN_LINKING_SOT),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["graph", "release/plan.md", "--format", "json"]);
+    assert_code(&o, 0);
+    let g: Value = serde_json::from_slice(&o.stdout).expect("graph JSON");
+    let text = g.to_string();
+    assert!(
+        text.contains("DEP-010") && text.contains("API-001"),
+        "{text}"
+    );
+    let o = dep_ls_in(&ws, &["report", "release/plan.md", "--format", "json"]);
+    let r: Value = serde_json::from_slice(&o.stdout).expect("report JSON");
+    assert!(r.to_string().contains("release/plan.md"), "{r}");
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// A folder ignored by its root's `.gitignore` (a build folder in a repository) is not
+/// reached from the root: given explicitly, it is checked as a workspace of its own.
+#[test]
+fn an_ignored_folder_given_explicitly_is_checked_on_its_own() {
+    let ws = outside(
+        "ignored",
+        &[
+            (".gitignore", "/build/\n"),
+            ("SoT/SoT.API.md", "## API-001: x\n"),
+            ("build/plan.md", "Mentions API-001 and API-404.\n"),
+        ],
+    );
+    std::fs::create_dir_all(ws.join(".git")).expect("mkdir");
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+    let o = dep_ls_in(&ws, &["check", "build", "--format", "json"]);
+    assert_eq!(json(&o).len(), 2, "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// A monorepo configured at its top (`dep-ls.toml`, no `SoT/` of its own) keeps its products'
+/// `SoT/` folders as parts of one workspace: their links resolve across products, from the top
+/// and from a product's file alike.
+#[test]
+fn products_of_a_monorepo_are_one_workspace() {
+    let ws = outside(
+        "monorepo",
+        &[
+            ("dep-ls.toml", ""),
+            (
+                "products/a/SoT/SoT.API.md",
+                "## API-001: A\n\nMentions API-002.\n",
+            ),
+            (
+                "products/b/SoT/SoT.API.md",
+                "## API-002: B\n\nMentions API-001.\n",
+            ),
+            (
+                "products/b/release/plan.md",
+                "Mentions API-001 and API-002.\n",
+            ),
+        ],
+    );
+    let o = dep_ls_in(&ws, &["check", "--format", "json"]);
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+    let o = dep_ls_in(
+        &ws,
+        &["check", "products/b/release/plan.md", "--format", "json"],
+    );
+    assert!(json(&o).is_empty(), "{}", stdout(&o));
+    // Without the top's marker, each product is a workspace of its own.
+    std::fs::remove_file(ws.join("dep-ls.toml")).expect("rm");
+    let o = dep_ls_in(
+        &ws,
+        &["check", "products/b/release/plan.md", "--format", "json"],
+    );
+    assert_eq!(json(&o).len(), 1, "API-001: {}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&ws);
 }

@@ -579,3 +579,118 @@ fn exit_does_not_wait_for_handlers_blocked_on_the_client() {
     };
     assert_eq!(code, Some(0), "exit after shutdown");
 }
+
+/// Issue 14: an untitled (unsaved) document gets diagnostics, resolved against the first
+/// workspace folder: an ID defined there resolves, an undefined one does not; closing it takes
+/// its definitions out of the index.
+#[test]
+fn an_untitled_document_is_checked_against_the_first_workspace_folder() {
+    let root = example_copy("untitled");
+    let mut c = LspClient::start();
+    c.initialize(&root, vscode_like_caps(), json!({}));
+    let uri = "untitled:Untitled-1";
+    let text = "DEP-900: Smoke check after deploy\nType: Validation\nStage: Post-deploy\n\
+                Description: d\nCheck: c\nMethod: Automated\nSuccess Criteria: green\n\
+                Linked IDs: API-001, API-977\n";
+    c.open(uri, text);
+    let diags = c.diagnostics(uri, |d| d.iter().any(|x| x["code"] == "unresolved-link"));
+    let unresolved: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["code"] == "unresolved-link")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{diags:#?}");
+    assert!(unresolved[0].contains("API-977"), "{unresolved:?}");
+    assert!(
+        codes(&diags).contains(&"missing-owner".to_string()),
+        "{diags:#?}"
+    );
+    // API-001 resolves into the workspace folder: go to its definition there.
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": pos_of(text, "API-001")}),
+    );
+    let target = def
+        .as_array()
+        .and_then(|a| a.first())
+        .cloned()
+        .unwrap_or(def);
+    assert!(
+        target["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file://") && u.ends_with("SoT.API_CONTRACTS.md")),
+        "{target}"
+    );
+    // DEP-900 is defined by the untitled buffer while it is open, and no longer once closed.
+    let symbols = |c: &mut LspClient| {
+        c.request("workspace/symbol", json!({"query": "DEP-900"}))
+            .as_array()
+            .map_or(0, |a| a.len())
+    };
+    assert_eq!(symbols(&mut c), 1);
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let diags = c.diagnostics(uri, |d| d.is_empty());
+    assert!(diags.is_empty());
+    assert_eq!(symbols(&mut c), 0);
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Issue 14: a file inside a nested workspace (a folder below the root with a `SoT/` of its
+/// own) belongs to that workspace: its IDs resolve there, not against the outer folder, and
+/// the outer folder's definitions are not its.
+#[test]
+fn a_file_in_a_nested_workspace_belongs_to_it() {
+    let root = temp_dir("nested-session");
+    let nested = root.join("tests/fixtures/healthy");
+    std::fs::create_dir_all(root.join("SoT")).expect("mkdir");
+    std::fs::create_dir_all(nested.join("SoT")).expect("mkdir");
+    std::fs::write(
+        root.join("SoT/SoT.API.md"),
+        "## API-001: Outer\n\n## API-002: Outer only\n",
+    )
+    .expect("write");
+    std::fs::write(nested.join("SoT/SoT.API.md"), "## API-001: Nested\n").expect("write");
+    let plan = nested.join("plan.md");
+    let text = "Links API-001 and API-002.\n";
+    std::fs::write(&plan, text).expect("write");
+    let plan_uri = file_uri(&plan);
+    let mut c = LspClient::start();
+    c.initialize(&root, vscode_like_caps(), json!({}));
+    c.open(&plan_uri, text);
+    let diags = c.diagnostics(&plan_uri, |d| !d.is_empty());
+    // API-002 is defined only in the outer workspace: unresolved here.
+    assert_eq!(codes(&diags), ["unresolved-link"], "{diags:#?}");
+    assert!(diags[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("API-002")));
+    // API-001 goes to the nested workspace's own definition, and only there (no duplicate).
+    let def = wait_indexed(&mut c, &plan_uri, pos_of(text, "API-001"));
+    let defs = def.as_array().cloned().unwrap_or_else(|| vec![def.clone()]);
+    assert_eq!(defs.len(), 1, "{def}");
+    assert_eq!(defs[0]["uri"], file_uri(&nested.join("SoT/SoT.API.md")));
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Issue 14: an untitled document with no workspace folder at all is still checked (alone:
+/// nothing on disk is read).
+#[test]
+fn an_untitled_document_without_any_folder_is_checked_alone() {
+    let mut c = LspClient::start();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": vscode_like_caps()}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = "untitled:Untitled-2";
+    let text = "DEP-001: Deploy\nType: Step\nStage: Deploy\nDescription: d\nLinked IDs: API-001\n";
+    c.open(uri, text);
+    let diags = c.diagnostics(uri, |d| d.iter().any(|x| x["code"] == "unresolved-link"));
+    assert!(
+        codes(&diags).contains(&"missing-owner".to_string()),
+        "{diags:#?}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -163,7 +163,14 @@ fn check_entry_unguarded(
             Some(FixHint::Replace(vec![next])),
         );
     }
-    if entry.is_dep_block() {
+    // A plan-table row or a list item that lists an entry a heading or a line defines
+    // elsewhere (an overview of the plan) is a reference there, not the entry to check.
+    let listing = entry.def_kind.lists()
+        && index
+            .all_definitions(&entry.id)
+            .first()
+            .is_some_and(|d| !d.table);
+    if entry.is_dep_block() && !listing {
         dep_entry(&mut sink, entry, index);
         code_secrets(&mut sink, entry);
     } else if entry.prefix() == "MON" {
@@ -259,8 +266,13 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
     if entry.placeholder {
         return;
     }
+    // A table row listing an ID that a heading or a line defines is not a definition (an
+    // inventory table), and the headings and lines are counted without it.
     let defs = index.definitions(&entry.id);
     if defs.len() < 2 {
+        return;
+    }
+    if entry.def_kind == crate::syntax::DefKind::TableRow && !defs[0].table {
         return;
     }
     let mut related = Vec::new();

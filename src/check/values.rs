@@ -1434,7 +1434,7 @@ mod tests {
     }
 
     #[test]
-    fn report_owner_gate_agrees_with_missing_owner() {
+    fn filler_values() {
         for v in [
             "TBD",
             "tbd",
@@ -1730,10 +1730,10 @@ mod tests {
 
 #[cfg(test)]
 mod filler_tests {
-    use super::is_filler;
+    use super::is_missing_owner;
 
     #[test]
-    fn filler_values() {
+    fn report_owner_gate_agrees_with_missing_owner() {
         for v in [
             "TBD",
             "tbd",
@@ -1751,7 +1751,7 @@ mod filler_tests {
             "TODO",
             "None",
         ] {
-            assert!(is_filler(v), "{v:?}");
+            assert!(is_missing_owner(v), "{v:?}");
         }
         for v in [
             "Platform team",
@@ -1760,7 +1760,7 @@ mod filler_tests {
             "N/A team",
             "Nadia",
         ] {
-            assert!(!is_filler(v), "{v:?}");
+            assert!(!is_missing_owner(v), "{v:?}");
         }
     }
 }

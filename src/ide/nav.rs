@@ -63,6 +63,17 @@ pub fn references_of(f: &Folder, id: &str, include_declaration: bool) -> Vec<Loc
             });
         }
     }
+    // Inventory table rows listing an ID a heading or a line defines refer to it.
+    for &d in f.index.all_definitions(id) {
+        if f.index.is_listing(id, d) {
+            if let Some((p, e)) = f.index.entry(d) {
+                out.push(Location {
+                    path: p.to_string(),
+                    span: e.id_span.clone(),
+                });
+            }
+        }
+    }
     // Ranges `TEST-001 to TEST-050` cover the IDs between their ends.
     for (file, span) in f.index.ranges_covering(id) {
         if let Some(file) = f.index.file(file) {
@@ -256,12 +267,15 @@ pub fn rename(
         return Err(format!("{new_name} is already defined; pick a free ID"));
     }
     let mut edits = Vec::new();
-    for loc in definitions_of(f, &old) {
-        edits.push(FileEdit {
-            path: loc.path,
-            span: loc.span,
-            new_text: new_name.to_string(),
-        });
+    // Every definition, the inventory rows listing the ID included.
+    for &d in f.index.all_definitions(&old) {
+        if let Some((p, e)) = f.index.entry(d) {
+            edits.push(FileEdit {
+                path: p.to_string(),
+                span: e.id_span.clone(),
+                new_text: new_name.to_string(),
+            });
+        }
     }
     let old_anchor = format!("#{}", old.to_ascii_lowercase());
     for r in f.index.references(&old) {

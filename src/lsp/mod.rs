@@ -364,7 +364,7 @@ impl State {
 
     /// Where a URI's document lives (`None` outside every folder).
     fn locate(&self, uri: &Uri) -> Option<DocKey> {
-        read(&self.world).locate_path(&file_path(uri)?)
+        locate_uri(&read(&self.world), uri)
     }
 
     /// Runs `f` on the folder holding `uri` with the offset of `pos`.
@@ -486,6 +486,12 @@ impl Backend {
     fn locate_or_adopt(&self, uri: &Uri) -> Option<(DocKey, bool)> {
         if let Some(k) = self.locate(uri) {
             return Some((k, false));
+        }
+        if is_untitled(uri) {
+            // No workspace folder at all: a folder without a root (nothing on disk to index).
+            let mut w = write(&self.state.world);
+            w.add_folder(PathBuf::new());
+            return w.untitled_key(uri.as_str()).map(|k| (k, false));
         }
         let path = file_path(uri)?;
         let root = discover_root(&path);
@@ -633,7 +639,12 @@ impl Backend {
             return;
         };
         for n in notes {
-            self.log(MessageType::INFO, n).await;
+            let typ = if n.starts_with("warning: ") {
+                MessageType::WARNING
+            } else {
+                MessageType::INFO
+            };
+            self.log(typ, n).await;
         }
         {
             let mut w = write(&self.state.world);
@@ -938,9 +949,28 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     state::lexical(&uri.to_file_path()?)
 }
 
-/// The URI of a workspace-relative path.
+/// The URI of a workspace-relative path (an untitled document's path is its URI).
 pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
+    if rel.starts_with(UNTITLED) {
+        return rel.parse().ok();
+    }
     Uri::from_file_path(root.join(rel))
+}
+
+/// The scheme of an unsaved document's URI (VS Code's `untitled:Untitled-1`).
+const UNTITLED: &str = "untitled:";
+
+fn is_untitled(uri: &Uri) -> bool {
+    uri.scheme().as_str() == "untitled"
+}
+
+/// Where a URI's document lives: a `file:` URI by its path ([`World::locate_path`]), an
+/// untitled document in the first workspace folder ([`World::untitled_key`]).
+fn locate_uri(w: &World, uri: &Uri) -> Option<DocKey> {
+    if is_untitled(uri) {
+        return w.untitled_key(uri.as_str());
+    }
+    w.locate_path(&file_path(uri)?)
 }
 
 /// The result id of a document's pulled diagnostics: a hash of what they say, so that a client
@@ -994,11 +1024,10 @@ impl Publish {
 
 /// Diagnostics of one open document: (diagnostics, version).
 fn compute_diagnostics(state: &State, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
-    let path = file_path(uri)?;
     let enc = *read(&state.encoding);
     let related_ok = read(&state.flags).related_information;
     let w = read(&state.world);
-    let key = w.locate_path(&path)?;
+    let key = locate_uri(&w, uri)?;
     let f = w.folder(&key.folder)?;
     let doc = f.open.get(&key.rel)?;
     let version = doc.version;

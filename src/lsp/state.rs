@@ -71,6 +71,23 @@ impl World {
         true
     }
 
+    /// Where an untitled (unsaved, `untitled:`) document lives: in the first workspace folder,
+    /// under its URI as its path (no file of a folder is named so; relative links resolve
+    /// against the folder's root). Once open it stays in the folder it was opened in. `None`
+    /// when there is no folder at all.
+    pub fn untitled_key(&self, uri: &str) -> Option<DocKey> {
+        let f = self
+            .folders
+            .iter()
+            .find(|f| f.open.contains_key(uri))
+            .or_else(|| self.folders.iter().find(|f| !f.root.as_os_str().is_empty()))
+            .or_else(|| self.folders.first())?;
+        Some(DocKey {
+            folder: f.root.clone(),
+            rel: uri.to_string(),
+        })
+    }
+
     /// The folder holding an absolute path (the deepest root that contains it). A path inside
     /// a nested workspace of that folder (see [`nested_root`]) belongs to no folder yet: the
     /// caller adopts the nested workspace for it.
@@ -174,6 +191,12 @@ impl World {
             return;
         };
         f.open.remove(&key.rel);
+        if key.rel.starts_with("untitled:") {
+            // Nothing on disk: an unsaved document leaves the index with its buffer.
+            f.index.remove(&key.rel);
+            f.index.set_local(&key.rel, false);
+            return;
+        }
         reload_from_disk(f, &key.rel);
         f.index.set_local(&key.rel, false);
     }
@@ -279,7 +302,7 @@ pub fn on_disk(root: &Path, abs: &Path) -> OnDisk {
 
 /// Walks a folder: the Markdown files to index (capped at [`MAX_FILES`]) and the other files.
 /// A tree of more than [`MAX_WALK`] entries is not walked. Files inside nested workspaces
-/// (folders below the root holding their own `dep-ls.toml`) are not indexed here — they belong
+/// (marked folders below the root, [`crate::root`]) are not indexed here — they belong
 /// to the nested workspace, adopted when one of its files is opened — but stay known as paths
 /// (link targets).
 pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec<String>) {
@@ -296,29 +319,20 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
         }
     };
     let mut notes = w.notes;
-    let mut other = w.other;
-    let mut nested: std::collections::BTreeMap<PathBuf, usize> = Default::default();
-    let mut cache: std::collections::HashMap<PathBuf, bool> = Default::default();
-    let mut md: Pending = Vec::with_capacity(w.markdown.len());
-    for (rel, abs) in w.markdown {
-        match nested_root_cached(root, &abs, &mut cache) {
-            Some(n) => {
-                *nested.entry(n).or_default() += 1;
-                other.push(rel);
-            }
-            None => md.push((rel, abs)),
-        }
-    }
-    if !nested.is_empty() {
-        let list: Vec<String> = nested
-            .iter()
-            .map(|(d, n)| format!("{} ({n})", rel_path(root, d)))
-            .collect();
+    let other = w.other;
+    let mut md: Pending = w.markdown;
+    if !w.nested.is_empty() {
+        let list: Vec<String> = w.nested.iter().map(|(d, n)| format!("{d} ({n})")).collect();
         notes.push(format!(
-            "{}: Markdown files in nested workspaces (folders holding a dep-ls.toml of their own) are left to those workspaces: {}",
+            "{}: Markdown files in nested workspaces (folders below it holding a dep-ls.toml, .claude/domain-profile.yaml or .git, or a second SoT/) are left to those workspaces: {}",
             root.display(),
             list.join(", ")
         ));
+    }
+    let file = root.join(crate::config::CONFIG_FILE);
+    // A warning, like the configuration's problems (logged as such).
+    for e in crate::workspace::include_warnings(&file, &w.include_unmatched) {
+        notes.push(format!("warning: {e}"));
     }
     if md.len() > MAX_FILES {
         notes.push(format!(
@@ -331,39 +345,11 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
     (md, other, notes)
 }
 
-/// Does this folder mark a workspace: `dep-ls.toml`, a `SoT/` folder or `.git`?
-fn holds_marker(d: &Path) -> bool {
-    d.join(crate::config::CONFIG_FILE).is_file()
-        || d.join("SoT").is_dir()
-        || d.join(".git").exists()
-}
-
-/// The nearest folder strictly between `root` and `path` that holds a `dep-ls.toml` of its
-/// own: a PRD in a subfolder of a repository opened at its root. (Only the explicit marker:
-/// a `SoT/` or `.git` below the root does not split a workspace.)
+/// The outermost folder strictly between `root` and `path` that marks a workspace of its own
+/// ([`crate::root`]): a PRD in a subfolder of a repository opened at its root, a test fixture
+/// of the methodology.
 pub fn nested_root(root: &Path, path: &Path) -> Option<PathBuf> {
-    nested_root_cached(root, path, &mut Default::default())
-}
-
-fn nested_root_cached(
-    root: &Path,
-    path: &Path,
-    cache: &mut std::collections::HashMap<PathBuf, bool>,
-) -> Option<PathBuf> {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == root || !d.starts_with(root) {
-            return None;
-        }
-        let marked = *cache
-            .entry(d.to_path_buf())
-            .or_insert_with(|| d.join(crate::config::CONFIG_FILE).is_file());
-        if marked {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    None
+    crate::root::nested_in(root, path)
 }
 
 /// Reads and parses files (in parallel); unreadable ones come back as notes.
@@ -413,24 +399,12 @@ pub fn parse_guarded(rel: &str, text: &str, config: &Config) -> crate::syntax::P
     doc
 }
 
-/// Finds the workspace of a file opened outside every workspace folder: the nearest folder
-/// holding `dep-ls.toml`, a `SoT/` folder or `.git`, but never the home directory or `/`
-/// (then the file's own folder).
+/// Finds the workspace of a file opened outside every workspace folder, by the engine's one
+/// rule ([`crate::root::discover_as_is`]): the nearest folder holding `dep-ls.toml`,
+/// `.claude/domain-profile.yaml`, a `SoT/` folder or `.git`, but never the home directory or
+/// `/` (then the file's own folder).
 pub fn discover_root(file: &Path) -> PathBuf {
-    let start = file.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        let is_home = home.as_deref() == Some(d);
-        if d.parent().is_none() || is_home {
-            break;
-        }
-        if holds_marker(d) {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    start
+    crate::root::discover_as_is(file)
 }
 
 #[cfg(test)]
@@ -551,6 +525,51 @@ mod tests {
             .locate_path(&prd.join("SoT/SoT.API.md"))
             .expect("in the PRD");
         assert_eq!((k.folder, k.rel.as_str()), (prd, "SoT/SoT.API.md"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// The server walks by the engine's rules: a second `SoT/` below the root is a nested
+    /// workspace, `include` reaches the hidden folder it names, and a glob matching nothing
+    /// is a warning.
+    #[test]
+    fn the_server_walk_follows_the_root_rule_and_include() {
+        let root = tree(
+            "rule",
+            &[
+                "SoT/a.md",
+                "fixtures/h/SoT/b.md",
+                ".claude/skills/s.md",
+                "x.md",
+            ],
+        );
+        let config = Config {
+            include: vec![
+                ".claude/**/*.md".into(),
+                "**/SoT/*.md".into(),
+                "none/*.md".into(),
+            ],
+            ..Config::default()
+        };
+        let (md, other, notes) = plan_indexing(&root, &config);
+        let md: Vec<&str> = md.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(md, [".claude/skills/s.md", "SoT/a.md"]);
+        assert!(
+            other.iter().any(|o| o == "fixtures/h/SoT/b.md") && other.iter().any(|o| o == "x.md"),
+            "{other:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("fixtures/h (1)")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("warning: ") && n.contains("`none/*.md` matches no file")),
+            "{notes:?}"
+        );
+        assert!(!notes
+            .iter()
+            .any(|n| n.contains("`.claude/**/*.md` matches")));
         let _ = std::fs::remove_dir_all(&root);
     }
 }

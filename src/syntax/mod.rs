@@ -105,6 +105,16 @@ impl DefKind {
         matches!(self, DefKind::TableRow | DefKind::PlanRow)
     }
 
+    /// May this definition only *list* an ID that a heading or a line defines elsewhere (an
+    /// inventory row, a plan-table overview row, a list item)? Then it is a reference there,
+    /// not a second definition (`Index::is_listing`).
+    pub fn lists(self) -> bool {
+        matches!(
+            self,
+            DefKind::TableRow | DefKind::PlanRow | DefKind::ListItem
+        )
+    }
+
     /// Does extraction from this definition's line on depend on nothing above it? Headings and
     /// plain lines (any spelling: bold, quoted) open an entry whatever came before; a table row
     /// needs its table's header, and a list item is a definition only where no link-list field
