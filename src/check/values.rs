@@ -1004,14 +1004,21 @@ pub fn filler_in(value: &str) -> Option<Filler> {
             kind,
         })
     };
-    // `[Name/Team]`, `{value}`: one template placeholder is the whole value.
-    let p = placeholders(trimmed);
-    if p.len() == 1 && p[0] == (0..trimmed.len()) {
-        return hit(FillerKind::Template);
+    // `[Name/Team]`, `{value}`, `YYYY-MM-DD`: one template placeholder is the whole value.
+    if trimmed.starts_with(['[', '{', 'Y']) {
+        let p = placeholders(trimmed);
+        if p.len() == 1 && p[0] == (0..trimmed.len()) {
+            return hit(FillerKind::Template);
+        }
     }
     let (_, core) = strip_decoration(trimmed);
     if core.is_empty() {
         // `**`, `[]`, `""`: decoration and nothing else.
+        return None;
+    }
+    // Every filler form is a few words before any remark: a longer head is a value. (This runs
+    // on every field of every entry; most values end here.)
+    if head_of(core).len() > MAX_FILLER_HEAD {
         return None;
     }
     if core.chars().all(|c| c == '?') {
@@ -1108,13 +1115,36 @@ fn normalize_words(s: &str) -> String {
 
 /// The words before a remark: before ` (`, `:`, `,`, `;`, ` - `, ` — `, ` – `.
 fn head_of(n: &str) -> &str {
-    let cut = [" (", "(", ":", ",", ";", " - ", " — ", " – "]
-        .iter()
-        .filter_map(|sep| n.find(sep))
-        .min()
-        .unwrap_or(n.len());
+    // One pass for the earliest separator (eight substring searches cost more than the rest of
+    // the filler test).
+    let b = n.as_bytes();
+    let mut cut = n.len();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' => {
+                cut = if i > 0 && b[i - 1] == b' ' { i - 1 } else { i };
+                break;
+            }
+            b':' | b',' | b';' => {
+                cut = i;
+                break;
+            }
+            b' ' => {
+                let r = &n[i..];
+                if r.starts_with(" - ") || r.starts_with(" — ") || r.starts_with(" – ") {
+                    cut = i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
     n[..cut].trim()
 }
+
+/// The longest head (the words before a remark) a filler value has: `we’ll figure it out
+/// later`, `[Staging | Production | Canary | All]`.
+const MAX_FILLER_HEAD: usize = 64;
 
 /// Blanks written as a value (whole value only: `N/A (not yet deployed)` is an answer).
 const BLANK: &[&str] = &["n/a", "na", "n.a", "n. a", "not applicable", "nil"];

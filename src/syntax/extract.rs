@@ -221,6 +221,15 @@ const PLAN_COLUMNS: &[&str] = &[
 /// Header cells naming a plan table's title column.
 const TITLE_COLUMNS: &[&str] = &["title", "item", "summary", "entry", "deployment item"];
 
+/// A line that starts with an ID in a spelling that opens no entry.
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// The line's content.
+    line: Span,
+    id: Span,
+    dep: bool,
+}
+
 /// What a table is, from its header row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum TableMode {
@@ -344,7 +353,7 @@ struct Builder<'a> {
     ended: Option<Str>,
     /// A line that starts with an ID but opened no entry, with the spelling that would: if
     /// the next line is a DEP- field, the line is reported (`unread-line`).
-    candidate: Option<(Span, String)>,
+    candidate: Option<Candidate>,
     /// References of IDs implied by link-list shorthands (`TEST-001–005`), not yet merged.
     synthetic: Vec<Reference>,
     /// Blank lines seen since the open field's last piece.
@@ -683,19 +692,22 @@ impl Builder<'_> {
     fn table_row(&mut self, line: &str, start: usize, ids: &[RawId]) {
         let mut cells = table_cells(line);
         cells.truncate(MAX_TABLE_COLUMNS);
-        // The cells' trimmed text and document spans.
-        let trimmed: Vec<(&str, Span)> = cells
-            .iter()
-            .map(|&(s2, e2)| {
-                let c = sub(line, s2..e2);
-                let lead = c.len() - c.trim_start().len();
-                let t = c.trim();
-                (t, start + s2 + lead..start + s2 + lead + t.len())
-            })
-            .collect();
+        // The cells' trimmed text and document spans (only rows that are entries or fields
+        // need them).
+        let trimmed = || -> Vec<(&str, Span)> {
+            cells
+                .iter()
+                .map(|&(s2, e2)| {
+                    let c = sub(line, s2..e2);
+                    let lead = c.len() - c.trim_start().len();
+                    let t = c.trim();
+                    (t, start + s2 + lead..start + s2 + lead + t.len())
+                })
+                .collect()
+        };
         if self.table_mode == TableMode::Fields {
             if let Some(idx) = self.current.map(|c| c.0) {
-                self.field_row(idx, line, start, &trimmed, ids);
+                self.field_row(idx, line, start, &trimmed(), ids);
                 return;
             }
         }
@@ -706,7 +718,7 @@ impl Builder<'_> {
                 if cell == raw_text && raw.link.is_none() && (self.known(raw) || raw.placeholder) {
                     let plan =
                         self.table_mode == TableMode::Plan && raw_prefix(self.text, raw) == "DEP";
-                    self.row_entry(raw, line, start, &trimmed, ids, plan);
+                    self.row_entry(raw, line, start, &trimmed(), ids, plan);
                     return;
                 }
             }
@@ -758,8 +770,12 @@ impl Builder<'_> {
         let base = self.doc.entries[idx].base();
         let rel = |x: &Span| RelSpan::new(x, base);
         let mut fields = Vec::new();
-        // Which field each ID of the row belongs to.
-        let mut field_of: Vec<Option<u32>> = vec![None; ids.len()];
+        // Which field each ID of the row belongs to (plan rows only).
+        let mut field_of: Vec<Option<u32>> = if plan {
+            vec![None; ids.len()]
+        } else {
+            Vec::new()
+        };
         for (ci, (t, span)) in others.iter().enumerate() {
             let col = ci + 1;
             let Some(name) = self.table_header.get(col) else {
@@ -769,9 +785,11 @@ impl Builder<'_> {
                 continue;
             }
             let fi = fields.len() as u32;
-            for (k, r) in ids.iter().enumerate().skip(1) {
-                if r.span.start >= span.start && r.span.end <= span.end {
-                    field_of[k] = Some(fi);
+            if plan {
+                for (k, r) in ids.iter().enumerate().skip(1) {
+                    if r.span.start >= span.start && r.span.end <= span.end {
+                        field_of[k] = Some(fi);
+                    }
                 }
             }
             fields.push(Field {
@@ -947,21 +965,24 @@ impl Builder<'_> {
             }
         }
 
-        let field_line = parse_field_line(line);
+        // (Outside every entry a field line matters only right after an ID line or an entry.)
+        let field_line =
+            if self.current.is_some() || self.candidate.is_some() || self.ended.is_some() {
+                parse_field_line(line)
+            } else {
+                None
+            };
         // The line above started with an ID in a spelling that opens no entry; this line is a
         // DEP- field, so an entry was meant.
-        if let Some((span, hint)) = self.candidate.take() {
+        if let Some(c) = self.candidate.take() {
             if let Some(f) = &field_line {
                 let norm = normalize_key(sub(line, f.key.0..f.key.1));
                 if DEP_ONLY_KEYS.contains(&norm.as_str())
                     || norm == "owner"
                     || norm == "description"
                 {
-                    let shown: String = sub(self.text, span.clone()).chars().take(60).collect();
-                    self.note(
-                        span,
-                        format!("`{shown}` is not read as an entry, so the fields below it are not checked as its own — {hint}"),
-                    );
+                    let message = self.unread_message(&c);
+                    self.note(c.line, message);
                 }
             }
         }
@@ -1208,15 +1229,15 @@ impl Builder<'_> {
         ))
     }
 
-    /// A line that starts with a known ID but opened no entry: the spelling that would (for
-    /// the `unread-line` note when a DEP- field follows).
+    /// A line that starts with a known ID but opened no entry (for the `unread-line` note
+    /// when a DEP- field follows). Cheap: the message is written only if the note is given.
     fn unread_definition(
         &self,
         line: &str,
         start: usize,
         ib: usize,
         ids: &[RawId],
-    ) -> Option<(Span, String)> {
+    ) -> Option<Candidate> {
         let raw = ids.first()?;
         if raw.link.is_some() || raw.placeholder || !self.known(raw) {
             return None;
@@ -1230,19 +1251,28 @@ impl Builder<'_> {
         if !lead_ok {
             return None;
         }
-        let id = sub(self.text, raw.span.clone());
-        let end = start + line.trim_end().len();
-        let title = sub(self.text, raw.span.end..end.max(raw.span.end))
+        Some(Candidate {
+            line: start + ib..start + line.trim_end().len(),
+            id: raw.span.clone(),
+            dep: raw_prefix(self.text, raw) == "DEP",
+        })
+    }
+
+    /// The `unread-line` message of a candidate: the line and the spelling that would work.
+    fn unread_message(&self, c: &Candidate) -> String {
+        let id = sub(self.text, c.id.clone());
+        let title = sub(self.text, c.id.end..c.line.end.max(c.id.end))
             .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
             .trim_start_matches([':', '-', '–', '—', '|'])
             .trim();
         let title = if title.is_empty() { "Title" } else { title };
-        let hint = if raw_prefix(self.text, raw) == "DEP" {
+        let hint = if c.dep {
             format!("write it as `{id}: {title}` or `## {id}: {title}`")
         } else {
             format!("write it as a heading, `## {id}: {title}`, or as `{id}: {title}` on a line of its own")
         };
-        Some((start + ib..end, hint))
+        let shown: String = sub(self.text, c.line.clone()).chars().take(60).collect();
+        format!("`{shown}` is not read as an entry, so the fields below it are not checked as its own — {hint}")
     }
 
     /// A fence line: opens or closes a fenced field value.
