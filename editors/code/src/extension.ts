@@ -154,7 +154,7 @@ class DepLsExtension implements vscode.Disposable {
           if (this.indexing.update(token, params)) this.render();
           next(token, params);
         },
-        // The server's "Readiness: 5/6 gates pass" lens runs its report command; show the
+        // The server's "Readiness: 5/7 gates pass" lens runs its report command; show the
         // answer instead of dropping it.
         provideCodeLenses: async (document, token, next) => {
           const lenses = await next(document, token);
