@@ -4768,3 +4768,50 @@ Owner: Release manager
 "#,
     );
 }
+
+#[test]
+fn a_duplicate_names_a_few_places_inline_and_the_rest_as_related_locations() {
+    let c = check_in_plan(
+        r#"
+//- /a.md
+## EPIC-010: One
+   ^^^^^^^^ error: duplicate-id: also in b.md, c.md, d.md and 1 more — all listed as related locations
+//- /b.md
+## EPIC-010: Two
+   ^^^^^^^^ error: duplicate-id
+//- /c.md
+## EPIC-010: Three
+   ^^^^^^^^ error: duplicate-id
+//- /d.md
+## EPIC-010: Four
+   ^^^^^^^^ error: duplicate-id
+//- /e.md
+## EPIC-010: Five
+   ^^^^^^^^ error: duplicate-id: also in a.md, b.md, c.md and 1 more
+"#,
+    );
+    let first = c
+        .findings
+        .iter()
+        .find(|f| f.path == "a.md" && f.code == check::Code::DuplicateId)
+        .unwrap();
+    assert_eq!(first.related.len(), 4);
+}
+
+#[test]
+fn plan_messages_count_in_the_right_number() {
+    check(
+        r#"
+//- /release.md
+DEP-001: The only entry
+^^^^^^^ warning: no-validation: The release plan (1 DEP- entry) has no Validation entry
+^^^^^^^ warning: no-rollback: (1 DEP- entry)
+^^^^^^^ warning: no-criteria: (1 DEP- entry)
+^^^^^^^ warning: missing-environment
+Type: Step
+Stage: Deploy
+Description: Ship it
+Owner: Release manager
+"#,
+    );
+}

@@ -272,7 +272,7 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
     if defs.len() < 2 {
         return;
     }
-    if entry.def_kind == crate::syntax::DefKind::TableRow && !defs[0].table {
+    if entry.def_kind.lists() && !defs[0].table {
         return;
     }
     let mut related = Vec::new();
@@ -291,7 +291,23 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
     // In path order, whatever order the index saw the definitions in (the CLI loads files
     // sorted, the server sees open documents first): both say the same.
     related.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
-    let others: Vec<String> = related.iter().map(|r| r.path.clone()).collect();
+    // A few places inline, the rest as related locations (59 paths made an unreadable line).
+    let mut others: Vec<&str> = Vec::new();
+    for r in &related {
+        if !others.contains(&r.path.as_str()) {
+            others.push(&r.path);
+        }
+    }
+    const INLINE: usize = 3;
+    let places = if others.len() > INLINE {
+        format!(
+            "{} and {} more — all listed as related locations",
+            others[..INLINE].join(", "),
+            others.len() - INLINE
+        )
+    } else {
+        others.join(", ")
+    };
     let next = next_free_id(index, entry.prefix());
     sink.push_with(
         Code::DuplicateId,
@@ -302,7 +318,7 @@ fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
             "{} is defined {} times (also in {}) — an ID is defined once; renumber one of them (next free: {next})",
             entry.id,
             defs.len(),
-            others.join(", ")
+            places
         ),
         related,
         Some(FixHint::Replace(vec![next])),

@@ -330,7 +330,7 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
         (EntryType::Criteria, Code::NoCriteria, "no Criteria entry: release criteria are missing — add a formal checklist of DEP- entries with `Type: Criteria`"),
     ] {
         if !has(t) {
-            sink.push(code, first.id_span.clone(), None, format!("The release plan ({n} DEP- entries) has {what}"));
+            sink.push(code, first.id_span.clone(), None, format!("The release plan ({}) has {what}", super::entry::plural(n, "DEP- entry", "DEP- entries")));
         }
     }
 
