@@ -2588,9 +2588,11 @@ Owner: Platform
 
 #[test]
 fn template_values_are_placeholders_not_invalid_values() {
+    // (A real title: an entry still titled `[Deployment Item Title]` is a template, reported
+    // once, `a_template_entry_reports_its_title_and_belongs_to_no_plan`.)
     check_in_plan(
         r#"
-DEP-001: [Deployment Item Title]
+DEP-001: Payment rollout
 Type: [Environment | Criteria | Rollback | Validation | Step]
       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: template-placeholder
 Stage: [Pre-deploy | Deploy | Post-deploy | Rollback]
@@ -4812,6 +4814,38 @@ Type: Step
 Stage: Deploy
 Description: Ship it
 Owner: Release manager
+"#,
+    );
+}
+
+#[test]
+fn a_template_entry_reports_its_title_and_belongs_to_no_plan() {
+    check(
+        r#"
+//- /SoT/SoT.DEPLOYMENT.md
+## DEP-001: {Procedure Name}
+            ^^^^^^^^^^^^^^^^ warning: template-placeholder: DEP-001 is a template
+**Category**: Infrastructure | Application | Database
+**Created**: YYYY-MM-DD
+
+### Steps
+
+1. **Prepare**: {Preparation step}
+"#,
+    );
+}
+
+#[test]
+fn a_real_title_makes_the_template_an_entry() {
+    check_in_plan(
+        r#"
+//- /SoT/SoT.DEPLOYMENT.md
+## DEP-001: Blue-green switch
+   ^^^^^^^ warning: missing-field: has no `Type:`
+   ^^^^^^^ warning: missing-field: `Stage:`, `Description:`
+   ^^^^^^^ warning: missing-owner
+**Created**: YYYY-MM-DD
+             ^^^^^^^^^^ warning: template-placeholder
 "#,
     );
 }

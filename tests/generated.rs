@@ -129,6 +129,12 @@ proptest! {
     #[test]
     fn fast_and_tree_paths_extract_the_same_from_generated_documents(bytes in doc_bytes()) {
         let text = gen::document(&bytes);
+        // Where the two recognisers classify a line differently, `tests/differential.rs` is the
+        // judge: it fails unless the case is one of tree-sitter-md's known divergences (an
+        // HTML block started by `<!DOCTYPE`, …). Here, the extractor given equal kinds.
+        prop_assume!(
+            dep_ls::syntax::blocks::classify(&text) == dep_ls::syntax::tree::classify(&text)
+        );
         let prefixes = Prefixes::default();
         let fast = parse_fast(&text, &prefixes);
         let tree = parse_tree(&text, &prefixes);

@@ -171,7 +171,27 @@ fn check_entry_unguarded(
             .first()
             .is_some_and(|d| !d.table);
     if entry.is_dep_block() && !listing {
-        dep_entry(&mut sink, entry, index);
+        if entry.is_template() {
+            // The scaffold of a SoT file or template: its title says it all.
+            let t = entry.title.trim();
+            let end = entry.line_span.end;
+            let span = if entry.def_kind.restarts() && end >= entry.id_span.end + t.len() {
+                end - t.len()..end
+            } else {
+                entry.id_span.clone()
+            };
+            sink.push(
+                Code::TemplatePlaceholder,
+                span,
+                Some(&entry.id),
+                format!(
+                    "{} is a template: its title is still {t} — fill in the entry (its fields are checked once it has a real title)",
+                    entry.id
+                ),
+            );
+        } else {
+            dep_entry(&mut sink, entry, index);
+        }
         code_secrets(&mut sink, entry);
     } else if entry.prefix() == "MON" {
         monitor_entry(&mut sink, entry);

@@ -167,7 +167,8 @@ impl PlanFacts {
     pub fn of(doc: &ParsedDoc) -> PlanFacts {
         let mut f = PlanFacts::default();
         for (i, e) in doc.entries.iter().enumerate() {
-            if !e.is_dep_block() {
+            // A template's scaffold (`## DEP-001: {Procedure Name}`) is no plan's entry.
+            if !e.is_dep_block() || e.is_template() {
                 continue;
             }
             f.first.get_or_insert(i);

@@ -193,7 +193,7 @@ pub fn plans(index: &Index, config: &Config) -> BTreeMap<String, Vec<(String, us
     let mut out: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for (_, f) in index.files_sorted() {
         for (i, e) in f.doc.entries.iter().enumerate() {
-            if e.is_dep_block() {
+            if e.is_dep_block() && !e.is_template() {
                 out.entry(plan_key(&f.path, config.plan))
                     .or_default()
                     .push((f.path.clone(), i));

@@ -370,6 +370,20 @@ impl Entry {
         self.fields.iter().find(|f| f.key_is(norm_key))
     }
 
+    /// An entry whose title is still a template placeholder (`## DEP-001: {Procedure Name}`,
+    /// `DEP-002: [Deployment Item Title]`): the scaffold of a SoT file or a template, not yet an
+    /// entry of a plan. The checks report its title and nothing else, and no plan counts it.
+    pub fn is_template(&self) -> bool {
+        let t = self.title.trim();
+        let inner = t
+            .strip_prefix('{')
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+        inner.is_some_and(|i| {
+            i.chars().any(char::is_alphabetic) && !i.contains(['[', ']', '{', '}'])
+        })
+    }
+
     /// True for `DEP-` entries written as blocks (lines, headings, list items) or as rows of a
     /// plan table: the ones DEP checks apply to (an inventory table's rows are summaries).
     pub fn is_dep_block(&self) -> bool {
