@@ -96,22 +96,7 @@ pub struct FieldLine {
 /// `- Key: value`, `- **Key:** value`, `* Key: value`.
 pub fn parse_field_line(line: &str) -> Option<FieldLine> {
     let (_, ib) = indent(line);
-    let mut p = ib;
-    let b = line.as_bytes();
-    let mut list_item = false;
-    if matches!(b.get(p), Some(b'-') | Some(b'*') | Some(b'+'))
-        && matches!(b.get(p + 1), Some(b' ') | Some(b'\t'))
-    {
-        p += 2;
-        while matches!(b.get(p), Some(b' ') | Some(b'\t')) {
-            p += 1;
-        }
-        list_item = true;
-    }
-    let bold = sub(line, p..).starts_with("**");
-    if bold {
-        p += 2;
-    }
+    let (p, list_item, bold) = item_lead(line, ib);
     let key_start = p;
     let colon = sub(line, p..).find(':')? + p;
     let mut key_end = colon;
@@ -146,6 +131,28 @@ pub fn parse_field_line(line: &str) -> Option<FieldLine> {
         value: (vs, ve.max(vs)),
         list_item,
     })
+}
+
+/// What leads a line's content after `ib` bytes of indentation: a bullet (`- `, `* `, `+ `) and
+/// `**`. Returns where the content starts, and whether each was there.
+fn item_lead(line: &str, ib: usize) -> (usize, bool, bool) {
+    let b = line.as_bytes();
+    let mut p = ib;
+    let mut list = false;
+    if matches!(b.get(p), Some(b'-') | Some(b'*') | Some(b'+'))
+        && matches!(b.get(p + 1), Some(b' ') | Some(b'\t'))
+    {
+        p += 2;
+        while matches!(b.get(p), Some(b' ') | Some(b'\t')) {
+            p += 1;
+        }
+        list = true;
+    }
+    let bold = sub(line, p..).starts_with("**");
+    if bold {
+        p += 2;
+    }
+    (p, list, bold)
 }
 
 /// Bytes of block-quote markers (`> `, `>> `, `> > `) at the start of a line: the quoted text
@@ -1153,22 +1160,7 @@ impl Builder<'_> {
         if raw.link.is_some() || !(self.known(raw) || raw.placeholder) {
             return None;
         }
-        let b = line.as_bytes();
-        let mut p = ib;
-        let mut list = false;
-        if matches!(b.get(p), Some(b'-') | Some(b'*') | Some(b'+'))
-            && matches!(b.get(p + 1), Some(b' ') | Some(b'\t'))
-        {
-            p += 1;
-            while matches!(b.get(p), Some(b' ') | Some(b'\t')) {
-                p += 1;
-            }
-            list = true;
-        }
-        let bold = sub(line, p..).starts_with("**");
-        if bold {
-            p += 2;
-        }
+        let (p, list, bold) = item_lead(line, ib);
         if raw.span.start != start + p {
             return None;
         }
