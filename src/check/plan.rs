@@ -161,6 +161,66 @@ pub struct PlanFacts {
     /// Does an entry describe a staged rollout ([`describes_staged_rollout`])? Asked only of
     /// plans that deploy, and computed on the first question.
     staged: OnceLock<bool>,
+    /// The text hashes of entries known to describe no staged rollout, carried over from the
+    /// file's earlier versions: a keystroke rescans only the entry it changed.
+    unstaged: Unstaged,
+}
+
+/// A memo of [`PlanFacts::unstaged`]: not part of the facts (equal facts may carry different
+/// memos).
+#[derive(Debug, Default)]
+struct Unstaged(std::sync::Mutex<Option<foldhash::HashSet<u64>>>);
+
+impl Unstaged {
+    fn take(&self) -> Option<foldhash::HashSet<u64>> {
+        self.0.lock().map(|mut g| g.take()).unwrap_or(None)
+    }
+}
+
+impl Clone for Unstaged {
+    fn clone(&self) -> Self {
+        Unstaged(std::sync::Mutex::new(
+            self.0.lock().map(|g| g.clone()).unwrap_or(None),
+        ))
+    }
+}
+
+impl PartialEq for Unstaged {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Unstaged {}
+
+impl PlanFacts {
+    /// Does an entry of `doc` (these facts' document) describe a staged rollout? Computed once
+    /// per version; entries whose text an earlier version showed unstaged are not rescanned.
+    fn staged(&self, doc: &ParsedDoc) -> bool {
+        *self.staged.get_or_init(|| {
+            let Ok(mut memo) = self.unstaged.0.lock() else {
+                return doc
+                    .entries
+                    .iter()
+                    .any(|e| e.is_dep_block() && !e.deprecated && describes_staged_rollout(e));
+            };
+            let set = memo.get_or_insert_with(Default::default);
+            // Stale hashes of edited entries accumulate: start over now and then.
+            if set.len() > 2 * doc.entries.len() + 256 {
+                set.clear();
+            }
+            for e in &doc.entries {
+                if !e.is_dep_block() || e.deprecated || set.contains(&e.text_hash) {
+                    continue;
+                }
+                if describes_staged_rollout(e) {
+                    return true;
+                }
+                set.insert(e.text_hash);
+            }
+            false
+        })
+    }
 }
 
 impl PlanFacts {
@@ -179,11 +239,7 @@ impl PlanFacts {
                 continue;
             }
             // `Stage: Deploy` (allocation-free: this runs per entry of the file typed in).
-            if f.deploy.is_none()
-                && e.field("stage").is_some_and(|s| {
-                    crate::schema::value_head(&s.value).eq_ignore_ascii_case("deploy")
-                })
-            {
+            if f.deploy.is_none() && e.stage_field == Some(Some(crate::schema::Stage::Deploy)) {
                 f.deploy = Some(i);
             }
             let Some(t) = entry_type(e) else { continue };
@@ -248,7 +304,14 @@ fn check_plans_unguarded(index: &Index, config: &Config, cache: &mut FactsCache)
             cache.slots.resize_with(id + 1, || None);
         }
         if !matches!(&cache.slots[id], Some((stamp, _)) if *stamp == f.stamp()) {
-            cache.slots[id] = Some((f.stamp(), PlanFacts::of(&f.doc)));
+            let carried = cache.slots[id]
+                .take()
+                .and_then(|(_, old)| old.unstaged.take());
+            let facts = PlanFacts::of(&f.doc);
+            if let Ok(mut m) = facts.unstaged.0.lock() {
+                *m = carried;
+            }
+            cache.slots[id] = Some((f.stamp(), facts));
         }
     }
     // Each plan's files in path order; a file without DEP- entries belongs to none.
@@ -417,13 +480,7 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
         .find_map(|&(p, doc, facts)| Some((p, doc.entries.get(facts.deploy?)?)))
         .filter(|_| production.is_some());
     if let Some((dp, de)) = deploy {
-        let staged = files.iter().any(|&(_, doc, facts)| {
-            *facts.staged.get_or_init(|| {
-                doc.entries
-                    .iter()
-                    .any(|e| e.is_dep_block() && !e.deprecated && describes_staged_rollout(e))
-            })
-        });
+        let staged = files.iter().any(|&(_, doc, facts)| facts.staged(doc));
         if !staged {
             if let Some(severity) = config.severity(Code::BigBangRelease, Severity::Hint) {
                 sink.out.push(Finding {

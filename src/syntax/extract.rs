@@ -551,6 +551,9 @@ impl Builder<'_> {
             e.type_field = e
                 .field("type")
                 .map(|f| crate::schema::EntryType::parse(&f.value));
+            e.stage_field = e
+                .field("stage")
+                .map(|f| crate::schema::Stage::parse(&f.value));
             for f in &e.fields {
                 if f.key_is("status")
                     && f.value
@@ -596,6 +599,7 @@ impl Builder<'_> {
             summary: None,
             code: Vec::new(),
             type_field: None,
+            stage_field: None,
             text_hash: 0,
         });
         self.current = Some((self.doc.entries.len() - 1, level, in_code));

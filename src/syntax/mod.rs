@@ -331,6 +331,10 @@ pub struct Entry {
     /// Type field, `Some(None)` when the value names no Type.
     #[serde(skip)]
     pub type_field: Option<Option<crate::schema::EntryType>>,
+    /// The first `Stage:` field's value, parsed when the entry is extracted (the plan checks ask
+    /// it of every entry of the file typed in, on every keystroke).
+    #[serde(skip)]
+    pub stage_field: Option<Option<crate::schema::Stage>>,
     /// A hash of the entry's text (definition line start to span end), taken when it is
     /// extracted: an open document's findings cache knows an entry is unchanged without
     /// reading it again.
@@ -374,6 +378,11 @@ impl Entry {
     /// `DEP-002: [Deployment Item Title]`): the scaffold of a SoT file or a template, not yet an
     /// entry of a plan. The checks report its title and nothing else, and no plan counts it.
     pub fn is_template(&self) -> bool {
+        // Titles are stored trimmed; most start with neither bracket (asked per entry, per
+        // keystroke, by the plan checks).
+        if !self.title.starts_with(['{', '[']) {
+            return false;
+        }
         let t = self.title.trim();
         let inner = t
             .strip_prefix('{')
