@@ -90,3 +90,37 @@ fn no_ignored_tests_or_todos() {
     }
     assert!(hits.is_empty(), "{hits:?}");
 }
+
+/// `let _ = name;` only silences an unused-variable or unused-import warning: the code it hides
+/// should go instead. (A discarded *result*, `let _ = tx.send(…);`, is another matter.)
+#[test]
+fn no_bindings_that_hide_lint_warnings() {
+    let mut hits = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let t = std::fs::read_to_string(&p).expect("read");
+                for (n, line) in t.lines().enumerate() {
+                    let Some(rest) = line.trim().strip_prefix("let _ = ") else {
+                        continue;
+                    };
+                    let Some(name) = rest.strip_suffix(';') else {
+                        continue;
+                    };
+                    if !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
+                    {
+                        hits.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "{hits:#?}");
+}

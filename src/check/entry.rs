@@ -190,7 +190,7 @@ fn check_entry_unguarded(
                 ),
             );
         } else {
-            dep_entry(&mut sink, entry, index);
+            dep_entry(&mut sink, entry);
         }
         code_secrets(&mut sink, entry);
     } else if entry.prefix() == "MON" {
@@ -421,7 +421,7 @@ fn type_of(entry: &Entry) -> Option<EntryType> {
     }
 }
 
-fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
+fn dep_entry(sink: &mut Sink, entry: &Entry) {
     let id = Some(entry.id.as_str());
     let ty_field = entry.field("type");
     let ty = type_of(entry);
@@ -845,7 +845,6 @@ fn dep_entry(sink: &mut Sink, entry: &Entry, index: &Index) {
             ),
         );
     }
-    let _ = index;
 }
 
 fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {

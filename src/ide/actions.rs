@@ -2,7 +2,7 @@
 
 use super::complete::{placeholder, template, template_fields};
 use super::{entry_at, FileEdit, Folder};
-use crate::check::entry::{link_target, next_free_id};
+use crate::check::entry::next_free_id;
 use crate::check::{Code, Finding, FixHint};
 use crate::schema::EntryType;
 use crate::syntax::{id_prefix, DefKind, Entry, ParsedDoc, Span};
@@ -503,6 +503,5 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
             fixes: None,
         });
     }
-    let _ = link_target;
     out
 }

@@ -21,7 +21,7 @@ use crate::check::plan::{environment_name, plan_key};
 use crate::check::values::{config_keys, is_measurable, placeholders};
 use crate::config::Config;
 use crate::index::Index;
-use crate::schema::{value_head, EntryType, Stage, ENVIRONMENT_NAMES};
+use crate::schema::{value_head, EntryType, Stage};
 use crate::syntax::{id_prefix, is_link_list_key, Entry, LinkItem};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -960,7 +960,6 @@ fn build_plan(
             }
         })
         .collect();
-    let _ = ENVIRONMENT_NAMES;
 
     PlanReport {
         plan,
