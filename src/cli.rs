@@ -8,6 +8,7 @@
 //! Exit codes: 0 = no error-severity finding, 1 = at least one, 2 = usage or I/O error.
 
 use crate::check::{Code, Finding, Severity};
+use crate::human::thousands;
 use crate::text::{LineIndex, PositionEncoding, Range};
 use crate::workspace::Workspace;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -458,19 +459,6 @@ impl Progress {
         }
         *st = ProgressState::default();
     }
-}
-
-/// `1234567` → `1,234,567`.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A position as printed: 0-based line, 0-based UTF-16 character, 0-based char column.

@@ -2,7 +2,7 @@
 //! (`.claude/domain-profile.yaml`), and (later) editor settings. Missing file → defaults; an
 //! invalid file → errors naming the line, and defaults for what could not be read.
 
-use crate::check::{Code, Severity};
+use crate::codes::{Code, Severity};
 use crate::syntax::Prefixes;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -286,7 +286,7 @@ impl Config {
                         for (code, sev) in t {
                             let Some(code_v) = Code::from_name(code) else {
                                 let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-                                let hint = crate::check::values::did_you_mean(code, names.iter().copied());
+                                let hint = crate::suggest::did_you_mean(code, names.iter().copied());
                                 err(code, format!("unknown finding code `{code}`{}", hint.map(|h| format!(" — did you mean `{h}`?")).unwrap_or_default()));
                                 continue;
                             };

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod document;
 pub mod fix;
@@ -10,12 +11,14 @@ pub mod fsread;
 #[doc(hidden)]
 pub mod gen;
 pub mod guard;
+pub mod human;
 pub mod ide;
 pub mod index;
 pub mod lsp;
 pub mod report;
 pub mod root;
 pub mod schema;
+pub mod suggest;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

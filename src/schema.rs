@@ -321,11 +321,6 @@ pub const METHODOLOGY_FIELDS: &[&str] = &[
     "Thresholds",
 ];
 
-/// Is `key` a field the guide's template or the methodology's own DEP- entries use?
-pub fn is_known_field(f: &crate::syntax::Field) -> bool {
-    DEP_FIELDS.iter().any(|k| f.key_is(k)) || METHODOLOGY_FIELDS.iter().any(|k| f.key_is(k))
-}
-
 /// Enumerated values of a field (by normalised key), if it has an enumeration.
 pub fn enum_values(norm_key: &str) -> Option<&'static [&'static str]> {
     match norm_key {

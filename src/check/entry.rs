@@ -702,7 +702,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry) {
         if f.heading {
             continue;
         }
-        if !schema::is_known_field(f) {
+        if !is_known_field(f) {
             let hint = if record {
                 // Typos only: `Why This is Good` is no `Why`.
                 did_you_mean(
@@ -845,6 +845,12 @@ fn dep_entry(sink: &mut Sink, entry: &Entry) {
             ),
         );
     }
+}
+
+/// Is `key` a field the guide's template or the methodology's own DEP- entries use?
+fn is_known_field(f: &Field) -> bool {
+    schema::DEP_FIELDS.iter().any(|k| f.key_is(k))
+        || schema::METHODOLOGY_FIELDS.iter().any(|k| f.key_is(k))
 }
 
 fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {

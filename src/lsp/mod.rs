@@ -18,8 +18,8 @@ mod fast;
 pub mod state;
 pub mod transport;
 
-use crate::cli::thousands;
 use crate::document::Change;
+use crate::human::thousands;
 use crate::ide::{self, actions::ActionKind, complete::CompletionKind, Folder};
 use crate::text::PositionEncoding;
 use convert::Lines;

@@ -312,7 +312,7 @@ pub fn plan_indexing(root: &Path, config: &Config) -> (Pending, Vec<String>, Vec
             let note = format!(
                 "{}: not indexed — more than {n} files and folders (is this the right workspace folder? open the folder holding dep-ls.toml, or add a dep-ls.toml to the PRD's folder)",
                 root.display(),
-                n = crate::cli::thousands(n)
+                n = crate::human::thousands(n)
             );
             tracing::warn!("{note}");
             return (Vec::new(), Vec::new(), vec![note]);
