@@ -7,6 +7,23 @@ fn read(p: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(p)).expect(p)
 }
 
+/// Every file below a folder of the crate (`src`, `tests`), recursively.
+fn files_under(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn readme_documents_every_finding_code() {
     let readme = read("README.md");
@@ -33,27 +50,19 @@ fn architecture_maps_every_module() {
     let arch = read("ARCHITECTURE.md");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut missing = Vec::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("src") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p
-                .strip_prefix(&src)
-                .expect("rel")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let name = p.file_name().expect("name").to_string_lossy().to_string();
-            let dir_name = rel.rsplit_once('/').map(|(d, _)| format!("src/{d}/"));
-            let mentioned = arch.contains(&format!("src/{rel}"))
-                || (arch.contains(&format!("`{name}`"))
-                    && dir_name.as_ref().is_some_and(|d| arch.contains(d.as_str())));
-            if !mentioned && name != "lib.rs" {
-                missing.push(rel);
-            }
+    for p in files_under("src") {
+        let rel = p
+            .strip_prefix(&src)
+            .expect("rel")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        let dir_name = rel.rsplit_once('/').map(|(d, _)| format!("src/{d}/"));
+        let mentioned = arch.contains(&format!("src/{rel}"))
+            || (arch.contains(&format!("`{name}`"))
+                && dir_name.as_ref().is_some_and(|d| arch.contains(d.as_str())));
+        if !mentioned && name != "lib.rs" {
+            missing.push(rel);
         }
     }
     assert!(
@@ -66,23 +75,17 @@ fn architecture_maps_every_module() {
 fn no_ignored_tests_or_todos() {
     let mut hits = Vec::new();
     for dir in ["src", "tests"] {
-        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).expect("dir") {
-                let p = e.expect("entry").path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "rs") {
-                    let t = std::fs::read_to_string(&p).expect("read");
-                    // Spelled in pieces so that this file does not match its own search.
-                    for needle in [
-                        concat!("#[ig", "nore"),
-                        concat!("to", "do!("),
-                        concat!("unimpl", "emented!("),
-                    ] {
-                        if t.contains(needle) {
-                            hits.push(format!("{}: {needle}", p.display()));
-                        }
+        for p in files_under(dir) {
+            if p.extension().is_some_and(|x| x == "rs") {
+                let t = std::fs::read_to_string(&p).expect("read");
+                // Spelled in pieces so that this file does not match its own search.
+                for needle in [
+                    concat!("#[ig", "nore"),
+                    concat!("to", "do!("),
+                    concat!("unimpl", "emented!("),
+                ] {
+                    if t.contains(needle) {
+                        hits.push(format!("{}: {needle}", p.display()));
                     }
                 }
             }
@@ -96,28 +99,22 @@ fn no_ignored_tests_or_todos() {
 #[test]
 fn no_bindings_that_hide_lint_warnings() {
     let mut hits = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let t = std::fs::read_to_string(&p).expect("read");
-                for (n, line) in t.lines().enumerate() {
-                    let Some(rest) = line.trim().strip_prefix("let _ = ") else {
-                        continue;
-                    };
-                    let Some(name) = rest.strip_suffix(';') else {
-                        continue;
-                    };
-                    if !name.is_empty()
-                        && name
-                            .bytes()
-                            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
-                    {
-                        hits.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
-                    }
+    for p in files_under("src") {
+        if p.extension().is_some_and(|x| x == "rs") {
+            let t = std::fs::read_to_string(&p).expect("read");
+            for (n, line) in t.lines().enumerate() {
+                let Some(rest) = line.trim().strip_prefix("let _ = ") else {
+                    continue;
+                };
+                let Some(name) = rest.strip_suffix(';') else {
+                    continue;
+                };
+                if !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
+                {
+                    hits.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
                 }
             }
         }
@@ -131,61 +128,53 @@ fn module_edges() -> std::collections::BTreeMap<String, std::collections::BTreeS
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
-    let mut stack = vec![src.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            if p.extension().is_none_or(|x| x != "rs") {
-                continue;
-            }
-            let rel = p.strip_prefix(&src).expect("in src");
-            let first = rel.components().next().expect("component");
-            let module = Path::new(first.as_os_str())
-                .file_stem()
-                .expect("stem")
-                .to_string_lossy()
-                .into_owned();
-            if module == "main" || module == "lib" {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).expect("read");
-            let code = text.split("#[cfg(test)]").next().unwrap_or("");
-            let out = edges.entry(module.clone()).or_default();
-            let ident = |s: &str| -> String {
-                s.chars()
-                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-                    .collect()
-            };
-            for (i, _) in code.match_indices("crate::") {
-                let rest = &code[i + "crate::".len()..];
-                if let Some(group) = rest.strip_prefix('{') {
-                    // `crate::{a, b::{c, d}, e}`: the first name of each top-level item.
-                    let (mut depth, mut start) = (0usize, true);
-                    for (j, c) in group.char_indices() {
-                        match c {
-                            '{' => depth += 1,
-                            '}' if depth == 0 => break,
-                            '}' => depth -= 1,
-                            ',' if depth == 0 => start = true,
-                            c if start && !c.is_whitespace() => {
-                                start = false;
-                                let name = ident(&group[j..]);
-                                if !name.is_empty() && name != module {
-                                    out.insert(name);
-                                }
+    for p in files_under("src") {
+        if p.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let rel = p.strip_prefix(&src).expect("in src");
+        let first = rel.components().next().expect("component");
+        let module = Path::new(first.as_os_str())
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("read");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let out = edges.entry(module.clone()).or_default();
+        let ident = |s: &str| -> String {
+            s.chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                .collect()
+        };
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // `crate::{a, b::{c, d}, e}`: the first name of each top-level item.
+                let (mut depth, mut start) = (0usize, true);
+                for (j, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => start = true,
+                        c if start && !c.is_whitespace() => {
+                            start = false;
+                            let name = ident(&group[j..]);
+                            if !name.is_empty() && name != module {
+                                out.insert(name);
                             }
-                            _ => {}
                         }
+                        _ => {}
                     }
-                } else {
-                    let name = ident(rest);
-                    if !name.is_empty() && name != module {
-                        out.insert(name);
-                    }
+                }
+            } else {
+                let name = ident(rest);
+                if !name.is_empty() && name != module {
+                    out.insert(name);
                 }
             }
         }
@@ -249,22 +238,14 @@ fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
     );
 
     let mut lsp_types = Vec::new();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                if p != src.join("lsp") {
-                    stack.push(p);
-                }
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let t = std::fs::read_to_string(&p).expect("read");
-                if t.contains(concat!("tower_lsp", "_server"))
-                    || t.contains(concat!("lsp", "_types"))
-                {
-                    lsp_types.push(p.display().to_string());
-                }
+    let lsp = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join("lsp");
+    for p in files_under("src") {
+        if !p.starts_with(&lsp) && p.extension().is_some_and(|x| x == "rs") {
+            let t = std::fs::read_to_string(&p).expect("read");
+            if t.contains(concat!("tower_lsp", "_server")) || t.contains(concat!("lsp", "_types")) {
+                lsp_types.push(p.display().to_string());
             }
         }
     }
