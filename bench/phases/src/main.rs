@@ -9,7 +9,7 @@
 //! `near_ids` (the "did you mean" search behind every unresolved reference) on its own, and
 //! breaks the heap down by what holds it (texts, entries, fields, references, index).
 //!
-//! The phases mirror src/workspace.rs and src/check/mod.rs as of writing; if those change,
+//! The phases mirror src/workspace.rs and src/check/mod.rs (check_all) as of writing; if those change,
 //! the total here may drift from the binary's — compare with `bench/run_check.py`.
 
 use dep_ls::check::{self, Finding};

@@ -73,8 +73,8 @@ describe('contributed settings (package.json)', () => {
     assert.deepEqual(Object.keys(sev.properties), [...FINDING_CODES]);
     for (const c of FINDING_CODES) assert.deepEqual(sev.properties[c].enum, [...SEVERITIES]);
   });
-  test('the finding codes are the server’s (src/check/mod.rs)', () => {
-    const src = fs.readFileSync(path.join(root, '..', '..', 'src', 'check', 'mod.rs'), 'utf8');
+  test('the finding codes are the server’s (src/codes.rs)', () => {
+    const src = fs.readFileSync(path.join(root, '..', '..', 'src', 'codes.rs'), 'utf8');
     const codes = [...src.matchAll(/^\s*[A-Z]\w+ = "([a-z-]+)", (?:Error|Warning|Info|Hint),/gm)].map((m) => m[1]);
     assert.ok(codes.length >= 20, `parsed ${codes.length} codes`);
     assert.deepEqual([...FINDING_CODES].sort(), codes.sort());
