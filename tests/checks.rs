@@ -4831,6 +4831,10 @@ fn a_template_entry_reports_its_title_and_belongs_to_no_plan() {
 ### Steps
 
 1. **Prepare**: {Preparation step}
+
+### Related IDs
+
+- [TEST-XXX](SoT.TESTING.md#test-xxx) - {Deployment validation test}
 "#,
     );
 }
