@@ -33,6 +33,43 @@ pub fn message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// The message a request that panicked is answered with.
+pub const INTERNAL_ERROR: &str = "internal error, please report";
+
+/// Test hook: `DEP_LS_TEST_PANIC_ON`, read once at startup, a comma-separated list of points
+/// that panic on purpose (nothing panics once parsing and checking are panic-safe, and the
+/// tests must still prove the catching): an LSP method name (the server's handler panics when
+/// it runs), `index:NAME` (reading a file whose path ends with NAME panics while a folder is
+/// indexed). Unset, it costs one check of an empty list. Here the points, read once.
+fn test_panic_points() -> &'static [String] {
+    static POINTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    POINTS.get_or_init(|| {
+        std::env::var("DEP_LS_TEST_PANIC_ON")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Is `method` a `DEP_LS_TEST_PANIC_ON` point?
+pub fn test_panic(method: &str) -> bool {
+    let points = test_panic_points();
+    !points.is_empty() && points.iter().any(|p| p == method)
+}
+
+/// Does the test hook make indexing `rel` panic (`index:NAME`, `rel` ending with NAME)?
+pub fn test_panic_indexing(rel: &str) -> bool {
+    test_panic_points()
+        .iter()
+        .filter_map(|p| p.strip_prefix("index:"))
+        .any(|name| !name.is_empty() && rel.ends_with(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

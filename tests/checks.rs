@@ -4721,7 +4721,7 @@ fn an_inventory_row_is_a_reference_in_the_editor() {
     ] {
         f.index
             .update(p, Arc::new(syntax::parse_fast(t, &f.config.prefixes)));
-        f.disk.insert(p.to_string(), Arc::from(t));
+        f.set_disk_text(p, t.to_string());
     }
     let defs = nav::definitions_of(&f, "ENV-001");
     assert_eq!(defs.len(), 1);

@@ -11,9 +11,9 @@ use dep_ls::check::{check_all, Finding};
 use dep_ls::config::Config;
 use dep_ls::document::Change;
 use dep_ls::index::Index;
-use dep_ls::lsp::state::{reload_from_disk, DocKey, World};
 use dep_ls::syntax::parse_fast;
 use dep_ls::text::{Position, PositionEncoding, Range};
+use dep_ls::workspace::{DocKey, World};
 use proptest::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,12 +154,12 @@ fn apply_events(root: &std::path::Path, events: &[Event]) -> Result<(), TestCase
             Event::Write(i, t) => {
                 std::fs::write(root.join(FILES[*i]), t).expect("write");
                 let f = w.folder_mut(root).expect("folder");
-                reload_from_disk(f, FILES[*i]);
+                f.reload(FILES[*i]);
             }
             Event::Delete(i) => {
                 let _ = std::fs::remove_file(root.join(FILES[*i]));
                 let f = w.folder_mut(root).expect("folder");
-                reload_from_disk(f, FILES[*i]);
+                f.reload(FILES[*i]);
             }
             Event::Open(i, t) => {
                 if FILES[*i].ends_with(".md") && !open.contains_key(i) {

@@ -60,7 +60,7 @@ impl<'a> Lines<'a> {
         if let Some(doc) = self.folder.open.get(rel) {
             return Some(lsp_range(doc.range(span, enc, &mut self.near)));
         }
-        let t = self.folder.disk.get(rel)?;
+        let t = self.folder.disk_text(rel)?;
         let li = self
             .cache
             .entry(rel.to_string())
@@ -79,7 +79,7 @@ impl<'a> Lines<'a> {
         if let Some(doc) = self.folder.open.get(rel) {
             return Some(text::rope_offset(doc.rope(), p, enc));
         }
-        let t = self.folder.disk.get(rel)?;
+        let t = self.folder.disk_text(rel)?;
         let li = self
             .cache
             .entry(rel.to_string())

@@ -93,35 +93,7 @@ where
     }
 }
 
-/// The `DEP_LS_TEST_PANIC_ON` points (see the module docs), read once.
-fn test_panic_points() -> &'static [String] {
-    static POINTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    POINTS.get_or_init(|| {
-        std::env::var("DEP_LS_TEST_PANIC_ON")
-            .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
-}
-
-/// Is `method` a `DEP_LS_TEST_PANIC_ON` point?
-pub(crate) fn test_panic(method: &str) -> bool {
-    let points = test_panic_points();
-    !points.is_empty() && points.iter().any(|p| p == method)
-}
-
-/// Does the test hook make indexing `rel` panic (`index:NAME`, `rel` ending with NAME)?
-pub(crate) fn test_panic_indexing(rel: &str) -> bool {
-    test_panic_points()
-        .iter()
-        .filter_map(|p| p.strip_prefix("index:"))
-        .any(|name| !name.is_empty() && rel.ends_with(name))
-}
+pub(crate) use crate::guard::test_panic;
 
 /// A service whose panics become error responses (see the module docs).
 pub struct CatchPanic<S> {
@@ -163,9 +135,7 @@ where
         }
     }
 }
-
-/// The message a request that panicked is answered with.
-pub const INTERNAL_ERROR: &str = "internal error, please report";
+pub(crate) use crate::guard::INTERNAL_ERROR;
 
 /// What is left of a message whose handler panicked: its response, if it was a request.
 /// The panic's message is logged at debug level only: it can quote document text (a slicing

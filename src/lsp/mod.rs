@@ -684,7 +684,7 @@ impl Backend {
                                 continue; // the open buffer wins
                             }
                             f.index.update_with(&rel, Arc::new(doc), keys);
-                            f.disk.insert(rel, text);
+                            f.set_disk_text(&rel, text);
                         }
                         Err(note) => skipped.push(note),
                     }

@@ -768,7 +768,8 @@ fn features_read_the_unsaved_buffer_of_an_open_document() {
     fx.folder.index.replace(&fx.file, parsed);
     assert_eq!(fx.text(), edited);
     assert_ne!(
-        &*fx.folder.disk[&fx.file], edited,
+        fx.folder.disk_text(&fx.file).expect("on disk"),
+        edited,
         "the disk text is the old one"
     );
 

@@ -116,7 +116,7 @@ pub fn build(files: Vec<(String, String)>, file: String, selection: Span, mode: 
         }
         let doc = syntax::parse_fast(text, &folder.config.prefixes);
         folder.index.update(rel, Arc::new(doc));
-        folder.disk.insert(rel.clone(), Arc::from(text.as_str()));
+        folder.set_disk_text(rel, text.clone());
     }
     if mode == Mode::Open {
         let text = files.iter().find(|(p, _)| *p == file).unwrap().1.clone();

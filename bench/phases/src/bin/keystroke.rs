@@ -9,7 +9,7 @@
 //! findings alone. Prints medians and p99s.
 
 use dep_ls::document::Change;
-use dep_ls::lsp::state::{DocKey, World};
+use dep_ls::workspace::{DocKey, World};
 use dep_ls::text::PositionEncoding;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //!
 //!     requests DIR [N]
 
-use dep_ls::ide::{self, Folder};
+use dep_ls::ide;
 use dep_ls::workspace::Workspace;
 use std::time::{Duration, Instant};
 
@@ -17,14 +17,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(args.next().expect("usage: requests DIR [N]"));
     let n: usize = args.next().map_or(400, |s| s.parse().expect("N"));
-    let ws = Workspace::load(&dir, None, &|_, _| {});
-    let mut f = Folder::new(ws.root.clone(), ws.config.clone(), Vec::new());
-    f.index = ws.index;
-    for s in &ws.files {
-        f.disk.insert(s.path.clone(), s.text.as_str().into());
-    }
+    // The workspace `check` loads is the one the server's features work on.
+    let f = Workspace::load(&dir, None, &|_, _| {});
     let mut spots = Vec::new();
-    for s in ws.files.iter().filter(|s| s.path.contains("release")) {
+    for s in f.files.iter().filter(|s| s.path.contains("release")) {
         for (ln_start, l) in s.text.split_inclusive('\n').scan(0, |o, l| {
             let st = *o;
             *o += l.len();

@@ -1,39 +1,12 @@
-//! Loading a workspace from disk: walking (respecting `.gitignore`, never following symlinks out
-//! of the root), reading, parsing in parallel with the fast path, and indexing.
+//! Walking a workspace folder (respecting `.gitignore`, never following symlinks out of the root,
+//! setting nested workspaces aside, reaching the hidden folders `include` names) and reading its
+//! Markdown files: the one walk `check` and the server both use.
 
-use crate::check::{self, Finding};
 use crate::config::{Config, ConfigError};
-use crate::index::{FileKeys, Index};
-use crate::syntax::{self, ParsedDoc};
+use crate::index::FileKeys;
+use crate::syntax::ParsedDoc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-/// A Markdown file of the workspace.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    /// Workspace-relative path with `/` separators.
-    pub path: String,
-    pub abs: PathBuf,
-    /// The text as read (not copied into an `Arc<str>`: 40 MB on a large workspace).
-    pub text: String,
-}
-
-/// A loaded, indexed workspace.
-#[derive(Debug)]
-pub struct Workspace {
-    pub root: PathBuf,
-    pub config: Config,
-    pub config_errors: Vec<ConfigError>,
-    /// Markdown files, sorted by path.
-    pub files: Vec<SourceFile>,
-    pub index: Index,
-    /// Files skipped, with the reason (too large, not UTF-8, symlink out of the root…).
-    pub notes: Vec<String>,
-    /// Nested workspaces (marked folders below the root, [`crate::root`]), root-relative,
-    /// with how many Markdown files each holds: not part of this workspace.
-    pub nested: Vec<(String, usize)>,
-}
 
 /// The result of walking a root.
 #[derive(Debug, Default)]
@@ -414,7 +387,7 @@ fn hidden_name(name: &str) -> bool {
     name.len() > 1 && name.starts_with('.') && name != ".."
 }
 
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -499,134 +472,11 @@ pub fn load_file(
     }
 }
 
-impl Workspace {
-    /// Loads the workspace at `root` with its `dep-ls.toml` (or `config_path`).
-    /// `progress(done, total)` is called as files are parsed (`total` is 0 while the walk is
-    /// still finding files).
-    pub fn load(
-        root: &Path,
-        config_path: Option<&Path>,
-        progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Workspace {
-        Self::load_reaching(root, config_path, &[], progress)
-    }
-
-    /// [`Workspace::load`], also walking the hidden folders on the way to (and inside) each
-    /// root-relative path of `reach`: `dep-ls check .claude/skills/x` reads that folder in its
-    /// workspace.
-    pub fn load_reaching(
-        root: &Path,
-        config_path: Option<&Path>,
-        reach: &[String],
-        progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Workspace {
-        let (config, config_errors) = Config::load(root, config_path);
-        let prefixes = config.prefixes.clone();
-        let parse = move |text: &str| syntax::parse_fast(text, &prefixes);
-        let file = config_path
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| root.join(crate::config::CONFIG_FILE));
-        let errors = (config_errors, file.as_path());
-        Self::load_parsing(root, config, errors, progress, reach, &parse)
-    }
-
-    /// Loads with an already-read configuration.
-    pub fn load_with(
-        root: &Path,
-        config: Config,
-        config_errors: Vec<ConfigError>,
-        progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Workspace {
-        let prefixes = config.prefixes.clone();
-        let parse = move |text: &str| syntax::parse_fast(text, &prefixes);
-        let file = root.join(crate::config::CONFIG_FILE);
-        let errors = (config_errors, file.as_path());
-        Self::load_parsing(root, config, errors, progress, &[], &parse)
-    }
-
-    /// [`Workspace::load_with`] with the parser as a parameter (tests give one that panics).
-    fn load_parsing(
-        root: &Path,
-        config: Config,
-        (mut config_errors, config_file): (Vec<ConfigError>, &Path),
-        progress: &(dyn Fn(usize, usize) + Sync),
-        reach: &[String],
-        parse: &(dyn Fn(&str) -> ParsedDoc + Sync),
-    ) -> Workspace {
-        // Walking, reading and parsing overlap: each walker thread parses the files it finds.
-        type Parsed = Result<(SourceFile, ParsedDoc, FileKeys), String>;
-        let parsed: std::sync::Mutex<Vec<Parsed>> = std::sync::Mutex::new(Vec::new());
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let w = walk_parallel(root, &config, reach, &|rel, abs| {
-            let r = load_file(&rel, &abs, config.max_file_size, parse).map(|(text, doc, keys)| {
-                (
-                    SourceFile {
-                        path: rel.clone(),
-                        abs,
-                        text,
-                    },
-                    doc,
-                    keys,
-                )
-            });
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n.is_multiple_of(256) {
-                // The total is not known while walking: say how many so far.
-                progress(n, 0);
-            }
-            lock(&parsed).push(r);
-        });
-        let mut parsed = parsed.into_inner().unwrap_or_else(|p| p.into_inner());
-        progress(parsed.len(), parsed.len());
-        // Files in path order, whatever order the threads found them in.
-        let key = |r: &Parsed| match r {
-            Ok((f, _, _)) => f.path.clone(),
-            Err(note) => note.clone(),
-        };
-        parsed.sort_by_cached_key(key);
-        let mut index = Index::new();
-        let mut files = Vec::with_capacity(parsed.len());
-        let mut notes = w.notes;
-        for p in &w.other {
-            index.add_path(p);
-        }
-        let mut docs = Vec::with_capacity(parsed.len());
-        for r in parsed {
-            match r {
-                Ok((f, doc, keys)) => {
-                    docs.push((f.path.clone(), Arc::new(doc), keys));
-                    files.push(f);
-                }
-                Err(note) => notes.push(note),
-            }
-        }
-        index.update_many(docs);
-        for note in &notes {
-            tracing::info!("{note}");
-        }
-        config_errors.extend(include_warnings(config_file, &w.include_unmatched));
-        Workspace {
-            root: root.to_path_buf(),
-            config,
-            config_errors,
-            files,
-            index,
-            notes,
-            nested: w.nested,
-        }
-    }
-
-    /// Every finding of the workspace, sorted by path and position.
-    pub fn check(&self) -> Vec<Finding> {
-        check::check_all(&self.index, &self.config)
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    pub(crate) fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
         let root = std::env::temp_dir().join(format!("dep-ls-ws-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         for (f, text) in files {
@@ -638,11 +488,11 @@ mod tests {
     }
 
     /// The parser used by the tests below: panics on a file that says so.
-    fn panicky(text: &str) -> ParsedDoc {
+    pub(crate) fn panicky(text: &str) -> ParsedDoc {
         if text.contains("PANIC") {
             panic!("a parser bug on this file");
         }
-        syntax::parse_fast(text, &crate::syntax::Prefixes::default())
+        crate::syntax::parse_fast(text, &crate::syntax::Prefixes::default())
     }
 
     #[test]
@@ -653,39 +503,6 @@ mod tests {
         assert!(note.starts_with("bad.md: "), "{note}");
         assert!(note.contains("internal error"), "{note}");
         assert!(note.contains("a parser bug on this file"), "{note}");
-        let _ = std::fs::remove_dir_all(&root);
-    }
-
-    /// A panic on a walker thread does not take the walk down: every other file is indexed.
-    #[test]
-    fn a_panic_while_parsing_does_not_stop_the_walk() {
-        let mut files = vec![("bad.md".to_string(), "DEP-999: PANIC\n".to_string())];
-        for i in 1..=40 {
-            files.push((format!("d{}/f{i:02}.md", i % 4), format!("DEP-{i:03}: x\n")));
-        }
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let root = tree("panic-walk", &refs);
-        let ws = Workspace::load_parsing(
-            &root,
-            Config::default(),
-            (Vec::new(), Path::new("dep-ls.toml")),
-            &|_, _| {},
-            &[],
-            &panicky,
-        );
-        assert_eq!(ws.files.len(), 40, "{:?}", ws.notes);
-        assert!(ws.index.is_defined("DEP-001") && ws.index.is_defined("DEP-040"));
-        assert!(!ws.index.is_defined("DEP-999"));
-        assert!(
-            ws.notes
-                .iter()
-                .any(|n| n.starts_with("bad.md: ") && n.contains("internal error")),
-            "{:?}",
-            ws.notes
-        );
         let _ = std::fs::remove_dir_all(&root);
     }
 
