@@ -1,4 +1,4 @@
-//! Where the CLI writes besides a format's output: lines on stderr ([`err_line!`]) and whole
+//! Where the CLI writes besides a format's output: lines on stderr (`err_line!`) and whole
 //! texts to stdout or a file ([`emit`]).
 
 use super::EXIT_USAGE;

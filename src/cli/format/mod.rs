@@ -1,7 +1,7 @@
 //! The output formats of `check`, one module each: [`human`] (compiler-style messages with
 //! source excerpts), [`json`] (spec §6), [`sarif`] (SARIF 2.1.0) and [`github`] (GitHub Actions
 //! workflow commands). Each takes the findings of a run with their positions computed
-//! ([`Checked`], made by `cli::locate`) and writes them; [`write`] picks the one asked for.
+//! ([`Checked`], made by `cli::locate`) and writes them; [`write()`] picks the one asked for.
 
 mod github;
 mod human;
