@@ -1,5 +1,7 @@
 //! Safe autofixes for `dep-ls check --fix`: the fixes that need no judgement. Pure: a file's
-//! text, its parsed document and its findings in, edits out; the CLI writes.
+//! text, its parsed document and its findings in, edits out ([`fixes`]); [`fix_until_stable`]
+//! repeats check and fix over a workspace's index until nothing is left to fix. The CLI decides
+//! what to print and whether to write ([`write_fixed`], the only write dep-ls makes).
 //!
 //! - `enum-casing`: an enumerated value in the wrong case (`Type: rollback` → `Rollback`,
 //!   `Stage: pre-Deploy` → `Pre-deploy`, `Blocker: yes` → `Yes`, `Method: automated` →
@@ -188,6 +190,93 @@ pub fn apply(text: &str, fixes: &[Fix]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// At most this many rounds of [`fix_until_stable`]. A fix can enable others (a `DEP-XXX` that
+/// gets a number is checked from then on, and its key typos found), so one round is not enough;
+/// a round that finds nothing ends the loop before this.
+pub const MAX_ROUNDS: usize = 4;
+
+/// A file for [`fix_until_stable`]: its workspace path and its text (the text the index's parse
+/// of it was made from).
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+/// A file [`fix_until_stable`] changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixed<'a> {
+    /// Its workspace path.
+    pub path: &'a str,
+    /// The text the fixes were computed from (the [`Source`]'s).
+    pub original: &'a str,
+    /// The text with every fix applied.
+    pub text: String,
+    /// The fixes, round by round. A later round's spans are offsets into the text of its round;
+    /// fixes never add or remove lines, so each one's line is the same in `original`.
+    pub fixes: Vec<Fix>,
+}
+
+/// The safe fixes of `files`, applied in memory until none is left: each round checks the whole
+/// workspace ([`crate::check::check_all`] over `index` and `config`), numbers `DEP-XXX` after
+/// the highest ID of the index ([`Numbering`], shared by the files of the round), computes each
+/// file's [`fixes`], applies them and puts the fixed file's parse into `index`, so that the next
+/// round sees it; at most [`MAX_ROUNDS`] rounds. A file the index does not hold is left alone.
+///
+/// Pure but for `index`, which ends up holding the fixed texts' parses. Returns the files that
+/// changed, in the order of `files`; writing them is the caller's decision
+/// ([`write_fixed`]).
+pub fn fix_until_stable<'a>(
+    index: &mut crate::index::Index,
+    config: &crate::config::Config,
+    files: &[Source<'a>],
+) -> Vec<Fixed<'a>> {
+    // The text of each file as the last round left it (`None`: as given).
+    let mut current: Vec<Option<String>> = vec![None; files.len()];
+    let mut done: Vec<Vec<Fix>> = vec![Vec::new(); files.len()];
+    for _round in 0..MAX_ROUNDS {
+        let findings = crate::check::check_all(index, config);
+        let mut numbering = Numbering::from_index(index);
+        let mut changed = false;
+        for (i, f) in files.iter().enumerate() {
+            let Some(file) = index.file_id(f.path).and_then(|id| index.file(id)) else {
+                continue;
+            };
+            let mine: Vec<Finding> = findings
+                .iter()
+                .filter(|x| x.path == f.path)
+                .cloned()
+                .collect();
+            let text = current[i].as_deref().unwrap_or(f.text);
+            let found = fixes(text, &file.doc, &mine, &mut numbering);
+            if found.is_empty() {
+                continue;
+            }
+            let new = apply(text, &found);
+            let doc = crate::syntax::parse_fast(&new, &config.prefixes);
+            index.update(f.path, std::sync::Arc::new(doc));
+            current[i] = Some(new);
+            done[i].extend(found);
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    files
+        .iter()
+        .zip(current)
+        .zip(done)
+        .filter(|(_, fixes)| !fixes.is_empty())
+        .map(|((f, text), fixes)| Fixed {
+            path: f.path,
+            original: f.text,
+            text: text.unwrap_or_else(|| f.text.to_string()),
+            fixes,
+        })
+        .collect()
 }
 
 /// Lines without their terminators.
@@ -452,5 +541,100 @@ mod tests {
             );
         }
         assert_eq!(leftovers(&root.join("sub")), 0);
+    }
+}
+
+#[cfg(test)]
+mod until_stable_tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::index::Index;
+    use std::sync::Arc;
+
+    fn index_of(config: &Config, files: &[(&str, &str)]) -> Index {
+        let mut index = Index::new();
+        for (path, text) in files {
+            let doc = crate::syntax::parse_fast(text, &config.prefixes);
+            index.update(path, Arc::new(doc));
+        }
+        index
+    }
+
+    const PLAN: &str = "DEP-001: Existing\nType: step\nOwner: Ops\n\n\
+DEP-XXX: Roll back\nType: rollback\nNotificaton: #incidents\nOwner: SRE\n";
+    const FIXED: &str = "DEP-001: Existing\nType: Step\nOwner: Ops\n\n\
+DEP-002: Roll back\nType: Rollback\nNotificaton: #incidents\nOwner: SRE\n";
+
+    #[test]
+    fn fixes_until_nothing_is_left_and_only_the_files_given() {
+        let config = Config::default();
+        let other = "DEP-010: Elsewhere\nType: step\n";
+        let clean = "DEP-011: Clean\nType: Step\n";
+        let mut index = index_of(
+            &config,
+            &[("plan.md", PLAN), ("other.md", other), ("clean.md", clean)],
+        );
+        let files = [
+            Source {
+                path: "plan.md",
+                text: PLAN,
+            },
+            Source {
+                path: "clean.md",
+                text: clean,
+            },
+            Source {
+                path: "absent.md",
+                text: "DEP-020: Absent\nType: step\n",
+            },
+        ];
+        let fixed = fix_until_stable(&mut index, &config, &files);
+        // Only the changed file given; `other.md` is not given, `absent.md` not indexed.
+        assert_eq!(fixed.len(), 1, "{fixed:?}");
+        let f = &fixed[0];
+        assert_eq!((f.path, f.original), ("plan.md", PLAN));
+        let kinds: Vec<(&str, &str, &str)> = f
+            .fixes
+            .iter()
+            .map(|x| (x.kind, x.old.as_str(), x.new.as_str()))
+            .collect();
+        // Round one: the casing, and the placeholder numbered after the highest ID of the index
+        // (DEP-011, in a file not given). Round two: the key typo, found only once the entry
+        // is checked as a numbered one.
+        assert_eq!(
+            kinds,
+            [
+                ("enum-casing", "step", "Step"),
+                ("template-placeholder", "DEP-XXX", "DEP-012"),
+                ("enum-casing", "rollback", "Rollback"),
+                ("unknown-field", "Notificaton", "Notification"),
+            ],
+            "{:#?}",
+            f.fixes
+        );
+        assert_eq!(
+            f.text,
+            FIXED
+                .replace("DEP-002", "DEP-012")
+                .replace("Notificaton", "Notification")
+        );
+        // The index holds the fixed parse: another run finds nothing.
+        let again = [Source {
+            path: "plan.md",
+            text: &f.text,
+        }];
+        assert_eq!(fix_until_stable(&mut index, &config, &again), []);
+    }
+
+    #[test]
+    fn nothing_to_fix_gives_nothing() {
+        let config = Config::default();
+        let mut index = index_of(&config, &[("a.md", "DEP-001: A\nType: Step\n")]);
+        let files = [Source {
+            path: "a.md",
+            text: "DEP-001: A\nType: Step\n",
+        }];
+        assert!(fix_until_stable(&mut index, &config, &files).is_empty());
+        assert!(fix_until_stable(&mut index, &config, &[]).is_empty());
     }
 }

@@ -431,6 +431,63 @@ impl LineIndex {
     }
 }
 
+/// Line indexes of the files of a workspace, each built on its first use and kept for the next
+/// conversion in the same file: for callers that turn spans of many files into positions (the
+/// CLI's findings).
+///
+/// Keyed by a file's workspace path; a path must always name the same text (a different text
+/// still converts correctly, slowly: see [`LineIndex`]). A bounded cache
+/// ([`LineIndexCache::bounded`]) drops every index when a new one would exceed its bound: for
+/// callers that go file by file (findings sorted by path), so that a large workspace does not
+/// keep a line table per file.
+#[derive(Clone, Debug)]
+pub struct LineIndexCache {
+    indexes: std::collections::HashMap<String, LineIndex>,
+    limit: usize,
+}
+
+impl Default for LineIndexCache {
+    fn default() -> Self {
+        LineIndexCache::new()
+    }
+}
+
+impl LineIndexCache {
+    /// A cache that keeps every index it builds.
+    pub fn new() -> Self {
+        LineIndexCache::bounded(usize::MAX)
+    }
+
+    /// A cache that keeps at most `limit` indexes (at least one).
+    pub fn bounded(limit: usize) -> Self {
+        LineIndexCache {
+            indexes: std::collections::HashMap::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// The index of `text`, the text of the file at `path` (built now unless cached).
+    pub fn get(&mut self, path: &str, text: &str) -> &LineIndex {
+        if !self.indexes.contains_key(path) {
+            if self.indexes.len() >= self.limit {
+                self.indexes.clear();
+            }
+            self.indexes.insert(path.to_string(), LineIndex::new(text));
+        }
+        &self.indexes[path]
+    }
+
+    /// How many indexes are kept.
+    pub fn len(&self) -> usize {
+        self.indexes.len()
+    }
+
+    /// Is no index kept?
+    pub fn is_empty(&self) -> bool {
+        self.indexes.is_empty()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rope conversions
 // ---------------------------------------------------------------------------------------------
@@ -735,5 +792,37 @@ pub fn apply_change(
             old_end_position,
             new_end_position,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_cache_builds_once_per_path_and_keeps_its_bound() {
+        let (a, b, c) = ("x\ny\n", "one line", "p\r\nq\rr");
+        let mut cache = LineIndexCache::bounded(2);
+        assert!(cache.is_empty());
+        assert_eq!(cache.get("a.md", a), &LineIndex::new(a));
+        assert_eq!(cache.get("b.md", b), &LineIndex::new(b));
+        // A hit builds nothing: the text given is not even read.
+        assert_eq!(cache.get("a.md", "").line_count(), 3);
+        assert_eq!(cache.len(), 2);
+        // A third path drops both, then keeps it.
+        assert_eq!(cache.get("c.md", c).line_of(c.len()), 2);
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.get("a.md", a), &LineIndex::new(a));
+        assert_eq!(cache.len(), 2);
+        // Unbounded: every path stays.
+        let mut all = LineIndexCache::new();
+        for (i, t) in [a, b, c].iter().enumerate() {
+            all.get(&format!("{i}.md"), t);
+        }
+        assert_eq!(all.len(), 3);
+        // A bound of 0 keeps one.
+        let mut one = LineIndexCache::bounded(0);
+        assert_eq!(one.get("a.md", a).line_count(), 3);
+        assert_eq!(one.len(), 1);
     }
 }

@@ -1,0 +1,250 @@
+//! The command line, one front end of the engine (the language server is the other):
+//! `dep-ls check [PATH…]`, `dep-ls report`, `dep-ls graph`, and the language server itself
+//! (`dep-ls`, `dep-ls lsp`, `dep-ls --stdio`).
+//!
+//! This module holds the arguments (clap) and [`run`], which dispatches on the subcommand; one
+//! module per subcommand (`check`, `fix` for `check --fix`/`--diff`, `report`, `graph`,
+//! `server`) does the work, all of it I/O at the edge on top of the engine: which workspaces a
+//! PATH means (`targets`, by the one root rule of [`crate::root`]), turning byte spans into
+//! positions (`locate`, only through [`crate::text`]), and printing findings in one of four
+//! formats (`format`: human, JSON per spec §6, SARIF 2.1.0, GitHub Actions workflow commands).
+//!
+//! Exit codes: 0 = no error-severity finding, 1 = at least one, 2 = usage or I/O error.
+
+#[macro_use]
+mod output;
+mod check;
+mod fix;
+mod format;
+mod graph;
+mod interrupt;
+mod locate;
+mod progress;
+mod report;
+mod server;
+mod targets;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// No error-severity finding.
+pub const EXIT_OK: i32 = 0;
+/// At least one error-severity finding.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Usage error (bad flag, missing PATH) or I/O error (unreadable --config, failed write).
+pub const EXIT_USAGE: i32 = 2;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  no error-severity finding (warnings, info and hints do not fail)
+  1  at least one error-severity finding
+  2  usage error (unknown flag, PATH that does not exist) or I/O error (unreadable --config)
+
+Problems in dep-ls.toml are printed to stderr as warnings and do not change the exit code.";
+
+/// dep-ls: checks release plans written as DEP- entries in Markdown.
+#[derive(Parser, Debug)]
+#[command(
+    name = "dep-ls",
+    version,
+    about = "Language server and checker for DEP- release plans written in Markdown",
+    long_about = "Language server and checker for DEP- release plans written in Markdown.\n\n\
+                  Without a command (or with `lsp` / `--stdio`), dep-ls runs as a language server \
+                  on stdin/stdout, which is how editors start it. \
+                  `dep-ls check` checks a workspace from the command line (for CI); \
+                  run `dep-ls check --help` for its formats and exit codes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Run the language server on stdin/stdout (the default without a command)
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the language server on stdin/stdout (what editors start)
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Check the release plans under PATH (a folder, or one Markdown file) and print findings
+    Check(CheckArgs),
+    /// Release readiness per plan: the guide's quality gates, counts, environments (exit 1 when a
+    /// blocking gate fails)
+    Report(ReportArgs),
+    /// The trace graph: DEP- entries and every ID they link
+    Graph(GraphArgs),
+}
+
+const REPORT_HELP: &str = "\
+Blocking gates (exit 1 when one fails): environments documented, criteria with clear blockers,
+rollback triggers with measurable thresholds, validation steps, an owner on each DEP- entry,
+criteria tracing to EPIC-/TEST-/API- IDs, no error from `dep-ls check` in the plan's files.
+Advisory: DEP- → RUN-, DEP- → MON-, all met → GTM- (GTM launch consumes this readiness).
+
+Exit codes:
+  0  every plan passes every blocking gate (or there is no DEP- plan, without --require-plan)
+  1  a blocking gate fails (or there is no DEP- plan, with --require-plan)
+  2  usage or I/O error";
+
+/// `dep-ls report` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = REPORT_HELP)]
+pub struct ReportArgs {
+    /// Workspace folder (or a folder or Markdown file in it: the plans with an entry there)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Exit 1 when there is no DEP- plan at all (by default: say so and exit 0)
+    #[arg(long)]
+    pub require_plan: bool,
+}
+
+/// Output formats of `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    /// One self-contained page with the trace graph as inline SVG
+    Html,
+}
+
+/// `dep-ls graph` arguments.
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Workspace folder (or a folder or Markdown file in it: its DEP- entries)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+
+    /// Only the part of the graph connected to this ID
+    #[arg(long, value_name = "ID")]
+    pub from: Option<String>,
+
+    /// With --from: at most N links away (default: no limit)
+    #[arg(long, value_name = "N", requires = "from")]
+    pub depth: Option<usize>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats of `graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
+}
+
+/// `dep-ls check` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct CheckArgs {
+    /// Folders or Markdown files to check. Each is checked against its whole workspace (the
+    /// nearest folder up holding dep-ls.toml, .claude/domain-profile.yaml, SoT/ or .git), but
+    /// only its own findings are reported, with paths relative to the folder given (for a
+    /// file: its folder). Nested workspaces inside a folder are checked on their own.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Configuration file to use instead of each workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Never color the output (also: the NO_COLOR environment variable)
+    #[arg(long)]
+    pub no_color: bool,
+
+    /// List skipped files and what was checked
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Apply the fixes that need no judgement (enum casing, a key typo with one clear match,
+    /// the next free number for DEP-XXX), then check
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print what --fix would change as a unified diff, and write nothing (exit 1 when there
+    /// is something to change)
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style messages with source excerpts, and a summary line
+    Human,
+    /// One JSON array of findings (0-based lines, UTF-16 characters)
+    Json,
+    /// SARIF 2.1.0 (code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands (::error file=…)
+    Github,
+}
+
+/// Runs the command line with the process's arguments; returns the exit code.
+pub fn run() -> i32 {
+    run_from(std::env::args_os())
+}
+
+/// Runs the command line with these arguments (the first is the program name).
+pub fn run_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and --version print to stdout and exit 0; usage errors exit 2.
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => {
+            if args.fix || args.diff {
+                match fix::run(&args) {
+                    Err(code) => return code,
+                    Ok(changes) if args.diff => {
+                        return if changes > 0 { EXIT_FINDINGS } else { EXIT_OK }
+                    }
+                    Ok(_) => {}
+                }
+            }
+            check::run(&args)
+        }
+        Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Graph(args)) => graph::run(&args),
+        // `--stdio` (and `lsp --stdio`) name the default: stdio is the one transport.
+        Some(Command::Lsp { .. }) | None => server::run(),
+    }
+}
