@@ -734,7 +734,7 @@ fn dep_entry(sink: &mut Sink, entry: &Entry) {
                         entry.id,
                         f.key,
                         article(type_name),
-                        fields_of(ty).join(", ")
+                        schema::fields_of(ty).join(", ")
                     ),
                 },
                 Vec::new(),
@@ -853,17 +853,6 @@ fn dep_entry(sink: &mut Sink, entry: &Entry) {
 fn is_known_field(f: &Field) -> bool {
     schema::DEP_FIELDS.iter().any(|k| f.key_is(k))
         || schema::METHODOLOGY_FIELDS.iter().any(|k| f.key_is(k))
-}
-
-fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = schema::COMMON_FIELDS.to_vec();
-    if let Some(t) = ty {
-        v.extend(t.required_fields());
-    }
-    v.push("Owner");
-    v.push("Linked IDs");
-    v.dedup();
-    v
 }
 
 /// Prefixes of every ID (and range) in the entry's link lists.
