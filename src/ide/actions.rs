@@ -23,6 +23,9 @@ pub struct Action {
     pub preferred: bool,
     /// The finding it fixes.
     pub fixes: Option<Finding>,
+    /// The Type of the entry it inserts, for "Insert a DEP- <Type> entry" (a front end gives it
+    /// the kind `schema::TEMPLATE_ACTION_KIND`, so that an editor finds it by data, not title).
+    pub template: Option<EntryType>,
 }
 
 fn overlaps(a: &Span, b: &Span) -> bool {
@@ -117,6 +120,7 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
         edits,
         preferred,
         fixes: Some(finding.clone()),
+        template: None,
     };
     match &finding.fix {
         Some(FixHint::Replace(cands)) => {
@@ -408,6 +412,7 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
                     edits: vec![add_fields_edit(rel, text, e, &missing)],
                     preferred: false,
                     fixes: None,
+                    template: None,
                 });
             }
         }
@@ -438,6 +443,7 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
             }],
             preferred: false,
             fixes: None,
+            template: Some(ty),
         });
     }
     out
