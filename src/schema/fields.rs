@@ -301,3 +301,50 @@ pub fn template_fields(ty: EntryType) -> Vec<&'static str> {
 pub fn is_required(ty: EntryType, key: &str) -> bool {
     COMMON_FIELDS.contains(&key) || key == "Owner" || ty.required_fields().contains(&key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Stage;
+
+    const ENUMERATED: [&str; 5] = ["type", "stage", "blocker", "method", "name"];
+
+    /// The lists that repeat one another agree: `ENUM_VALUES` is every enumeration, the Type and
+    /// Stage enumerations are their names, a snippet offers the enumeration's values.
+    #[test]
+    fn the_schema_agrees_with_itself() {
+        let mut all: Vec<&str> = Vec::new();
+        for k in ENUMERATED {
+            for v in enum_values(k).expect(k) {
+                if !all.contains(v) {
+                    all.push(v);
+                }
+            }
+        }
+        assert_eq!(all, ENUM_VALUES);
+        let types: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(enum_values("type"), Some(&types[..]));
+        let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(enum_values("stage"), Some(&stages[..]));
+        for key in ["Type", "Stage", "Blocker", "Method", "Name"] {
+            let mut choices = snippet_choices(key).expect(key).to_vec();
+            let mut values = enum_values(&key.to_ascii_lowercase()).expect(key).to_vec();
+            choices.sort_unstable();
+            values.sort_unstable();
+            assert_eq!(choices, values, "{key}");
+        }
+    }
+
+    /// Every template field is a known field with documentation and a placeholder of its own.
+    #[test]
+    fn template_fields_are_documented() {
+        for ty in EntryType::ALL {
+            for k in template_fields(ty) {
+                assert!(DEP_FIELDS.contains(&k), "{k}");
+                assert!(field_doc(&k.to_ascii_lowercase()).is_some(), "{k}");
+                assert_ne!(placeholder(k), "[value]", "{k}");
+            }
+            assert!(value_doc("type", ty.name()).is_some(), "{}", ty.name());
+        }
+    }
+}
