@@ -182,16 +182,14 @@ fn module_edges() -> std::collections::BTreeMap<String, std::collections::BTreeS
     edges
 }
 
-/// The engine's layering, held by a test (as rust-analyzer's tidy tests hold its architecture):
-/// no module cycle among the top-level modules of `src/`; no engine module reaches into the
-/// front ends (`cli`, `lsp`); LSP protocol types only in `src/lsp`.
-#[test]
-fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
-    let edges = module_edges();
-    // Depth-first search for a back edge, reporting the cycle it closes.
+type Edges = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The cycles of a module graph (one per back edge a depth-first search finds), as
+/// `a -> b -> a`.
+fn cycles_of(edges: &Edges) -> Vec<String> {
     fn visit(
         m: &str,
-        edges: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        edges: &Edges,
         state: &mut std::collections::BTreeMap<String, u8>,
         path: &mut Vec<String>,
         cycles: &mut Vec<String>,
@@ -215,9 +213,167 @@ fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
     let mut cycles = Vec::new();
     for m in edges.keys() {
         if !state.contains_key(m.as_str()) {
-            visit(m, &edges, &mut state, &mut Vec::new(), &mut cycles);
+            visit(m, edges, &mut state, &mut Vec::new(), &mut cycles);
         }
     }
+    cycles
+}
+
+/// The module paths a `crate::…` or `super::…` path names, from the text right after its
+/// prefix: `ide::complete::x` gives `[ide, complete, x]`, `{entry_at, complete::{a, b}}` gives
+/// `[entry_at]`, `[complete, a]`, `[complete, b]` (lowercase segments only: a type or a
+/// constant ends the path).
+fn use_paths(s: &str) -> Vec<Vec<String>> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+            .collect()
+    };
+    let mut segs: Vec<String> = Vec::new();
+    let mut rest = s;
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut out = Vec::new();
+            let (mut depth, mut item_start) = (0usize, 0usize);
+            for (j, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 0 => {
+                        for p in use_paths(group[item_start..j].trim()) {
+                            let mut full = segs.clone();
+                            full.extend(p);
+                            out.push(full);
+                        }
+                        item_start = j + 1;
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        let id = ident(rest);
+        if id.is_empty() {
+            return vec![segs];
+        }
+        rest = &rest[id.len()..];
+        segs.push(id);
+        match rest.strip_prefix("::") {
+            Some(r) => rest = r,
+            None => return vec![segs],
+        }
+    }
+}
+
+/// The edges between sibling submodules of one module (`ide::actions` → `ide::complete`),
+/// keyed by their parent (`ide`): from every `crate::a::b::…` and `super::…` path of a file's
+/// code (comments and its `#[cfg(test)]` module left out), a file counting for the submodule of
+/// each ancestor that holds it.
+fn submodule_edges() -> std::collections::BTreeMap<String, Edges> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out: std::collections::BTreeMap<String, Edges> = Default::default();
+    for p in files_under("src") {
+        if p.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let rel = p.strip_prefix(&src).expect("in src");
+        let mut me: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let last = me.pop().expect("file name");
+        if me.is_empty() && (last == "main.rs" || last == "lib.rs") {
+            continue;
+        }
+        if last != "mod.rs" {
+            me.push(last.trim_end_matches(".rs").to_string());
+        }
+        let text = std::fs::read_to_string(&p).expect("read");
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut targets: Vec<Vec<String>> = Vec::new();
+        for (i, _) in code.match_indices("crate::") {
+            if !code[..i].ends_with('$') {
+                targets.extend(use_paths(&code[i + "crate::".len()..]));
+            }
+        }
+        for (i, _) in code.match_indices("super::") {
+            if code[..i].ends_with("super::") {
+                continue; // inside a chain counted from its first `super::`
+            }
+            let mut rest = &code[i..];
+            let mut up = 0;
+            while let Some(r) = rest.strip_prefix("super::") {
+                rest = r;
+                up += 1;
+            }
+            let base = &me[..me.len().saturating_sub(up)];
+            for p in use_paths(rest) {
+                let mut full = base.to_vec();
+                full.extend(p);
+                targets.push(full);
+            }
+        }
+        for t in targets {
+            let common = me.iter().zip(&t).take_while(|(a, b)| a == b).count();
+            if common == 0 || common >= me.len() || common >= t.len() {
+                continue; // top level (module_edges), or an ancestor or descendant
+            }
+            let parent = src.join(me[..common].join("/"));
+            let is_module = parent.join(format!("{}.rs", t[common])).is_file()
+                || parent.join(&t[common]).is_dir();
+            if is_module {
+                out.entry(me[..common].join("::"))
+                    .or_default()
+                    .entry(me[common].clone())
+                    .or_default()
+                    .insert(t[common].clone());
+            }
+        }
+    }
+    out
+}
+
+/// No cycle among the submodules of one module either (`ide::actions` ↔ `ide::complete` once
+/// shared template helpers; they went to `schema` and the leaf `ide::style`).
+#[test]
+fn submodules_form_no_cycle() {
+    let mut cycles = Vec::new();
+    for (parent, edges) in submodule_edges() {
+        for c in cycles_of(&edges) {
+            cycles.push(format!("in {parent}: {c}"));
+        }
+    }
+    assert!(cycles.is_empty(), "submodule cycles: {cycles:#?}");
+}
+
+/// The submodule scan sees what it should: `ide::actions` uses `ide::style`.
+#[test]
+fn submodule_edges_are_found() {
+    let edges = submodule_edges();
+    let ide = edges.get("ide").expect("ide has submodules");
+    assert!(
+        ide.get("actions").is_some_and(|to| to.contains("style")),
+        "{ide:?}"
+    );
+}
+
+/// The engine's layering, held by a test (as rust-analyzer's tidy tests hold its architecture):
+/// no module cycle among the top-level modules of `src/`; no engine module reaches into the
+/// front ends (`cli`, `lsp`); LSP protocol types only in `src/lsp`.
+#[test]
+fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
+    let edges = module_edges();
+    let cycles = cycles_of(&edges);
     assert!(cycles.is_empty(), "module cycles: {cycles:#?}");
 
     let front_ends = ["cli", "lsp"];

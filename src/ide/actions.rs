@@ -1,10 +1,10 @@
 //! Code actions: quick fixes for findings, and refactors that insert DEP- templates.
 
-use super::complete::{placeholder, template, template_fields};
+use super::style::{eol, field_style, heading_level, line_end, line_start};
 use super::{entry_at, FileEdit, Folder};
 use crate::check::entry::next_free_id;
 use crate::check::{Code, Finding, FixHint};
-use crate::schema::EntryType;
+use crate::schema::{placeholder, template, template_fields, EntryType};
 use crate::syntax::{id_prefix, DefKind, Entry, ParsedDoc, Span};
 
 /// What an action is for.
@@ -23,62 +23,13 @@ pub struct Action {
     pub preferred: bool,
     /// The finding it fixes.
     pub fixes: Option<Finding>,
+    /// The Type of the entry it inserts, for "Insert a DEP- <Type> entry" (a front end gives it
+    /// the kind `schema::TEMPLATE_ACTION_KIND`, so that an editor finds it by data, not title).
+    pub template: Option<EntryType>,
 }
 
 fn overlaps(a: &Span, b: &Span) -> bool {
     a.start <= b.end && b.start <= a.end
-}
-
-/// The line break the document uses.
-fn eol(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
-
-/// End of the line holding `offset` (before its break).
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset.min(text.len())..]
-        .find(['\n', '\r'])
-        .map(|i| offset + i)
-        .unwrap_or(text.len())
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .rfind(['\n', '\r'])
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
-
-/// How an entry writes its fields: the text before the key and between key and value
-/// (`- **` + `:** `, or `` + `: `).
-pub(crate) fn field_style(text: &str, e: &Entry) -> (String, String) {
-    for f in &e.fields {
-        if f.heading || f.key_span.is_empty() {
-            continue;
-        }
-        let (key, value) = (e.abs(f.key_span), e.abs(f.value_span));
-        // From the line's start: block-quote markers (`> `) are part of the style.
-        let before = text
-            .get(line_start(text, key.start)..key.start)
-            .unwrap_or("");
-        let after_end = if value.is_empty() {
-            line_end(text, key.end)
-        } else {
-            value.start
-        };
-        let after = text.get(key.end..after_end).unwrap_or(": ");
-        let after = if after.trim_end().is_empty() {
-            ": ".to_string()
-        } else {
-            format!("{} ", after.trim_end())
-        };
-        return (before.to_string(), after);
-    }
-    (String::new(), ": ".to_string())
 }
 
 /// Where new fields go: after the last `Key: value` field's last line, else after the
@@ -169,6 +120,7 @@ fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) 
         edits,
         preferred,
         fixes: Some(finding.clone()),
+        template: None,
     };
     match &finding.fix {
         Some(FixHint::Replace(cands)) => {
@@ -460,6 +412,7 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
                     edits: vec![add_fields_edit(rel, text, e, &missing)],
                     preferred: false,
                     fixes: None,
+                    template: None,
                 });
             }
         }
@@ -477,20 +430,9 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
         (end, format!("{nl}{nl}"))
     };
     let id = next_free_id(&f.index, "DEP");
-    let style = doc
-        .entries
-        .iter()
-        .rev()
-        .filter(|e| e.prefix() == "DEP")
-        .find_map(|e| match e.def_kind {
-            DefKind::Heading(l) => Some(Some(l)),
-            DefKind::Line => Some(None),
-            DefKind::TableRow | DefKind::PlanRow => None,
-            DefKind::ListItem => Some(None),
-        });
+    let style = heading_level(doc);
     for ty in EntryType::ALL {
-        let (_, plain) = template(ty, &id, style.unwrap_or(None));
-        let body = plain.replace('\n', nl);
+        let body = template(ty, &id, style).text.replace('\n', nl);
         out.push(Action {
             title: format!("Insert a DEP- {} entry ({id})", ty.name()),
             kind: ActionKind::Refactor,
@@ -501,6 +443,7 @@ fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) 
             }],
             preferred: false,
             fixes: None,
+            template: Some(ty),
         });
     }
     out

@@ -1,14 +1,14 @@
 //! Completion: field keys, enumerated values, owners, IDs (and ranges), entry templates.
 
-use super::actions::field_style;
+use super::style::{field_style, heading_level};
 use super::{entry_at, Folder};
 use crate::check::entry::next_free_id;
 use crate::schema::{self, EntryType};
 use crate::syntax::extract::parse_field_line;
 use crate::syntax::ids::{inline_mask, InlineState};
 use crate::syntax::{
-    id_number, id_prefix, is_link_list_key, normalize_key, DefKind, Entry, LineKind, LinkItem,
-    ParsedDoc, Span,
+    id_number, id_prefix, is_link_list_key, normalize_key, Entry, LineKind, LinkItem, ParsedDoc,
+    Span,
 };
 
 /// What a completion item is.
@@ -116,7 +116,7 @@ pub fn completions_with(
                         label: v.to_string(),
                         kind: CompletionKind::Value,
                         detail: Some(format!("{key} value")),
-                        documentation: value_doc(&norm, v),
+                        documentation: schema::value_doc(&norm, v).map(str::to_string),
                         insert_text: v.to_string(),
                         snippet: false,
                         replace: value_start..offset,
@@ -271,28 +271,6 @@ fn current_entry<'a>(
     }
     let gap = text.get(e.span.end..line_start)?;
     (!e.def_kind.is_row() && gap.trim().is_empty() && gap.matches('\n').count() <= 2).then_some(e)
-}
-
-fn value_doc(norm_key: &str, v: &str) -> Option<String> {
-    let s = match (norm_key, v) {
-        ("type", "Environment") => {
-            "Where code runs: name, infrastructure, configuration, secrets, access."
-        }
-        ("type", "Criteria") => {
-            "What must be true to deploy: requirement, verification, blocker, owner."
-        }
-        ("type", "Rollback") => {
-            "When to revert: trigger, measurable threshold, procedure, notification."
-        }
-        ("type", "Validation") => {
-            "How to verify success post-deploy: check, method, success criteria, escalation."
-        }
-        ("type", "Step") => "A deployment step.",
-        ("blocker", "Yes") => "Failure blocks the deploy.",
-        ("blocker", "No") => "Failure does not block the deploy.",
-        _ => return None,
-    };
-    Some(s.to_string())
 }
 
 /// Owners already used in the folder, most used first.
@@ -525,71 +503,15 @@ pub fn entry_doc(path: &str, e: &Entry) -> String {
     s
 }
 
-/// The placeholder (snippet) of a field in a template.
-fn field_snippet(key: &str, n: usize) -> String {
-    let choice = |vals: &[&str]| format!("${{{n}|{}|}}", vals.join(","));
-    match key {
-        "Type" => choice(&["Environment", "Criteria", "Rollback", "Validation", "Step"]),
-        "Stage" => choice(&["Pre-deploy", "Deploy", "Post-deploy", "Rollback"]),
-        "Name" => choice(&["staging", "production", "preview", "development"]),
-        "Blocker" => choice(&["Yes", "No"]),
-        "Method" => choice(&["Automated", "Manual", "Both"]),
-        other => format!("${{{n}:{}}}", placeholder(other)),
-    }
-}
-
-/// The guide's placeholder text for a field.
-pub fn placeholder(key: &str) -> &'static str {
-    match key {
-        "Description" => "[What this deployment item covers]",
-        "Name" => "[staging | production | preview]",
-        "Infrastructure" => "[Cloud provider, region, resources]",
-        "Configuration" => "[Environment-specific settings]",
-        "Secrets" => "[How secrets are managed]",
-        "Access" => "[Who can deploy, who can access]",
-        "Requirement" => "[What must be true]",
-        "Verification" => "[How to check this]",
-        "Blocker" => "[Yes | No]",
-        "Owner" => "[Who verifies]",
-        "Trigger" => "[What condition initiates rollback]",
-        "Threshold" => "[Specific metric or condition]",
-        "Procedure" => "[How to execute rollback]",
-        "Notification" => "[Who to alert]",
-        "Check" => "[What to verify post-deploy]",
-        "Method" => "[Manual | Automated | Both]",
-        "Success Criteria" => "[Expected result]",
-        "Escalation" => "[What if validation fails]",
-        "Linked IDs" => "[EPIC-XXX, API-XXX, TEST-XXX related]",
-        "Type" => "[Environment | Criteria | Rollback | Validation | Step]",
-        "Stage" => "[Pre-deploy | Deploy | Post-deploy | Rollback]",
-        _ => "[value]",
-    }
-}
-
-/// The fields of a Type in template order (common, type-specific, Owner, Linked IDs).
-pub fn template_fields(ty: EntryType) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = schema::COMMON_FIELDS.to_vec();
-    v.extend(ty.required_fields());
-    if !v.contains(&"Owner") {
-        v.push("Owner");
-    }
-    v.push("Linked IDs");
-    v
-}
-
-fn typical_stage(ty: EntryType) -> &'static str {
-    ty.typical_stages()[0].name()
-}
-
 /// Field-key completions for a DEP- entry: the fields of its Type it still lacks, whose name
 /// starts with what is typed, written in the entry's field style (`Key:`, `**Key:**`,
 /// `- Key:`). `markers` are the list or bold markers already typed before the key.
 fn field_keys(text: &str, e: &Entry, markers: &str, typed: &str, replace: Span) -> Vec<Completion> {
     let ty = e.field("type").and_then(|f| EntryType::parse(&f.value));
     let mut keys: Vec<&str> = match ty {
-        Some(t) => template_fields(t),
+        Some(t) => schema::template_fields(t),
         None => {
-            let mut v = vec!["Type", "Stage", "Description", "Owner", "Linked IDs"];
+            let mut v = schema::fields_of(None);
             for t in EntryType::ALL {
                 v.extend(t.required_fields());
             }
@@ -631,7 +553,7 @@ fn field_keys(text: &str, e: &Entry, markers: &str, typed: &str, replace: Span) 
                     None => "DEP- field".to_string(),
                 }),
                 documentation: schema::field_doc(&norm).map(str::to_string),
-                insert_text: format!("{lead}{k}{sep}{}", field_snippet(k, 1)),
+                insert_text: format!("{lead}{k}{sep}{}", schema::field_snippet(k, 1)),
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i:02}"),
@@ -640,65 +562,20 @@ fn field_keys(text: &str, e: &Entry, markers: &str, typed: &str, replace: Span) 
         .collect()
 }
 
-/// How DEP- entries are written in this document: heading level (None for plain lines).
-fn doc_style(doc: &ParsedDoc) -> Option<u8> {
-    doc.entries
-        .iter()
-        .rev()
-        .filter(|e| e.prefix() == "DEP")
-        .find_map(|e| match e.def_kind {
-            DefKind::Heading(l) => Some(Some(l)),
-            DefKind::Line => Some(None),
-            DefKind::TableRow | DefKind::PlanRow => None,
-            DefKind::ListItem => Some(None),
-        })
-        .unwrap_or(None)
-}
-
-/// A full entry of a Type: (snippet text, plain text with the guide's placeholders).
-pub fn template(ty: EntryType, id: &str, heading: Option<u8>) -> (String, String) {
-    let mut snip = String::new();
-    let mut plain = String::new();
-    match heading {
-        Some(l) => {
-            let hashes = "#".repeat(l as usize);
-            snip.push_str(&format!("{hashes} {id}: ${{1:Title}}\n\n"));
-            plain.push_str(&format!("{hashes} {id}: [Deployment Item Title]\n\n"));
-        }
-        None => {
-            snip.push_str(&format!("{id}: ${{1:Title}}\n"));
-            plain.push_str(&format!("{id}: [Deployment Item Title]\n"));
-        }
-    }
-    for (n, k) in (2..).zip(template_fields(ty)) {
-        let (sv, pv) = match k {
-            "Type" => (ty.name().to_string(), ty.name().to_string()),
-            "Stage" => (
-                format!("${{{n}:{}}}", typical_stage(ty)),
-                typical_stage(ty).to_string(),
-            ),
-            _ => (field_snippet(k, n), placeholder(k).to_string()),
-        };
-        snip.push_str(&format!("{k}: {sv}\n"));
-        plain.push_str(&format!("{k}: {pv}\n"));
-    }
-    (snip, plain)
-}
-
 /// Entry templates of each Type with the next free DEP number.
 fn templates(f: &Folder, doc: &ParsedDoc, replace: Span) -> Vec<Completion> {
     let id = next_free_id(&f.index, "DEP");
-    let style = doc_style(doc);
+    let style = heading_level(doc);
     EntryType::ALL
         .iter()
         .enumerate()
         .map(|(i, ty)| {
-            let (snip, _) = template(*ty, &id, style);
+            let snip = schema::template(*ty, &id, style).snippet;
             Completion {
                 label: format!("{id}: {} entry", ty.name()),
                 kind: CompletionKind::Template,
                 detail: Some(format!("DEP- {} template", ty.name())),
-                documentation: value_doc("type", ty.name()),
+                documentation: schema::value_doc("type", ty.name()).map(str::to_string),
                 insert_text: snip,
                 snippet: true,
                 replace: replace.clone(),

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod complete;
 pub mod nav;
 pub mod readiness;
+mod style;
 pub mod symbols;
 
 use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};

@@ -1614,13 +1614,9 @@ impl LanguageServer for Backend {
                     .into_iter()
                     .filter(|a| {
                         only.as_ref().is_none_or(|kinds| {
-                            kinds.iter().any(|k| {
-                                let kind = match a.kind {
-                                    ActionKind::QuickFix => CodeActionKind::QUICKFIX,
-                                    ActionKind::Refactor => CodeActionKind::REFACTOR,
-                                };
-                                kind.as_str().starts_with(k.as_str())
-                            })
+                            kinds
+                                .iter()
+                                .any(|k| action_kind(a).as_str().starts_with(k.as_str()))
                         })
                     })
                     .map(|a| {
@@ -1630,10 +1626,10 @@ impl LanguageServer for Backend {
                             .map(|x| vec![to_diagnostic(f, &mut lines, rel, x, enc, true)]);
                         CodeActionOrCommand::CodeAction(CodeAction {
                             title: a.title.clone(),
-                            kind: Some(match a.kind {
-                                ActionKind::QuickFix => CodeActionKind::QUICKFIX,
-                                ActionKind::Refactor => CodeActionKind::REFACTOR,
-                            }),
+                            kind: Some(action_kind(&a)),
+                            data: a
+                                .template
+                                .map(|t| serde_json::json!({ "template": t.name() })),
                             diagnostics,
                             edit: Some(edits_to_workspace_edit(f, &a.edits, enc)),
                             is_preferred: a.preferred.then_some(true),
@@ -2218,6 +2214,16 @@ fn strip_snippet(s: &str) -> String {
         }
     }
     out
+}
+
+/// The LSP kind of a code action: a template insertion gets `schema::TEMPLATE_ACTION_KIND`
+/// (a refactor; its `data` names the Type), so that editors find it without reading titles.
+fn action_kind(a: &ide::actions::Action) -> CodeActionKind {
+    match a.kind {
+        _ if a.template.is_some() => CodeActionKind::new(crate::schema::TEMPLATE_ACTION_KIND),
+        ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+        ActionKind::Refactor => CodeActionKind::REFACTOR,
+    }
 }
 
 #[cfg(test)]

@@ -783,6 +783,39 @@ Linked IDs: [EPIC-XXX, API-XXX, TEST-XXX related]
     );
 }
 
+/// The template actions say which Type they insert (`template`), the others insert none: an
+/// editor finds them by that (and the LSP kind it gives them), not by their titles.
+#[test]
+fn template_actions_name_their_type() {
+    check(&plan("Intro.\n\n$0\n\nOutro."), |fx| {
+        let acts = actions(fx);
+        let templates: Vec<(&str, Option<&str>)> = acts
+            .iter()
+            .filter(|a| a.template.is_some() || a.title.starts_with("Insert"))
+            .map(|a| (a.title.as_str(), a.template.map(|t| t.name())))
+            .collect();
+        assert_eq!(
+            templates,
+            [
+                (
+                    "Insert a DEP- Environment entry (DEP-001)",
+                    Some("Environment")
+                ),
+                ("Insert a DEP- Criteria entry (DEP-001)", Some("Criteria")),
+                ("Insert a DEP- Rollback entry (DEP-001)", Some("Rollback")),
+                (
+                    "Insert a DEP- Validation entry (DEP-001)",
+                    Some("Validation")
+                ),
+                ("Insert a DEP- Step entry (DEP-001)", Some("Step")),
+            ]
+        );
+        assert!(acts
+            .iter()
+            .all(|a| a.template.is_none() || a.kind == ActionKind::Refactor));
+    });
+}
+
 #[test]
 fn inserted_templates_hold_every_required_field() {
     check(&plan("Intro.\n\n$0\n\nOutro."), |fx| {

@@ -1,4 +1,5 @@
-// Writes snippets/markdown.json from src/templates.ts (a unit test checks the two agree).
+// Writes snippets/markdown.json from src/schema.json through src/templates.ts (a unit test checks
+// the two agree).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

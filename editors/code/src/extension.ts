@@ -22,17 +22,9 @@ import { notOfferedMessage, offersCommand, READINESS_COMMAND, reportToMarkdown }
 import { findServer, notFoundMessage } from './serverPath';
 import { toServerSettings } from './settings';
 import { formatStatus, IndexingTracker, ServerStatus } from './status';
-import { ENTRY_TYPES, EntryType, pickTemplateAction, snippetLines } from './templates';
+import { EntryType, pickerItems, pickTemplateAction, snippetLines, TEMPLATE_ACTION_KIND } from './templates';
 
 const SECTION = 'dep-ls';
-
-const TYPE_DESCRIPTIONS: Record<EntryType, string> = {
-  Environment: 'a deployment environment (Name, Infrastructure, Configuration, Secrets, Access)',
-  Criteria: 'a release criterion (Requirement, Verification, Blocker, Owner)',
-  Rollback: 'a rollback trigger (Trigger, Threshold, Procedure, Notification)',
-  Validation: 'a post-deploy validation (Check, Method, Success Criteria, Escalation)',
-  Step: 'a deployment step',
-};
 
 function isExecutable(file: string): boolean {
   try {
@@ -225,7 +217,7 @@ class DepLsExtension implements vscode.Disposable {
       return;
     }
     const picked = await vscode.window.showQuickPick(
-      ENTRY_TYPES.map((t) => ({ label: t, description: TYPE_DESCRIPTIONS[t] })),
+      pickerItems(),
       { placeHolder: 'Type of the DEP- entry to insert', title: 'dep-ls: Insert DEP- Entry Template' },
     );
     if (!picked) return;
@@ -234,7 +226,10 @@ class DepLsExtension implements vscode.Disposable {
     await editor.insertSnippet(new vscode.SnippetString(snippetLines(ty).join('\n')));
   }
 
-  /** Applies the server's "Insert a DEP- <Type> entry" refactor at the cursor. False when there is none. */
+  /**
+   * Applies the server's "Insert a DEP- <Type> entry" action at the cursor (found by its kind and
+   * data, see `pickTemplateAction`). False when there is none.
+   */
   private async insertFromServer(editor: vscode.TextEditor, ty: EntryType): Promise<boolean> {
     const client = this.client;
     if (!client?.isRunning()) return false;
@@ -243,12 +238,12 @@ class DepLsExtension implements vscode.Disposable {
       const result = await client.sendRequest(CodeActionRequest.type, {
         textDocument: c2p.asTextDocumentIdentifier(editor.document),
         range: c2p.asRange(editor.selection),
-        context: { diagnostics: [], only: ['refactor'], triggerKind: CodeActionTriggerKind.Invoked },
+        context: { diagnostics: [], only: [TEMPLATE_ACTION_KIND], triggerKind: CodeActionTriggerKind.Invoked },
       });
       const actions = (result ?? []).filter((a): a is CodeAction => !Command.is(a));
       let action = pickTemplateAction(actions, ty);
       if (!action) {
-        this.output.appendLine(`dep-ls: the server offers no "Insert a DEP- ${ty} entry" action here; inserting the snippet`);
+        this.output.appendLine(`dep-ls: the server offers no ${TEMPLATE_ACTION_KIND} action for ${ty} here; inserting the snippet`);
         return false;
       }
       const cap = client.initializeResult?.capabilities.codeActionProvider;

@@ -1,87 +1,39 @@
-// DEP- entry templates of each Type, as VS Code snippets. They mirror the server's templates
-// (src/ide/complete.rs) and are the fallback of "Insert DEP- Entry Template" when the server
-// offers no matching refactor; `snippets/markdown.json` is generated from the same data (a unit
-// test keeps them equal).
+// DEP- entry templates of each Type, read from the server's schema: `./schema.json` is
+// `dep_ls::schema::to_json()` (src/schema/ in the dep-ls crate; a Rust test keeps it current,
+// `UPDATE_SCHEMA=1 cargo test --lib schema::json` rewrites it). From it come the items of the
+// "Insert DEP- Entry Template" picker, its snippet fallback when the server offers no template
+// action, and `snippets/markdown.json` (`npm run snippets`; a unit test keeps them equal).
 
-export const ENTRY_TYPES = ['Environment', 'Criteria', 'Rollback', 'Validation', 'Step'] as const;
-export type EntryType = (typeof ENTRY_TYPES)[number];
+import schema from './schema.json';
 
-const REQUIRED: Record<EntryType, string[]> = {
-  Environment: ['Name', 'Infrastructure', 'Configuration', 'Secrets', 'Access'],
-  Criteria: ['Requirement', 'Verification', 'Blocker', 'Owner'],
-  Rollback: ['Trigger', 'Threshold', 'Procedure', 'Notification'],
-  Validation: ['Check', 'Method', 'Success Criteria', 'Escalation'],
-  Step: [],
-};
+/** A DEP- entry Type (`Environment`, `Criteria`, …), as the schema names it. */
+export type EntryType = string;
 
-const TYPICAL_STAGE: Record<EntryType, string> = {
-  Environment: 'Pre-deploy',
-  Criteria: 'Pre-deploy',
-  Rollback: 'Post-deploy',
-  Validation: 'Post-deploy',
-  Step: 'Pre-deploy',
-};
+/** The Types, in the schema's order. */
+export const ENTRY_TYPES: readonly EntryType[] = schema.types.map((t) => t.name);
 
-const PLACEHOLDER: Record<string, string> = {
-  Description: '[What this deployment item covers]',
-  Name: '[staging | production | preview]',
-  Infrastructure: '[Cloud provider, region, resources]',
-  Configuration: '[Environment-specific settings]',
-  Secrets: '[How secrets are managed]',
-  Access: '[Who can deploy, who can access]',
-  Requirement: '[What must be true]',
-  Verification: '[How to check this]',
-  Blocker: '[Yes | No]',
-  Owner: '[Who verifies]',
-  Trigger: '[What condition initiates rollback]',
-  Threshold: '[Specific metric or condition]',
-  Procedure: '[How to execute rollback]',
-  Notification: '[Who to alert]',
-  Check: '[What to verify post-deploy]',
-  Method: '[Manual | Automated | Both]',
-  'Success Criteria': '[Expected result]',
-  Escalation: '[What if validation fails]',
-  'Linked IDs': '[EPIC-XXX, API-XXX, TEST-XXX related]',
-};
+/** The code action kind of the server's "Insert a DEP- <Type> entry" actions. */
+export const TEMPLATE_ACTION_KIND: string = schema.templateAction.kind;
 
-const CHOICES: Record<string, string[]> = {
-  Stage: ['Pre-deploy', 'Deploy', 'Post-deploy', 'Rollback'],
-  Name: ['staging', 'production', 'preview', 'development'],
-  Blocker: ['Yes', 'No'],
-  Method: ['Automated', 'Manual', 'Both'],
-};
+function typeOf(ty: EntryType): (typeof schema.types)[number] {
+  const t = schema.types.find((x) => x.name === ty);
+  if (!t) throw new Error(`not a DEP- entry Type: ${ty}`);
+  return t;
+}
 
 /** The field keys of a template, in order. */
 export function templateFields(ty: EntryType): string[] {
-  const keys = ['Type', 'Stage', 'Description', ...REQUIRED[ty]];
-  if (!keys.includes('Owner')) keys.push('Owner');
-  keys.push('Linked IDs');
-  return keys;
-}
-
-/** Escapes text for a snippet placeholder. */
-function esc(s: string): string {
-  return s.replace(/[$}\\]/g, (c) => '\\' + c);
+  return typeOf(ty).fields.map((f) => f.key);
 }
 
 /** Snippet body lines of an entry of Type `ty` (tab stops: ID number, title, then each field). */
 export function snippetLines(ty: EntryType): string[] {
-  const lines = ['DEP-${1:001}: ${2:Title}'];
-  let n = 3;
-  for (const k of templateFields(ty)) {
-    if (k === 'Type') {
-      lines.push(`Type: ${ty}`);
-    } else if (k === 'Stage') {
-      const rest = CHOICES.Stage.filter((s) => s !== TYPICAL_STAGE[ty]);
-      lines.push(`Stage: \${${n++}|${[TYPICAL_STAGE[ty], ...rest].join(',')}|}`);
-    } else if (CHOICES[k]) {
-      lines.push(`${k}: \${${n++}|${CHOICES[k].join(',')}|}`);
-    } else {
-      lines.push(`${k}: \${${n++}:${esc(PLACEHOLDER[k] ?? '[value]')}}`);
-    }
-  }
-  lines.push('$0');
-  return lines;
+  return [...typeOf(ty).editorSnippet];
+}
+
+/** The items of the Type picker: each Type with what the schema says it is. */
+export function pickerItems(): { label: EntryType; description: string }[] {
+  return schema.types.map((t) => ({ label: t.name, description: t.description }));
 }
 
 /** The content of `snippets/markdown.json`. */
@@ -97,18 +49,19 @@ export function snippetFile(): Record<string, { prefix: string[]; description: s
   return out;
 }
 
-/** Title the server gives its template refactor: `Insert a DEP- Rollback entry (DEP-035)`. */
-const ACTION_TITLE = /^Insert a DEP- (\w+) entry\b/;
-
-/** Picks the server's "insert template" code action for `ty` among `actions`. */
-export function pickTemplateAction<A extends { title: string; kind?: string | { value: string } }>(
+/**
+ * Picks the server's "insert template" code action for `ty` among `actions`: by its kind
+ * ({@link TEMPLATE_ACTION_KIND}) and its data (`{"template": "<Type>"}`), never by its title.
+ */
+export function pickTemplateAction<A extends { kind?: string | { value: string }; data?: unknown }>(
   actions: readonly A[],
   ty: EntryType,
 ): A | undefined {
+  const key = schema.templateAction.dataKey;
   return actions.find((a) => {
     const kind = typeof a.kind === 'string' ? a.kind : a.kind?.value;
-    if (kind !== undefined && kind !== 'refactor' && !kind.startsWith('refactor.')) return false;
-    const m = ACTION_TITLE.exec(a.title);
-    return m !== null && m[1].toLowerCase() === ty.toLowerCase();
+    if (kind !== TEMPLATE_ACTION_KIND) return false;
+    const data = a.data;
+    return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[key] === ty;
   });
 }

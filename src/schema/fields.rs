@@ -1,161 +1,8 @@
-//! What the release-planning guide says a DEP- entry holds: its Types, Stages, the fields of each
-//! Type (in template order), enumerated values, and what each field means. Shared by the checks,
-//! and by completion and hover in the language server.
+//! The fields of a DEP- entry: which ones each Type has (in template order), the enumerated
+//! values, the guide's placeholders, the choices a snippet offers, and what each field and value
+//! means (hover, completion, the VS Code extension through `schema.json`).
 
-/// A DEP- entry Type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EntryType {
-    Environment,
-    Criteria,
-    Rollback,
-    Validation,
-    Step,
-}
-
-impl EntryType {
-    pub const ALL: [EntryType; 5] = [
-        EntryType::Environment,
-        EntryType::Criteria,
-        EntryType::Rollback,
-        EntryType::Validation,
-        EntryType::Step,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            EntryType::Environment => "Environment",
-            EntryType::Criteria => "Criteria",
-            EntryType::Rollback => "Rollback",
-            EntryType::Validation => "Validation",
-            EntryType::Step => "Step",
-        }
-    }
-
-    /// Case-insensitive.
-    pub fn parse(s: &str) -> Option<EntryType> {
-        let s = value_head(s);
-        Self::ALL
-            .into_iter()
-            .find(|t| t.name().eq_ignore_ascii_case(s))
-    }
-
-    /// Type-specific required fields, in the template's order.
-    pub fn required_fields(self) -> &'static [&'static str] {
-        match self {
-            EntryType::Environment => &[
-                "Name",
-                "Infrastructure",
-                "Configuration",
-                "Secrets",
-                "Access",
-            ],
-            EntryType::Criteria => &["Requirement", "Verification", "Blocker", "Owner"],
-            EntryType::Rollback => &["Trigger", "Threshold", "Procedure", "Notification"],
-            EntryType::Validation => &["Check", "Method", "Success Criteria", "Escalation"],
-            EntryType::Step => &[],
-        }
-    }
-
-    /// Stages that are typical for the Type (others get a `stage-mismatch` hint).
-    pub fn typical_stages(self) -> &'static [Stage] {
-        match self {
-            EntryType::Environment | EntryType::Criteria => &[Stage::PreDeploy],
-            EntryType::Rollback => &[Stage::PostDeploy, Stage::Rollback],
-            EntryType::Validation => &[Stage::PostDeploy],
-            EntryType::Step => &[
-                Stage::PreDeploy,
-                Stage::Deploy,
-                Stage::PostDeploy,
-                Stage::Rollback,
-            ],
-        }
-    }
-}
-
-/// A deployment Stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Stage {
-    PreDeploy,
-    Deploy,
-    PostDeploy,
-    Rollback,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 4] = [
-        Stage::PreDeploy,
-        Stage::Deploy,
-        Stage::PostDeploy,
-        Stage::Rollback,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::PreDeploy => "Pre-deploy",
-            Stage::Deploy => "Deploy",
-            Stage::PostDeploy => "Post-deploy",
-            Stage::Rollback => "Rollback",
-        }
-    }
-
-    /// Case-insensitive; `Pre-Deploy`, `pre deploy` and `predeploy` are accepted.
-    pub fn parse(s: &str) -> Option<Stage> {
-        let norm: String = value_head(s)
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        Self::ALL.into_iter().find(|st| {
-            st.name()
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-                .eq_ignore_ascii_case(&norm)
-        })
-    }
-}
-
-/// The enumerated part of a value, without a trailing remark: `Automated (Playwright suite)`,
-/// `Yes — failure blocks the deploy`, `production, us-east-1`, `Post-deploy; canary only`.
-/// The kinds of deployment of the methodology's own DEP- template (v0.8 release planning,
-/// `dep-template.md`: `**Type**: [Release | Hotfix | Rollback | Migration]`, with `Strategy`,
-/// `Environment`, `Target Date`). An entry with one of these Types (its `Rollback` is the guide's
-/// Type too) is a *deployment record*, not an entry of the guide's five Types.
-pub const DEPLOYMENT_KINDS: &[&str] = &["Release", "Hotfix", "Migration"];
-
-/// Is `value` (a `Type:` value) one of [`DEPLOYMENT_KINDS`]?
-pub fn is_deployment_kind(value: &str) -> bool {
-    let head = value_head(value);
-    DEPLOYMENT_KINDS
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(head))
-}
-
-pub fn value_head(value: &str) -> &str {
-    // The earliest of the separators ` (`, `(`, `,`, `;`, ` — `, ` – `, ` - `, ` —`, ` –`:
-    // `(`, `,`, `;` anywhere, a dash only after a space (and `-` also before one).
-    let v = value.trim();
-    let b = v.as_bytes();
-    let mut cut = v.len();
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'(' | b',' | b';' => {
-                // ` (` starts one byte earlier than `(`.
-                cut = if i > 0 && b[i - 1] == b' ' { i - 1 } else { i };
-                break;
-            }
-            b' ' => {
-                let rest = &v[i + 1..];
-                if rest.starts_with('—') || rest.starts_with('–') || rest.starts_with("- ") {
-                    cut = i;
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    v[..cut].trim()
-}
+use super::EntryType;
 
 /// Fields common to all Types (in template order).
 pub const COMMON_FIELDS: &[&str] = &["Type", "Stage", "Description"];
@@ -366,46 +213,138 @@ pub fn field_doc(norm_key: &str) -> Option<&'static str> {
     })
 }
 
+/// What an enumerated value means (completion documentation; a Type's description).
+pub fn value_doc(norm_key: &str, v: &str) -> Option<&'static str> {
+    Some(match (norm_key, v) {
+        ("type", "Environment") => {
+            "Where code runs: name, infrastructure, configuration, secrets, access."
+        }
+        ("type", "Criteria") => {
+            "What must be true to deploy: requirement, verification, blocker, owner."
+        }
+        ("type", "Rollback") => {
+            "When to revert: trigger, measurable threshold, procedure, notification."
+        }
+        ("type", "Validation") => {
+            "How to verify success post-deploy: check, method, success criteria, escalation."
+        }
+        ("type", "Step") => "A deployment step.",
+        ("blocker", "Yes") => "Failure blocks the deploy.",
+        ("blocker", "No") => "Failure does not block the deploy.",
+        _ => return None,
+    })
+}
+
+/// The guide's placeholder text for a field (what an inserted template holds).
+pub fn placeholder(key: &str) -> &'static str {
+    match key {
+        "Description" => "[What this deployment item covers]",
+        "Name" => "[staging | production | preview]",
+        "Infrastructure" => "[Cloud provider, region, resources]",
+        "Configuration" => "[Environment-specific settings]",
+        "Secrets" => "[How secrets are managed]",
+        "Access" => "[Who can deploy, who can access]",
+        "Requirement" => "[What must be true]",
+        "Verification" => "[How to check this]",
+        "Blocker" => "[Yes | No]",
+        "Owner" => "[Who verifies]",
+        "Trigger" => "[What condition initiates rollback]",
+        "Threshold" => "[Specific metric or condition]",
+        "Procedure" => "[How to execute rollback]",
+        "Notification" => "[Who to alert]",
+        "Check" => "[What to verify post-deploy]",
+        "Method" => "[Manual | Automated | Both]",
+        "Success Criteria" => "[Expected result]",
+        "Escalation" => "[What if validation fails]",
+        "Linked IDs" => "[EPIC-XXX, API-XXX, TEST-XXX related]",
+        "Type" => "[Environment | Criteria | Rollback | Validation | Step]",
+        "Stage" => "[Pre-deploy | Deploy | Post-deploy | Rollback]",
+        _ => "[value]",
+    }
+}
+
+/// The choices a snippet offers for a field (`${1|Yes,No|}`), in the order offered; the
+/// most common first, so not always the order of [`enum_values`].
+pub fn snippet_choices(key: &str) -> Option<&'static [&'static str]> {
+    match key {
+        "Type" => Some(&["Environment", "Criteria", "Rollback", "Validation", "Step"]),
+        "Stage" => Some(&["Pre-deploy", "Deploy", "Post-deploy", "Rollback"]),
+        "Name" => Some(&["staging", "production", "preview", "development"]),
+        "Blocker" => Some(&["Yes", "No"]),
+        "Method" => Some(&["Automated", "Manual", "Both"]),
+        _ => None,
+    }
+}
+
+/// The fields of an entry of a Type in template order: the common ones, the Type's own, Owner,
+/// Linked IDs. Without a Type (one the guide does not know): the common ones, Owner, Linked IDs.
+pub fn fields_of(ty: Option<EntryType>) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = COMMON_FIELDS.to_vec();
+    if let Some(t) = ty {
+        v.extend(t.required_fields());
+    }
+    if !v.contains(&"Owner") {
+        v.push("Owner");
+    }
+    v.push("Linked IDs");
+    v
+}
+
+/// The fields of a Type in template order (common, type-specific, Owner, Linked IDs).
+pub fn template_fields(ty: EntryType) -> Vec<&'static str> {
+    fields_of(Some(ty))
+}
+
+/// Does the check report an entry of this Type without the field (`missing-field`,
+/// `missing-owner`, `missing-threshold`)? Every template field but `Linked IDs`, whose absence
+/// only the traceability checks of Criteria and Rollback report.
+pub fn is_required(ty: EntryType, key: &str) -> bool {
+    COMMON_FIELDS.contains(&key) || key == "Owner" || ty.required_fields().contains(&key)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::value_head;
+    use super::*;
+    use crate::schema::Stage;
 
-    /// The definition: the text before the earliest of the separators.
-    fn reference(value: &str) -> &str {
-        let v = value.trim();
-        let cut = [" (", "(", ",", ";", " — ", " – ", " - ", " —", " –"]
-            .iter()
-            .filter_map(|sep| v.find(sep))
-            .min()
-            .unwrap_or(v.len());
-        v[..cut].trim()
+    const ENUMERATED: [&str; 5] = ["type", "stage", "blocker", "method", "name"];
+
+    /// The lists that repeat one another agree: `ENUM_VALUES` is every enumeration, the Type and
+    /// Stage enumerations are their names, a snippet offers the enumeration's values.
+    #[test]
+    fn the_schema_agrees_with_itself() {
+        let mut all: Vec<&str> = Vec::new();
+        for k in ENUMERATED {
+            for v in enum_values(k).expect(k) {
+                if !all.contains(v) {
+                    all.push(v);
+                }
+            }
+        }
+        assert_eq!(all, ENUM_VALUES);
+        let types: Vec<&str> = EntryType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(enum_values("type"), Some(&types[..]));
+        let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(enum_values("stage"), Some(&stages[..]));
+        for key in ["Type", "Stage", "Blocker", "Method", "Name"] {
+            let mut choices = snippet_choices(key).expect(key).to_vec();
+            let mut values = enum_values(&key.to_ascii_lowercase()).expect(key).to_vec();
+            choices.sort_unstable();
+            values.sort_unstable();
+            assert_eq!(choices, values, "{key}");
+        }
     }
 
+    /// Every template field is a known field with documentation and a placeholder of its own.
     #[test]
-    fn value_head_matches_its_definition() {
-        let samples = [
-            "Automated (Playwright suite)",
-            "Automated(x)",
-            "Yes — failure blocks the deploy",
-            "Yes —blocks",
-            "No – soft",
-            "No –soft",
-            "production, us-east-1",
-            "Post-deploy; canary only",
-            "Pre-deploy - gate",
-            "Pre-deploy -gate",
-            "  spaced  ",
-            "(leading",
-            " ,x",
-            "a — b (c), d",
-            "部署 — 🚀 (x)",
-            "",
-            "-",
-            " - ",
-            "x -",
-        ];
-        for s in samples {
-            assert_eq!(value_head(s), reference(s), "{s:?}");
+    fn template_fields_are_documented() {
+        for ty in EntryType::ALL {
+            for k in template_fields(ty) {
+                assert!(DEP_FIELDS.contains(&k), "{k}");
+                assert!(field_doc(&k.to_ascii_lowercase()).is_some(), "{k}");
+                assert_ne!(placeholder(k), "[value]", "{k}");
+            }
+            assert!(value_doc("type", ty.name()).is_some(), "{}", ty.name());
         }
     }
 }
