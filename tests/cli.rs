@@ -1205,3 +1205,27 @@ fn products_of_a_monorepo_are_one_workspace() {
     assert_eq!(json(&o).len(), 1, "API-001: {}", stdout(&o));
     let _ = std::fs::remove_dir_all(&ws);
 }
+
+/// `dep-ls schema` prints the schema the VS Code extension bundles (its templates and snippets
+/// are built from it), as JSON other editors can read.
+#[test]
+fn schema_prints_the_json_the_vs_code_extension_bundles() {
+    let o = dep_ls(&["schema"]);
+    assert_code(&o, 0);
+    let bundled = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/code/src/schema.json"),
+    )
+    .expect("schema.json");
+    assert_eq!(stdout(&o), bundled);
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let types: Vec<&str> = v["types"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        ["Environment", "Criteria", "Rollback", "Validation", "Step"]
+    );
+}

@@ -80,6 +80,9 @@ pub enum Command {
     Report(ReportArgs),
     /// The trace graph: DEP- entries and every ID they link
     Graph(GraphArgs),
+    /// The DEP- schema as JSON: Types, Stages, fields per Type, enumerations, templates (what
+    /// editor extensions build their templates and snippets from)
+    Schema,
 }
 
 const REPORT_HELP: &str = "\
@@ -244,6 +247,10 @@ where
         }
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Graph(args)) => graph::run(&args),
+        Some(Command::Schema) => match output::emit(&crate::schema::to_json_text(), None) {
+            Ok(()) => EXIT_OK,
+            Err(code) => code,
+        },
         // `--stdio` (and `lsp --stdio`) name the default: stdio is the one transport.
         Some(Command::Lsp { .. }) | None => server::run(),
     }

@@ -79,6 +79,11 @@ pub fn to_json() -> Value {
     })
 }
 
+/// [`to_json`] as the text `dep-ls schema` prints and `editors/code/src/schema.json` holds.
+pub fn to_json_text() -> String {
+    serde_json::to_string_pretty(&to_json()).unwrap_or_default() + "\n"
+}
+
 #[cfg(test)]
 mod tests {
     /// `editors/code/src/schema.json` is [`super::to_json`], pretty-printed. After a schema
@@ -88,7 +93,7 @@ mod tests {
     fn the_vs_code_extension_bundles_this_schema() {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/code/src/schema.json");
-        let want = serde_json::to_string_pretty(&super::to_json()).expect("json") + "\n";
+        let want = super::to_json_text();
         if std::env::var_os("UPDATE_SCHEMA").is_some_and(|v| v == "1") {
             std::fs::write(&path, &want).expect("write schema.json");
             return;

@@ -10,7 +10,7 @@ mod json;
 mod template;
 
 pub use fields::*;
-pub use json::to_json;
+pub use json::{to_json, to_json_text};
 pub use template::*;
 
 /// A DEP- entry Type.
