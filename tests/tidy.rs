@@ -410,3 +410,33 @@ fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
         "LSP types outside src/lsp: {lsp_types:?}"
     );
 }
+
+/// ARCHITECTURE.md draws the real module graph: its `module-graph` block lists every top-level
+/// module of `src/` with every module it uses, as `module → a, b` (`→ —` for none), and this
+/// test fails on any difference — the failure prints the block as it should read.
+#[test]
+fn architecture_draws_the_real_module_graph() {
+    let arch = read("ARCHITECTURE.md");
+    let edges = module_edges();
+    let want: String = edges
+        .iter()
+        .map(|(m, to)| {
+            let to: Vec<&str> = to.iter().map(String::as_str).collect();
+            let to = if to.is_empty() {
+                "—".to_string()
+            } else {
+                to.join(", ")
+            };
+            format!("{m:<10} → {to}\n")
+        })
+        .collect();
+    let have = arch
+        .split_once("<!-- module-graph -->\n```text\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block.to_string())
+        .unwrap_or_default();
+    assert!(
+        have == want,
+        "ARCHITECTURE.md's module graph is not the code's; it should read:\n<!-- module-graph -->\n```text\n{want}```"
+    );
+}
