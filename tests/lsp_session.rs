@@ -334,8 +334,8 @@ fn requests_after_many_edits_see_the_final_text() {
             .map(|s| s.iter().filter(|x| x["name"] == "DEP-777").count())
             .unwrap_or(0);
         assert_eq!(n, 500 / addition.len() + 1, "run {run}: {syms}");
-        // Completion is answered in front of tower-lsp (`lsp::fast`): it too comes after
-        // every edit sent before it. Type a link on the last line and complete right away.
+        // Completion, like every request, sees every edit sent before it. Type a link on the
+        // last line and complete right away.
         let last = text.matches('\n').count();
         for (col, ch) in "Linked IDs: DEP-00".chars().enumerate() {
             version += 1;
