@@ -2,7 +2,7 @@
 //! offers ([`server_capabilities`]).
 
 use super::session::ClientFlags;
-use super::to_proto;
+use super::to_proto::{self, SHOW_REFERENCES};
 use crate::ide;
 use crate::text::PositionEncoding;
 use tower_lsp_server::ls_types::*;
@@ -54,7 +54,21 @@ pub(super) fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
             .and_then(|t| t.publish_diagnostics.as_ref())
             .and_then(|p| p.related_information)
             .unwrap_or(true),
+        show_references: client_commands(caps).any(|c| c == SHOW_REFERENCES),
     }
+}
+
+/// The client-side commands the client says it runs: `experimental.commands.commands`, an
+/// array of command names (rust-analyzer's convention; VS Code and the Neovim plugin of
+/// `editors/` announce `editor.action.showReferences` there).
+fn client_commands(caps: &ClientCapabilities) -> impl Iterator<Item = &str> {
+    caps.experimental
+        .as_ref()
+        .and_then(|e| e.pointer("/commands/commands"))
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str())
 }
 
 /// The commands the server runs (`workspace/executeCommand`).

@@ -27,6 +27,9 @@ pub(super) struct ClientFlags {
     /// The client resolves completion items' documentation lazily (`completionItem/resolve`).
     pub resolve_documentation: bool,
     pub related_information: bool,
+    /// The client runs VS Code's `editor.action.showReferences` (it says so in
+    /// `experimental.commands.commands`): the references code lens carries it.
+    pub show_references: bool,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -462,9 +462,14 @@ pub(super) fn inlay_hints(
         .collect()
 }
 
+/// VS Code's command that shows a list of locations (uri, position, locations). Not part of
+/// LSP: sent only to clients that announce it (`experimental.commands.commands`).
+pub(super) const SHOW_REFERENCES: &str = "editor.action.showReferences";
+
 /// The "N references" lenses of a file (`uri`, as the client named it): (span of the
-/// definition, ID, count), each running VS Code's `editor.action.showReferences` on its
-/// locations.
+/// definition, ID, count), each carrying [`SHOW_REFERENCES`] with its locations. Only for a
+/// client that runs that command: any other gets no references lens (a lens without a command
+/// is an unresolved one, and this server resolves none), as rust-analyzer does.
 pub(super) fn reference_lenses(
     f: &Folder,
     uri: &Uri,
@@ -482,7 +487,7 @@ pub(super) fn reference_lenses(
                 range,
                 command: Some(Command {
                     title: format!("{n} reference{}", if n == 1 { "" } else { "s" }),
-                    command: "editor.action.showReferences".into(),
+                    command: SHOW_REFERENCES.into(),
                     arguments: Some(vec![
                         serde_json::json!(uri.as_str()),
                         serde_json::to_value(range.start).unwrap_or_default(),

@@ -94,12 +94,18 @@ pub(crate) fn inlay_hints(s: &State, params: InlayHintParams) -> Result<Option<V
     ))
 }
 
-/// Code lenses: "N references" on definitions and "Readiness: …" on a plan's first DEP- entry.
+/// Code lenses: "N references" on definitions, for a client that runs the command that shows
+/// them (`ClientFlags::show_references`), and "Readiness: …" on a plan's first DEP- entry.
 pub(crate) fn code_lenses(s: &State, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;
+    let show_references = read(&s.flags).show_references;
     Ok(s.with_folder(&uri, None, |f, rel, _, enc| {
-        let counts = ide::symbols::code_lenses(f, rel);
-        let mut lenses = to_proto::reference_lenses(f, &uri, rel, counts, enc);
+        let mut lenses = if show_references {
+            let counts = ide::symbols::code_lenses(f, rel);
+            to_proto::reference_lenses(f, &uri, rel, counts, enc)
+        } else {
+            Vec::new()
+        };
         lenses.extend(to_proto::readiness_lenses(f, rel, enc));
         lenses
     }))
