@@ -495,7 +495,7 @@ proptest! {
         use dep_ls::check::plan::check_plans;
         use dep_ls::config::Config;
         use dep_ls::document::Change;
-        use dep_ls::lsp::state::{DocKey, World};
+        use dep_ls::workspace::world::{DocKey, World};
         let root = std::env::temp_dir().join("dep-ls-plan-facts-never-created");
         let mut w = World::default();
         w.add_folder(root.clone());
@@ -575,7 +575,7 @@ proptest! {
 fn plan_findings_change_with_the_file_typed_in() {
     use dep_ls::check::Code;
     use dep_ls::document::Change;
-    use dep_ls::lsp::state::{DocKey, World};
+    use dep_ls::workspace::world::{DocKey, World};
     let root = std::env::temp_dir().join("dep-ls-plan-typing-never-created");
     let mut w = World::default();
     w.add_folder(root.clone());

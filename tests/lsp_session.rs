@@ -13,8 +13,11 @@ fn example_copy(name: &str) -> PathBuf {
     dir
 }
 
+/// What the VS Code extension announces (among others): the client-side command
+/// `editor.action.showReferences` in `experimental.commands.commands`.
 fn vscode_like_caps() -> Value {
     json!({
+        "experimental": {"commands": {"commands": ["editor.action.showReferences"]}},
         "general": {"positionEncodings": ["utf-16"]},
         "window": {"workDoneProgress": true},
         "workspace": {"configuration": true, "didChangeWatchedFiles": {"dynamicRegistration": true}},
@@ -334,8 +337,8 @@ fn requests_after_many_edits_see_the_final_text() {
             .map(|s| s.iter().filter(|x| x["name"] == "DEP-777").count())
             .unwrap_or(0);
         assert_eq!(n, 500 / addition.len() + 1, "run {run}: {syms}");
-        // Completion is answered in front of tower-lsp (`lsp::fast`): it too comes after
-        // every edit sent before it. Type a link on the last line and complete right away.
+        // Completion, like every request, sees every edit sent before it. Type a link on the
+        // last line and complete right away.
         let last = text.matches('\n').count();
         for (col, ch) in "Linked IDs: DEP-00".chars().enumerate() {
             version += 1;
@@ -693,4 +696,95 @@ fn an_untitled_document_without_any_folder_is_checked_alone() {
         "{diags:#?}"
     );
     assert_eq!(c.shutdown(), 0);
+}
+
+/// The references lens carries VS Code's `editor.action.showReferences` only for a client
+/// that says it runs that command (`experimental.commands.commands`, as rust-analyzer reads
+/// it); any other client gets no references lens (a lens without a command would be an
+/// unresolved one), and the readiness lens, a command of the server's own, either way.
+#[test]
+fn the_show_references_command_only_for_a_client_that_runs_it() {
+    let root = example_copy("show-references");
+    let sot_path = root.join("SoT/SoT.DEPLOYMENT.md");
+    let sot_uri = file_uri(&sot_path);
+    let sot = std::fs::read_to_string(&sot_path).expect("SoT");
+    let commands = |lenses: &Value| -> Vec<String> {
+        lenses
+            .as_array()
+            .expect("lenses")
+            .iter()
+            .map(|l| l["command"]["command"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let show = "editor.action.showReferences";
+    for (caps, runs_it) in [
+        (json!({}), false),
+        (
+            json!({"experimental": {"commands": {"commands": ["rust-analyzer.runSingle"]}}}),
+            false,
+        ),
+        (
+            json!({"experimental": {"commands": {"commands": [show]}}}),
+            true,
+        ),
+    ] {
+        let mut c = LspClient::start();
+        c.initialize(&root, caps.clone(), json!({}));
+        c.open(&sot_uri, &sot);
+        // Indexed once the readiness lens counts the whole plan.
+        let mut lenses = Value::Null;
+        for _ in 0..400 {
+            lenses = c.request(
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": sot_uri}}),
+            );
+            let ready = lenses.as_array().is_some_and(|l| {
+                l.iter()
+                    .any(|x| x["command"]["title"] == "Readiness: 3/7 gates pass")
+            });
+            if ready {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let cmds = commands(&lenses);
+        assert!(
+            cmds.iter().any(|c| c == "dep-ls.readinessReport"),
+            "{caps}: {lenses}"
+        );
+        let refs: Vec<&Value> = lenses
+            .as_array()
+            .expect("lenses")
+            .iter()
+            .filter(|l| l["command"]["command"] == show)
+            .collect();
+        if runs_it {
+            assert!(!refs.is_empty(), "{caps}: {lenses}");
+            for l in &refs {
+                let title = l["command"]["title"].as_str().unwrap_or("");
+                assert!(title.ends_with("reference") || title.ends_with("references"));
+                let args = l["command"]["arguments"].as_array().expect("arguments");
+                assert_eq!(args.len(), 3, "{l}");
+                assert_eq!(args[0], json!(sot_uri));
+                assert_eq!(args[1], l["range"]["start"]);
+            }
+            assert!(
+                refs.iter().any(|l| l["command"]["arguments"][2]
+                    .as_array()
+                    .is_some_and(|locs| !locs.is_empty())),
+                "{lenses}"
+            );
+        } else {
+            assert!(refs.is_empty(), "{caps}: {lenses}");
+            assert!(
+                lenses
+                    .as_array()
+                    .expect("lenses")
+                    .iter()
+                    .all(|l| l["command"]["command"].is_string()),
+                "every lens carries a command: {lenses}"
+            );
+        }
+        assert_eq!(c.shutdown(), 0);
+    }
 }

@@ -6,7 +6,7 @@
 mod support;
 
 use dep_ls::config::Config;
-use dep_ls::lsp::state::{parse_files, plan_indexing};
+use dep_ls::workspace::world::{parse_files, plan_indexing};
 use dep_ls::workspace::Workspace;
 use serde_json::{json, Value};
 use std::path::Path;

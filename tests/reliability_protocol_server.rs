@@ -1,7 +1,7 @@
 //! Server faults found by the adversarial review of issue 13, against the real binary: a burst
 //! of events from a client that answers the server's requests late (a deadlock), `..` in URIs
 //! (files outside the workspace), and panics in handlers and indexing (through the
-//! `DEP_LS_TEST_PANIC_ON` hook, see `src/lsp/fast.rs`).
+//! `DEP_LS_TEST_PANIC_ON` hook, see `src/lsp/panic.rs`).
 
 mod support;
 
@@ -321,7 +321,7 @@ fn dot_dot_uris_escape_the_workspace() {
 }
 
 /// Panics in handlers and while indexing never end or hang the server (the
-/// `DEP_LS_TEST_PANIC_ON` hook makes them, see `src/lsp/fast.rs`): a request that panics gets
+/// `DEP_LS_TEST_PANIC_ON` hook makes them, see `src/lsp/panic.rs`): a request that panics gets
 /// InternalError (-32603, "internal error, please report"), a notification that panics is
 /// logged, a file whose parsing panics is skipped while the rest of its batch is indexed and
 /// the folder's indexing ends (push diagnostics wait for it), and the log at the default

@@ -1,11 +1,14 @@
-//! Conversions between engine spans (byte offsets) and LSP positions, through the one
-//! position module [`crate::text`].
+//! The position and URI layer, both ways: engine spans (byte offsets) ↔ LSP positions and
+//! ranges, through the one position module [`crate::text`]; `file:` and `untitled:` URIs ↔
+//! workspace paths. Engine results become LSP objects in `to_proto`, on top of this.
 
 use crate::ide::Folder;
 use crate::syntax::Span;
 use crate::text::{self, LineIndex, PositionEncoding};
+use crate::workspace::world::{self as state, DocKey, World};
 use std::collections::HashMap;
-use tower_lsp_server::ls_types as lsp;
+use std::path::{Path, PathBuf};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 pub fn to_lsp_position(p: text::Position) -> lsp::Position {
     lsp::Position {
@@ -86,4 +89,38 @@ impl<'a> Lines<'a> {
             .or_insert_with(|| LineIndex::new(t));
         Some(li.offset(t, p, enc))
     }
+}
+
+/// The file path of a `file:` URI: percent-decoded, then `.` and `..` resolved
+/// ([`crate::workspace::world::lexical`]); `None` for another scheme or a relative path. Every URI the server
+/// receives becomes a path here, once.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    state::lexical(&uri.to_file_path()?)
+}
+
+/// The URI of a workspace-relative path (an untitled document's path is its URI).
+pub fn uri_of(root: &Path, rel: &str) -> Option<Uri> {
+    if rel.starts_with(UNTITLED) {
+        return rel.parse().ok();
+    }
+    Uri::from_file_path(root.join(rel))
+}
+
+/// The scheme of an unsaved document's URI (VS Code's `untitled:Untitled-1`).
+const UNTITLED: &str = "untitled:";
+
+pub(super) fn is_untitled(uri: &Uri) -> bool {
+    uri.scheme().as_str() == "untitled"
+}
+
+/// Where a URI's document lives: a `file:` URI by its path ([`World::locate_path`]), an
+/// untitled document in the first workspace folder ([`World::untitled_key`]).
+pub(super) fn locate_uri(w: &World, uri: &Uri) -> Option<DocKey> {
+    if is_untitled(uri) {
+        return w.untitled_key(uri.as_str());
+    }
+    w.locate_path(&file_path(uri)?)
 }

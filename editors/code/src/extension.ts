@@ -25,6 +25,8 @@ import { formatStatus, IndexingTracker, ServerStatus } from './status';
 import { EntryType, pickerItems, pickTemplateAction, snippetLines, TEMPLATE_ACTION_KIND } from './templates';
 
 const SECTION = 'dep-ls';
+/** VS Code's command that peeks a list of locations, which the references code lens runs. */
+const SHOW_REFERENCES = 'editor.action.showReferences';
 
 function isExecutable(file: string): boolean {
   try {
@@ -153,6 +155,15 @@ class DepLsExtension implements vscode.Disposable {
           for (const lens of lenses ?? []) {
             if (lens.command?.command === READINESS_COMMAND) {
               lens.command = { ...lens.command, command: 'dep-ls.showReadinessReport', arguments: [] };
+            } else if (lens.command?.command === SHOW_REFERENCES && this.client) {
+              // The references lens: VS Code's command takes its own types, not LSP's JSON.
+              const [uri, position, locations] = lens.command.arguments ?? [];
+              const p2c = this.client.protocol2CodeConverter;
+              const locs = Array.isArray(locations) ? locations : [];
+              lens.command = {
+                ...lens.command,
+                arguments: [p2c.asUri(uri), p2c.asPosition(position), locs.map((l) => p2c.asLocation(l))],
+              };
             }
           }
           return lenses;
@@ -161,6 +172,17 @@ class DepLsExtension implements vscode.Disposable {
     };
 
     const client = new LanguageClient(SECTION, 'dep-ls', serverOptions, clientOptions);
+    // dep-ls puts VS Code's `editor.action.showReferences` on its references lens only for a
+    // client that announces it (`experimental.commands.commands`; converted by the middleware).
+    client.registerFeature({
+      fillClientCapabilities: (caps) => {
+        const experimental = (caps.experimental ?? {}) as Record<string, unknown>;
+        caps.experimental = { ...experimental, commands: { commands: [SHOW_REFERENCES] } };
+      },
+      initialize: () => {},
+      getState: () => ({ kind: 'static' }),
+      clear: () => {},
+    });
     this.client = client;
     client.onDidChangeState((e) => {
       if (this.client !== client) return;

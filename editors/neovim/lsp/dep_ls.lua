@@ -6,8 +6,10 @@ return {
   filetypes = { 'markdown' },
   -- workspace/diagnostic/refresh, which Neovim 0.11 does not answer by itself.
   handlers = require('dep_ls').handlers,
-  -- The readiness code lens's command, shown as `:DepReport` shows it.
+  -- The code lenses' commands: the readiness report, shown as `:DepReport` shows it, and the
+  -- references, in the quickfix list.
   commands = require('dep_ls').commands,
+  -- Merged over Neovim's defaults: diagnostic refresh, and the references command above.
   capabilities = require('dep_ls').capabilities,
   -- In this order: the nearest folder with dep-ls.toml wins over one with SoT/, which wins over
   -- the repository root (a PRD often lives in a subfolder of a larger repository).

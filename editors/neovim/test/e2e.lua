@@ -331,6 +331,13 @@ step('code lenses run in Neovim: readiness report and references', function()
   wait_report(sot)
   vim.cmd('close')
   vim.api.nvim_set_current_buf(sot)
+  -- dep-ls sends the references lens's command only to a client that announces it.
+  local client = assert(client_for(sot), 'no dep-ls client')
+  local announced = vim.tbl_get(client.capabilities or {}, 'experimental', 'commands', 'commands') or {}
+  assert(
+    vim.tbl_contains(announced, 'editor.action.showReferences'),
+    'the client does not announce editor.action.showReferences: ' .. vim.inspect(announced)
+  )
   local lens = run_lens(sot, 'editor.action.showReferences')
   local want = #(lens.command.arguments[3] or {})
   assert(want > 0, 'the lens lists no locations: ' .. vim.inspect(lens.command))

@@ -33,9 +33,12 @@ M.handlers = {
   end,
 }
 
---- Capabilities added to Neovim's defaults (the handler above makes refresh work).
+--- Capabilities added to Neovim's defaults: refresh works (the handler above), and the client
+--- runs `editor.action.showReferences` (M.commands below), which dep-ls puts on its references
+--- code lens only for a client that says so (`experimental.commands.commands`).
 M.capabilities = {
   workspace = { diagnostics = { refreshSupport = true } },
+  experimental = { commands = { commands = { 'editor.action.showReferences' } } },
 }
 
 --- The defaults; `setup(opts)` deep-merges `opts` over them.
@@ -82,7 +85,7 @@ end
 --- answers; this shows it, as `:DepReport` does.
 ---
 --- The references lens carries VS Code's `editor.action.showReferences` (URI, position,
---- locations): here the locations go to the quickfix list.
+--- locations), which M.capabilities announces: here the locations go to the quickfix list.
 M.commands = {
   ['dep-ls.readinessReport'] = function(command, ctx)
     M.report(ctx and ctx.bufnr or nil, command and command.arguments or nil)

@@ -1,96 +1,47 @@
-//! Requests answered in front of tower-lsp, with their response serialised straight to a frame.
-//!
-//! tower-lsp turns every result into a `serde_json::Value` before writing it. For a completion
-//! list (up to 100 IDs with their titles, asked for on every keystroke inside `Linked IDs`)
-//! building, writing and dropping that tree took longer than computing the list: 0.35 ms
-//! against 0.08 ms for serialising the list itself. [`FastPath`] wraps the `LspService`,
-//! answers `textDocument/completion` itself once the session is initialized, and hands every
-//! other message (and a completion it cannot take: before `initialize`, after `shutdown`,
-//! malformed params) to tower-lsp unchanged.
-//!
-//! Order is kept: tower-lsp calls the service for each message in arrival order and polls the
-//! returned futures first in that order too, and the completion is computed when its future is
-//! first polled — after the `didChange` notifications that came before it have been applied.
-//! The response goes out through the same channel as our `publishDiagnostics` frames.
-//! Completion takes well under a millisecond and is not cancellable (`$/cancelRequest` is for
-//! workspace-wide requests, which stay with tower-lsp).
+//! Panics while a message is handled, and the test hook that causes them.
 //!
 //! [`CatchPanic`] wraps the whole service: a panic while a request or notification is handled
 //! (in `call` or in the future it returns) never reaches tower-lsp's loop, which would end the
 //! process. A request gets an InternalError (-32603) response "internal error, please report",
-//! a notification a log line, and the session goes on.
+//! a notification a log line, and the session goes on. Tasks of their own (indexing, reloads,
+//! diagnostics) are caught by tokio; [`quiet_panics`] makes the panic hook only report them.
 //!
 //! Test hook: `DEP_LS_TEST_PANIC_ON`, read once at startup, a comma-separated list of points
 //! that panic on purpose (the server has no input that panics once parsing and checking are
 //! panic-safe, and the tests must still prove the catching): an LSP method name (its handler
-//! panics when it runs; `textDocument/hover` panics inside tower-lsp's own handling, in the
-//! handler), `index:NAME` (reading a file whose path ends with NAME panics while a folder is
-//! indexed). Unset, it costs one check of an empty list per message.
+//! panics when it runs: [`CatchPanic`] makes it panic in the future it returns, except
+//! `textDocument/hover`, which panics inside tower-lsp's own handling, in the handler),
+//! `index:NAME` (reading a file whose path ends with NAME panics while a folder is indexed).
+//! Unset, it costs one check of an empty list per message.
 
-use super::State;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
-use tower_lsp_server::ls_types::CompletionParams;
 use tower_service::Service;
-
-/// The `LspService` with completion answered directly (see the module docs).
-pub struct FastPath<S> {
-    inner: S,
-    state: Arc<State>,
-}
-
-impl<S> FastPath<S> {
-    pub fn new(inner: S, state: Arc<State>) -> Self {
-        FastPath { inner, state }
-    }
-}
 
 type Reply<E> = Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>>;
 
-impl<S> Service<Request> for FastPath<S>
-where
-    S: Service<Request, Response = Option<Response>>,
-    S::Future: Send + 'static,
-{
-    type Response = Option<Response>;
-    type Error = S::Error;
-    type Future = Reply<S::Error>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        if req.method() != "textDocument/hover" && test_panic(req.method()) {
-            let method = req.method().to_string();
-            return Box::pin(async move { panic!("DEP_LS_TEST_PANIC_ON: {method}") });
-        }
-        if req.method() == "textDocument/completion" {
-            if let Some(out) = self.state.fast_replies() {
-                let params = req
-                    .params()
-                    .and_then(|p| serde::Deserialize::deserialize(p).ok());
-                if let (Some(id), Some(params)) = (req.id().cloned(), params) {
-                    let state = Arc::clone(&self.state);
-                    return Box::pin(async move {
-                        let params: CompletionParams = params;
-                        let result = state.completion(params);
-                        if let Some(frame) =
-                            super::transport::response_frame(&id, &result, 32 << 10)
-                        {
-                            let _ = out.send(frame).await;
-                        }
-                        Ok(None)
-                    });
-                }
-            }
-        }
-        Box::pin(self.inner.call(req))
-    }
+/// Panics are caught (handlers: [`CatchPanic`]; tasks: tokio), so the panic hook only
+/// reports them: where, at error level; the message at debug level only, because it can quote
+/// document text (a slicing panic shows the string) and default-level logs never do.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("{}: a panic at {at}", INTERNAL_ERROR);
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        tracing::debug!("the panic at {at}: {what}");
+    }));
 }
 
 pub(crate) use crate::guard::test_panic;
@@ -208,7 +159,15 @@ where
         let method = req.method().to_string();
         let inner = &mut self.inner;
         let forget = Arc::clone(&self.forget);
-        match catch_unwind(AssertUnwindSafe(move || inner.call(req))) {
+        let call = move || -> Reply<S::Error> {
+            if req.method() != "textDocument/hover" && test_panic(req.method()) {
+                // The test hook (see the module docs): this message's handling panics.
+                let method = req.method().to_string();
+                return Box::pin(async move { panic!("DEP_LS_TEST_PANIC_ON: {method}") });
+            }
+            Box::pin(inner.call(req))
+        };
+        match catch_unwind(AssertUnwindSafe(call)) {
             Ok(fut) => Box::pin(async move {
                 match CatchUnwind(Box::pin(fut)).await {
                     Ok(r) => r,
