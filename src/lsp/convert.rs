@@ -4,9 +4,8 @@
 
 use crate::ide::Folder;
 use crate::syntax::Span;
-use crate::text::{self, LineIndex, PositionEncoding};
+use crate::text::{self, LineIndexCache, PositionEncoding};
 use crate::workspace::world::{self as state, DocKey, World};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -43,7 +42,7 @@ pub fn from_lsp_range(r: lsp::Range) -> text::Range {
 /// built once per request.
 pub struct Lines<'a> {
     folder: &'a Folder,
-    cache: HashMap<String, LineIndex>,
+    cache: LineIndexCache,
     /// The line of the last open-document span converted: where the next search starts
     /// (spans come in document order; any value gives the same answers).
     near: usize,
@@ -53,7 +52,7 @@ impl<'a> Lines<'a> {
     pub fn new(folder: &'a Folder) -> Self {
         Lines {
             folder,
-            cache: HashMap::new(),
+            cache: LineIndexCache::new(),
             near: 0,
         }
     }
@@ -64,11 +63,7 @@ impl<'a> Lines<'a> {
             return Some(lsp_range(doc.range(span, enc, &mut self.near)));
         }
         let t = self.folder.disk_text(rel)?;
-        let li = self
-            .cache
-            .entry(rel.to_string())
-            .or_insert_with(|| LineIndex::new(t));
-        Some(lsp_range(li.range(t, span, enc)))
+        Some(lsp_range(self.cache.get(rel, t).range(t, span, enc)))
     }
 
     /// The byte offset of an LSP position in a file (clamped).
@@ -83,11 +78,7 @@ impl<'a> Lines<'a> {
             return Some(text::rope_offset(doc.rope(), p, enc));
         }
         let t = self.folder.disk_text(rel)?;
-        let li = self
-            .cache
-            .entry(rel.to_string())
-            .or_insert_with(|| LineIndex::new(t));
-        Some(li.offset(t, p, enc))
+        Some(self.cache.get(rel, t).offset(t, p, enc))
     }
 }
 
