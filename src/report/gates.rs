@@ -2,7 +2,7 @@
 //! and the downstream links (runbooks, monitoring, the GTM- handover; advisory), each with a
 //! summary and the entries at fault.
 
-use super::{filled, kind, lacking, links, links_prefix, one_line, plural};
+use super::{filled, kind, lacking, links, links_prefix, one_line, plural, Links};
 use super::{Blockers, Fault, Gate, Loc};
 use crate::check::plan::environment_name;
 use crate::check::values::is_measurable;
@@ -290,7 +290,10 @@ pub(super) fn judge<'a>(
     let mut traced = 0;
     let mut dangling = 0;
     for (p, e) in &criteria {
-        let (ok, bad) = links(e, index);
+        let Links {
+            defined: ok,
+            undefined: bad,
+        } = links(e, index);
         let mut why = Vec::new();
         if links_prefix(&ok, &["EPIC", "TEST", "API"]) {
             traced += 1;
@@ -332,7 +335,7 @@ pub(super) fn judge<'a>(
     let mut to_run = 0;
     let mut to_mon = 0;
     for (p, e) in &rollbacks {
-        let (ok, _) = links(e, index);
+        let ok = links(e, index).defined;
         if links_prefix(&ok, &["RUN"]) {
             to_run += 1;
         } else {
@@ -355,7 +358,7 @@ pub(super) fn judge<'a>(
     let gtm: Vec<String> = {
         let mut v: Vec<String> = entries
             .iter()
-            .flat_map(|(_, e)| links(e, index).0)
+            .flat_map(|(_, e)| links(e, index).defined)
             .filter(|id| id_prefix(id) == "GTM")
             .collect();
         v.sort();

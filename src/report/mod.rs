@@ -312,9 +312,17 @@ fn lacking(e: &Entry, key: &str) -> Option<String> {
     }
 }
 
-/// Defined IDs an entry links (link-list fields; a range counts when both ends are defined),
-/// and the IDs or range ends it links that are defined nowhere.
-fn links(e: &Entry, index: &Index) -> (Vec<String>, Vec<String>) {
+/// The IDs an entry links (its link-list fields; both ends of a range), split by whether they
+/// are defined.
+struct Links {
+    /// Defined IDs it links.
+    defined: Vec<String>,
+    /// IDs or range ends it links that are defined nowhere.
+    undefined: Vec<String>,
+}
+
+/// The IDs an entry links (see [`Links`]).
+fn links(e: &Entry, index: &Index) -> Links {
     let (mut ok, mut bad) = (Vec::new(), Vec::new());
     for f in &e.fields {
         if !is_link_list_key(&f.norm_key()) {
@@ -342,9 +350,13 @@ fn links(e: &Entry, index: &Index) -> (Vec<String>, Vec<String>) {
             }
         }
     }
-    (ok, bad)
+    Links {
+        defined: ok,
+        undefined: bad,
+    }
 }
 
+/// Does one of `ids` have one of `prefixes`?
 fn links_prefix(ids: &[String], prefixes: &[&str]) -> bool {
     ids.iter().any(|id| prefixes.contains(&id_prefix(id)))
 }
