@@ -257,7 +257,7 @@ impl Config {
     /// Applies editor settings (the `dep-ls` section of the client's configuration, or its
     /// `initializationOptions`): `{"severity": {"missing-owner": "off"}, "owner": {...},
     /// "prefixes": [...], "plan": {"scope": "directory"}}`, checked as `dep-ls.toml` checks
-    /// them (one description per setting, [`settings::SETTINGS`]). Keys that name no setting the
+    /// them (one description per setting, `settings::SETTINGS`). Keys that name no setting the
     /// editor may give are left alone (the section holds the editor's own settings too), and so
     /// is `null` (unset). Returns messages about values that were ignored.
     pub fn apply_settings(&mut self, v: &serde_json::Value) -> Vec<String> {

@@ -361,7 +361,7 @@ impl Document {
 /// Bytes of text per thread below which a whole-text parse stays on one thread.
 const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
 
-/// A line longer than this keeps its section away from tree-sitter ([`Document::is_long`]).
+/// A line longer than this keeps its section away from tree-sitter (`Document::is_long`).
 pub const LONG_LINE: usize = 64 * 1024;
 
 /// Spare capacity kept for a buffer of `len` elements that grows as the user types.

@@ -16,7 +16,7 @@
 //! plan\n`, and shrinking bytes towards zero (proptest) or mutating them (libFuzzer) moves
 //! through the grammar rather than through raw text. Pure and deterministic; std only.
 //!
-//! [`edits`] does the same for edit sequences (a position as a fraction of the text, a length,
+//! [`edits`](fn@edits) does the same for edit sequences (a position as a fraction of the text, a length,
 //! and text from the same grammar), for the incremental differential.
 //!
 //! The pieces: [`Choices`] here; `vocab` (the spellings), `grammar` (the document, its blocks

@@ -62,7 +62,7 @@ pub(super) const STAGED_WORDS: &[&str] = &[
     "cohorts",
 ];
 
-/// Does this text (a title or a value) describe a staged rollout: one of [`STAGED_WORDS`] as a
+/// Does this text (a title or a value) describe a staged rollout: one of `STAGED_WORDS` as a
 /// whole word (any case), or a percentage ramp (`5% → 25%`, `10% -> 50%`, `5% to 100%`)? One
 /// pass over the bytes, no allocation: a plan's whole text can be asked on a keystroke.
 pub fn mentions_staged_rollout(text: &str) -> bool {
