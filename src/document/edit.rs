@@ -177,7 +177,7 @@ impl Document {
         // matter's closing line when the region starts at line 0: a scan that stops before it
         // takes the front matter for unclosed).
         let si = self.section_of_line(la);
-        let sj = self.section_of_line_old(lb, la, removed, added);
+        let sj = self.section_of_line_old(lb);
         let first_sec = if fm_changed { 0 } else { si.saturating_sub(1) };
         let mut last_sec = (sj + 1).min(self.sections.len() - 1);
         for s in &mut self.sections[sj + 1..] {
@@ -537,7 +537,7 @@ impl Document {
     }
 
     /// The section that held old line `lb` (sections after the edit still have old first lines).
-    fn section_of_line_old(&self, lb: usize, _la: usize, _removed: usize, _added: usize) -> usize {
+    fn section_of_line_old(&self, lb: usize) -> usize {
         self.sections
             .partition_point(|s| s.first_line <= lb)
             .saturating_sub(1)
