@@ -473,6 +473,33 @@ mod tests {
         );
     }
 
+    /// The file reader's messages, as they were before the settings were described once.
+    #[test]
+    fn the_file_reader_keeps_its_messages() {
+        let cases = [
+            ("max_file_size = \"big\"\n", "`max_file_size` must be a positive number of bytes"),
+            ("severity = 1\n", "`[severity]` must be a table of code = \"level\""),
+            ("owner = 1\n", "`[owner]` must be a table of type = \"policy\""),
+            ("prefixes = 1\n", "`prefixes` must be a list of strings, e.g. prefixes = [\"OPS\"]"),
+            ("include = 1\n", "`include` must be a list of glob strings"),
+            ("[owner]\nteam = \"off\"\n", "unknown Type `team` in [owner] (use environment, criteria, rollback, validation, step or default)"),
+            ("[severity]\nrange-gap = \"loud\"\n", "severity of `range-gap` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\""),
+            ("plan = 1\n", "plan scope must be \"workspace\", \"directory\" or \"file\" (e.g. [plan] scope = \"directory\")"),
+            ("colour = 1\n", "unknown setting `colour` (known: prefixes, include, exclude, max_file_size, [severity], [owner], [plan])"),
+        ];
+        for (src, message) in cases {
+            let (_, errors) = Config::from_toml_str(src, Path::new("dep-ls.toml"));
+            let got: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+            assert_eq!(got, [message], "{src:?}");
+            assert!(errors[0].line.is_some(), "{src:?}");
+        }
+        let (c, _) = Config::from_toml_str("exclude = 1\n", Path::new("dep-ls.toml"));
+        assert_eq!(
+            c.exclude_doubts,
+            ["dep-ls.toml: `exclude` must be a list of glob strings"]
+        );
+    }
+
     #[test]
     fn every_spelling_is_accepted_by_both_readers() {
         use serde_json::json;

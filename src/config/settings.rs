@@ -13,8 +13,10 @@ use serde_json::Value;
 pub(super) struct Setting {
     /// Its key, in `dep-ls.toml` and in the editor's `dep-ls` section.
     pub(super) name: &'static str,
-    /// Written as a TOML table (`[severity]`): how the list of known settings shows it.
+    /// Written as a TOML table (`[severity]`): how messages show it.
     pub(super) table: bool,
+    /// What it holds (its type, for the message about a value of another shape).
+    pub(super) holds: &'static str,
     /// The editor's settings may give it too (else only `dep-ls.toml`: what files to read
     /// stays with the workspace).
     pub(super) editor: bool,
@@ -26,42 +28,49 @@ pub(super) struct Setting {
 pub(super) const SETTINGS: &[Setting] = &[
     Setting {
         name: "prefixes",
+        holds: "a list of strings, e.g. prefixes = [\"OPS\"]",
         table: false,
         editor: true,
         apply: prefixes,
     },
     Setting {
         name: "include",
+        holds: "a list of glob strings",
         table: false,
         editor: false,
         apply: include,
     },
     Setting {
         name: "exclude",
+        holds: "a list of glob strings",
         table: false,
         editor: false,
         apply: exclude,
     },
     Setting {
         name: "max_file_size",
+        holds: "a positive number of bytes",
         table: false,
         editor: false,
         apply: max_file_size,
     },
     Setting {
         name: "severity",
+        holds: "a table of code = \"level\"",
         table: true,
         editor: true,
         apply: severity,
     },
     Setting {
         name: "owner",
+        holds: "a table of type = \"policy\"",
         table: true,
         editor: true,
         apply: owner,
     },
     Setting {
         name: "plan",
+        holds: "a scope, or a table of `scope` and `environments` (a list of names)",
         table: true,
         editor: true,
         apply: plan,
@@ -73,19 +82,26 @@ pub(super) fn setting(name: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.name == name)
 }
 
+impl Setting {
+    /// The setting as messages show it: `prefixes`, `[severity]`.
+    fn shown(&self) -> String {
+        if self.table {
+            format!("[{}]", self.name)
+        } else {
+            self.name.to_string()
+        }
+    }
+
+    /// The message about a value that is not what the setting holds.
+    fn shape_message(&self) -> String {
+        format!("`{}` must be {}", self.shown(), self.holds)
+    }
+}
+
 /// The message for a key that names no setting (`dep-ls.toml` only: the editor's section also
 /// holds the editor's own settings).
 pub(super) fn unknown_setting(name: &str) -> String {
-    let known: Vec<String> = SETTINGS
-        .iter()
-        .map(|s| {
-            if s.table {
-                format!("[{}]", s.name)
-            } else {
-                s.name.to_string()
-            }
-        })
-        .collect();
+    let known: Vec<String> = SETTINGS.iter().map(Setting::shown).collect();
     format!("unknown setting `{name}` (known: {})", known.join(", "))
 }
 
@@ -131,6 +147,13 @@ impl Problems {
             message,
         });
     }
+
+    /// The value of setting `name` is not what it holds; returns the message.
+    fn shape(&mut self, name: &str) -> String {
+        let message = setting(name).map_or_else(String::new, Setting::shape_message);
+        self.error(name, message.clone());
+        message
+    }
 }
 
 fn string_list(v: &Value) -> Option<Vec<String>> {
@@ -171,10 +194,9 @@ fn prefixes(c: &mut Config, v: &Value, p: &mut Problems) {
                 }
             }
         }
-        None => p.error(
-            key,
-            "`prefixes` must be a list of strings, e.g. prefixes = [\"OPS\"]".into(),
-        ),
+        None => {
+            p.shape(key);
+        }
     }
 }
 
@@ -197,11 +219,10 @@ fn exclude(c: &mut Config, v: &Value, p: &mut Problems) {
 /// is named, and the others apply.
 fn globs(key: &str, v: &Value, p: &mut Problems) -> Option<Vec<String>> {
     let Some(list) = string_list(v) else {
-        let message = format!("`{key}` must be a list of glob strings");
+        let message = p.shape(key);
         if key == "exclude" {
-            p.doubts.push(message.clone());
+            p.doubts.push(message);
         }
-        p.error(key, message);
         return None;
     };
     let mut good = Vec::with_capacity(list.len());
@@ -224,20 +245,16 @@ fn globs(key: &str, v: &Value, p: &mut Problems) -> Option<Vec<String>> {
 fn max_file_size(c: &mut Config, v: &Value, p: &mut Problems) {
     match v.as_i64() {
         Some(n) if n > 0 => c.max_file_size = n as u64,
-        _ => p.error(
-            "max_file_size",
-            "`max_file_size` must be a positive number of bytes".into(),
-        ),
+        _ => {
+            p.shape("max_file_size");
+        }
     }
 }
 
 /// `[severity] missing-owner = "off"`: a level per finding code.
 fn severity(c: &mut Config, v: &Value, p: &mut Problems) {
     let Some(t) = v.as_object() else {
-        p.error(
-            "severity",
-            "`[severity]` must be a table of code = \"level\"".into(),
-        );
+        p.shape("severity");
         return;
     };
     for (code, sev) in t {
@@ -272,10 +289,7 @@ fn severity(c: &mut Config, v: &Value, p: &mut Problems) {
 /// `[owner] criteria = "required"`: the `missing-owner` policy per Type.
 fn owner(c: &mut Config, v: &Value, p: &mut Problems) {
     let Some(t) = v.as_object() else {
-        p.error(
-            "owner",
-            "`[owner]` must be a table of type = \"policy\"".into(),
-        );
+        p.shape("owner");
         return;
     };
     for (ty, sev) in t {
