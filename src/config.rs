@@ -1,9 +1,13 @@
 //! Configuration: `dep-ls.toml` at the workspace root, the methodology's prefix registry
-//! (`.claude/domain-profile.yaml`), and (later) editor settings. Missing file → defaults; an
-//! invalid file → errors naming the line, and defaults for what could not be read.
+//! (`.claude/domain-profile.yaml`), and editor settings. Missing file → defaults; an invalid
+//! file → errors naming the line, and defaults for what could not be read. Each setting is
+//! described once, in `settings`, for both readers (the file's and the editor's).
+
+mod settings;
 
 use crate::codes::{Code, Severity};
 use crate::syntax::Prefixes;
+use settings::Problems;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -224,123 +228,27 @@ impl Config {
         };
         let mut c = base;
         c.exclude_doubts.extend(dropped);
-        let mut doubts = Vec::new();
-        let mut err = |key: &str, message: String| {
-            errors.push(ConfigError {
-                path: path.to_path_buf(),
-                line: find_line(src, key),
-                message,
-            });
-        };
+        let mut problems = Problems::default();
         for (key, value) in &table {
-            match key.as_str() {
-                "prefixes" => match string_list(value) {
-                    Some(list) => {
-                        for p in list {
-                            if valid_prefix(&p) {
-                                c.prefixes.insert(&p);
-                            } else {
-                                err(key, format!("`{p}` is not a valid ID prefix (an uppercase letter, then 1–9 uppercase letters or digits)"));
-                            }
-                        }
-                    }
-                    None => err(key, "`prefixes` must be a list of strings, e.g. prefixes = [\"OPS\"]".into()),
-                },
-                "include" | "exclude" => match string_list(value) {
-                    Some(list) => {
-                        // Each glob is compiled as the walk will (not only parsed): one that
-                        // cannot be used is named, and the others apply.
-                        let mut good = Vec::with_capacity(list.len());
-                        for g in list {
-                            match compile_glob(&g) {
-                                Ok(_) => good.push(g),
-                                Err(e) => {
-                                    let message = format!("`{}` is not a valid glob: {e}", short_glob(&g));
-                                    if key == "exclude" {
-                                        doubts.push(format!("{}: exclude: {message}", path.display()));
-                                    }
-                                    err(key, message);
-                                }
-                            }
-                        }
-                        if key == "include" {
-                            c.include = good;
-                        } else {
-                            c.exclude = good;
-                        }
-                    }
-                    None => {
-                        let message = format!("`{key}` must be a list of glob strings");
-                        if key == "exclude" {
-                            doubts.push(format!("{}: {message}", path.display()));
-                        }
-                        err(key, message);
-                    }
-                },
-                "max_file_size" => match value.as_integer() {
-                    Some(n) if n > 0 => c.max_file_size = n as u64,
-                    _ => err(key, "`max_file_size` must be a positive number of bytes".into()),
-                },
-                "severity" => match value.as_table() {
-                    Some(t) => {
-                        for (code, sev) in t {
-                            let Some(code_v) = Code::from_name(code) else {
-                                let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-                                let hint = crate::suggest::did_you_mean(code, names.iter().copied());
-                                err(code, format!("unknown finding code `{code}`{}", hint.map(|h| format!(" — did you mean `{h}`?")).unwrap_or_default()));
-                                continue;
-                            };
-                            match sev.as_str().and_then(parse_severity) {
-                                Some(s) => {
-                                    c.severity.insert(code_v, s);
-                                }
-                                None => err(code, format!("severity of `{code}` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\"")),
-                            }
-                        }
-                    }
-                    None => err(key, "`[severity]` must be a table of code = \"level\"".into()),
-                },
-                "owner" => match value.as_table() {
-                    Some(t) => {
-                        for (ty, sev) in t {
-                            let ty_l = ty.to_ascii_lowercase();
-                            if !matches!(ty_l.as_str(), "environment" | "criteria" | "rollback" | "validation" | "step" | "default") {
-                                err(ty, format!("unknown Type `{ty}` in [owner] (use environment, criteria, rollback, validation, step or default)"));
-                                continue;
-                            }
-                            match sev.as_str().and_then(parse_owner_policy) {
-                                Some(s) => {
-                                    c.owner.insert(ty_l, s);
-                                }
-                                None => err(ty, format!("owner policy for `{ty}` must be \"required\" (error), \"warning\", \"info\", \"hint\" or \"off\"")),
-                            }
-                        }
-                    }
-                    None => err(key, "`[owner]` must be a table of type = \"policy\"".into()),
-                },
-                "plan" => {
-                    let scope = value
-                        .as_table()
-                        .and_then(|t| t.get("scope"))
-                        .or(Some(value))
-                        .and_then(|v| v.as_str());
-                    match scope {
-                        Some("workspace") => c.plan = PlanScope::Workspace,
-                        Some("directory") => c.plan = PlanScope::Directory,
-                        Some("file") => c.plan = PlanScope::File,
-                        _ => err(key, "plan scope must be \"workspace\", \"directory\" or \"file\" (e.g. [plan] scope = \"directory\")".into()),
-                    }
-                    if let Some(envs) = value.as_table().and_then(|t| t.get("environments")) {
-                        match string_list(envs) {
-                            Some(l) => c.required_environments = l.into_iter().map(|s| s.to_ascii_lowercase()).collect(),
-                            None => err("environments", "`environments` must be a list of names".into()),
-                        }
-                    }
-                }
-                other => err(other, format!("unknown setting `{other}` (known: prefixes, include, exclude, max_file_size, [severity], [owner], [plan])")),
+            match settings::setting(key) {
+                Some(s) => (s.apply)(&mut c, &settings::from_toml(value), &mut problems),
+                None => problems.errors.push(settings::Problem {
+                    key: key.clone(),
+                    message: settings::unknown_setting(key),
+                }),
             }
         }
-        c.exclude_doubts.extend(doubts);
+        errors.extend(problems.errors.into_iter().map(|p| ConfigError {
+            path: path.to_path_buf(),
+            line: find_line(src, &p.key),
+            message: p.message,
+        }));
+        c.exclude_doubts.extend(
+            problems
+                .doubts
+                .into_iter()
+                .map(|d| format!("{}: {d}", path.display())),
+        );
         (c, errors)
     }
 }
@@ -348,59 +256,19 @@ impl Config {
 impl Config {
     /// Applies editor settings (the `dep-ls` section of the client's configuration, or its
     /// `initializationOptions`): `{"severity": {"missing-owner": "off"}, "owner": {...},
-    /// "prefixes": [...], "plan": {"scope": "directory"}}`. Returns messages about values
-    /// that were ignored.
+    /// "prefixes": [...], "plan": {"scope": "directory"}}`, checked as `dep-ls.toml` checks
+    /// them (one description per setting, `settings::SETTINGS`). Keys that name no setting the
+    /// editor may give are left alone (the section holds the editor's own settings too), and so
+    /// is `null` (unset). Returns messages about values that were ignored.
     pub fn apply_settings(&mut self, v: &serde_json::Value) -> Vec<String> {
-        let mut errors = Vec::new();
-        if let Some(list) = v.get("prefixes").and_then(|x| x.as_array()) {
-            for p in list.iter().filter_map(|x| x.as_str()) {
-                if valid_prefix(p) {
-                    self.prefixes.insert(p);
-                } else {
-                    errors.push(format!("prefixes: `{p}` is not a valid ID prefix"));
-                }
+        let mut problems = Problems::default();
+        for s in settings::SETTINGS.iter().filter(|s| s.editor) {
+            match v.get(s.name) {
+                None | Some(serde_json::Value::Null) => {}
+                Some(x) => (s.apply)(self, x, &mut problems),
             }
         }
-        if let Some(t) = v.get("severity").and_then(|x| x.as_object()) {
-            for (code, sev) in t {
-                match (Code::from_name(code), sev.as_str().and_then(parse_severity)) {
-                    (Some(c), Some(s)) => {
-                        self.severity.insert(c, s);
-                    }
-                    (None, _) => errors.push(format!("severity: unknown finding code `{code}`")),
-                    (_, None) => errors.push(format!(
-                        "severity: `{code}` must be error, warning, info, hint or off"
-                    )),
-                }
-            }
-        }
-        if let Some(t) = v.get("owner").and_then(|x| x.as_object()) {
-            for (ty, pol) in t {
-                match pol.as_str().and_then(parse_owner_policy) {
-                    Some(p) => {
-                        self.owner.insert(ty.to_ascii_lowercase(), p);
-                    }
-                    None => errors.push(format!(
-                        "owner: policy for `{ty}` must be required, warning, info, hint or off"
-                    )),
-                }
-            }
-        }
-        if let Some(scope) = v
-            .get("plan")
-            .and_then(|p| p.get("scope").or(Some(p)))
-            .and_then(|x| x.as_str())
-        {
-            match scope {
-                "workspace" => self.plan = PlanScope::Workspace,
-                "directory" => self.plan = PlanScope::Directory,
-                "file" => self.plan = PlanScope::File,
-                other => errors.push(format!(
-                    "plan.scope: `{other}` must be workspace, directory or file"
-                )),
-            }
-        }
-        errors
+        problems.errors.into_iter().map(|p| p.message).collect()
     }
 }
 
@@ -441,31 +309,6 @@ fn valid_prefix(p: &str) -> bool {
             && b.iter()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     })
-}
-
-fn string_list(v: &toml::Value) -> Option<Vec<String>> {
-    v.as_array()?
-        .iter()
-        .map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-fn parse_severity(s: &str) -> Option<Option<Severity>> {
-    Some(match s.to_ascii_lowercase().as_str() {
-        "error" => Some(Severity::Error),
-        "warning" | "warn" => Some(Severity::Warning),
-        "info" | "information" => Some(Severity::Info),
-        "hint" => Some(Severity::Hint),
-        "off" | "none" => None,
-        _ => return None,
-    })
-}
-
-fn parse_owner_policy(s: &str) -> Option<Option<Severity>> {
-    match s.to_ascii_lowercase().as_str() {
-        "required" => Some(Some(Severity::Error)),
-        other => parse_severity(other),
-    }
 }
 
 /// 1-based line of the first line that mentions `key` as a key.
@@ -566,4 +409,139 @@ fn unquote(s: &str) -> String {
         .or_else(|| s.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
         .unwrap_or(s)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages `dep-ls.toml` gives for `toml`, and the editor settings for `json`.
+    fn both(toml: &str, json: serde_json::Value) -> (Vec<String>, Vec<String>) {
+        let (_, errors) = Config::from_toml_str(toml, Path::new("dep-ls.toml"));
+        let from_file = errors.into_iter().map(|e| e.message).collect();
+        let from_editor = Config::default().apply_settings(&json);
+        (from_file, from_editor)
+    }
+
+    #[test]
+    fn a_bad_value_gives_the_same_error_through_both_readers() {
+        use serde_json::json;
+        let cases = [
+            ("prefixes = [\"ops\"]\n", json!({"prefixes": ["ops"]})),
+            ("prefixes = \"OPS\"\n", json!({"prefixes": "OPS"})),
+            ("prefixes = [\"OPS\", 1]\n", json!({"prefixes": ["OPS", 1]})),
+            (
+                "[severity]\nmissing-owner = \"loud\"\n",
+                json!({"severity": {"missing-owner": "loud"}}),
+            ),
+            (
+                "[severity]\nmissing-ownr = \"off\"\n",
+                json!({"severity": {"missing-ownr": "off"}}),
+            ),
+            ("severity = \"off\"\n", json!({"severity": "off"})),
+            (
+                "[owner]\ncriterion = \"required\"\n",
+                json!({"owner": {"criterion": "required"}}),
+            ),
+            (
+                "[owner]\ncriteria = \"maybe\"\n",
+                json!({"owner": {"criteria": "maybe"}}),
+            ),
+            (
+                "[plan]\nscope = \"folder\"\n",
+                json!({"plan": {"scope": "folder"}}),
+            ),
+            ("plan = \"folder\"\n", json!({"plan": "folder"})),
+            (
+                "[plan]\nscope = \"file\"\nenvironments = \"staging\"\n",
+                json!({"plan": {"scope": "file", "environments": "staging"}}),
+            ),
+        ];
+        for (toml, json) in cases {
+            let (file, editor) = both(toml, json);
+            assert_eq!(file.len(), 1, "{toml:?}: {file:?}");
+            assert_eq!(file, editor, "{toml:?}");
+        }
+        // The messages the readers share (what the tests of the file reader expect).
+        let (file, _) = both(
+            "[severity]\nmissing-ownr = \"off\"\n",
+            serde_json::Value::Null,
+        );
+        assert_eq!(
+            file,
+            ["unknown finding code `missing-ownr` — did you mean `missing-owner`?"]
+        );
+    }
+
+    /// The file reader's messages, as they were before the settings were described once.
+    #[test]
+    fn the_file_reader_keeps_its_messages() {
+        let cases = [
+            ("max_file_size = \"big\"\n", "`max_file_size` must be a positive number of bytes"),
+            ("severity = 1\n", "`[severity]` must be a table of code = \"level\""),
+            ("owner = 1\n", "`[owner]` must be a table of type = \"policy\""),
+            ("prefixes = 1\n", "`prefixes` must be a list of strings, e.g. prefixes = [\"OPS\"]"),
+            ("include = 1\n", "`include` must be a list of glob strings"),
+            ("[owner]\nteam = \"off\"\n", "unknown Type `team` in [owner] (use environment, criteria, rollback, validation, step or default)"),
+            ("[severity]\nrange-gap = \"loud\"\n", "severity of `range-gap` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\""),
+            ("plan = 1\n", "plan scope must be \"workspace\", \"directory\" or \"file\" (e.g. [plan] scope = \"directory\")"),
+            ("colour = 1\n", "unknown setting `colour` (known: prefixes, include, exclude, max_file_size, [severity], [owner], [plan])"),
+        ];
+        for (src, message) in cases {
+            let (_, errors) = Config::from_toml_str(src, Path::new("dep-ls.toml"));
+            let got: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+            assert_eq!(got, [message], "{src:?}");
+            assert!(errors[0].line.is_some(), "{src:?}");
+        }
+        let (c, _) = Config::from_toml_str("exclude = 1\n", Path::new("dep-ls.toml"));
+        assert_eq!(
+            c.exclude_doubts,
+            ["dep-ls.toml: `exclude` must be a list of glob strings"]
+        );
+    }
+
+    #[test]
+    fn every_spelling_is_accepted_by_both_readers() {
+        use serde_json::json;
+        let toml = "prefixes = [\"OPS\"]\nplan = \"directory\"\n[severity]\nrange-gap = \"warn\"\nmissing-owner = \"none\"\nduplicate-id = \"information\"\n[owner]\nCriteria = \"required\"\n";
+        let json = json!({
+            "prefixes": ["OPS"],
+            "plan": "directory",
+            "severity": {"range-gap": "warn", "missing-owner": "none", "duplicate-id": "information"},
+            "owner": {"Criteria": "required"},
+        });
+        let (file, errors) = Config::from_toml_str(toml, Path::new("dep-ls.toml"));
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut editor = Config::default();
+        assert!(editor.apply_settings(&json).is_empty());
+        for c in [&file, &editor] {
+            assert!(c.prefixes.is_known("OPS"));
+            assert_eq!(c.plan, PlanScope::Directory);
+            assert_eq!(
+                c.severity(Code::RangeGap, Severity::Hint),
+                Some(Severity::Warning)
+            );
+            assert_eq!(c.severity(Code::MissingOwner, Severity::Error), None);
+            assert_eq!(c.owner_severity("criteria"), None);
+            assert_eq!(c.owner.get("criteria"), Some(&Some(Severity::Error)));
+        }
+    }
+
+    /// The editor's section holds the editor's own settings, and settings that stay with the
+    /// workspace (`include`, `exclude`, `max_file_size`): neither is an error there, and `null`
+    /// is unset.
+    #[test]
+    fn editor_settings_leave_other_keys_alone() {
+        let mut c = Config::default();
+        let errors = c.apply_settings(&serde_json::json!({
+            "server": {"path": ""},
+            "logLevel": "info",
+            "exclude": ["drafts/**"],
+            "max_file_size": 1,
+            "prefixes": null,
+        }));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(c.exclude.is_empty());
+        assert_eq!(c.max_file_size, Config::default().max_file_size);
+    }
 }

@@ -1,6 +1,10 @@
 //! The workspace ID table: definitions and references of every file, updated one file at a time.
+//! Here: the table and its updates (`update`, `replace`, `remove`, `update_many`); the questions
+//! it answers in `query`.
 
-use crate::syntax::{id_number, id_prefix, Entry, LinkItem, ParsedDoc, Reference, Span, Str};
+mod query;
+
+use crate::syntax::{id_number, id_prefix, LinkItem, ParsedDoc, Span, Str};
 use foldhash::{HashMap, HashSet};
 use smallvec::{smallvec, SmallVec};
 use std::collections::BTreeSet;
@@ -31,7 +35,26 @@ pub struct RefLoc {
 #[derive(Debug, Default)]
 struct LocalRefs {
     by_id: HashMap<Str, Vec<u32>>,
-    ranges: Vec<(String, u32, u32, Span)>,
+    ranges: Vec<NumberedRange>,
+}
+
+/// A link-list range with both ends numbered and of one prefix (`TEST-001 to TEST-050`).
+#[derive(Clone, Debug)]
+struct NumberedRange {
+    prefix: String,
+    first: u32,
+    last: u32,
+    /// The whole range, in its document.
+    span: Span,
+}
+
+/// A range in the index's map (by prefix): the file it is in, its numbers and its span.
+#[derive(Clone, Debug)]
+struct FileRange {
+    file: FileId,
+    first: u32,
+    last: u32,
+    span: Span,
 }
 
 /// One indexed file.
@@ -88,8 +111,8 @@ pub struct FileKeys {
     def_ids: Vec<Str>,
     /// The distinct IDs it references, in no particular order.
     ref_ids: Vec<Str>,
-    /// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
-    ranges: Vec<(String, u32, u32, Span)>,
+    /// Link-list ranges with both ends numbered and of one prefix.
+    ranges: Vec<NumberedRange>,
 }
 
 impl FileKeys {
@@ -119,7 +142,7 @@ impl FileKeys {
     }
 
     fn range_prefixes(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.ranges.iter().map(|r| r.0.clone()).collect();
+        let mut v: Vec<String> = self.ranges.iter().map(|r| r.prefix.clone()).collect();
         v.sort_unstable();
         v.dedup();
         v
@@ -183,8 +206,8 @@ fn symmetric_difference(a: &[Str], b: &[Str]) -> Vec<Str> {
         .collect()
 }
 
-/// Link-list ranges with both ends numbered and of one prefix: (prefix, first, last, span).
-fn ranges_of(doc: &ParsedDoc) -> Vec<(String, u32, u32, Span)> {
+/// Link-list ranges with both ends numbered and of one prefix.
+fn ranges_of(doc: &ParsedDoc) -> Vec<NumberedRange> {
     let mut ranges = Vec::new();
     for (e, f) in doc
         .entries
@@ -198,7 +221,12 @@ fn ranges_of(doc: &ParsedDoc) -> Vec<(String, u32, u32, Span)> {
                     continue;
                 }
                 if let (Some((a, _)), Some((b, _))) = (id_number(&start.id), id_number(&end.id)) {
-                    ranges.push((p.to_string(), a, b, e.abs(*span)));
+                    ranges.push(NumberedRange {
+                        prefix: p.to_string(),
+                        first: a,
+                        last: b,
+                        span: e.abs(*span),
+                    });
                 }
             }
         }
@@ -263,8 +291,8 @@ pub struct Index {
     prefix_counts: HashMap<String, usize>,
     /// Highest number per prefix, computed on demand for one definitions generation.
     max_numbers: std::sync::Mutex<MaxNumbers>,
-    /// Ranges in link lists, by prefix: (file, first number, last number, span of the range).
-    ranges: HashMap<String, Vec<(FileId, u32, u32, Span)>>,
+    /// Ranges in link lists, by prefix.
+    ranges: HashMap<String, Vec<FileRange>>,
 }
 
 impl Index {
@@ -521,13 +549,18 @@ impl Index {
         id
     }
 
-    fn link_ranges(&mut self, id: FileId, ranges: &[(String, u32, u32, Span)]) {
-        for (p, a, b, span) in ranges {
-            let r = (id, *a, *b, span.clone());
-            match self.ranges.get_mut(p.as_str()) {
+    fn link_ranges(&mut self, id: FileId, ranges: &[NumberedRange]) {
+        for nr in ranges {
+            let r = FileRange {
+                file: id,
+                first: nr.first,
+                last: nr.last,
+                span: nr.span.clone(),
+            };
+            match self.ranges.get_mut(nr.prefix.as_str()) {
                 Some(v) => v.push(r),
                 None => {
-                    self.ranges.insert(p.clone(), vec![r]);
+                    self.ranges.insert(nr.prefix.clone(), vec![r]);
                 }
             }
         }
@@ -646,7 +679,7 @@ impl Index {
         );
         for p in &range_prefixes {
             if let Some(v) = self.ranges.get_mut(p) {
-                v.retain(|r| r.0 != id);
+                v.retain(|r| r.file != id);
             }
         }
         if let Some(refs) = self.refs.get_mut() {
@@ -666,225 +699,6 @@ impl Index {
         self.generation += 1;
         self.bump_defs(None);
         self.paths.insert(path.to_string());
-    }
-
-    /// Is there a file (of any kind) at this workspace-relative path?
-    pub fn has_path(&self, path: &str) -> bool {
-        self.paths.contains(path)
-    }
-
-    pub fn file(&self, id: FileId) -> Option<&IndexedFile> {
-        self.files.get(id as usize).and_then(|f| f.as_ref())
-    }
-
-    pub fn file_id(&self, path: &str) -> Option<FileId> {
-        self.by_path.get(path).copied()
-    }
-
-    /// Indexed files sorted by path.
-    pub fn files_sorted(&self) -> Vec<(FileId, &IndexedFile)> {
-        let mut v: Vec<(FileId, &IndexedFile)> = self
-            .files
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| f.as_ref().map(|f| (i as FileId, f)))
-            .collect();
-        v.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-        v
-    }
-
-    pub fn file_count(&self) -> usize {
-        self.by_path.len()
-    }
-
-    /// Definitions of an ID. A table row whose first cell is the ID is a definition only
-    /// when no heading or line defines it: an inventory table (`| ENV-001 | Production |`)
-    /// that lists IDs defined elsewhere is a reference to them, so then only the headings and
-    /// lines are returned ([`Index::all_definitions`] has the rows too).
-    pub fn definitions(&self, id: &str) -> &[DefLoc] {
-        let all = self.all_definitions(id);
-        // Headings and lines come first (see `insert`).
-        match all.iter().position(|d| d.table) {
-            Some(n) if n > 0 => &all[..n],
-            _ => all,
-        }
-    }
-
-    /// Every definition of an ID, the table rows that only list it included.
-    pub fn all_definitions(&self, id: &str) -> &[DefLoc] {
-        self.defs.get(id).map(|v| v.as_slice()).unwrap_or(&[])
-    }
-
-    /// Does a table row at `d` only list an ID that a heading or a line defines?
-    pub fn is_listing(&self, id: &str, d: DefLoc) -> bool {
-        d.table && self.all_definitions(id).first().is_some_and(|x| !x.table)
-    }
-
-    pub fn is_defined(&self, id: &str) -> bool {
-        self.defs.contains_key(id)
-    }
-
-    /// The entry at a definition location.
-    pub fn entry(&self, d: DefLoc) -> Option<(&str, &Entry)> {
-        let f = self.file(d.file)?;
-        Some((f.path.as_str(), f.doc.entries.get(d.entry as usize)?))
-    }
-
-    /// The entry of the definition first in path order (then in text order), whatever order
-    /// the index saw the files in: the CLI loads files in path order, the server opens documents
-    /// first, and a message naming "the" definition must read the same in both.
-    pub fn first_entry(&self, id: &str) -> Option<(&str, &Entry)> {
-        self.definitions(id)
-            .iter()
-            .filter_map(|d| self.entry(*d).map(|(p, e)| (p, e.line_span.start, e)))
-            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
-            .map(|(p, _, e)| (p, e))
-    }
-
-    /// References of an ID.
-    pub fn references(&self, id: &str) -> Vec<RefLoc> {
-        let mut v = self.refs_map().get(id).cloned().unwrap_or_default();
-        for (file, f) in self.local_files() {
-            if let Some(ix) = f.local_refs().by_id.get(id) {
-                v.extend(ix.iter().map(|&reference| RefLoc { file, reference }));
-            }
-        }
-        v
-    }
-
-    /// The ID → references map, built now if no one asked for references before.
-    fn refs_map(&self) -> &HashMap<Str, Vec<RefLoc>> {
-        self.refs.get_or_init(|| {
-            let mut refs = HashMap::default();
-            for (i, f) in self.files.iter().enumerate() {
-                if let Some(f) = f.as_ref().filter(|f| !f.local) {
-                    link_refs(&mut refs, i as FileId, &f.doc);
-                }
-            }
-            refs
-        })
-    }
-
-    /// Builds the references map now (the language server does it after indexing, so that the
-    /// first references request or code lens does not wait for it).
-    pub fn warm_references(&self) {
-        self.refs_map();
-    }
-
-    pub fn reference(&self, r: RefLoc) -> Option<(&str, &Reference)> {
-        let f = self.file(r.file)?;
-        Some((f.path.as_str(), f.doc.refs.get(r.reference as usize)?))
-    }
-
-    /// Ranges (`TEST-001 to TEST-050`) whose inside covers `id` (its ends are references).
-    pub fn ranges_covering(&self, id: &str) -> Vec<(FileId, Span)> {
-        let Some((n, _)) = id_number(id) else {
-            return Vec::new();
-        };
-        let p = id_prefix(id);
-        let mut v: Vec<(FileId, Span)> = self
-            .ranges
-            .get(p)
-            .map(|v| {
-                v.iter()
-                    .filter(|r| r.1 < n && n < r.2)
-                    .map(|r| (r.0, r.3.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (file, f) in self.local_files() {
-            v.extend(
-                f.local_refs()
-                    .ranges
-                    .iter()
-                    .filter(|r| r.0 == p && r.1 < n && n < r.2)
-                    .map(|r| (file, r.3.clone())),
-            );
-        }
-        v
-    }
-
-    /// Defined IDs with this prefix, in order.
-    pub fn ids_with_prefix<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a str> + 'a {
-        use std::ops::Bound;
-        let lo = format!("{prefix}-");
-        let hi = format!("{prefix}.");
-        self.ordered
-            .range::<str, _>((Bound::Included(lo.as_str()), Bound::Excluded(hi.as_str())))
-            .map(|k| &**k)
-            .filter(move |k| crate::syntax::id_prefix(k) == &lo[..lo.len() - 1])
-    }
-
-    /// Defined IDs that start with `typed` (textually), in order.
-    pub fn ids_starting_with<'a>(&'a self, typed: &str) -> impl Iterator<Item = &'a str> + 'a {
-        use std::ops::Bound;
-        let t = typed.to_string();
-        self.ordered
-            .range::<str, _>((Bound::Included(typed), Bound::Unbounded))
-            .map(|k| &**k)
-            .take_while(move |k| k.starts_with(t.as_str()))
-    }
-
-    /// The prefixes of defined IDs.
-    pub fn prefixes(&self) -> impl Iterator<Item = &str> {
-        self.prefix_counts.keys().map(String::as_str)
-    }
-
-    /// The highest number defined for a prefix, and its digit count (cached per IDs
-    /// generation).
-    pub fn max_number(&self, prefix: &str) -> Option<(u32, usize)> {
-        self.number_span(prefix).map(|s| (s.max.0, s.max_digits))
-    }
-
-    /// The numbered IDs defined for a prefix (cached per IDs generation).
-    pub fn number_span(&self, prefix: &str) -> Option<NumberSpan> {
-        let mut cache = match self.max_numbers.lock() {
-            Ok(c) => c,
-            Err(p) => p.into_inner(),
-        };
-        if cache.0 != self.defs_generation {
-            *cache = (self.defs_generation, HashMap::default());
-        }
-        if let Some(v) = cache.1.get(prefix) {
-            return v.clone();
-        }
-        let mut span: Option<NumberSpan> = None;
-        for id in self.ids_with_prefix(prefix) {
-            let Some((n, w)) = id_number(id) else {
-                continue;
-            };
-            match &mut span {
-                None => {
-                    span = Some(NumberSpan {
-                        count: 1,
-                        min: (n, id.to_string()),
-                        max: (n, id.to_string()),
-                        max_digits: w,
-                    })
-                }
-                Some(s) => {
-                    s.count += 1;
-                    if (n, id) < (s.min.0, s.min.1.as_str()) {
-                        s.min = (n, id.to_string());
-                    }
-                    if (n, id) >= (s.max.0, s.max.1.as_str()) {
-                        s.max = (n, id.to_string());
-                        s.max_digits = w;
-                    }
-                }
-            }
-        }
-        cache.1.insert(prefix.to_string(), span.clone());
-        span
-    }
-
-    /// Every defined ID, in order.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ordered.iter().map(|k| &**k)
-    }
-
-    pub fn id_count(&self) -> usize {
-        self.defs.len()
     }
 }
 

@@ -1,145 +1,26 @@
-//! Plan-level checks: the guide's anti-patterns across all DEP- entries of a plan.
+//! Plan-level checks: the guide's anti-patterns across all DEP- entries of a plan. Here: the
+//! per-file `PlanFacts` and their cache, and the checks of one plan (missing Types and
+//! environments, `manual-validation`, `big-bang-release`); where plans are cut (`key`), what a
+//! staged rollout is (`rollout`), and drift between staging and production (`drift`) in the
+//! submodules.
+
+mod drift;
+mod key;
+mod rollout;
+
+pub use key::plan_key;
+pub use rollout::mentions_staged_rollout;
 
 use super::entry::Sink;
-use super::values::config_keys;
 use super::{Code, Finding, Related, Severity};
-use crate::config::{Config, PlanScope};
+use crate::config::Config;
 use crate::index::Index;
 use crate::schema::EntryType;
 use crate::syntax::{Entry, ParsedDoc};
+use drift::{drift, platform_drift};
+use rollout::describes_staged_rollout;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-/// The plan a file belongs to: its key (`""` for the workspace's one plan). The one place
-/// plans are cut: `check` and `report::plans` both ask here.
-///
-/// With the default scope (`workspace`), a workspace is one plan, except release folders: a
-/// file inside a folder whose name is a version or a release (`v1`, `v2.3`, `1.4.0`,
-/// `2024-q3`, `2024-07`, `release-1.2`, `rel_3`), or inside a direct subfolder of a
-/// `release/` or `releases/` folder (`release/checkout-redesign/`), belongs to the plan of
-/// that folder (the first such folder on its path). `release/v1/` and `release/v2/` are two
-/// plans, so v2 never borrows v1's Rollback, while the methodology's layout (`SoT/`, `epics/`,
-/// files at the root, `release/plan.md`) stays one plan.
-pub fn plan_key(path: &str, scope: PlanScope) -> String {
-    match scope {
-        PlanScope::Workspace => release_folder(path).unwrap_or_default().to_string(),
-        PlanScope::Directory => path
-            .rsplit_once('/')
-            .map(|(d, _)| d.to_string())
-            .unwrap_or_default(),
-        PlanScope::File => path.to_string(),
-    }
-}
-
-/// The release folder a workspace-relative path lies in (see [`plan_key`]): the path up to
-/// and including it.
-fn release_folder(path: &str) -> Option<&str> {
-    let (dirs, _) = path.rsplit_once('/')?;
-    let mut end = 0;
-    let mut parent_is_release = false;
-    for seg in dirs.split('/') {
-        end += seg.len();
-        if parent_is_release || is_version_name(seg) {
-            return Some(&path[..end]);
-        }
-        parent_is_release =
-            seg.eq_ignore_ascii_case("release") || seg.eq_ignore_ascii_case("releases");
-        end += 1;
-    }
-    None
-}
-
-/// Is a folder name a version or a release: `v1`, `v2.3`, `V10_1`, `1.4`, `1.4.0`, `2024-q3`,
-/// `2024-h1`, `2024-07`, `release-1.2`, `release_v2`, `rel-3`?
-fn is_version_name(name: &str) -> bool {
-    // No allocation: this runs for every folder of every file's path on each plan check.
-    fn strip<'s>(s: &'s str, p: &str) -> Option<&'s str> {
-        (s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
-            .then(|| &s[p.len()..])
-    }
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    // `1`, `1.2`, `1_2`, `1-2-3`: numbers joined by `.`, `_` or `-`.
-    let dotted = |s: &str| s.split(['.', '_', '-']).all(digits);
-    if let Some(rest) = strip(name, "v") {
-        return dotted(rest);
-    }
-    if let Some(rest) = strip(name, "release") {
-        let rest = rest.trim_start_matches(['-', '_', ' ']);
-        return dotted(strip(rest, "v").unwrap_or(rest));
-    }
-    if let Some(rest) = strip(name, "rel") {
-        let sep = rest.trim_start_matches(['-', '_', ' ']);
-        return sep.len() < rest.len() && dotted(strip(sep, "v").unwrap_or(sep));
-    }
-    if let Some((year, part)) = name.split_once('-') {
-        if year.len() == 4 && digits(year) {
-            let b = part.as_bytes();
-            let q = |c: u8| {
-                b.len() == 2 && b[0].eq_ignore_ascii_case(&c) && (b'1'..=b'4').contains(&b[1])
-            };
-            return q(b'q') || q(b'h') || (b.len() == 2 && digits(part));
-        }
-    }
-    // `1.2`, `1.4.0` (a bare number such as `2024` or `01` is not a version).
-    name.contains('.') && dotted(name)
-}
-
-#[cfg(test)]
-mod plan_key_tests {
-    use super::*;
-
-    #[test]
-    fn release_folders_are_plans_of_their_own() {
-        let k = |p: &str| plan_key(p, PlanScope::Workspace);
-        // The methodology's layout: one plan.
-        for p in [
-            "PRD.md",
-            "SoT/SoT.DEPLOYMENT.md",
-            "epics/EPIC-01-x.md",
-            "release/plan.md",
-            "releases/notes.md",
-            "temp/v0.5-requirements/SKILL.md",
-            ".claude/skills/prd-v08-release-planning/assets/dep-template.md",
-            "docs/2024/plan.md",
-            "docs/01/plan.md",
-            "v1.md",
-            "release-notes/x.md",
-            "revision/x.md",
-            "vé/x.md",
-            "rel€/x.md",
-            "2024-é/x.md",
-            "releasé/x.md",
-        ] {
-            assert_eq!(k(p), "", "{p}");
-        }
-        for (p, key) in [
-            ("release/v1/plan.md", "release/v1"),
-            ("release/v2/rollback.md", "release/v2"),
-            ("release/v2/sub/deep.md", "release/v2"),
-            ("releases/checkout/plan.md", "releases/checkout"),
-            ("Release/Checkout/plan.md", "Release/Checkout"),
-            ("plans/v2.3/plan.md", "plans/v2.3"),
-            ("plans/V10_1/plan.md", "plans/V10_1"),
-            ("1.4.0/plan.md", "1.4.0"),
-            ("q/2024-q3/plan.md", "q/2024-q3"),
-            ("2024-h1/plan.md", "2024-h1"),
-            ("2024-07/plan.md", "2024-07"),
-            ("docs/release-1.2/plan.md", "docs/release-1.2"),
-            ("docs/release_v2/plan.md", "docs/release_v2"),
-            ("docs/rel-3/plan.md", "docs/rel-3"),
-            ("ü/v1/x.md", "ü/v1"),
-        ] {
-            assert_eq!(k(p), key, "{p}");
-        }
-        // The other scopes are unchanged.
-        assert_eq!(
-            plan_key("release/v1/plan.md", PlanScope::Directory),
-            "release/v1"
-        );
-        assert_eq!(plan_key("SoT/a.md", PlanScope::Directory), "SoT");
-        assert_eq!(plan_key("SoT/a.md", PlanScope::File), "SoT/a.md");
-    }
-}
 
 /// What one file's DEP- entries contribute to the checks of its plan. It depends on the
 /// document alone, so it is computed once per version of a file ([`FactsCache`]): typing in one
@@ -359,6 +240,13 @@ pub fn environment_name(e: &Entry) -> Option<String> {
         .map(|n| n.to_string())
 }
 
+/// An Environment entry of a plan: its file, the entry, and the environment it documents.
+struct EnvEntry<'a> {
+    path: &'a str,
+    entry: &'a Entry,
+    name: &'a str,
+}
+
 /// One plan's findings, from its files (in path order, each with DEP- entries).
 fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<Finding> {
     let Some((first_path, first)) = files.first().and_then(|&(p, doc, facts)| {
@@ -374,17 +262,18 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
     };
     // Which Types occur, and the Environment entries with their names, over all the files.
     let mut seen = [false; EntryType::ALL.len()];
-    let mut envs: Vec<(&str, &Entry, &str)> = Vec::new();
+    let mut envs: Vec<EnvEntry> = Vec::new();
     for &(p, doc, facts) in files {
         for (s, f) in seen.iter_mut().zip(facts.seen) {
             *s |= f;
         }
-        envs.extend(
-            facts
-                .envs
-                .iter()
-                .filter_map(|(i, name)| Some((p, doc.entries.get(*i)?, name.as_str()))),
-        );
+        envs.extend(facts.envs.iter().filter_map(|(i, name)| {
+            Some(EnvEntry {
+                path: p,
+                entry: doc.entries.get(*i)?,
+                name: name.as_str(),
+            })
+        }));
     }
     let has = |t: EntryType| seen[t as usize];
     let n: usize = files.iter().map(|(_, _, f)| f.count).sum();
@@ -402,7 +291,7 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
     let missing: Vec<&String> = config
         .required_environments
         .iter()
-        .filter(|req| !envs.iter().any(|(_, _, n)| *n == req.as_str()))
+        .filter(|req| !envs.iter().any(|e| e.name == req.as_str()))
         .collect();
     if !missing.is_empty() {
         let list = missing
@@ -419,8 +308,8 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
     }
 
     // Drift between staging and production (below).
-    let staging = envs.iter().find(|(_, _, n)| *n == "staging");
-    let production = envs.iter().find(|(_, _, n)| *n == "production");
+    let staging = envs.iter().find(|e| e.name == "staging");
+    let production = envs.iter().find(|e| e.name == "production");
     // "Manual everything": every (live) Validation entry is `Method: Manual`.
     let validations: Vec<(&str, &Entry, bool)> = files
         .iter()
@@ -507,480 +396,4 @@ fn check_plan(files: &[(&str, &ParsedDoc, &PlanFacts)], config: &Config) -> Vec<
         out.extend(platform_drift(s, p, config));
     }
     out
-}
-
-/// Words that describe a staged rollout (lowercase, starting with a letter; matched as whole
-/// words).
-const STAGED_WORDS: &[&str] = &[
-    "canary",
-    "canaries",
-    "canarying",
-    "blue-green",
-    "blue/green",
-    "blue green",
-    "bluegreen",
-    // Not "rolling" alone: "rolling back" is no rollout.
-    "rolling deploy",
-    "rolling deployment",
-    "rolling deployments",
-    "rolling update",
-    "rolling updates",
-    "rolling restart",
-    "rolling release",
-    "rolling upgrade",
-    "rolling strategy",
-    "rolling rollout",
-    "feature flag",
-    "feature flags",
-    "feature-flag",
-    "feature-flagged",
-    "feature toggle",
-    "feature toggles",
-    "behind a flag",
-    "launchdarkly",
-    "unleash",
-    "flagsmith",
-    "gradual",
-    "gradually",
-    "phased",
-    "staged rollout",
-    "staged release",
-    "progressive",
-    "progressively",
-    "incremental rollout",
-    "percentage rollout",
-    "ramp up",
-    "ramp-up",
-    "ramped",
-    "traffic shift",
-    "traffic shifting",
-    "shift traffic",
-    "traffic split",
-    "split traffic",
-    "weighted routing",
-    "ring 0",
-    "ring 1",
-    "deployment rings",
-    "dark launch",
-    "pilot",
-    "early access",
-    "cohort",
-    "cohorts",
-];
-
-/// Does this text (a title or a value) describe a staged rollout: one of [`STAGED_WORDS`] as a
-/// whole word (any case), or a percentage ramp (`5% → 25%`, `10% -> 50%`, `5% to 100%`)? One
-/// pass over the bytes, no allocation: a plan's whole text can be asked on a keystroke.
-pub fn mentions_staged_rollout(text: &str) -> bool {
-    let b = text.as_bytes();
-    let alnum = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
-    for i in 0..b.len() {
-        let c = b[i];
-        if c == b'%' {
-            // A percentage ramp: `%`, blanks, then an arrow or `to` and a number.
-            let rest = text.get(i + 1..).unwrap_or("").trim_start();
-            if rest.starts_with('→') || rest.starts_with("->") || rest.starts_with("=>") {
-                return true;
-            }
-            if let Some(r) = rest.strip_prefix("to ") {
-                if r.trim_start().starts_with(|d: char| d.is_ascii_digit()) {
-                    return true;
-                }
-            }
-            continue;
-        }
-        // Words start at a word boundary.
-        if !c.is_ascii_alphabetic() || (i > 0 && alnum(i - 1)) {
-            continue;
-        }
-        let lc = c.to_ascii_lowercase();
-        for w in STAGED_WORDS {
-            let wb = w.as_bytes();
-            if wb[0] == lc
-                && b.len() >= i + wb.len()
-                && b[i..i + wb.len()].eq_ignore_ascii_case(wb)
-                && !alnum(i + wb.len())
-            {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Does an entry's title or a field of it describe a staged rollout? A `Strategy:` (or
-/// `Rollout:`) field naming the guide's patterns counts too: `Strategy: Rolling` is the
-/// methodology's own spelling.
-fn describes_staged_rollout(e: &Entry) -> bool {
-    mentions_staged_rollout(&e.title)
-        || e.fields.iter().any(|f| {
-            mentions_staged_rollout(&f.key)
-                || mentions_staged_rollout(&f.value)
-                || (names_strategy(&f.key) && {
-                    let v = crate::schema::value_head(&f.value).to_ascii_lowercase();
-                    [
-                        "rolling",
-                        "canary",
-                        "blue-green",
-                        "blue/green",
-                        "feature flag",
-                        "feature flags",
-                        "phased",
-                        "gradual",
-                    ]
-                    .iter()
-                    .any(|w| v.starts_with(w))
-                })
-        })
-}
-
-fn names_strategy(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k.contains("strategy") || k.contains("rollout")
-}
-
-/// What an `Infrastructure:` or `Secrets:` value says about one aspect of an environment: the
-/// database engine, the hosting platform, the cloud, the secrets mechanism.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Aspect {
-    Database,
-    Platform,
-    Cloud,
-    Secrets,
-}
-
-impl Aspect {
-    fn what(self) -> &'static str {
-        match self {
-            Aspect::Database => "database",
-            Aspect::Platform => "hosting platform",
-            Aspect::Cloud => "cloud",
-            Aspect::Secrets => "secrets mechanism",
-        }
-    }
-}
-
-/// (aspect, word as matched, family). Families of one aspect that differ between staging and
-/// production are drift; `managed-sql` (RDS, Aurora, Cloud SQL without an engine) is
-/// compatible with any server SQL engine.
-const ASPECT_WORDS: &[(Aspect, &str, &str)] = &[
-    (Aspect::Database, "sqlite", "SQLite"),
-    (Aspect::Database, "sqlite3", "SQLite"),
-    (Aspect::Database, "postgres", "PostgreSQL"),
-    (Aspect::Database, "postgresql", "PostgreSQL"),
-    (Aspect::Database, "mysql", "MySQL"),
-    (Aspect::Database, "mariadb", "MySQL"),
-    (Aspect::Database, "sql server", "SQL Server"),
-    (Aspect::Database, "mssql", "SQL Server"),
-    (Aspect::Database, "oracle", "Oracle"),
-    (Aspect::Database, "mongodb", "MongoDB"),
-    (Aspect::Database, "dynamodb", "DynamoDB"),
-    (Aspect::Database, "rds", "managed-sql"),
-    (Aspect::Database, "aurora", "managed-sql"),
-    (Aspect::Database, "cloud sql", "managed-sql"),
-    (Aspect::Database, "supabase", "PostgreSQL"),
-    (Aspect::Database, "neon", "PostgreSQL"),
-    (Aspect::Database, "planetscale", "MySQL"),
-    (Aspect::Platform, "kubernetes", "Kubernetes"),
-    (Aspect::Platform, "k8s", "Kubernetes"),
-    (Aspect::Platform, "eks", "Kubernetes"),
-    (Aspect::Platform, "gke", "Kubernetes"),
-    (Aspect::Platform, "aks", "Kubernetes"),
-    (Aspect::Platform, "openshift", "Kubernetes"),
-    (Aspect::Platform, "ecs", "ECS"),
-    (Aspect::Platform, "fargate", "ECS"),
-    (Aspect::Platform, "lambda", "serverless functions"),
-    (Aspect::Platform, "cloud functions", "serverless functions"),
-    (Aspect::Platform, "heroku", "Heroku"),
-    (Aspect::Platform, "vercel", "Vercel"),
-    (Aspect::Platform, "netlify", "Netlify"),
-    (Aspect::Platform, "fly.io", "Fly.io"),
-    (Aspect::Platform, "docker compose", "Docker Compose"),
-    (Aspect::Platform, "docker-compose", "Docker Compose"),
-    (Aspect::Platform, "localhost", "a local machine"),
-    (Aspect::Platform, "laptop", "a local machine"),
-    (Aspect::Cloud, "aws", "AWS"),
-    (Aspect::Cloud, "amazon web services", "AWS"),
-    (Aspect::Cloud, "gcp", "Google Cloud"),
-    (Aspect::Cloud, "google cloud", "Google Cloud"),
-    (Aspect::Cloud, "azure", "Azure"),
-    (Aspect::Cloud, "digitalocean", "DigitalOcean"),
-    (Aspect::Cloud, "hetzner", "Hetzner"),
-    (Aspect::Secrets, ".env", "an .env file"),
-    (Aspect::Secrets, "env file", "an .env file"),
-    (Aspect::Secrets, "dotenv", "an .env file"),
-    (Aspect::Secrets, "plain text", "plain text"),
-    (Aspect::Secrets, "plaintext", "plain text"),
-    (Aspect::Secrets, "hardcoded", "plain text"),
-    (Aspect::Secrets, "hard-coded", "plain text"),
-    (Aspect::Secrets, "vault", "a secrets manager"),
-    (Aspect::Secrets, "secrets manager", "a secrets manager"),
-    (Aspect::Secrets, "secret manager", "a secrets manager"),
-    (Aspect::Secrets, "parameter store", "a secrets manager"),
-    (Aspect::Secrets, "ssm", "a secrets manager"),
-    (Aspect::Secrets, "key vault", "a secrets manager"),
-    (Aspect::Secrets, "doppler", "a secrets manager"),
-    (Aspect::Secrets, "1password", "a secrets manager"),
-    (Aspect::Secrets, "sops", "a secrets manager"),
-    (Aspect::Secrets, "sealed secrets", "a secrets manager"),
-    (Aspect::Secrets, "kubernetes secrets", "a secrets manager"),
-    (Aspect::Secrets, "github secrets", "a secrets manager"),
-    (Aspect::Secrets, "actions secrets", "a secrets manager"),
-    (Aspect::Secrets, "infisical", "a secrets manager"),
-];
-
-/// The families of one aspect an environment's value names (in table order, distinct).
-fn families(value: &str, aspect: Aspect) -> Vec<&'static str> {
-    let lower = value.to_ascii_lowercase();
-    let b = lower.as_bytes();
-    let word = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    let mut out: Vec<&'static str> = Vec::new();
-    for &(a, w, fam) in ASPECT_WORDS {
-        if a != aspect || out.contains(&fam) {
-            continue;
-        }
-        let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|rest| rest.find(w)) {
-            let at = from + i;
-            let end = at + w.len();
-            // `.env` may follow a word (`app.env`) but not precede one (`.environment`).
-            let starts_ok = w.starts_with('.') || !word(at.checked_sub(1).and_then(|j| b.get(j)));
-            if starts_ok && !word(b.get(end)) {
-                out.push(fam);
-                break;
-            }
-            from = at + 1;
-        }
-    }
-    out
-}
-
-/// Do two sets of families of an aspect agree (share a family, or a managed SQL service meets
-/// a server SQL engine)?
-fn compatible(a: &[&str], b: &[&str]) -> bool {
-    const SERVER_SQL: &[&str] = &["PostgreSQL", "MySQL", "SQL Server", "Oracle", "managed-sql"];
-    a.iter().any(|x| {
-        b.iter().any(|y| {
-            x == y
-                || (*x == "managed-sql" && SERVER_SQL.contains(y))
-                || (*y == "managed-sql" && SERVER_SQL.contains(x))
-        })
-    })
-}
-
-fn family_name(f: &str) -> &str {
-    if f == "managed-sql" {
-        "a managed SQL service"
-    } else {
-        f
-    }
-}
-
-/// Drift beyond keys: staging and production name a different database engine, hosting
-/// platform or cloud (`Infrastructure:`), or a different secrets mechanism (`Secrets:`). One
-/// finding per differing aspect, on staging's field (staging should mirror production).
-fn platform_drift(
-    staging: &(&str, &Entry, &str),
-    production: &(&str, &Entry, &str),
-    config: &Config,
-) -> Vec<Finding> {
-    let (spath, s, _) = staging;
-    let (ppath, p, _) = production;
-    let mut out = Vec::new();
-    for (key, aspects) in [
-        (
-            "infrastructure",
-            &[Aspect::Database, Aspect::Platform, Aspect::Cloud][..],
-        ),
-        ("secrets", &[Aspect::Secrets][..]),
-    ] {
-        let (Some(sf), Some(pf)) = (s.field(key), p.field(key)) else {
-            continue;
-        };
-        for &aspect in aspects {
-            let (a, b) = (families(&sf.value, aspect), families(&pf.value, aspect));
-            if a.is_empty() || b.is_empty() || compatible(&a, &b) {
-                continue;
-            }
-            let Some(severity) = config.severity(Code::EnvironmentDrift, Severity::Warning) else {
-                continue;
-            };
-            let list = |v: &[&str]| {
-                v.iter()
-                    .map(|f| family_name(f))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            };
-            let (sa, pa) = (list(&a), list(&b));
-            let advice = match aspect {
-                Aspect::Secrets => "use the same secrets mechanism in both, each environment with its own secrets (never copy a secret from one environment to another)",
-                Aspect::Database => "run staging on the production database engine, or staging cannot catch what production will do",
-                Aspect::Platform | Aspect::Cloud => "provision staging like production (infrastructure as code)",
-            };
-            out.push(Finding {
-                code: Code::EnvironmentDrift,
-                severity,
-                message: format!(
-                    "{} (staging) uses {sa} as its {what}, {} (production) {pa} — environment drift: {advice}",
-                    s.id,
-                    p.id,
-                    what = aspect.what()
-                ),
-                path: spath.to_string(),
-                span: s.abs(sf.key_span),
-                id: Some(s.id.to_string()),
-                related: vec![Related {
-                    path: ppath.to_string(),
-                    span: p.abs(pf.key_span),
-                    message: format!("{} (production) uses {pa}", p.id),
-                }],
-                fix: None,
-            });
-        }
-    }
-    out
-}
-
-/// Keys `other` sets that `this` lacks: one finding on `this`.
-fn drift(
-    this: &(&str, &Entry, &str),
-    other: &(&str, &Entry, &str),
-    config: &Config,
-) -> Option<Finding> {
-    let (path, e, name) = this;
-    let (opath, o, oname) = other;
-    let keys = |e: &Entry| {
-        e.field("configuration")
-            .map(|f| config_keys(&f.value))
-            .unwrap_or_default()
-    };
-    let mine = keys(e);
-    let theirs = keys(o);
-    let lacking: Vec<&String> = theirs
-        .iter()
-        .map(|(k, _)| k)
-        .filter(|k| !mine.iter().any(|(m, _)| m == *k))
-        .collect();
-    if lacking.is_empty() {
-        return None;
-    }
-    let severity = config.severity(Code::EnvironmentDrift, Severity::Warning)?;
-    let span = e
-        .field("configuration")
-        .map(|f| e.abs(f.key_span))
-        .unwrap_or_else(|| e.id_span.clone());
-    let related = o
-        .field("configuration")
-        .map(|f| Related {
-            path: opath.to_string(),
-            span: o.abs(f.key_span),
-            message: format!(
-                "{} ({oname}) sets {}",
-                o.id,
-                lacking
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        })
-        .into_iter()
-        .collect();
-    // A secret's key is set in each environment with a value of its own: the message never
-    // suggests copying one across.
-    let secret = lacking.iter().any(|k| looks_secret(k));
-    let advice = if secret {
-        "keep staging and production configuration keys in sync, each environment with its own secret values (from its secrets manager; never copy a secret from one environment to another)"
-    } else {
-        "keep staging and production configuration keys in sync"
-    };
-    Some(Finding {
-        code: Code::EnvironmentDrift,
-        severity,
-        message: format!(
-            "{} ({name}) does not set {}, which {} ({oname}) sets — environment drift: {advice}",
-            e.id,
-            lacking
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            o.id
-        ),
-        path: path.to_string(),
-        span,
-        id: Some(e.id.to_string()),
-        related,
-        fix: None,
-    })
-}
-
-/// Does a configuration key name a secret (`STRIPE_SECRET_KEY`, `DB_PASSWORD`, `API_TOKEN`)?
-fn looks_secret(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
-    [
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "PWD",
-        "TOKEN",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE",
-        "CREDENTIAL",
-        "_KEY",
-        "DSN",
-        "WEBHOOK",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn staged_words_are_lowercase_and_start_with_a_letter() {
-        for w in STAGED_WORDS {
-            assert!(w.as_bytes()[0].is_ascii_lowercase(), "{w}");
-            assert_eq!(w.to_ascii_lowercase(), *w);
-        }
-    }
-
-    #[test]
-    fn staged_rollout_mentions() {
-        for t in [
-            "Canary at 5%",
-            "blue/green switch",
-            "A Rolling Update",
-            "behind a Feature Flag",
-            "1% → 10% → 100%",
-            "5%->50%",
-            "5% to 100% over a day",
-            "(phased)",
-        ] {
-            assert!(mentions_staged_rollout(t), "{t}");
-        }
-        for t in [
-            "rolling back",
-            "ringing",
-            ">2% of requests for 5 minutes",
-            "canaryish",
-            "unphased",
-            "50% to go",
-            "",
-        ] {
-            assert!(!mentions_staged_rollout(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn families_and_compatibility() {
-        assert_eq!(families("SQLite on disk", Aspect::Database), ["SQLite"]);
-        assert_eq!(families("app.env file", Aspect::Secrets), ["an .env file"]);
-        assert!(families(".environment", Aspect::Secrets).is_empty());
-        assert!(compatible(&["managed-sql"], &["PostgreSQL"]));
-        assert!(!compatible(&["SQLite"], &["managed-sql"]));
-    }
 }
