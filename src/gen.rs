@@ -19,12 +19,11 @@
 //! [`edits`](fn@edits) does the same for edit sequences (a position as a fraction of the text, a length,
 //! and text from the same grammar), for the incremental differential.
 //!
-//! The pieces: [`Choices`] here; `vocab` (the spellings), `grammar` (the document, its blocks
-//! and the DEP- constructs), `markdown` (the Markdown constructs around them), `edits`.
+//! The pieces: [`Choices`] here; `vocab` (the spellings), `grammar` (the document, its blocks,
+//! the DEP- constructs and the Markdown constructs around them), `edits`.
 
 mod edits;
 mod grammar;
-mod markdown;
 mod vocab;
 
 pub use edits::{edit, edits, snippet, Edit};
