@@ -187,7 +187,8 @@ pub(super) fn judge<'a>(
         );
     }
     for (p, e) in &validations {
-        let mut why: Vec<String> = ["Check", "Method", "Success Criteria", "Escalation"]
+        let mut why: Vec<String> = crate::schema::EntryType::Validation
+            .required_fields()
             .iter()
             .filter_map(|k| lacking(e, k))
             .collect();

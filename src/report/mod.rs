@@ -38,7 +38,7 @@ pub trait Lines {
 /// [`Lines`] over the texts of a workspace's files, with a line index cached per file.
 pub struct TextLines<'a> {
     texts: HashMap<&'a str, &'a str>,
-    cache: HashMap<String, crate::text::LineIndex>,
+    cache: crate::text::LineIndexCache,
 }
 
 impl<'a> TextLines<'a> {
@@ -46,7 +46,7 @@ impl<'a> TextLines<'a> {
     pub fn new(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         TextLines {
             texts: texts.into_iter().collect(),
-            cache: HashMap::new(),
+            cache: crate::text::LineIndexCache::new(),
         }
     }
 }
@@ -56,11 +56,7 @@ impl Lines for TextLines<'_> {
         let Some(text) = self.texts.get(path).copied() else {
             return 1;
         };
-        let idx = self
-            .cache
-            .entry(path.to_string())
-            .or_insert_with(|| crate::text::LineIndex::new(text));
-        idx.line_of(offset.min(text.len())) as u32 + 1
+        self.cache.get(path, text).line_of(offset.min(text.len())) as u32 + 1
     }
 }
 
