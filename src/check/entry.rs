@@ -25,43 +25,49 @@ pub(crate) struct Sink<'a> {
     pub out: Vec<Finding>,
 }
 
+/// A finding before the configuration has its say: the code's severity there may be
+/// overridden (or `off`, and then the finding is dropped).
+pub(crate) struct Draft<'a> {
+    pub code: Code,
+    /// The severity unless the configuration sets one for `code`.
+    pub default: Severity,
+    pub span: Span,
+    /// The entry the finding is about.
+    pub id: Option<&'a str>,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fix: Option<FixHint>,
+}
+
 impl Sink<'_> {
-    #[allow(clippy::too_many_arguments)]
-    pub fn push_with(
-        &mut self,
-        code: Code,
-        default: Severity,
-        span: Span,
-        id: Option<&str>,
-        message: String,
-        related: Vec<Related>,
-        fix: Option<FixHint>,
-    ) {
-        let Some(severity) = self.config.severity(code, default) else {
+    /// Adds a finding at its configured severity (none when the configuration turns it off).
+    pub fn add(&mut self, d: Draft) {
+        let Some(severity) = self.config.severity(d.code, d.default) else {
             return;
         };
         self.out.push(Finding {
-            code,
+            code: d.code,
             severity,
-            message,
+            message: d.message,
             path: self.path.to_string(),
-            span,
-            id: id.map(str::to_string),
-            related,
-            fix,
+            span: d.span,
+            id: d.id.map(str::to_string),
+            related: d.related,
+            fix: d.fix,
         });
     }
 
+    /// Adds a finding at its code's severity, with no related places and no fix.
     pub fn push(&mut self, code: Code, span: Span, id: Option<&str>, message: String) {
-        self.push_with(
+        self.add(Draft {
             code,
-            code.default_severity(),
+            default: code.default_severity(),
             span,
             id,
             message,
-            Vec::new(),
-            None,
-        );
+            related: Vec::new(),
+            fix: None,
+        });
     }
 }
 
@@ -155,18 +161,18 @@ fn check_entry_unguarded(
     duplicates::duplicates(&mut sink, entry, index);
     if entry.placeholder {
         let next = next_free_id(index, entry.prefix());
-        sink.push_with(
-            Code::TemplatePlaceholder,
-            Severity::Warning,
-            entry.id_span.clone(),
-            Some(&entry.id),
-            format!(
+        sink.add(Draft {
+            code: Code::TemplatePlaceholder,
+            default: Severity::Warning,
+            span: entry.id_span.clone(),
+            id: Some(&entry.id),
+            message: format!(
                 "{} is a template placeholder, not an ID — number the entry, e.g. {next}",
                 entry.id
             ),
-            Vec::new(),
-            Some(FixHint::Replace(vec![next])),
-        );
+            related: Vec::new(),
+            fix: Some(FixHint::Replace(vec![next])),
+        });
     }
     // A plan-table row or a list item that lists an entry a heading or a line defines
     // elsewhere (an overview of the plan) is a reference there, not the entry to check.

@@ -224,20 +224,30 @@ pub(super) fn markdown(value: String) -> MarkupContent {
     }
 }
 
-/// A completion list. `snippets`: the client takes snippets (else templates are left out and
-/// other snippets sent as plain text); `lazy`: ID documentation is left to
-/// `completionItem/resolve`, whose payload names the folder by its position `folder_no`.
-#[allow(clippy::too_many_arguments)]
+/// How a completion list is sent to this client.
+pub(super) struct ListStyle {
+    /// The client takes snippets (else templates are left out and other snippets sent as
+    /// plain text).
+    pub snippets: bool,
+    /// ID documentation is left to `completionItem/resolve`, whose payload names the folder by
+    /// its position `folder_no`.
+    pub lazy: bool,
+    pub folder_no: usize,
+}
+
+/// A completion list.
 pub(super) fn completion_list(
     f: &Folder,
     rel: &str,
-    folder_no: usize,
-    items: Vec<ide::complete::Completion>,
-    incomplete: bool,
-    snippets: bool,
-    lazy: bool,
+    (items, incomplete): (Vec<ide::complete::Completion>, bool),
+    style: &ListStyle,
     enc: PositionEncoding,
 ) -> CompletionResponse {
+    let ListStyle {
+        snippets,
+        lazy,
+        folder_no,
+    } = *style;
     let mut lines = Lines::new(f);
     let items: Vec<CompletionItem> = items
         .into_iter()

@@ -1,6 +1,6 @@
 //! `duplicate-id`: an ID defined more than once in the workspace.
 
-use super::{next_free_id, Sink};
+use super::{next_free_id, Draft, Sink};
 use crate::check::{Code, FixHint, Related, Severity};
 use crate::index::Index;
 use crate::syntax::Entry;
@@ -52,18 +52,10 @@ pub(super) fn duplicates(sink: &mut Sink, entry: &Entry, index: &Index) {
         others.join(", ")
     };
     let next = next_free_id(index, entry.prefix());
-    sink.push_with(
-        Code::DuplicateId,
-        Severity::Error,
-        entry.id_span.clone(),
-        Some(&entry.id),
-        format!(
+    sink.add(Draft { code: Code::DuplicateId, default: Severity::Error, span: entry.id_span.clone(), id: Some(&entry.id), message: format!(
             "{} is defined {} times (also in {}) — an ID is defined once; renumber one of them (next free: {next})",
             entry.id,
             defs.len(),
             places
-        ),
-        related,
-        Some(FixHint::Replace(vec![next])),
-    );
+        ), related, fix: Some(FixHint::Replace(vec![next])) });
 }

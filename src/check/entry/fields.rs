@@ -2,7 +2,7 @@
 //! Threshold, enumerated values, unknown fields, placeholders, filler and secrets in values,
 //! traceability; a MON- entry's thresholds.
 
-use super::{article, value_span_to_doc, value_to_doc, Sink};
+use super::{article, value_span_to_doc, value_to_doc, Draft, Sink};
 use crate::check::values::{
     did_you_mean, filler_in, filler_label, find_secrets, has_window, is_measurable,
     is_missing_owner, placeholders, suggest_key, FillerKind,
@@ -65,18 +65,10 @@ pub(super) fn dep_entry(sink: &mut Sink, entry: &Entry) {
     // template, whose fields are not the guide's Stage and Description.
     let record = ty.is_none() && ty_field.is_some_and(|f| schema::is_deployment_kind(&f.value));
     match ty_field {
-        None => sink.push_with(
-            Code::MissingField,
-            Severity::Warning,
-            entry.id_span.clone(),
-            id,
-            format!(
+        None => sink.add(Draft { code: Code::MissingField, default: Severity::Warning, span: entry.id_span.clone(), id, message: format!(
                 "{} has no `Type:` — it is checked as a Step; add `Type:` with Environment, Criteria, Rollback, Validation or Step",
                 entry.id
-            ),
-            Vec::new(),
-            Some(FixHint::AddFields(vec!["Type".into()])),
-        ),
+            ), related: Vec::new(), fix: Some(FixHint::AddFields(vec!["Type".into()])) }),
         Some(f)
             if ty.is_none()
                 && !is_placeholder_value(&f.value)
@@ -191,15 +183,15 @@ pub(super) fn dep_entry(sink: &mut Sink, entry: &Entry) {
             (_, 0) => "add them",
             _ => "add and fill them in",
         };
-        sink.push_with(
-            Code::MissingField,
-            Severity::Warning,
-            entry.id_span.clone(),
+        sink.add(Draft {
+            code: Code::MissingField,
+            default: Severity::Warning,
+            span: entry.id_span.clone(),
             id,
-            format!("{who}{what} — {todo}"),
-            Vec::new(),
-            (!missing.is_empty()).then_some(FixHint::AddFields(missing)),
-        );
+            message: format!("{who}{what} — {todo}"),
+            related: Vec::new(),
+            fix: (!missing.is_empty()).then_some(FixHint::AddFields(missing)),
+        });
     }
 
     // Owner: absent, empty, or filler (`TBD`, `???`, `Unassigned`, `None`).
@@ -269,18 +261,10 @@ pub(super) fn dep_entry(sink: &mut Sink, entry: &Entry) {
     // Threshold.
     if ty == Some(EntryType::Rollback) {
         match entry.field("threshold") {
-            None => sink.push_with(
-                Code::MissingThreshold,
-                Severity::Error,
-                entry.id_span.clone(),
-                id,
-                format!(
+            None => sink.add(Draft { code: Code::MissingThreshold, default: Severity::Error, span: entry.id_span.clone(), id, message: format!(
                     "{} (Rollback) has no `Threshold:` — say when to roll back with a number, a unit and a window, e.g. \">2% of requests for 5 minutes\"",
                     entry.id
-                ),
-                Vec::new(),
-                Some(FixHint::AddFields(vec!["Threshold".into()])),
-            ),
+                ), related: Vec::new(), fix: Some(FixHint::AddFields(vec!["Threshold".into()])) }),
             Some(f) => threshold(sink, entry, f),
         }
     }
@@ -356,12 +340,7 @@ pub(super) fn dep_entry(sink: &mut Sink, entry: &Entry) {
             if record && hint.is_none() {
                 continue;
             }
-            sink.push_with(
-                Code::UnknownField,
-                Severity::Warning,
-                entry.abs(f.key_span),
-                id,
-                match hint {
+            sink.add(Draft { code: Code::UnknownField, default: Severity::Warning, span: entry.abs(f.key_span), id, message: match hint {
                     Some(h) => format!("{}: unknown field `{}` — did you mean `{h}`?", entry.id, f.key),
                     None => format!(
                         "{}: unknown field `{}` — no DEP- Type has it (fields of {} {type_name}: {})",
@@ -370,10 +349,7 @@ pub(super) fn dep_entry(sink: &mut Sink, entry: &Entry) {
                         article(type_name),
                         schema::fields_of(ty).join(", ")
                     ),
-                },
-                Vec::new(),
-                hint.map(|h| FixHint::Replace(vec![h.to_string()])),
-            );
+                }, related: Vec::new(), fix: hint.map(|h| FixHint::Replace(vec![h.to_string()])) });
         }
     }
 
@@ -549,15 +525,15 @@ fn invalid_value(sink: &mut Sink, entry: &Entry, f: &Field, allowed: &[&str], de
     } else {
         entry.abs(f.value_span)
     };
-    sink.push_with(
-        Code::InvalidValue,
+    sink.add(Draft {
+        code: Code::InvalidValue,
         default,
         span,
-        Some(&entry.id),
+        id: Some(&entry.id),
         message,
-        Vec::new(),
-        hint.map(|h| FixHint::Replace(vec![h.to_string()])),
-    );
+        related: Vec::new(),
+        fix: hint.map(|h| FixHint::Replace(vec![h.to_string()])),
+    });
 }
 
 fn threshold(sink: &mut Sink, entry: &Entry, f: &Field) {

@@ -1,7 +1,7 @@
 //! The items of an entry's link lists: ranges (mixed prefixes, reversed, gaps, within a
 //! lookup budget), unknown prefixes, template placeholders.
 
-use super::{value_span_to_doc, Sink};
+use super::{value_span_to_doc, Draft, Sink};
 use crate::check::values::{did_you_mean, placeholders};
 use crate::check::{Code, FixHint, Severity};
 use crate::index::Index;
@@ -71,18 +71,10 @@ pub(super) fn link_items(
                     continue;
                 };
                 if members > left {
-                    sink.push_with(
-                        Code::RangeGap,
-                        Severity::Hint,
-                        span.clone(),
-                        id,
-                        format!(
+                    sink.add(Draft { code: Code::RangeGap, default: Severity::Hint, span: span.clone(), id, message: format!(
                             "{}: the ranges from {} to {} on are not searched for gaps — this entry's ranges span more than {RANGE_BUDGET} IDs",
                             entry.id, start.id, end.id
-                        ),
-                        Vec::new(),
-                        None,
-                    );
+                        ), related: Vec::new(), fix: None });
                     *budget = None;
                     continue;
                 }
@@ -130,20 +122,12 @@ pub(super) fn link_items(
                 let r_span = entry.abs(r.span);
                 let p = id_prefix(&r.id);
                 let hint = did_you_mean(p, sink.config.prefixes.iter().map(String::as_str));
-                sink.push_with(
-                    Code::UnknownPrefix,
-                    Severity::Warning,
-                    r_span.clone(),
-                    id,
-                    format!(
+                sink.add(Draft { code: Code::UnknownPrefix, default: Severity::Warning, span: r_span.clone(), id, message: format!(
                         "{}: {} has the prefix {p}, which is not a configured ID prefix{} — add it to `prefixes` in dep-ls.toml if it is one",
                         entry.id,
                         r.id,
                         hint.map(|h| format!(" — did you mean {h}?")).unwrap_or_default()
-                    ),
-                    Vec::new(),
-                    hint.map(|h| FixHint::Replace(vec![r.id.replacen(p, h, 1)])),
-                );
+                    ), related: Vec::new(), fix: hint.map(|h| FixHint::Replace(vec![r.id.replacen(p, h, 1)])) });
             }
             LinkItem::Placeholder(r) => {
                 let r_span = entry.abs(r.span);

@@ -1,7 +1,7 @@
 //! References: unresolved IDs (with the defined IDs near them), deprecated and broken links;
 //! link destinations as workspace paths.
 
-use super::Sink;
+use super::{Draft, Sink};
 use crate::check::{Code, FixHint, Related, Severity};
 use crate::index::Index;
 use crate::syntax::{id_prefix, ParsedDoc};
@@ -136,15 +136,15 @@ pub(super) fn references<'d>(
                     ),
                 )
             };
-            sink.push_with(
-                Code::UnresolvedLink,
-                sev,
-                r.span.clone(),
-                owner,
+            sink.add(Draft {
+                code: Code::UnresolvedLink,
+                default: sev,
+                span: r.span.clone(),
+                id: owner,
                 message,
-                Vec::new(),
-                (!near.is_empty()).then_some(FixHint::Replace(near)),
-            );
+                related: Vec::new(),
+                fix: (!near.is_empty()).then_some(FixHint::Replace(near)),
+            });
         } else if r.link_list || r.link.is_some() {
             if let Some((p, target)) = index.entry(defs[0]) {
                 if target.deprecated {
@@ -154,22 +154,22 @@ pub(super) fn references<'d>(
                         .as_ref()
                         .map(|x| format!(" — link its replacement {x} instead"))
                         .unwrap_or_else(|| " — link what replaces it".to_string());
-                    sink.push_with(
-                        Code::DeprecatedLink,
-                        Severity::Hint,
-                        r.span.clone(),
-                        owner,
-                        format!("{who}{} is deprecated{repl}", r.id),
-                        vec![Related {
+                    sink.add(Draft {
+                        code: Code::DeprecatedLink,
+                        default: Severity::Hint,
+                        span: r.span.clone(),
+                        id: owner,
+                        message: format!("{who}{} is deprecated{repl}", r.id),
+                        related: vec![Related {
                             path: p.to_string(),
                             span: target.id_span.clone(),
                             message: format!("{} is marked deprecated here", r.id),
                         }],
-                        target
+                        fix: target
                             .replacement
                             .clone()
                             .map(|x| FixHint::Replace(vec![x])),
-                    );
+                    });
                 }
             }
         }
@@ -181,22 +181,14 @@ pub(super) fn references<'d>(
                         .file_id(&target)
                         .map(|_| None)
                         .unwrap_or_else(|| index.first_entry(&r.id).map(|(p, _)| p.to_string()));
-                    sink.push_with(
-                        Code::BrokenLink,
-                        Severity::Warning,
-                        link.span.clone(),
-                        owner,
-                        format!(
+                    sink.add(Draft { code: Code::BrokenLink, default: Severity::Warning, span: link.span.clone(), id: owner, message: format!(
                             "{who}the link to {} points at {}, which is not a file in the workspace{}",
                             r.id,
                             link.dest.split('#').next().unwrap_or(""),
                             near.as_ref()
                                 .map(|p| format!(" — {} is defined in {}", r.id, relative_from(sink.path, p)))
                                 .unwrap_or_default()
-                        ),
-                        Vec::new(),
-                        near.map(|p| FixHint::Replace(vec![relative_from(sink.path, &p)])),
-                    );
+                        ), related: Vec::new(), fix: near.map(|p| FixHint::Replace(vec![relative_from(sink.path, &p)])) });
                 }
             }
         }

@@ -20,8 +20,13 @@ pub(crate) fn completion(
         &p.text_document.uri,
         Some(p.position),
         |folder_no, f, rel, off, enc| {
-            let (items, incomplete) = ide::complete::completions_with(f, rel, off, lazy);
-            to_proto::completion_list(f, rel, folder_no, items, incomplete, snippets, lazy, enc)
+            let list = ide::complete::completions_with(f, rel, off, lazy);
+            let style = to_proto::ListStyle {
+                snippets,
+                lazy,
+                folder_no,
+            };
+            to_proto::completion_list(f, rel, list, &style, enc)
         },
     ))
 }
