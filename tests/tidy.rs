@@ -440,3 +440,21 @@ fn architecture_draws_the_real_module_graph() {
         "ARCHITECTURE.md's module graph is not the code's; it should read:\n<!-- module-graph -->\n```text\n{want}```"
     );
 }
+
+/// A file is one room's job: none in `src/` is over 900 lines, except the block scanner
+/// (`syntax/blocks.rs`, one forward scan over CommonMark's block starts, which reads best whole).
+#[test]
+fn no_source_file_over_900_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    for p in files_under("src") {
+        if p.extension().is_none_or(|x| x != "rs") || p == src.join("syntax").join("blocks.rs") {
+            continue;
+        }
+        let n = std::fs::read_to_string(&p).expect("read").lines().count();
+        if n > 900 {
+            long.push(format!("{} ({n} lines)", p.display()));
+        }
+    }
+    assert!(long.is_empty(), "files over 900 lines: {long:?}");
+}
