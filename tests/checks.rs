@@ -4711,8 +4711,9 @@ Owner: QA
 /// is among the references; renaming the ID renames the row too.
 #[test]
 fn an_inventory_row_is_a_reference_in_the_editor() {
-    use dep_ls::ide::{nav, Folder};
-    let mut f = Folder::new(std::path::PathBuf::new(), Config::default(), Vec::new());
+    use dep_ls::ide::nav;
+    use dep_ls::workspace::Workspace;
+    let mut f = Workspace::new(std::path::PathBuf::new(), Config::default(), Vec::new());
     let table = "| ID | Env |\n|----|-----|\n| ENV-001 | Production |\n";
     let heading = "## ENV-001: Development\n";
     for (p, t) in [

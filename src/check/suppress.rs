@@ -1,5 +1,5 @@
 //! Inline suppressions applied to findings: the one place both `dep-ls check`
-//! ([`super::check_all`]) and the language server (`ide::Folder::diagnostics`) filter a file's
+//! ([`super::check_all`]) and the language server (`Workspace::diagnostics`) filter a file's
 //! findings through its `<!-- dep-ls-disable… -->` comments ([`crate::syntax::suppress`]), and
 //! report the codes in them that name no finding (`unknown-suppression`).
 

@@ -1,11 +1,12 @@
 //! Code actions: quick fixes for findings, and refactors that insert DEP- templates.
 
 use super::style::{eol, field_style, heading_level, line_end, line_start};
-use super::{entry_at, FileEdit, Folder};
+use super::{entry_at, FileEdit};
 use crate::check::entry::next_free_id;
 use crate::check::{Code, Finding, FixHint};
 use crate::schema::{placeholder, template, template_fields, EntryType};
 use crate::syntax::{id_prefix, DefKind, Entry, ParsedDoc, Span};
+use crate::workspace::Workspace;
 
 /// What an action is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +80,7 @@ pub fn missing_fields(e: &Entry) -> Vec<String> {
 }
 
 /// Code actions for `span` of a file.
-pub fn code_actions(f: &Folder, rel: &str, span: Span) -> Vec<Action> {
+pub fn code_actions(f: &Workspace, rel: &str, span: Span) -> Vec<Action> {
     let (Some(text), Some(doc)) = (f.text(rel), f.parsed(rel)) else {
         return Vec::new();
     };
@@ -111,7 +112,7 @@ fn replace_title(code: Code, old: &str, new: &str) -> String {
 }
 
 /// Quick fixes for one finding.
-fn fixes(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) -> Vec<Action> {
+fn fixes(f: &Workspace, rel: &str, text: &str, doc: &ParsedDoc, finding: &Finding) -> Vec<Action> {
     let mut out = Vec::new();
     let entry = entry_at(doc, finding.span.start).map(|(_, e)| e);
     let quick = |title: String, edits: Vec<FileEdit>, preferred: bool| Action {
@@ -255,7 +256,7 @@ fn anchor_edit(
 
 /// Appends `## ID: [Title]` to the file that owns the prefix (per the prefix registry), or to
 /// this file.
-fn stub_definition(f: &Folder, rel: &str, id: &str) -> Option<(String, FileEdit)> {
+fn stub_definition(f: &Workspace, rel: &str, id: &str) -> Option<(String, FileEdit)> {
     let prefix = id_prefix(id);
     let owner = f
         .config
@@ -396,7 +397,7 @@ fn move_secret(
 }
 
 /// Refactors at a position: insert a template of each Type, add all missing fields.
-fn refactors(f: &Folder, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) -> Vec<Action> {
+fn refactors(f: &Workspace, rel: &str, text: &str, doc: &ParsedDoc, offset: usize) -> Vec<Action> {
     let mut out = Vec::new();
     if let Some((_, e)) = entry_at(doc, offset) {
         if e.is_dep_block() && e.def_kind != DefKind::PlanRow {

@@ -1,7 +1,7 @@
 //! Completion: field keys, enumerated values, owners, IDs (and ranges), entry templates.
 
+use super::entry_at;
 use super::style::{field_style, heading_level};
-use super::{entry_at, Folder};
 use crate::check::entry::next_free_id;
 use crate::schema::{self, EntryType};
 use crate::syntax::extract::parse_field_line;
@@ -10,6 +10,7 @@ use crate::syntax::{
     id_number, id_prefix, is_link_list_key, normalize_key, Entry, LineKind, LinkItem, ParsedDoc,
     Span,
 };
+use crate::workspace::Workspace;
 
 /// What a completion item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,14 +40,14 @@ pub struct Completion {
 }
 
 /// Completions at `offset`, and whether the list is incomplete (more would match).
-pub fn completions(f: &Folder, rel: &str, offset: usize) -> (Vec<Completion>, bool) {
+pub fn completions(f: &Workspace, rel: &str, offset: usize) -> (Vec<Completion>, bool) {
     completions_with(f, rel, offset, false)
 }
 
 /// Like [`completions`]; with `lazy_docs`, ID items come without documentation (the client
 /// asks for it item by item: [`id_documentation`]), which keeps long lists cheap.
 pub fn completions_with(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     offset: usize,
     lazy_docs: bool,
@@ -182,7 +183,7 @@ pub fn completions_with(
 
 /// Is the cursor where IDs are not IDs: a code block (other than a DEP one), front matter, an
 /// HTML comment block, or an inline code span or comment of its line (`at` is the byte checked)?
-fn in_code(f: &Folder, rel: &str, text: &str, line_start: usize, line: &str, at: usize) -> bool {
+fn in_code(f: &Workspace, rel: &str, text: &str, line_start: usize, line: &str, at: usize) -> bool {
     let kind_of = |kinds: &[LineKind]| {
         crate::text::line_spans(text)
             .position(|(s, _, _)| s == line_start)
@@ -275,7 +276,7 @@ fn current_entry<'a>(
 
 /// Owners already used in the folder, most used first.
 fn owners(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     current: Option<&Entry>,
     typed: &str,
@@ -341,7 +342,7 @@ const MAX_IDS: usize = 100;
 
 /// ID completions for the word being typed.
 fn ids(
-    f: &Folder,
+    f: &Workspace,
     entry: Option<&Entry>,
     typed: &str,
     replace: Span,
@@ -472,13 +473,13 @@ fn ids(
 
 /// The documentation of an ID's completion item (its entry, and what the prefix registry says
 /// of its prefix), for clients that resolve items lazily.
-pub fn id_documentation(f: &Folder, id: &str) -> Option<String> {
+pub fn id_documentation(f: &Workspace, id: &str) -> Option<String> {
     let (path, e) = f.index.first_entry(id)?;
     Some(entry_doc(path, e) + &prefix_note(f, id_prefix(id)))
 }
 
 /// What the prefix registry says of a prefix (`\n\nAPI- : HTTP endpoints…`), or nothing.
-fn prefix_note(f: &Folder, prefix: &str) -> String {
+fn prefix_note(f: &Workspace, prefix: &str) -> String {
     f.config
         .prefix_info
         .get(prefix)
@@ -563,7 +564,7 @@ fn field_keys(text: &str, e: &Entry, markers: &str, typed: &str, replace: Span) 
 }
 
 /// Entry templates of each Type with the next free DEP number.
-fn templates(f: &Folder, doc: &ParsedDoc, replace: Span) -> Vec<Completion> {
+fn templates(f: &Workspace, doc: &ParsedDoc, replace: Span) -> Vec<Completion> {
     let id = next_free_id(&f.index, "DEP");
     let style = heading_level(doc);
     EntryType::ALL

@@ -10,9 +10,6 @@ pub mod symbols;
 
 use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};
 
-/// The workspace the features work on (the one model, [`crate::workspace`]).
-pub use crate::workspace::Workspace as Folder;
-
 /// What sits at an offset of a document.
 #[derive(Clone, Debug)]
 pub enum Hit<'a> {

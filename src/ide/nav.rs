@@ -1,8 +1,9 @@
 //! Navigation: definition, references, highlights, hover, rename.
 
-use super::{hit_at, FileEdit, Folder, Hit};
+use super::{hit_at, FileEdit, Hit};
 use crate::schema;
 use crate::syntax::{id_prefix, Entry, Span};
+use crate::workspace::Workspace;
 
 /// A location in the folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,7 +13,7 @@ pub struct Location {
 }
 
 /// Where the ID at `offset` is defined (every definition, across files).
-pub fn definition(f: &Folder, rel: &str, offset: usize) -> Vec<Location> {
+pub fn definition(f: &Workspace, rel: &str, offset: usize) -> Vec<Location> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };
@@ -26,7 +27,7 @@ pub fn definition(f: &Folder, rel: &str, offset: usize) -> Vec<Location> {
 }
 
 /// Every definition of an ID, sorted by path and position (not by indexing order).
-pub fn definitions_of(f: &Folder, id: &str) -> Vec<Location> {
+pub fn definitions_of(f: &Workspace, id: &str) -> Vec<Location> {
     sorted_entries(f, id)
         .into_iter()
         .map(|(p, e)| Location {
@@ -37,7 +38,7 @@ pub fn definitions_of(f: &Folder, id: &str) -> Vec<Location> {
 }
 
 /// The entries defining an ID, sorted by path and position.
-fn sorted_entries<'a>(f: &'a Folder, id: &str) -> Vec<(&'a str, &'a Entry)> {
+fn sorted_entries<'a>(f: &'a Workspace, id: &str) -> Vec<(&'a str, &'a Entry)> {
     let mut v: Vec<(&str, &Entry)> = f
         .index
         .definitions(id)
@@ -50,7 +51,7 @@ fn sorted_entries<'a>(f: &'a Folder, id: &str) -> Vec<(&'a str, &'a Entry)> {
 
 /// Every reference of an ID: mentions, link-list items, ranges that cover it, and (optionally)
 /// its definitions. Sorted by path and position.
-pub fn references_of(f: &Folder, id: &str, include_declaration: bool) -> Vec<Location> {
+pub fn references_of(f: &Workspace, id: &str, include_declaration: bool) -> Vec<Location> {
     let mut out: Vec<Location> = Vec::new();
     if include_declaration {
         out.extend(definitions_of(f, id));
@@ -89,7 +90,7 @@ pub fn references_of(f: &Folder, id: &str, include_declaration: bool) -> Vec<Loc
 }
 
 pub fn references(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     offset: usize,
     include_declaration: bool,
@@ -107,7 +108,7 @@ pub fn references(
 }
 
 /// Occurrences of the ID at `offset` in the same file: (span, is a definition).
-pub fn highlights(f: &Folder, rel: &str, offset: usize) -> Vec<(Span, bool)> {
+pub fn highlights(f: &Workspace, rel: &str, offset: usize) -> Vec<(Span, bool)> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };
@@ -134,7 +135,7 @@ pub fn highlights(f: &Folder, rel: &str, offset: usize) -> Vec<(Span, bool)> {
 }
 
 /// A one-paragraph Markdown summary of an entry.
-pub fn entry_summary(f: &Folder, path: &str, e: &Entry) -> String {
+pub fn entry_summary(f: &Workspace, path: &str, e: &Entry) -> String {
     let mut s = format!("**{}**", e.id);
     if !e.title.is_empty() {
         s.push_str(&format!(" — {}", e.title));
@@ -184,7 +185,7 @@ pub fn entry_summary(f: &Folder, path: &str, e: &Entry) -> String {
 }
 
 /// Hover text and the span it is about.
-pub fn hover(f: &Folder, rel: &str, offset: usize) -> Option<(String, Span)> {
+pub fn hover(f: &Workspace, rel: &str, offset: usize) -> Option<(String, Span)> {
     let doc = f.parsed(rel)?;
     let hit = hit_at(&doc, offset)?;
     if let Hit::FieldKey(entry, field) = hit {
@@ -216,7 +217,7 @@ pub fn hover(f: &Folder, rel: &str, offset: usize) -> Option<(String, Span)> {
 }
 
 /// Can the ID at `offset` be renamed? Returns its span and text.
-pub fn prepare_rename(f: &Folder, rel: &str, offset: usize) -> Result<(Span, String), String> {
+pub fn prepare_rename(f: &Workspace, rel: &str, offset: usize) -> Result<(Span, String), String> {
     let doc = f
         .parsed(rel)
         .ok_or("this file is not part of the workspace")?;
@@ -242,7 +243,7 @@ pub fn is_id_shape(s: &str) -> bool {
 /// Renames the ID at `offset` everywhere: definitions, references, and the `#anchor` of
 /// Markdown links to it.
 pub fn rename(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     offset: usize,
     new_name: &str,

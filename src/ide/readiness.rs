@@ -1,14 +1,14 @@
 //! The readiness report in the editor: the Markdown report of a folder, and a code lens on each
 //! plan's first DEP- entry ("Readiness: 5/6 gates pass"). Plain data; the server converts.
 
-use super::Folder;
 use crate::report::{self, TextLines};
 use crate::syntax::Span;
+use crate::workspace::Workspace;
 
 /// The command the server offers (`workspace/executeCommand`).
 pub const COMMAND: &str = "dep-ls.readinessReport";
 
-fn lines(f: &Folder) -> TextLines<'_> {
+fn lines(f: &Workspace) -> TextLines<'_> {
     TextLines::new(
         f.index
             .files_sorted()
@@ -18,14 +18,14 @@ fn lines(f: &Folder) -> TextLines<'_> {
 }
 
 /// The Markdown readiness report of every plan of the folder (open buffers included).
-pub fn markdown(f: &Folder) -> String {
+pub fn markdown(f: &Workspace) -> String {
     let r = report::build(&f.index, &f.config, &mut lines(f));
     report::render::markdown(&r)
 }
 
 /// Code lenses of a file: on the first DEP- entry of each plan that starts in it, the span of
 /// its ID and the lens title.
-pub fn lenses(f: &Folder, rel: &str) -> Vec<(Span, String)> {
+pub fn lenses(f: &Workspace, rel: &str) -> Vec<(Span, String)> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };

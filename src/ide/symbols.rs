@@ -1,8 +1,8 @@
 //! Symbols, folding, semantic tokens, inlay hints and code lenses.
 
-use super::Folder;
 use crate::schema;
 use crate::syntax::{is_link_list_key, ParsedDoc, Span};
+use crate::workspace::Workspace;
 
 /// A document symbol: an entry, with its fields as children.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +85,7 @@ fn fuzzy(query: &str, hay: &str) -> Option<i64> {
 }
 
 /// Workspace symbols matching `query` (over IDs and titles), best first.
-pub fn workspace_symbols(f: &Folder, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
+pub fn workspace_symbols(f: &Workspace, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
     let mut scored: Vec<(i64, WorkspaceSymbol)> = Vec::new();
     for (_, file) in f.index.files_sorted() {
         for e in &file.doc.entries {
@@ -130,7 +130,7 @@ pub type Token = (Span, u32, u32);
 
 /// Semantic tokens of a document: IDs (definitions, references, unresolved), field keys and
 /// enumerated values of DEP- entries. Sorted, not overlapping.
-pub fn semantic_tokens(f: &Folder, rel: &str) -> Vec<Token> {
+pub fn semantic_tokens(f: &Workspace, rel: &str) -> Vec<Token> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };
@@ -179,7 +179,7 @@ pub fn semantic_tokens(f: &Folder, rel: &str) -> Vec<Token> {
 }
 
 /// Inlay hints: the title after each linked ID (offset, label).
-pub fn inlay_hints(f: &Folder, rel: &str, within: Span) -> Vec<(usize, String)> {
+pub fn inlay_hints(f: &Workspace, rel: &str, within: Span) -> Vec<(usize, String)> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };
@@ -203,7 +203,7 @@ pub fn inlay_hints(f: &Folder, rel: &str, within: Span) -> Vec<(usize, String)> 
 }
 
 /// Code lenses: on each definition, how many places link to it.
-pub fn code_lenses(f: &Folder, rel: &str) -> Vec<(Span, String, usize)> {
+pub fn code_lenses(f: &Workspace, rel: &str) -> Vec<(Span, String, usize)> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };

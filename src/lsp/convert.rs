@@ -2,10 +2,10 @@
 //! ranges, through the one position module [`crate::text`]; `file:` and `untitled:` URIs ↔
 //! workspace paths. Engine results become LSP objects in `to_proto`, on top of this.
 
-use crate::ide::Folder;
 use crate::syntax::Span;
 use crate::text::{self, LineIndexCache, PositionEncoding};
 use crate::workspace::world::{self as state, DocKey, World};
+use crate::workspace::Workspace;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -41,7 +41,7 @@ pub fn from_lsp_range(r: lsp::Range) -> text::Range {
 /// spans to positions) or rope (positions to offsets), files on disk through a line index
 /// built once per request.
 pub struct Lines<'a> {
-    folder: &'a Folder,
+    folder: &'a Workspace,
     cache: LineIndexCache,
     /// The line of the last open-document span converted: where the next search starts
     /// (spans come in document order; any value gives the same answers).
@@ -49,7 +49,7 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub fn new(folder: &'a Folder) -> Self {
+    pub fn new(folder: &'a Workspace) -> Self {
         Lines {
             folder,
             cache: LineIndexCache::new(),

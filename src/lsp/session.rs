@@ -3,9 +3,9 @@
 //! [`Backend`], the handle every handler runs on.
 
 use super::convert::{self, Lines};
-use crate::ide::Folder;
 use crate::text::PositionEncoding;
 use crate::workspace::world::{discover_root, DocKey, World};
+use crate::workspace::Workspace;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -123,7 +123,7 @@ impl State {
         &self,
         uri: &Uri,
         pos: Option<Position>,
-        f: impl FnOnce(&Folder, &str, usize, PositionEncoding) -> R,
+        f: impl FnOnce(&Workspace, &str, usize, PositionEncoding) -> R,
     ) -> Option<R> {
         self.with_folder_at(uri, pos, |_, folder, rel, off, enc| {
             f(folder, rel, off, enc)
@@ -136,7 +136,7 @@ impl State {
         &self,
         uri: &Uri,
         pos: Option<Position>,
-        f: impl FnOnce(usize, &Folder, &str, usize, PositionEncoding) -> R,
+        f: impl FnOnce(usize, &Workspace, &str, usize, PositionEncoding) -> R,
     ) -> Option<R> {
         let key = self.locate(uri)?;
         let enc = self.enc();

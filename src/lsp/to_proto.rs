@@ -4,9 +4,10 @@
 
 use super::convert::{uri_of, Lines};
 use crate::check::{Code, Finding, Severity};
-use crate::ide::{self, actions::ActionKind, complete::CompletionKind, Folder};
+use crate::ide::{self, actions::ActionKind, complete::CompletionKind};
 use crate::syntax::Span;
 use crate::text::PositionEncoding;
+use crate::workspace::Workspace;
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::*;
 
@@ -47,7 +48,7 @@ fn code_href(code: Code) -> Option<Uri> {
 
 /// A finding of `rel` as a diagnostic; its related locations only when `related_ok`.
 pub(super) fn diagnostic(
-    f: &Folder,
+    f: &Workspace,
     lines: &mut Lines,
     rel: &str,
     x: &Finding,
@@ -90,7 +91,7 @@ pub(super) fn diagnostic(
 }
 
 /// The diagnostics of one file (pull requests: related locations always).
-pub(super) fn diagnostics(f: &Folder, rel: &str, enc: PositionEncoding) -> Vec<Diagnostic> {
+pub(super) fn diagnostics(f: &Workspace, rel: &str, enc: PositionEncoding) -> Vec<Diagnostic> {
     let mut lines = Lines::new(f);
     f.diagnostics(rel)
         .iter()
@@ -108,7 +109,7 @@ pub(super) fn result_id(items: &[Diagnostic]) -> String {
 /// Edits of files of a folder, one `TextDocumentEdit` per file (in path order), each with the
 /// version of the open document it was computed against.
 pub(super) fn workspace_edit(
-    f: &Folder,
+    f: &Workspace,
     edits: &[ide::FileEdit],
     enc: PositionEncoding,
 ) -> WorkspaceEdit {
@@ -154,7 +155,7 @@ pub(super) fn code_action_kind(a: &ide::actions::Action) -> CodeActionKind {
 
 /// A code action with its edits (and the finding it fixes).
 pub(super) fn code_action(
-    f: &Folder,
+    f: &Workspace,
     lines: &mut Lines,
     rel: &str,
     a: &ide::actions::Action,
@@ -179,7 +180,7 @@ pub(super) fn code_action(
 
 /// Locations of files of a folder.
 pub(super) fn locations(
-    f: &Folder,
+    f: &Workspace,
     locs: &[ide::nav::Location],
     enc: PositionEncoding,
 ) -> Vec<Location> {
@@ -196,7 +197,7 @@ pub(super) fn locations(
 
 /// Highlights of an ID in one file: (span, is a definition).
 pub(super) fn highlights(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     spans: Vec<(Span, bool)>,
     enc: PositionEncoding,
@@ -237,7 +238,7 @@ pub(super) struct ListStyle {
 
 /// A completion list.
 pub(super) fn completion_list(
-    f: &Folder,
+    f: &Workspace,
     rel: &str,
     (items, incomplete): (Vec<ide::complete::Completion>, bool),
     style: &ListStyle,
@@ -376,7 +377,7 @@ pub(super) fn document_symbol(
 /// A workspace symbol of a folder (`None` when its file or span is gone).
 #[allow(deprecated)]
 pub(super) fn symbol_information(
-    f: &Folder,
+    f: &Workspace,
     lines: &mut Lines,
     s: &ide::symbols::WorkspaceSymbol,
     enc: PositionEncoding,
@@ -487,7 +488,7 @@ pub(super) const SHOW_REFERENCES: &str = "editor.action.showReferences";
 /// client that runs that command: any other gets no references lens (a lens without a command
 /// is an unresolved one, and this server resolves none), as rust-analyzer does.
 pub(super) fn reference_lenses(
-    f: &Folder,
+    f: &Workspace,
     uri: &Uri,
     rel: &str,
     counts: Vec<(Span, String, usize)>,
@@ -518,7 +519,7 @@ pub(super) fn reference_lenses(
 
 /// Code lenses "Readiness: 5/6 gates pass" on each plan's first DEP- entry of a file, running
 /// `dep-ls.readinessReport` on the folder.
-pub(super) fn readiness_lenses(f: &Folder, rel: &str, enc: PositionEncoding) -> Vec<CodeLens> {
+pub(super) fn readiness_lenses(f: &Workspace, rel: &str, enc: PositionEncoding) -> Vec<CodeLens> {
     let mut lines = Lines::new(f);
     let folder_uri = Uri::from_file_path(&f.root).map(|u| serde_json::json!(u.as_str()));
     ide::readiness::lenses(f, rel)

@@ -5,7 +5,7 @@
 //! `.await`.
 
 use super::walk::{read_source, rel_path};
-use super::Workspace as Folder;
+use super::Workspace;
 use crate::config::Config;
 use crate::document::Change;
 use crate::syntax::parse_fast;
@@ -22,7 +22,7 @@ pub const MAX_WALK: usize = 200_000;
 /// All folders.
 #[derive(Debug, Default)]
 pub struct World {
-    pub folders: Vec<Folder>,
+    pub folders: Vec<Workspace>,
     /// Editor settings (the `dep-ls` section), applied under each folder's `dep-ls.toml`.
     pub settings: serde_json::Value,
 }
@@ -51,11 +51,11 @@ impl World {
         Config::load_over(base, root, None)
     }
 
-    pub fn folder(&self, root: &Path) -> Option<&Folder> {
+    pub fn folder(&self, root: &Path) -> Option<&Workspace> {
         self.folders.iter().find(|f| f.root == root)
     }
 
-    pub fn folder_mut(&mut self, root: &Path) -> Option<&mut Folder> {
+    pub fn folder_mut(&mut self, root: &Path) -> Option<&mut Workspace> {
         self.folders.iter_mut().find(|f| f.root == root)
     }
 
@@ -68,7 +68,7 @@ impl World {
         for e in &errors {
             tracing::warn!("{e}");
         }
-        self.folders.push(Folder::new(root, config, errors));
+        self.folders.push(Workspace::new(root, config, errors));
         true
     }
 
@@ -129,13 +129,13 @@ impl World {
         Some(key.folder)
     }
 
-    /// Opens a document (see [`Folder::open_doc`]).
+    /// Opens a document (see [`Workspace::open_doc`]).
     pub fn open(&mut self, key: &DocKey, text: String, version: i32) -> Option<u64> {
         self.folder_mut(&key.folder)?
             .open_doc(&key.rel, text, version)
     }
 
-    /// Applies changes to an open document (see [`Folder::change_doc`]).
+    /// Applies changes to an open document (see [`Workspace::change_doc`]).
     pub fn change(
         &mut self,
         key: &DocKey,
@@ -147,7 +147,7 @@ impl World {
             .is_some_and(|f| f.change_doc(&key.rel, version, changes, enc))
     }
 
-    /// Closes a document (see [`Folder::close_doc`]).
+    /// Closes a document (see [`Workspace::close_doc`]).
     pub fn close(&mut self, key: &DocKey) {
         if let Some(f) = self.folder_mut(&key.folder) {
             f.close_doc(&key.rel);
@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(l("/ws//a.md").as_deref(), Some("/ws/a.md"));
         assert_eq!(l("ws/a.md"), None);
         let mut w = World::default();
-        w.folders.push(Folder::new(
+        w.folders.push(Workspace::new(
             PathBuf::from("/ws"),
             Config::default(),
             Vec::new(),

@@ -7,7 +7,7 @@
 //! - `//- /.claude/domain-profile.yaml`: the prefix registry (read with `parse_domain_profile`);
 //! - any other non-Markdown file is recorded as a workspace path (a link target).
 //!
-//! [`fixture`] builds an `ide::Folder` the way the server does: every Markdown file indexed with
+//! [`fixture`] builds a `Workspace` the way the server does: every Markdown file indexed with
 //! the fast parser and its text recorded as read from disk; with [`Mode::Open`] the cursor file
 //! is also opened as a `document::Document` (its buffer then wins). [`check`] runs a test body
 //! in both modes.
@@ -15,8 +15,9 @@
 use dep_ls::check::{Code, Finding};
 use dep_ls::config::{parse_domain_profile, Config};
 use dep_ls::document::Document;
-use dep_ls::ide::{FileEdit, Folder};
+use dep_ls::ide::FileEdit;
 use dep_ls::syntax::{self, Span};
+use dep_ls::workspace::Workspace;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ pub enum Mode {
 /// A built fixture.
 #[derive(Debug)]
 pub struct Fixture {
-    pub folder: Folder,
+    pub folder: Workspace,
     /// Workspace-relative path of the file holding the cursor (the first file when no cursor).
     pub file: String,
     /// The cursor (the start of the selection).
@@ -108,7 +109,7 @@ pub fn build(files: Vec<(String, String)>, file: String, selection: Span, mode: 
         errors.extend(e);
     }
     assert!(errors.is_empty(), "configuration errors: {errors:?}");
-    let mut folder = Folder::new(root, config, Vec::new());
+    let mut folder = Workspace::new(root, config, Vec::new());
     for (rel, text) in &files {
         if !(rel.ends_with(".md") || rel.ends_with(".markdown")) {
             folder.index.add_path(rel);
