@@ -788,3 +788,43 @@ fn the_show_references_command_only_for_a_client_that_runs_it() {
         assert_eq!(c.shutdown(), 0);
     }
 }
+
+/// "Fix all" is a source action (`source.fixAll.dep-ls`, announced in the capabilities): a
+/// client asking for `source.fixAll` (VS Code's `editor.codeActionsOnSave`) gets the file's
+/// safe fixes as one edit, and nothing else.
+#[test]
+fn fix_all_is_a_source_action_with_every_safe_fix() {
+    let root = example_copy("fixall");
+    let mut c = LspClient::start();
+    let init = c.initialize(&root, vscode_like_caps(), json!({}));
+    let kinds = init["capabilities"]["codeActionProvider"]["codeActionKinds"].to_string();
+    assert!(kinds.contains("source.fixAll.dep-ls"), "{kinds}");
+    let uri = "untitled:Untitled-1";
+    let text = "DEP-900: Smoke check after deploy\nType: validation\nStage: post-deploy\n";
+    c.open(uri, text);
+    c.diagnostics(uri, |d| !d.is_empty());
+    let ask = |c: &mut LspClient, only: Value| {
+        c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": only}}),
+        )
+    };
+    let actions = ask(&mut c, json!(["source.fixAll"]));
+    let actions = actions.as_array().expect("actions");
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.dep-ls");
+    let edits = actions[0]["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits");
+    let fixed = apply_text_edits(text, edits);
+    assert!(
+        fixed.contains("Type: Validation\nStage: Post-deploy"),
+        "{fixed}"
+    );
+    // Asking for quick fixes only does not bring it.
+    let quick = ask(&mut c, json!(["quickfix"]));
+    assert!(!quick.to_string().contains("source.fixAll"), "{quick:#}");
+    assert_eq!(c.shutdown(), 0);
+}

@@ -13,6 +13,8 @@ use crate::workspace::Workspace;
 pub enum ActionKind {
     QuickFix,
     Refactor,
+    /// Every safe fix of the file at once (what `dep-ls check --fix` applies).
+    FixAll,
 }
 
 /// One code action: a title and the edits it makes.
@@ -95,7 +97,40 @@ pub fn code_actions(f: &Workspace, rel: &str, span: Span) -> Vec<Action> {
         }
     }
     out.extend(refactors(f, rel, text, &doc, span.start));
+    out.extend(fix_all(f, rel));
     out
+}
+
+/// "Fix all": the fixes `dep-ls check --fix` makes that need no judgement (enum casing, a key
+/// typo with one clear match, the next free number for `DEP-XXX`), for the whole file at once
+/// — one round of them ([`crate::fix::fixes`], numbered after the workspace's highest ID);
+/// `None` when there is nothing to fix.
+pub fn fix_all(f: &Workspace, rel: &str) -> Option<Action> {
+    let (text, doc) = (f.text(rel)?, f.parsed(rel)?);
+    let mut numbering = crate::fix::Numbering::from_index(&f.index);
+    let found = crate::fix::fixes(text, &doc, &f.diagnostics(rel), &mut numbering);
+    if found.is_empty() {
+        return None;
+    }
+    let n = found.len();
+    Some(Action {
+        title: format!(
+            "Fix all safe dep-ls findings in this file ({n} {})",
+            if n == 1 { "fix" } else { "fixes" }
+        ),
+        kind: ActionKind::FixAll,
+        edits: found
+            .into_iter()
+            .map(|x| FileEdit {
+                path: rel.to_string(),
+                span: x.span,
+                new_text: x.new,
+            })
+            .collect(),
+        preferred: false,
+        fixes: None,
+        template: None,
+    })
 }
 
 fn replace_title(code: Code, old: &str, new: &str) -> String {

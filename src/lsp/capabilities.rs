@@ -104,7 +104,11 @@ pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCa
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::REFACTOR,
+                CodeActionKind::new(super::to_proto::FIX_ALL_KIND),
+            ]),
             ..Default::default()
         })),
         rename_provider: Some(OneOf::Right(RenameOptions {

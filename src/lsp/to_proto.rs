@@ -143,6 +143,10 @@ pub(super) fn workspace_edit(
     }
 }
 
+/// The kind of the "fix all" source action (`editor.codeActionsOnSave` can name it; a request
+/// for `source.fixAll` gets it too).
+pub(super) const FIX_ALL_KIND: &str = "source.fixAll.dep-ls";
+
 /// The LSP kind of a code action: a template insertion gets `schema::TEMPLATE_ACTION_KIND`
 /// (a refactor; its `data` names the Type), so that editors find it without reading titles.
 pub(super) fn code_action_kind(a: &ide::actions::Action) -> CodeActionKind {
@@ -150,6 +154,7 @@ pub(super) fn code_action_kind(a: &ide::actions::Action) -> CodeActionKind {
         _ if a.template.is_some() => CodeActionKind::new(crate::schema::TEMPLATE_ACTION_KIND),
         ActionKind::QuickFix => CodeActionKind::QUICKFIX,
         ActionKind::Refactor => CodeActionKind::REFACTOR,
+        ActionKind::FixAll => CodeActionKind::new(FIX_ALL_KIND),
     }
 }
 

@@ -973,3 +973,68 @@ fn a_plan_table_row_gets_no_field_lines_inserted_under_it() {
         },
     );
 }
+
+// =============================================================================================
+// Fix all: the fixes `check --fix` makes, for the whole file at once
+// =============================================================================================
+
+#[test]
+fn fix_all_applies_every_safe_fix_of_the_file_as_check_fix_does() {
+    check(
+        &plan(
+            "$0DEP-001: Staging environment
+Type: environment
+Stage: pre-deploy
+Description: Staging mirrors production.
+
+DEP-XXX: Error rate guard
+Type: rollback
+Stage: Post-deploy
+Description: Roll back on errors.",
+        ),
+        |fx| {
+            let a = dep_ls::ide::actions::fix_all(&fx.folder, &fx.file).expect("a fix-all action");
+            assert_eq!(a.kind, ActionKind::FixAll);
+            assert_eq!(
+                a.title,
+                "Fix all safe dep-ls findings in this file (4 fixes)"
+            );
+            assert!(
+                titles(&actions(fx)).contains(&a.title.as_str()),
+                "offered with the other actions"
+            );
+            let after = fx.apply(&a.edits);
+            let text = after.text();
+            for want in [
+                "Type: Environment",
+                "Stage: Pre-deploy",
+                "DEP-002: Error rate guard",
+                "Type: Rollback",
+            ] {
+                assert!(text.contains(want), "{want:?} in {text}");
+            }
+            // The same text `dep-ls check --fix` writes.
+            let mut index = dep_ls::index::Index::new();
+            for (p, t) in &fx.files {
+                let doc = dep_ls::syntax::parse_fast(t, &fx.folder.config.prefixes);
+                index.update(p, std::sync::Arc::new(doc));
+            }
+            let original = fx.file_text(&fx.file).to_string();
+            let cli = dep_ls::fix::fix_until_stable(
+                &mut index,
+                &fx.folder.config,
+                &[dep_ls::fix::Source {
+                    path: &fx.file,
+                    text: &original,
+                }],
+            );
+            assert_eq!(cli.len(), 1);
+            assert_eq!(cli[0].text, text);
+            // Nothing left to fix: no action.
+            assert!(dep_ls::ide::actions::fix_all(&after.folder, &after.file).is_none());
+            assert!(!titles(&actions(&after))
+                .iter()
+                .any(|t| t.starts_with("Fix all")));
+        },
+    );
+}
