@@ -5,7 +5,7 @@
 use super::{headroom, Change, Document, Section};
 use crate::syntax::blocks::classify_lines;
 use crate::syntax::extract::extract_lines;
-use crate::syntax::tree::{classify_tree, new_parser, scan_lines, section_starts};
+use crate::syntax::tree::{new_parser, section_starts};
 use crate::syntax::{LineKind, Prefixes};
 use crate::text::{self, line_spans, PositionEncoding, Range};
 use ropey::Rope;
@@ -316,32 +316,10 @@ impl Document {
         )
     }
 
+    /// Classifies the lines of section `k` again, from the tree it holds.
     fn reclassify(&mut self, k: usize) {
-        let (a, b) = self.section_lines(k);
-        let (s, _) = self.section_bytes(k);
-        for l in a..b {
-            let (ls, le, _) = self.lines[l];
-            self.kinds[l] = if crate::syntax::line_text(&self.text, ls, le)
-                .trim()
-                .is_empty()
-            {
-                LineKind::Blank
-            } else {
-                LineKind::Text
-            };
-        }
-        match self.sections[k].tree.take() {
-            Some(t) if !t.root_node().has_error() => {
-                classify_tree(&self.text, s, &t, &self.lines, &mut self.kinds);
-                self.sections[k].tree = Some(t);
-            }
-            Some(t) => {
-                scan_lines(&self.text, &self.lines, a..b, &mut self.kinds);
-                self.sections[k].tree = Some(t);
-            }
-            None if self.is_long(k) => scan_lines(&self.text, &self.lines, a..b, &mut self.kinds),
-            None => {}
-        }
+        let tree = self.sections[k].tree.take();
+        self.install_tree(k, tree);
     }
 
     /// Re-extracts lines from the last definition before `first_line` to the first definition
