@@ -3,6 +3,9 @@
 //! workspace, the readiness command, Helix), and the reliability suites (edits, hostile
 //! workspaces, protocol and server faults, stress). One test binary (each binary links the
 //! whole crate); each file below is one module, so a test is named `module::test`.
+//!
+//! `RUN_SLOW_TESTS=1` runs the slowest cases at full size (`.ci/run` sets it); without it they
+//! run reduced and say so on stderr (see `support::slow`).
 
 #[path = "../support/mod.rs"]
 mod support;
