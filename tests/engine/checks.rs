@@ -32,20 +32,8 @@ use std::sync::Arc;
 // The helper
 // =============================================================================================
 
-/// One expected finding, from an annotation line.
-#[derive(Debug)]
-struct Expected {
-    path: String,
-    /// 0-based line of the clean text.
-    line: usize,
-    /// Columns in characters, half-open.
-    cols: (usize, usize),
-    severity: String,
-    code: String,
-    message: Option<String>,
-    /// The annotation as written (for failure messages).
-    source: String,
-}
+/// One expected finding: an annotation of the fixture (see `crate::fixture`).
+type Expected = crate::fixture::Annotation;
 
 /// A parsed fixture: clean files in order, and the expected findings.
 struct Fixture {
@@ -53,82 +41,25 @@ struct Fixture {
     expected: Vec<Expected>,
 }
 
-/// `  ^^^^ error: code: message` → (start col, end col, severity, code, message).
-fn parse_annotation(line: &str) -> Option<(usize, usize, String, String, Option<String>)> {
-    let lead = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[lead..];
-    let carets = rest.len() - rest.trim_start_matches('^').len();
-    if carets == 0 {
-        return None;
-    }
-    let rest = rest[carets..].strip_prefix(' ')?;
-    let (severity, rest) = rest.split_once(": ")?;
-    if !matches!(severity, "error" | "warning" | "info" | "hint") {
-        return None;
-    }
-    let (code, message) = match rest.split_once(": ") {
-        Some((c, m)) => (c, Some(m.to_string())),
-        None => (rest, None),
-    };
-    let code = code.trim();
-    if code.is_empty() || !code.bytes().all(|c| c.is_ascii_lowercase() || c == b'-') {
-        return None;
-    }
-    Some((
-        lead,
-        lead + carets,
-        severity.to_string(),
-        code.to_string(),
-        message,
-    ))
-}
-
+/// Reads a fixture with the shared parser (`crate::fixture`); each file then ends in exactly one
+/// line break.
 fn parse_fixture(fixture: &str) -> Fixture {
-    let fixture = fixture.strip_prefix('\n').unwrap_or(fixture);
-    let mut files: Vec<(String, Vec<String>)> = Vec::new();
-    let mut expected = Vec::new();
-    for raw in fixture.split('\n') {
-        if let Some(path) = raw.strip_prefix("//- ") {
-            let path = path.trim().trim_start_matches('/').to_string();
-            assert!(!path.is_empty(), "fixture header without a path: {raw:?}");
-            files.push((path, Vec::new()));
-            continue;
-        }
-        if files.is_empty() {
-            files.push(("release.md".to_string(), Vec::new()));
-        }
-        let (path, lines) = files.last_mut().unwrap();
-        if let Some((s, e, severity, code, message)) = parse_annotation(raw) {
-            assert!(
-                !lines.is_empty(),
-                "annotation {raw:?} in {path} has no line above it"
-            );
-            expected.push(Expected {
-                path: path.clone(),
-                line: lines.len() - 1,
-                cols: (s, e),
-                severity,
-                code,
-                message,
-                source: raw.trim().to_string(),
-            });
-            continue;
-        }
-        lines.push(raw.to_string());
-    }
-    let files = files
+    let fx = crate::fixture::parse(fixture);
+    assert!(fx.cursor.is_none(), "a check fixture has no cursor (`$0`)");
+    let files = fx
+        .files
         .into_iter()
-        .map(|(p, mut lines)| {
+        .map(|(p, text)| {
             // The fixture's last line break ends the file; strip trailing empty lines.
-            while lines.last().is_some_and(|l| l.is_empty()) {
-                lines.pop();
-            }
-            let mut text = lines.join("\n");
+            let mut text = text.trim_end_matches('\n').to_string();
             text.push('\n');
             (p, text)
         })
         .collect();
-    Fixture { files, expected }
+    Fixture {
+        files,
+        expected: fx.annotations,
+    }
 }
 
 /// What a fixture run produced (for tests that look further than the annotations).

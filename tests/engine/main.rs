@@ -11,6 +11,7 @@ mod support;
 
 mod checks;
 mod differential;
+mod fixture;
 mod generated;
 mod hardening;
 mod ide;

@@ -2,7 +2,8 @@
 //!
 //! A fixture is an unindented raw string holding one or more files, each introduced by a header
 //! line `//- /path/to/file.md`. A fixture without a header is one file, `/release.md`. One file
-//! holds the cursor: `$0` (a position) or `$0…$0` (a selection). Special files:
+//! holds the cursor: `$0` (a position) or `$0…$0` (a selection). The text is split by the
+//! parser all in-process tests share (`tests/engine/fixture.rs`). Special files:
 //! - `//- /dep-ls.toml`: the configuration (read with `Config::from_toml_str`);
 //! - `//- /.claude/domain-profile.yaml`: the prefix registry (read with `parse_domain_profile`);
 //! - any other non-Markdown file is recorded as a workspace path (a link target).
@@ -19,9 +20,6 @@ use dep_ls::ide::{FileEdit, Folder};
 use dep_ls::syntax::{self, Span};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The cursor marker.
-pub const CURSOR: &str = "$0";
 
 /// Whether the cursor file is an open editor buffer or only a file on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,37 +46,16 @@ pub struct Fixture {
 /// A fixture's files (path, text) and its cursor (file index, selection).
 pub type ParsedFixture = (Vec<(String, String)>, Option<(usize, Span)>);
 
-/// Splits a fixture into files and finds the cursor. Returns the files with the markers
-/// removed, and (file index, selection) of the cursor.
+/// Splits a fixture into files and finds the cursor, with the shared parser (`crate::fixture`).
+/// Returns the files with the markers removed, and (file index, selection) of the cursor.
 pub fn parse_fixture(src: &str) -> ParsedFixture {
-    let src = src
-        .strip_prefix("\r\n")
-        .or_else(|| src.strip_prefix('\n'))
-        .unwrap_or(src);
-    let mut files: Vec<(String, String)> = Vec::new();
-    for line in src.split_inclusive('\n') {
-        if let Some(path) = line.trim_end().strip_prefix("//- /") {
-            files.push((path.trim().to_string(), String::new()));
-            continue;
-        }
-        if files.is_empty() {
-            files.push(("release.md".to_string(), String::new()));
-        }
-        files.last_mut().unwrap().1.push_str(line);
-    }
-    let mut cursor = None;
-    for (i, (path, text)) in files.iter_mut().enumerate() {
-        let marks: Vec<usize> = text.match_indices(CURSOR).map(|(p, _)| p).collect();
-        match marks.len() {
-            0 => continue,
-            _ if cursor.is_some() => panic!("cursor markers in more than one file"),
-            1 => cursor = Some((i, marks[0]..marks[0])),
-            2 => cursor = Some((i, marks[0]..marks[1] - CURSOR.len())),
-            n => panic!("{path}: {n} cursor markers (use one `$0`, or two for a selection)"),
-        }
-        *text = text.replace(CURSOR, "");
-    }
-    (files, cursor)
+    let fx = crate::fixture::parse(src);
+    assert!(
+        fx.annotations.is_empty(),
+        "an IDE fixture has no expected findings: {:?}",
+        fx.annotations
+    );
+    (fx.files, fx.cursor)
 }
 
 /// Builds a folder from a fixture.
