@@ -20,8 +20,16 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let file = PathBuf::from(args.next().expect("usage: keystroke FILE [N]"));
+    // `cargo bench` appends `--bench`; a plain `cargo bench` runs this tool with nothing else,
+    // and it then only prints its usage.
+    let bench = std::env::args().any(|a| a == "--bench");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let Some(file) = args.next() else {
+        assert!(bench, "usage: keystroke FILE [N]");
+        eprintln!("usage: keystroke FILE [N] (nothing to measure without it)");
+        return;
+    };
+    let file = PathBuf::from(file);
     let n: u32 = args.next().map_or(300, |s| s.parse().expect("N"));
     let file = file.canonicalize().expect("file");
     let root = file.parent().expect("dir").to_path_buf();
@@ -45,7 +53,10 @@ fn main() {
     // FIELD (default Description): the line typed at the end of; TYPE (default "x"): the
     // characters typed, in turn (", TEST-001" types a linked ID).
     let field = std::env::var("FIELD").unwrap_or_else(|_| "Description".into());
-    let typed: Vec<char> = std::env::var("TYPE").unwrap_or_else(|_| "x".into()).chars().collect();
+    let typed: Vec<char> = std::env::var("TYPE")
+        .unwrap_or_else(|_| "x".into())
+        .chars()
+        .collect();
     let at0 = mid + text[mid..].find(&field).expect("the FIELD line");
     let at = text[..at0].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let mut line = text[..at].matches('\n').count() as u32;
@@ -54,7 +65,10 @@ fn main() {
     // new definition).
     let mut v0 = 2;
     if std::env::var_os("NEWLINE").is_some() {
-        let at = dep_ls::text::Position { line, character: col0 };
+        let at = dep_ls::text::Position {
+            line,
+            character: col0,
+        };
         let c = Change {
             range: Some(dep_ls::text::Range { start: at, end: at }),
             text: "\n\n\n".into(),
@@ -66,8 +80,14 @@ fn main() {
     for i in 0..n {
         let c = Change {
             range: Some(dep_ls::text::Range {
-                start: dep_ls::text::Position { line, character: col0 + i },
-                end: dep_ls::text::Position { line, character: col0 + i },
+                start: dep_ls::text::Position {
+                    line,
+                    character: col0 + i,
+                },
+                end: dep_ls::text::Position {
+                    line,
+                    character: col0 + i,
+                },
             }),
             text: typed[i as usize % typed.len()].to_string(),
         };
@@ -85,7 +105,17 @@ fn main() {
         dg.push(t3 - t2);
         tot.push(t3 - t0);
     }
-    for (name, v) in [("change", &mut ch), ("plan", &mut pl), ("diagnostics", &mut dg), ("total", &mut tot)] {
-        println!("{name:<12} median {:>7.2} ms  p99 {:>7.2} ms  first {:>7.2}", pct(&mut v.clone(), 0.5), pct(&mut v.clone(), 0.99), v[0].as_secs_f64()*1000.0);
+    for (name, v) in [
+        ("change", &mut ch),
+        ("plan", &mut pl),
+        ("diagnostics", &mut dg),
+        ("total", &mut tot),
+    ] {
+        println!(
+            "{name:<12} median {:>7.2} ms  p99 {:>7.2} ms  first {:>7.2}",
+            pct(&mut v.clone(), 0.5),
+            pct(&mut v.clone(), 0.99),
+            v[0].as_secs_f64() * 1000.0
+        );
     }
 }

@@ -12,8 +12,16 @@ use dep_ls::workspace::{read_source, walk};
 use std::time::Instant;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = std::path::PathBuf::from(args.next().expect("usage: parse DIR [N]"));
+    // `cargo bench` appends `--bench`; a plain `cargo bench` runs this tool with nothing else,
+    // and it then only prints its usage.
+    let bench = std::env::args().any(|a| a == "--bench");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let Some(dir) = args.next() else {
+        assert!(bench, "usage: parse DIR [N]");
+        eprintln!("usage: parse DIR [N] (nothing to measure without it)");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
     let n: usize = args.next().map_or(5, |s| s.parse().expect("N"));
     let (config, _) = Config::load(&dir, None);
     let w = walk(&dir, &config);

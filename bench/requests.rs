@@ -14,8 +14,16 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = std::path::PathBuf::from(args.next().expect("usage: requests DIR [N]"));
+    // `cargo bench` appends `--bench`; a plain `cargo bench` runs this tool with nothing else,
+    // and it then only prints its usage.
+    let bench = std::env::args().any(|a| a == "--bench");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let Some(dir) = args.next() else {
+        assert!(bench, "usage: requests DIR [N]");
+        eprintln!("usage: requests DIR [N] (nothing to measure without it)");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
     let n: usize = args.next().map_or(400, |s| s.parse().expect("N"));
     let ws = Workspace::load(&dir, None, &|_, _| {});
     let mut f = Folder::new(ws.root.clone(), ws.config.clone(), Vec::new());
@@ -52,7 +60,15 @@ fn main() {
         d.push(t.elapsed());
     }
     println!("completion: {} items on average", items / n);
-    for (name, v) in [("completion", &mut c), ("hover", &mut h), ("definition", &mut d)] {
-        println!("{name:<12} median {:>7.3} ms  p99 {:>7.3} ms", pct(&mut v.clone(), 0.5), pct(v, 0.99));
+    for (name, v) in [
+        ("completion", &mut c),
+        ("hover", &mut h),
+        ("definition", &mut d),
+    ] {
+        println!(
+            "{name:<12} median {:>7.3} ms  p99 {:>7.3} ms",
+            pct(&mut v.clone(), 0.5),
+            pct(v, 0.99)
+        );
     }
 }
