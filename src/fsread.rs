@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn devices_and_symlinks() {
         let d = dir("special");
-        // FIFOs: `tests/reliability_hostile.rs` (`defect5_…`; `mkfifo` is a process, which the
+        // FIFOs: `tests/binary/reliability_hostile.rs` (`defect5_…`; `mkfifo` is a process, which the
         // library's source does not spawn).
         std::os::unix::fs::symlink("/dev/zero", d.join("zero")).expect("symlink");
         assert!(matches!(

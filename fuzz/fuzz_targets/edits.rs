@@ -1,6 +1,6 @@
 //! Incremental editing on arbitrary edit sequences: after every change an open `Document`
 //! equals a from-scratch parse of its text (tree-sitter line kinds and the extracted model, as
-//! `tests/incremental.rs` compares), its rope equals its string, and the text equals the old
+//! `tests/engine/incremental.rs` compares), its rope equals its string, and the text equals the old
 //! text spliced at the span `LineIndex` (the `&str` position path) gives for the same range.
 //! Ranges come in every position encoding, include positions inside a CRLF or a surrogate pair
 //! (UTF-16) or a multi-byte character (UTF-8), reversed ranges and positions past the end.

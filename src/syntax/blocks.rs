@@ -20,7 +20,7 @@
 //! headings, pipe tables and front matter are recognised at the top level and inside list
 //! items; everything inside a block quote is `Text` (or `Blank`); the blank line that ends an
 //! HTML block of type 6 or 7, and whitespace after the last line break, are `Blank`.
-//! `tests/differential.rs` proves both paths agree (and lists the known divergences).
+//! `tests/engine/differential.rs` proves both paths agree (and lists the known divergences).
 
 use super::LineKind;
 use crate::text::line_spans;

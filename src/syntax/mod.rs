@@ -6,7 +6,7 @@
 //! - [`blocks`]: a line-oriented scanner (the fast path for indexing and `check`).
 //!
 //! One extractor ([`extract`]) turns lines + kinds into a [`ParsedDoc`]. Parsing never fails:
-//! malformed text yields partial entries. `tests/differential.rs` proves both paths equal.
+//! malformed text yields partial entries. `tests/engine/differential.rs` proves both paths equal.
 
 pub mod blocks;
 pub mod extract;
