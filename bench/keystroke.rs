@@ -9,8 +9,8 @@
 //! findings alone. Prints medians and p99s.
 
 use dep_ls::document::Change;
-use dep_ls::workspace::{DocKey, World};
 use dep_ls::text::PositionEncoding;
+use dep_ls::workspace::{DocKey, World};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -15,7 +15,7 @@
 //! A whole text (an open, a full-text change) is parsed section by section on every core once it
 //! is big enough to pay for the threads.
 //!
-//! `tests/incremental.rs` proves that any sequence of edits leaves a document equal to a fresh
+//! `tests/engine/incremental.rs` proves that any sequence of edits leaves a document equal to a fresh
 //! parse of its final text.
 //!
 //! Here: the document, whole-text parses (sections on several threads) and the accessors; the
