@@ -1118,6 +1118,7 @@ fn known_divergence(text: &str) -> bool {
     }
     let mut prev_one_cell = false;
     let mut prev_link_definition = false;
+    let mut seen_list_item = false;
     dep_ls::text::line_spans(text).any(|(s, e, _)| {
         // Line 0 is read after a byte-order mark, as the recognisers read it.
         let raw = dep_ls::syntax::line_text(text, s, e);
@@ -1134,13 +1135,20 @@ fn known_divergence(text: &str) -> bool {
         // An HTML block that starts in a list item (`1. <div>`, `- <a href=x>`): after it and
         // two blank lines, one whole-text tree reads a later fence's lines as text, while the
         // scanner and the sectioned trees (which agree) read them as code.
+        let tag = |s: &str| {
+            s.starts_with('<') && s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+        };
         if let Some(m) = dep_ls::syntax::blocks::list_marker(l) {
-            let item = l[m..].trim_start();
-            if item.starts_with('<')
-                && item[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
-            {
+            seen_list_item = true;
+            if tag(l[m..].trim_start()) {
                 return true;
             }
+        }
+        // The same on a continuation line of a list item (`- a` / `  - b` / `    <DIV>`): a
+        // later column-0 heading after a fence and a blank line is text in one whole-text tree,
+        // a heading for the scanner and the sectioned trees (and CommonMark: it ends the list).
+        if seen_list_item && raw.starts_with("  ") && tag(l) {
+            return true;
         }
         // An HTML tag alone on the line after a link reference definition.
         let link_definition = l.starts_with('[') && l.contains("]:");
