@@ -1,4 +1,4 @@
-//! The whole schema as JSON: what `dep-ls schema --json` prints and what the VS Code extension
+//! The whole schema as JSON: what `dep-ls schema` prints and what the VS Code extension
 //! bundles (`editors/code/src/schema.json`, checked against [`to_json`] by the test below).
 
 use super::fields::{
@@ -30,7 +30,8 @@ fn field(ty: EntryType, key: &str) -> Value {
 
 /// The schema: Types (their description, typical Stages, fields in template order, and the
 /// template text as the server inserts it, as its completion snippet and as the editor's static
-/// snippet), Stages, enumerations, every known field with its documentation, and the kind of the
+/// snippet), Stages, enumerations, every known field with its documentation, the finding codes
+/// (name, default severity, summary: what an editor's severity settings offer), and the kind of the
 /// server's template code actions. Objects' keys are sorted, arrays keep their order: the same
 /// schema gives the same text.
 pub fn to_json() -> Value {
@@ -76,6 +77,14 @@ pub fn to_json() -> Value {
         "methodologyFields": METHODOLOGY_FIELDS,
         "deploymentKinds": DEPLOYMENT_KINDS,
         "templateAction": { "kind": TEMPLATE_ACTION_KIND, "dataKey": "template" },
+        "codes": crate::codes::Code::ALL
+            .iter()
+            .map(|c| json!({
+                "name": c.as_str(),
+                "severity": c.default_severity().as_str(),
+                "summary": c.describe(),
+            }))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -88,7 +97,7 @@ pub fn to_json_text() -> String {
 mod tests {
     /// `editors/code/src/schema.json` is [`super::to_json`], pretty-printed. After a schema
     /// change, regenerate it with
-    /// `UPDATE_SCHEMA=1 cargo test --lib schema::json` (then `npm run snippets` in editors/code).
+    /// `UPDATE_SCHEMA=1 cargo test --lib schema::json` (then `npm run schema` in editors/code).
     #[test]
     fn the_vs_code_extension_bundles_this_schema() {
         let path =

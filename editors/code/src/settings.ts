@@ -1,37 +1,10 @@
 // VS Code settings (`dep-ls.*`) -> the JSON object the server reads from `initializationOptions`
 // and from the `dep-ls` section of `workspace/configuration`. Pure and unit-tested.
 
-export const FINDING_CODES = [
-  'missing-owner',
-  'missing-threshold',
-  'unmeasurable-threshold',
-  'threshold-without-window',
-  'unresolved-link',
-  'range-gap',
-  'invalid-range',
-  'duplicate-id',
-  'missing-field',
-  'invalid-value',
-  'unknown-field',
-  'template-placeholder',
-  'plaintext-secret',
-  'untraced-criteria',
-  'unknown-prefix',
-  'stage-mismatch',
-  'deprecated-link',
-  'broken-link',
-  'rollback-unlinked',
-  'no-validation',
-  'no-rollback',
-  'no-criteria',
-  'missing-environment',
-  'environment-drift',
-  'manual-validation',
-  'big-bang-release',
-  'unknown-suppression',
-  'unread-line',
-  'internal-error',
-] as const;
+import schema from './schema.json';
+
+/** The finding codes, from the server's schema (`dep-ls schema`, bundled as `schema.json`). */
+export const FINDING_CODES: readonly string[] = schema.codes.map((c) => c.name);
 
 export const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
 export const OWNER_TYPES = ['environment', 'criteria', 'rollback', 'validation', 'step', 'default'] as const;

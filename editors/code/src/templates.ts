@@ -2,7 +2,7 @@
 // `dep_ls::schema::to_json()` (src/schema/ in the dep-ls crate; a Rust test keeps it current,
 // `UPDATE_SCHEMA=1 cargo test --lib schema::json` rewrites it). From it come the items of the
 // "Insert DEP- Entry Template" picker, its snippet fallback when the server offers no template
-// action, and `snippets/markdown.json` (`npm run snippets`; a unit test keeps them equal).
+// action, and `snippets/markdown.json` (`npm run schema`; a unit test keeps them equal).
 
 import schema from './schema.json';
 

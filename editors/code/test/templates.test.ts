@@ -27,7 +27,7 @@ describe('templates', () => {
       '$0',
     ]);
   });
-  test('snippets/markdown.json is generated from the templates (run `npm run snippets` after a change)', () => {
+  test('snippets/markdown.json is generated from the templates (run `npm run schema` after a change)', () => {
     const file = JSON.parse(fs.readFileSync(path.join(root, 'snippets', 'markdown.json'), 'utf8'));
     assert.deepEqual(file, snippetFile());
     assert.equal(Object.keys(file).length, ENTRY_TYPES.length);
