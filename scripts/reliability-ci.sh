@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The reliability part of CI (called by .ci/run after `cargo test`): `cargo deny` checks
-# licenses, bans and sources (the advisory database cannot be fetched from CI), then every fuzz
-# target is built and run briefly from its seeds (fuzz/run.sh; a crash fails the script).
+# licenses, bans and sources, and security advisories whenever the RustSec database (on GitHub)
+# can be fetched, then every fuzz target is built and run briefly from its seeds (fuzz/run.sh; a
+# crash fails the script).
 #   scripts/reliability-ci.sh [FUZZ_SECONDS_PER_TARGET]   (default 20)
 # Needs only the stable toolchain. cargo-deny is installed when missing (a debug build); the
 # fuzz targets need no cargo-fuzz and reuse the dependencies of `cargo build --release` in the
@@ -29,6 +30,17 @@ stamp
 
 echo "== cargo deny check licenses bans sources"
 cargo deny --locked --log-level error check licenses bans sources
+stamp
+
+echo "== cargo deny check advisories"
+fetch_log="$(mktemp)"
+if cargo deny --locked --log-level error fetch db 2> "$fetch_log"; then
+  cargo deny --locked --log-level error check advisories
+else
+  # A fetch that fails is no finding: an advisory that is found fails the script above.
+  echo "note: the RustSec advisory database cannot be fetched from here ($(grep -v '^[[:space:]]*$' "$fetch_log" | tail -n 1)); advisories not checked on this machine"
+fi
+rm -f "$fetch_log"
 stamp
 
 echo "== fuzz: build the targets, run each for ${secs}s (fuzz/run.sh)"
