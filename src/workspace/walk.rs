@@ -476,6 +476,34 @@ pub fn load_file(
 pub(crate) mod tests {
     use super::*;
 
+    /// Workspace-relative paths always have `/` separators. On Windows `\` and `/` both
+    /// separate (and the drive letter's case does not matter); elsewhere a `\` is a character
+    /// of a file name and stays.
+    #[test]
+    fn relative_paths_have_slash_separators() {
+        #[cfg(unix)]
+        {
+            let r = |p: &str| rel_path(Path::new("/ws"), Path::new(p));
+            assert_eq!(r("/ws/docs/plan.md"), "docs/plan.md");
+            assert_eq!(r("/ws/docs//sub/./plan.md"), "docs/sub/plan.md");
+            assert_eq!(r(r"/ws/docs\plan.md"), r"docs\plan.md");
+            assert_eq!(r("/ws"), "");
+        }
+        #[cfg(windows)]
+        {
+            let r = |root: &str, p: &str| rel_path(Path::new(root), Path::new(p));
+            assert_eq!(r(r"C:\ws", r"C:\ws\docs\plan.md"), "docs/plan.md");
+            assert_eq!(r(r"C:\ws", r"c:\ws\docs\plan.md"), "docs/plan.md");
+            assert_eq!(r(r"c:\ws", r"C:\ws\docs/sub\plan.md"), "docs/sub/plan.md");
+            assert_eq!(r("C:/ws", r"C:\ws\docs\plan.md"), "docs/plan.md");
+            assert_eq!(
+                r(r"\\server\share\ws", r"\\server\share\ws\a\b.md"),
+                "a/b.md"
+            );
+            assert_eq!(r(r"C:\ws", r"C:\ws"), "");
+        }
+    }
+
     pub(crate) fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
         let root = std::env::temp_dir().join(format!("dep-ls-ws-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);

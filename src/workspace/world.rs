@@ -325,7 +325,9 @@ mod tests {
     }
 
     /// Regression (issue 13, defect 7): `..` is resolved before a path is compared with a
-    /// root (`Path::starts_with` compares components: `/ws/../x` starts with `/ws`).
+    /// root (`Path::starts_with` compares components: `/ws/../x` starts with `/ws`). (Unix
+    /// shapes: `/ws` is not absolute on Windows; `windows_paths_are_located` is its twin.)
+    #[cfg(unix)]
     #[test]
     fn dot_dot_paths_are_resolved_before_they_are_located() {
         let l = |p: &str| lexical(Path::new(p)).map(|p| p.display().to_string());
@@ -352,7 +354,54 @@ mod tests {
         );
     }
 
+    /// The Windows shapes of [`lexical`] and [`World::locate_path`]: a drive letter in either
+    /// case (VS Code sends `c:`, Windows and the command line say `C:`), `/` and `\`
+    /// separators, UNC roots; `..` resolved before the root is compared.
+    #[cfg(windows)]
+    #[test]
+    fn windows_paths_are_located() {
+        let l = |p: &str| lexical(Path::new(p)).map(|p| p.display().to_string());
+        assert_eq!(
+            l(r"c:\ws\..\outside\x.md").as_deref(),
+            Some(r"c:\outside\x.md")
+        );
+        assert_eq!(l(r"C:\ws/./a/../b.md").as_deref(), Some(r"C:\ws\b.md"));
+        assert_eq!(l(r"C:\..\..\x.md").as_deref(), Some(r"C:\x.md"));
+        assert_eq!(
+            l(r"\\server\share\ws\..\x.md").as_deref(),
+            Some(r"\\server\share\x.md")
+        );
+        assert_eq!(l(r"ws\a.md"), None);
+        assert_eq!(l(r"\ws\a.md"), None);
+        assert_eq!(l("C:ws"), None);
+        let mut w = World::default();
+        for root in [r"C:\Users\x\ws", r"\\server\share\ws"] {
+            w.folders.push(Workspace::new(
+                PathBuf::from(root),
+                Config::default(),
+                Vec::new(),
+            ));
+        }
+        let rel = |p: &str| {
+            w.locate_path(&lexical(Path::new(p))?)
+                .map(|k| (k.folder.display().to_string(), k.rel))
+        };
+        let ws = Some((r"C:\Users\x\ws".to_string(), "docs/plan.md".to_string()));
+        assert_eq!(rel(r"C:\Users\x\ws\docs\plan.md"), ws);
+        assert_eq!(rel(r"c:\Users\x\ws\docs\plan.md"), ws);
+        assert_eq!(rel(r"c:/Users/x/ws/docs/plan.md"), ws);
+        assert_eq!(rel(r"C:\Users\x\ws\docs/sub\..\plan.md"), ws);
+        assert_eq!(rel(r"C:\Users\x\ws\..\outside\x.md"), None);
+        assert_eq!(rel(r"C:\Users\x\ws2\x.md"), None);
+        assert_eq!(rel(r"D:\Users\x\ws\x.md"), None);
+        assert_eq!(
+            rel(r"\\server\share\ws\plan.md"),
+            Some((r"\\server\share\ws".to_string(), "plan.md".to_string()))
+        );
+    }
+
     /// Links are resolved against the root: out of the folder, to a file of the folder.
+    #[cfg(unix)]
     #[test]
     fn files_on_disk_are_resolved_against_the_root() {
         let base = tree("ondisk", &["ws/a.md", "outside/x.md"]);

@@ -238,6 +238,7 @@ fn wait_indexed(c: &mut LspClient) {
 /// rename edited it). URIs are normalised once (percent-decoded, `.`/`..` resolved) and
 /// checked against the folders; a file read from disk must be inside its folder once links
 /// are resolved, and is indexed under its own path only.
+#[cfg(unix)] // symlinks
 #[test]
 fn dot_dot_uris_escape_the_workspace() {
     let base = temp_dir("rel-server-dotdot");
