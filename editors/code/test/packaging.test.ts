@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { binaryMismatch, bundledRelativePath, detectBinary, isTarget, serverFileName, TARGETS, vsixProblem, zipEntries } from '../src/packaging';
 
 // Synthetic executable headers.
@@ -112,6 +112,7 @@ describe('packaging', () => {
 describe('package-platform.sh', () => {
   const script = path.resolve('package-platform.sh');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dep-ls-pp-test-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const run = (...args: string[]) =>
     spawnSync('bash', [script, ...args], { encoding: 'utf8', env: { ...process.env, OUT_DIR: tmp, TMPDIR: tmp } });
   const stagingLeft = () => fs.readdirSync(tmp).filter((f) => f.startsWith('dep-ls-vsix.'));
@@ -153,6 +154,5 @@ describe('package-platform.sh', () => {
     assert.ok(!names.some((n) => n.startsWith('extension/node_modules/') || n.startsWith('extension/src/')), names.join(' '));
     assert.ok(!fs.existsSync('server'), 'package-platform.sh left editors/code/server behind');
     assert.deepEqual(stagingLeft(), []);
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
