@@ -113,8 +113,10 @@ describe('package-platform.sh', () => {
   const script = path.resolve('package-platform.sh');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dep-ls-pp-test-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const run = (...args: string[]) =>
-    spawnSync('bash', [script, ...args], { encoding: 'utf8', env: { ...process.env, OUT_DIR: tmp, TMPDIR: tmp } });
+  const run = (...args: string[]) => runIn(tmp, ...args);
+  const runIn = (outDir: string, ...args: string[]) =>
+    spawnSync('bash', [script, ...args], { encoding: 'utf8', env: { ...process.env, OUT_DIR: outDir, TMPDIR: tmp } });
+  const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
   const stagingLeft = () => fs.readdirSync(tmp).filter((f) => f.startsWith('dep-ls-vsix.'));
   const exe = (name: string, bytes: Uint8Array, mode = 0o755) => {
     const f = path.join(tmp, name);
@@ -147,12 +149,22 @@ describe('package-platform.sh', () => {
     const r = run('win32-x64', exe('dep-ls-win.exe', pe(0x8664)));
     assert.equal(r.status, 0, r.stderr);
     const last = r.stdout.trim().split('\n').pop()!;
-    assert.equal(last, path.join(tmp, 'dep-ls-win32-x64-0.1.0.vsix'.replace('0.1.0', JSON.parse(fs.readFileSync('package.json', 'utf8')).version)));
+    assert.equal(last, path.join(tmp, `dep-ls-win32-x64-${version}.vsix`));
     const names = zipEntries(fs.readFileSync(last)).map((e) => e.name);
     assert.ok(names.includes('extension/server/dep-ls.exe'), names.join(' '));
     assert.ok(names.includes('extension/dist/extension.js'));
     assert.ok(!names.some((n) => n.startsWith('extension/node_modules/') || n.startsWith('extension/src/')), names.join(' '));
     assert.ok(!fs.existsSync('server'), 'package-platform.sh left editors/code/server behind');
     assert.deepEqual(stagingLeft(), []);
+  });
+
+  test('a failure after staging still removes the staging copy', () => {
+    // The .vsix path is taken by a directory: the script fails after it has staged the binary.
+    const out = path.join(tmp, 'blocked');
+    fs.mkdirSync(path.join(out, `dep-ls-linux-x64-${version}.vsix`), { recursive: true });
+    const r = runIn(out, 'linux-x64', exe('dep-ls-linux', elf(0x3e)));
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.deepEqual(stagingLeft(), []);
+    assert.ok(!fs.existsSync('server'));
   });
 });
