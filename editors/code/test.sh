@@ -3,9 +3,11 @@
 #
 #   usage: editors/code/test.sh DEP_LS_BINARY
 #
-# npm ci -> typecheck (tsc) -> lint (eslint) -> unit tests (node --test) -> package (.vsix)
-# -> end-to-end test in a real VS Code (e2e/run.sh; installs chromium via apt and code-server
-# from npm into ${CODE_SERVER_DIR:-~/.cache/dep-ls-code-server} when missing).
+# npm ci -> typecheck (tsc) -> lint (eslint) -> unit tests (node --test) -> package (the
+# universal .vsix, no server inside) -> package-platform.sh linux-x64 DEP_LS_BINARY (the platform
+# .vsix with the server inside) -> end-to-end test of that platform .vsix in a real VS Code, with
+# no dep-ls.server.path and no dep-ls on PATH (e2e/run.sh; installs chromium via apt and
+# code-server from npm into ${CODE_SERVER_DIR:-~/.cache/dep-ls-code-server} when missing).
 set -euo pipefail
 
 BIN="${1:?usage: $0 DEP_LS_BINARY}"
@@ -21,7 +23,9 @@ stage "npm ci";         npm ci
 stage "typecheck";      npm run -s typecheck
 stage "lint";           npm run -s lint
 stage "unit tests";     npm test
-stage "package";        npm run -s package
-VSIX="$PWD/$(node -p 'const p=require("./package.json"); `${p.name}-${p.version}.vsix`')"
-stage "end-to-end";     VSIX="$VSIX" bash e2e/run.sh "$BIN"
+stage "package (universal)"; npm run -s package
+case "$(uname -m)" in x86_64) TARGET=linux-x64 ;; aarch64) TARGET=linux-arm64 ;; *) echo "test.sh: no vsce target for $(uname -m)" >&2; exit 1 ;; esac
+stage "package ($TARGET, server inside)"
+VSIX="$(bash package-platform.sh "$TARGET" "$BIN" | tail -1)"
+stage "end-to-end ($(basename "$VSIX"))"; VSIX="$VSIX" bash e2e/run.sh "$BIN"
 stage "test.sh: all passed"

@@ -1,6 +1,7 @@
 // node e2e.mjs <code-server-url> <workspace-copy> <artifact-dir>
-// Drives the real VS Code workbench (code-server) with the packaged dep-ls extension installed and
-// dep-ls.server.path pointing at the binary under test. Exits 1 on the first failed check.
+// Drives the real VS Code workbench (code-server) with the platform .vsix of dep-ls installed (the
+// server inside it), no dep-ls.server.path setting and no dep-ls on PATH. Exits 1 on the first
+// failed check.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,19 @@ async function poll(what, fn, timeout = 30_000) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+/** The text of the dep-ls output channel (VS Code writes each channel to a file under the logs). */
+function outputChannelText() {
+  const files = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (/^\d+-dep-ls\.log$/.test(e.name)) files.push(f);
+    }
+  };
+  if (process.env.LOGS_DIR && fs.existsSync(process.env.LOGS_DIR)) walk(process.env.LOGS_DIR);
+  return files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
 const planLine = (n) => fs.readFileSync(PLAN, 'utf8').split(/\r?\n/)[n - 1];
 
@@ -74,6 +88,19 @@ try {
   await openFile('release-plan.md');
   await statusBar.getByText('dep-ls: ready').waitFor({ timeout: T });
   passed.push('status bar shows "dep-ls: ready"');
+
+  step = 'the server bundled in the .vsix runs (no setting, no dep-ls on PATH)';
+  const bundled = path.join(process.env.EXTENSIONS_DIR, 'dep-ls.dep-ls-');
+  const running = await poll('"running dep-ls <version>, bundled with the extension" in the dep-ls output', () =>
+    /dep-ls: running dep-ls (\S+), bundled with the extension: (\S+)/.exec(outputChannelText()),
+  );
+  check(running[2].startsWith(bundled) && running[2].endsWith('/server/dep-ls'), `the running server is ${running[2]}, not the bundled one under ${bundled}*`);
+  await statusBar.locator('.statusbar-item', { hasText: 'dep-ls: ready' }).first().hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover, .monaco-hover-content').filter({ hasText: 'bundled with the extension' }).first();
+  await hover.waitFor({ timeout: 15_000 });
+  check(((await hover.textContent()) ?? '').includes(`dep-ls ${running[1]}, bundled with the extension`), 'the status bar tooltip does not name the bundled server and its version');
+  await page.mouse.move(700, 300);
+  passed.push(`the bundled server runs: output channel and status bar tooltip say "dep-ls ${running[1]}, bundled with the extension: ${running[2]}"`);
 
   step = '(1) Problems panel shows dep-ls diagnostics';
   await page.keyboard.press('Control+Shift+M');
@@ -175,7 +202,7 @@ try {
   await runCommand('Preferences: Open Remote Settings (JSON)');
   await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').waitFor({ timeout: 15_000 });
   const machine = JSON.parse(fs.readFileSync(process.env.MACHINE_SETTINGS, 'utf8'));
-  check(typeof machine['dep-ls.server.path'] === 'string', 'the remote settings do not hold dep-ls.server.path');
+  check(!('dep-ls.server.path' in machine), 'the remote settings already hold dep-ls.server.path (the test runs without it)');
   machine['dep-ls.server.path'] = '/nonexistent/dep-ls';
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');

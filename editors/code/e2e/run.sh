@@ -4,11 +4,14 @@
 #
 #   usage: e2e/run.sh DEP_LS_BINARY
 #   env:   CODE_SERVER_DIR  where code-server is installed/cached (default ~/.cache/dep-ls-code-server)
-#          VSIX             an already packaged .vsix (default: `npm run package` here)
+#          VSIX             an already packaged platform .vsix with the server inside (default:
+#                           package-platform.sh linux-x64|linux-arm64 DEP_LS_BINARY)
 #          E2E_OUT          directory for this run's artifacts (default: a new /tmp/dep-ls-e2e.XXXXXX)
 #          PORT             code-server port (default: a free one)
 #          E2E_TRACE=1      LSP message trace in the dep-ls output channel (shown in failure-output.png)
 #
+# The extension runs the server bundled in the .vsix: no dep-ls.server.path setting, and code-server
+# runs with a PATH from which every directory holding a dep-ls is removed.
 # Exit status 0 when every assertion passed; otherwise non-zero with the failed assertion and the
 # paths of the screenshot and logs.
 set -euo pipefail
@@ -40,10 +43,20 @@ CODE_SERVER="$(bash "$HERE/install-code-server.sh" "$CODE_SERVER_DIR" | tail -1)
 cd "$EXT"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 if [ -z "${VSIX:-}" ]; then
-  npm run -s package >&2
-  VSIX="$EXT/$(node -p 'const p=require("./package.json"); `${p.name}-${p.version}.vsix`')"
+  case "$(uname -m)" in x86_64) TARGET=linux-x64 ;; aarch64) TARGET=linux-arm64 ;; *) log "no vsce target for $(uname -m)"; exit 1 ;; esac
+  VSIX="$(bash "$EXT/package-platform.sh" "$TARGET" "$BIN" | tail -1)"
 fi
 VSIX="$(readlink -f "$VSIX")"
+
+# ---- 3b. a PATH without dep-ls (the extension must use the server inside the .vsix) ----------
+CLEAN_PATH=""
+IFS=: read -r -a path_dirs <<< "$PATH"
+for d in "${path_dirs[@]}"; do
+  if [ -z "$d" ] || [ -e "$d/dep-ls" ]; then log "PATH for code-server: without $d"; continue; fi
+  CLEAN_PATH="${CLEAN_PATH:+$CLEAN_PATH:}$d"
+done
+if PATH="$CLEAN_PATH" command -v dep-ls >/dev/null 2>&1; then log "dep-ls is still on the cleaned PATH"; exit 1; fi
+PATH="$CLEAN_PATH" command -v node >/dev/null 2>&1 || { log "node is not on PATH once the directories holding dep-ls are removed"; exit 1; }
 
 # ---- 4. a fresh profile and a copy of the example workspace ---------------------------------
 RUN="${E2E_OUT:-$(mktemp -d /tmp/dep-ls-e2e.XXXXXX)}"
@@ -52,12 +65,13 @@ mkdir -p "$RUN/ud/User" "$RUN/ext" "$RUN/tmp"
 rm -rf "$RUN/ws"; cp -r "$REPO/examples/acme-checkout" "$RUN/ws"
 export XDG_CONFIG_HOME="$RUN/xdg-config" XDG_DATA_HOME="$RUN/xdg-data" TMPDIR="$RUN/tmp"
 # User settings: the recipe's quiet defaults, plain typing in editors (the test types JSON), and
-# dep-ls settings. dep-ls.server.path is machine-overridable: in a remote window (code-server is
-# one) VS Code applies it from the remote ("Machine") settings, so it goes there.
+# no dep-ls.server.path: the bundled server runs. That setting is machine-overridable: in a remote
+# window (code-server is one) VS Code applies it from the remote ("Machine") settings, which start
+# empty (e2e.mjs sets a bad path there at the end).
 mkdir -p "$RUN/ud/Machine"
 node -e '
 const fs = require("fs");
-const [user, machine, bin, trace] = process.argv.slice(1);
+const [user, machine, trace] = process.argv.slice(1);
 fs.writeFileSync(user, JSON.stringify({
   "workbench.startupEditor": "none",
   "security.workspace.trust.enabled": false,
@@ -77,14 +91,14 @@ fs.writeFileSync(user, JSON.stringify({
   "editor.formatOnType": false,
   ...(trace === "1" ? { "dep-ls.trace.server": "messages" } : {}),
 }, null, 2));
-fs.writeFileSync(machine, JSON.stringify({ "dep-ls.server.path": bin }, null, 2));
-' "$RUN/ud/User/settings.json" "$RUN/ud/Machine/settings.json" "$BIN" "${E2E_TRACE:-0}"
+fs.writeFileSync(machine, JSON.stringify({}, null, 2));
+' "$RUN/ud/User/settings.json" "$RUN/ud/Machine/settings.json" "${E2E_TRACE:-0}"
 
 timeout 120 "$CODE_SERVER" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >&2
 
 # ---- 5. start code-server in its own process group; always stop the whole group -------------
 PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-setsid timeout 900 "$CODE_SERVER" --bind-addr "127.0.0.1:$PORT" --auth none \
+PATH="$CLEAN_PATH" setsid timeout 900 "$CODE_SERVER" --bind-addr "127.0.0.1:$PORT" --auth none \
   --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" \
   --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override --ignore-last-opened > "$RUN/server.log" 2>&1 &
@@ -104,7 +118,7 @@ done
 
 # ---- 6. the Playwright test -----------------------------------------------------------------
 status=0
-CHROMIUM="$CHROMIUM" USER_SETTINGS="$RUN/ud/User/settings.json" MACHINE_SETTINGS="$RUN/ud/Machine/settings.json" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
+CHROMIUM="$CHROMIUM" EXTENSIONS_DIR="$RUN/ext" LOGS_DIR="$RUN/ud/logs" USER_SETTINGS="$RUN/ud/User/settings.json" MACHINE_SETTINGS="$RUN/ud/Machine/settings.json" timeout 300 node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT" "$RUN/ws" "$RUN" || status=$?
 if [ "$status" != 0 ]; then
   log "FAILED (exit $status). Artifacts in $RUN:"
   log "  screenshot(s): $(ls "$RUN"/*.png 2>/dev/null | tr '\n' ' ')"

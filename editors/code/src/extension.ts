@@ -1,6 +1,7 @@
 // The dep-ls VS Code extension: starts the dep-ls language server for Markdown files and adds
 // commands, settings, a status bar item, snippets and a grammar injection.
 
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -19,9 +20,9 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { notOfferedMessage, offersCommand, READINESS_COMMAND, reportToMarkdown } from './report';
-import { findServer, notFoundMessage } from './serverPath';
+import { describeSource, findServer, notFoundMessage } from './serverPath';
 import { toServerSettings } from './settings';
-import { formatStatus, IndexingTracker, ServerStatus } from './status';
+import { describeServer, formatStatus, IndexingTracker, ServerIdentity, ServerStatus } from './status';
 import { EntryType, pickerItems, pickTemplateAction, snippetLines, TEMPLATE_ACTION_KIND } from './templates';
 
 const SECTION = 'dep-ls';
@@ -38,6 +39,25 @@ function isExecutable(file: string): boolean {
   }
 }
 
+function exists(file: string): boolean {
+  try {
+    fs.statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `dep-ls --version` -> `0.1.0` (undefined when it fails or says something else). */
+function versionOf(file: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(file, ['--version'], { timeout: 5000, windowsHide: true }, (err, stdout) => {
+      const m = /^dep-ls\s+(\S+)/.exec(String(stdout ?? '').trim());
+      resolve(!err && m ? m[1] : undefined);
+    });
+  });
+}
+
 function serverSettings(scope?: vscode.ConfigurationScope) {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   return toServerSettings((key) => cfg.get(key));
@@ -50,13 +70,15 @@ function errorText(e: unknown): string {
 class DepLsExtension implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private serverPath: string | undefined;
+  /** Which binary runs (tooltip); undefined when none was found. */
+  private server: ServerIdentity | undefined;
   private readonly output = vscode.window.createOutputChannel('dep-ls');
   private readonly statusItem = vscode.window.createStatusBarItem('dep-ls.status', vscode.StatusBarAlignment.Left, 10);
   private readonly indexing = new IndexingTracker();
   private baseStatus: ServerStatus = { kind: 'starting' };
   private starting: Promise<void> | undefined;
 
-  constructor() {
+  constructor(private readonly extensionPath: string) {
     this.statusItem.name = 'dep-ls';
     this.statusItem.command = 'dep-ls.showOutput';
     this.render();
@@ -70,7 +92,7 @@ class DepLsExtension implements vscode.Disposable {
 
   private render(): void {
     const s = this.baseStatus.kind === 'ready' ? (this.indexing.status() ?? this.baseStatus) : this.baseStatus;
-    const view = formatStatus(s);
+    const view = formatStatus(s, this.server);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;
     this.statusItem.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
@@ -88,6 +110,7 @@ class DepLsExtension implements vscode.Disposable {
 
   private async doStart(): Promise<void> {
     this.indexing.reset();
+    this.server = undefined;
     this.setStatus({ kind: 'starting' });
     const lookup = findServer({
       configured: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
@@ -96,8 +119,11 @@ class DepLsExtension implements vscode.Disposable {
       platform: process.platform,
       home: os.homedir(),
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      extensionPath: this.extensionPath,
       isExecutable,
+      exists,
     });
+    if (lookup.kind === 'found' && lookup.skipped) this.output.appendLine(`dep-ls: ${lookup.skipped}; using ${lookup.path} from PATH`);
     if (lookup.kind !== 'found') {
       const msg = notFoundMessage(lookup);
       this.output.appendLine(msg);
@@ -110,7 +136,9 @@ class DepLsExtension implements vscode.Disposable {
       return;
     }
     this.serverPath = lookup.path;
-    this.output.appendLine(`dep-ls: starting ${lookup.path} (from ${lookup.source === 'setting' ? 'dep-ls.server.path' : 'PATH'})`);
+    const server: ServerIdentity = { path: lookup.path, origin: describeSource(lookup.source) };
+    this.server = server;
+    this.output.appendLine(`dep-ls: starting ${lookup.path} (${server.origin})`);
 
     const serverOptions: ServerOptions = {
       run: { command: lookup.path, args: ['lsp'] },
@@ -195,9 +223,11 @@ class DepLsExtension implements vscode.Disposable {
     });
     try {
       await client.start();
-      this.output.appendLine(`dep-ls: server ${client.initializeResult?.serverInfo?.name ?? ''} ${client.initializeResult?.serverInfo?.version ?? ''} is running`);
+      server.version = client.initializeResult?.serverInfo?.version ?? (await versionOf(lookup.path));
+      if (this.server === server) this.render();
+      this.output.appendLine(`dep-ls: running ${describeServer(server)}`);
     } catch (e) {
-      const msg = `dep-ls: the language server ${lookup.path} failed to start: ${errorText(e)}`;
+      const msg = `dep-ls: the language server ${lookup.path} (${server.origin}) failed to start: ${errorText(e)}`;
       this.output.appendLine(msg);
       this.setStatus({ kind: 'error', message: errorText(e) });
       void vscode.window.showErrorMessage(msg, 'Show Output').then((c) => c && this.output.show(true));
@@ -322,7 +352,7 @@ class DepLsExtension implements vscode.Disposable {
 let ext: DepLsExtension | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  ext = new DepLsExtension();
+  ext = new DepLsExtension(context.extensionPath);
   const e = ext;
   context.subscriptions.push(
     e,

@@ -8,6 +8,20 @@ export type ServerStatus =
   | { kind: 'stopped' }
   | { kind: 'error'; message: string };
 
+/** Which binary runs: shown in the tooltip and the output channel. */
+export interface ServerIdentity {
+  path: string;
+  /** Words for its origin (`describeSource` in serverPath.ts), e.g. "bundled with the extension". */
+  origin: string;
+  /** From the server's `serverInfo.version` (or `dep-ls --version`); undefined until known. */
+  version?: string;
+}
+
+/** `dep-ls 0.1.0, bundled with the extension: /ext/server/dep-ls`. */
+export function describeServer(s: ServerIdentity): string {
+  return `dep-ls${s.version ? ' ' + s.version : ''}, ${s.origin}: ${s.path}`;
+}
+
 export interface StatusView {
   text: string;
   tooltip: string;
@@ -30,8 +44,8 @@ export function parseCounts(message: string | undefined): { done: number; total:
   return { done: num(m[1]), total: num(m[2]) };
 }
 
-export function formatStatus(s: ServerStatus): StatusView {
-  const tip = '\n\nClick to show the dep-ls output.';
+export function formatStatus(s: ServerStatus, server?: ServerIdentity): StatusView {
+  const tip = (server ? `\n\nServer: ${describeServer(server)}` : '') + '\n\nClick to show the dep-ls output.';
   switch (s.kind) {
     case 'starting':
       return { text: '$(loading~spin) dep-ls: starting', tooltip: 'dep-ls: the language server is starting' + tip };

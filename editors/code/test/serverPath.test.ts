@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findServer, LookupEnv, notFoundMessage, resolveConfiguredPath } from '../src/serverPath';
+import { bundledServerPath, describeSource, findServer, LookupEnv, notFoundMessage, resolveConfiguredPath } from '../src/serverPath';
 
 function env(files: string[], over: Partial<LookupEnv> = {}): LookupEnv {
   return {
@@ -57,5 +57,60 @@ describe('findServer', () => {
     assert.deepEqual(r, { kind: 'found', path: 'C:\\Users\\u\\.cargo\\bin\\dep-ls.exe', source: 'PATH' });
     const s = findServer(env(['D:\\tools\\dep-ls.exe'], { platform: 'win32', configured: 'D:\\tools\\dep-ls', home: 'C:\\Users\\u' }));
     assert.deepEqual(s, { kind: 'found', path: 'D:\\tools\\dep-ls.exe', source: 'setting' });
+  });
+});
+
+describe('findServer with a bundled server (platform .vsix)', () => {
+  const ext = '/home/u/.vscode/extensions/dep-ls.dep-ls-0.1.0-linux-x64';
+  const bundled = `${ext}/server/dep-ls`;
+  test('order: setting, then bundled, then PATH', () => {
+    const all = ['/opt/dep-ls', bundled, '/usr/bin/dep-ls'];
+    assert.deepEqual(findServer(env(all, { configured: '/opt/dep-ls', extensionPath: ext })), { kind: 'found', path: '/opt/dep-ls', source: 'setting' });
+    assert.deepEqual(findServer(env(all, { extensionPath: ext })), { kind: 'found', path: bundled, source: 'bundled' });
+    assert.deepEqual(findServer(env(all, { configured: '  ', extensionPath: ext })), { kind: 'found', path: bundled, source: 'bundled' });
+    assert.deepEqual(findServer(env(['/usr/bin/dep-ls'], { extensionPath: ext })), { kind: 'found', path: '/usr/bin/dep-ls', source: 'PATH' });
+  });
+  test('a universal .vsix (no server inside) falls back to PATH silently', () => {
+    const r = findServer(env(['/usr/bin/dep-ls'], { extensionPath: ext, exists: () => false }));
+    assert.deepEqual(r, { kind: 'found', path: '/usr/bin/dep-ls', source: 'PATH' });
+    assert.deepEqual(findServer(env([], { extensionPath: ext, exists: () => false, pathEnv: '/a' })), { kind: 'notFound', searched: ['/a/dep-ls'] });
+  });
+  test('a setting that points nowhere is an error even with a bundled server (message unchanged)', () => {
+    const r = findServer(env([bundled, '/usr/bin/dep-ls'], { configured: '/nonexistent/dep-ls', extensionPath: ext }));
+    assert.deepEqual(r, { kind: 'badSetting', configured: '/nonexistent/dep-ls', resolved: '/nonexistent/dep-ls' });
+    assert.equal(
+      notFoundMessage(r as never),
+      'dep-ls: the setting dep-ls.server.path is "/nonexistent/dep-ls", but /nonexistent/dep-ls is not an executable file. ' +
+        'Install it with `cargo install --path .` in the dep-ls repository (puts dep-ls in ~/.cargo/bin), or set `dep-ls.server.path` to the binary.',
+    );
+  });
+  test('a bundled server that is not executable: PATH is used, and the reason kept', () => {
+    const exists = (f: string) => f === bundled || f === '/usr/bin/dep-ls';
+    const r = findServer(env(['/usr/bin/dep-ls'], { extensionPath: ext, exists }));
+    assert.equal(r.kind, 'found');
+    assert.equal(r.kind === 'found' && r.source, 'PATH');
+    assert.match(r.kind === 'found' ? (r.skipped ?? '') : '', new RegExp(`bundled server ${bundled} is not executable`));
+    const n = findServer(env([], { extensionPath: ext, exists, pathEnv: '/a' }));
+    assert.equal(n.kind, 'notFound');
+    const msg = notFoundMessage(n as never);
+    assert.match(msg, /not found on PATH\. The bundled server .*server\/dep-ls is not executable/);
+    assert.match(msg, /cargo install --path \./);
+  });
+  test('Windows: server\\dep-ls.exe inside the extension', () => {
+    const wext = 'C:\\Users\\u\\.vscode\\extensions\\dep-ls.dep-ls-0.1.0-win32-x64';
+    assert.equal(bundledServerPath(wext, 'win32'), `${wext}\\server\\dep-ls.exe`);
+    assert.equal(bundledServerPath('/e', 'darwin'), '/e/server/dep-ls');
+    const r = findServer(
+      env([`${wext}\\server\\dep-ls.exe`, 'C:\\bin\\dep-ls.exe'], { platform: 'win32', pathEnv: 'C:\\bin', home: 'C:\\Users\\u', extensionPath: wext }),
+    );
+    assert.deepEqual(r, { kind: 'found', path: `${wext}\\server\\dep-ls.exe`, source: 'bundled' });
+    // A file named dep-ls (no .exe) inside a Windows extension is not the server.
+    const n = findServer(env([`${wext}\\server\\dep-ls`], { platform: 'win32', pathEnv: '', home: 'C:\\Users\\u', extensionPath: wext }));
+    assert.equal(n.kind, 'notFound');
+  });
+  test('source words', () => {
+    assert.equal(describeSource('setting'), 'from the dep-ls.server.path setting');
+    assert.equal(describeSource('bundled'), 'bundled with the extension');
+    assert.equal(describeSource('PATH'), 'found on PATH');
   });
 });

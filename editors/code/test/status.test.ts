@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatStatus, IndexingTracker, parseCounts, thousands } from '../src/status';
+import { describeServer, formatStatus, IndexingTracker, parseCounts, thousands } from '../src/status';
 
 describe('status text', () => {
   test('each state', () => {
@@ -14,6 +14,15 @@ describe('status text', () => {
     assert.match(err.tooltip, /server binary not found/);
     assert.equal(err.background, 'statusBarItem.errorBackground');
     assert.equal(formatStatus({ kind: 'ready' }).background, undefined);
+  });
+  test('the tooltip says which server runs', () => {
+    const server = { path: '/ext/server/dep-ls', origin: 'bundled with the extension', version: '0.1.0' };
+    assert.equal(describeServer(server), 'dep-ls 0.1.0, bundled with the extension: /ext/server/dep-ls');
+    assert.equal(describeServer({ path: '/usr/bin/dep-ls', origin: 'found on PATH' }), 'dep-ls, found on PATH: /usr/bin/dep-ls');
+    const v = formatStatus({ kind: 'ready' }, server);
+    assert.equal(v.text, '$(check) dep-ls: ready');
+    assert.match(v.tooltip, /^dep-ls: the language server is running\n\nServer: dep-ls 0\.1\.0, bundled with the extension: \/ext\/server\/dep-ls\n\nClick/);
+    assert.doesNotMatch(formatStatus({ kind: 'ready' }).tooltip, /Server:/);
   });
   test('thousands and counts', () => {
     assert.equal(thousands(0), '0');
