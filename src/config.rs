@@ -8,7 +8,9 @@ mod settings;
 
 use crate::codes::{Code, Severity};
 use crate::syntax::Prefixes;
-pub use schema::{commented_toml, json_schema, json_schema_text, Sources, SCHEMA_FILE};
+pub use schema::{
+    commented_toml, json_schema, json_schema_text, SettingView, Sources, SCHEMA_FILE,
+};
 use settings::Problems;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -261,8 +263,24 @@ impl Config {
         for (key, value) in &table {
             match settings::setting(key) {
                 Some(s) => {
-                    keys.push(key.clone());
-                    (s.apply)(&mut c, &settings::from_toml(value), &mut problems)
+                    let before = problems.errors.len();
+                    (s.apply)(&mut c, &settings::from_toml(value), &mut problems);
+                    // What applied: the setting unless its value was refused as a whole, and
+                    // each entry of its table that gave no problem.
+                    let refused: Vec<&str> = problems.errors[before..]
+                        .iter()
+                        .map(|p| p.key.as_str())
+                        .collect();
+                    if !refused.contains(&key.as_str()) {
+                        keys.push(key.clone());
+                        if let toml::Value::Table(t) = value {
+                            keys.extend(
+                                t.keys()
+                                    .filter(|k| !refused.contains(&k.as_str()))
+                                    .map(|k| format!("{key}.{k}")),
+                            );
+                        }
+                    }
                 }
                 None => problems.errors.push(settings::Problem {
                     key: key.clone(),

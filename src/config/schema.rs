@@ -18,8 +18,8 @@ pub struct Sources {
     pub file: Option<PathBuf>,
     /// `file` is `--config FILE` rather than the workspace's `dep-ls.toml`.
     pub explicit: bool,
-    /// The settings the file names (in the file's key order), whether or not their values
-    /// were valid.
+    /// The settings the file sets (a value refused as a whole is left out), and for a table
+    /// each of its keys whose value applied, as `setting.key` (`severity.missing-owner`).
     pub file_keys: Vec<String>,
     /// The domain profile that was read, and the prefixes it registers.
     pub profile: Option<PathBuf>,
