@@ -506,6 +506,10 @@ mod tests {
             ),
             ("plan = \"folder\"\n", json!({"plan": "folder"})),
             (
+                "[plan]\nscope = \"file\"\nenvironment = [\"qa\"]\n",
+                json!({"plan": {"scope": "file", "environment": ["qa"]}}),
+            ),
+            (
                 "[plan]\nscope = \"file\"\nenvironments = \"staging\"\n",
                 json!({"plan": {"scope": "file", "environments": "staging"}}),
             ),
