@@ -3,10 +3,14 @@
 //! file → errors naming the line, and defaults for what could not be read. Each setting is
 //! described once, in `settings`, for both readers (the file's and the editor's).
 
+mod schema;
 mod settings;
 
 use crate::codes::{Code, Severity};
 use crate::syntax::Prefixes;
+pub use schema::{
+    commented_toml, json_schema, json_schema_text, SettingView, Sources, SCHEMA_FILE,
+};
 use settings::Problems;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -130,6 +134,17 @@ impl Config {
         root: &Path,
         explicit: Option<&Path>,
     ) -> (Config, Vec<ConfigError>) {
+        let (c, errors, _) = Self::load_traced(base, root, explicit);
+        (c, errors)
+    }
+
+    /// [`Config::load_over`], also saying where each part came from (`dep-ls config`).
+    pub fn load_traced(
+        base: Config,
+        root: &Path,
+        explicit: Option<&Path>,
+    ) -> (Config, Vec<ConfigError>, Sources) {
+        let mut sources = Sources::default();
         let mut errors = Vec::new();
         let path = explicit
             .map(Path::to_path_buf)
@@ -139,8 +154,10 @@ impl Config {
         let mut config = match read_config_file(&path) {
             Ok(src) => {
                 // Key by key over the base (editor settings): the file wins where it speaks.
-                let (c, errs) = Config::from_toml_str_over(base.clone(), &src, &path);
+                let (c, errs, keys) = Config::from_toml_traced(base.clone(), &src, &path);
                 errors.extend(errs);
+                sources.file = Some(path.clone());
+                sources.file_keys = keys;
                 c
             }
             Err(e) if e.is_not_found() && explicit.is_none() => base.clone(),
@@ -162,6 +179,8 @@ impl Config {
             Ok(src) => {
                 let (reg, errs) = parse_domain_profile(&src, &profile);
                 errors.extend(errs);
+                sources.profile = Some(profile.clone());
+                sources.profile_prefixes = reg.keys().cloned().collect();
                 config.apply_registry(reg);
             }
             Err(e) if e.is_not_found() => {}
@@ -171,7 +190,8 @@ impl Config {
                 message: format!("cannot read the domain profile: {e}"),
             }),
         }
-        (config, errors)
+        sources.explicit = explicit.is_some();
+        (config, errors, sources)
     }
 
     /// Adds the prefix registry's prefixes and descriptions.
@@ -189,6 +209,16 @@ impl Config {
 
     /// Parses `dep-ls.toml` text over `base`.
     pub fn from_toml_str_over(base: Config, src: &str, path: &Path) -> (Config, Vec<ConfigError>) {
+        let (c, errors, _) = Self::from_toml_traced(base, src, path);
+        (c, errors)
+    }
+
+    /// [`Config::from_toml_str_over`], also returning the settings the text names.
+    fn from_toml_traced(
+        base: Config,
+        src: &str,
+        path: &Path,
+    ) -> (Config, Vec<ConfigError>, Vec<String>) {
         let mut errors = Vec::new();
         // Lines dropped as invalid TOML (one may have held `exclude`).
         let mut dropped = Vec::new();
@@ -229,9 +259,29 @@ impl Config {
         let mut c = base;
         c.exclude_doubts.extend(dropped);
         let mut problems = Problems::default();
+        let mut keys = Vec::new();
         for (key, value) in &table {
             match settings::setting(key) {
-                Some(s) => (s.apply)(&mut c, &settings::from_toml(value), &mut problems),
+                Some(s) => {
+                    let before = problems.errors.len();
+                    (s.apply)(&mut c, &settings::from_toml(value), &mut problems);
+                    // What applied: the setting unless its value was refused as a whole, and
+                    // each entry of its table that gave no problem.
+                    let refused: Vec<&str> = problems.errors[before..]
+                        .iter()
+                        .map(|p| p.key.as_str())
+                        .collect();
+                    if !refused.contains(&key.as_str()) {
+                        keys.push(key.clone());
+                        if let toml::Value::Table(t) = value {
+                            keys.extend(
+                                t.keys()
+                                    .filter(|k| !refused.contains(&k.as_str()))
+                                    .map(|k| format!("{key}.{k}")),
+                            );
+                        }
+                    }
+                }
                 None => problems.errors.push(settings::Problem {
                     key: key.clone(),
                     message: settings::unknown_setting(key),
@@ -249,7 +299,7 @@ impl Config {
                 .into_iter()
                 .map(|d| format!("{}: {d}", path.display())),
         );
-        (c, errors)
+        (c, errors, keys)
     }
 }
 
@@ -300,6 +350,9 @@ pub fn compile_glob(glob: &str) -> Result<globset::GlobSet, String> {
     b.add(g);
     b.build().map_err(reason)
 }
+
+/// [`valid_prefix`] as a JSON Schema pattern (`dep-ls.schema.json`, the VS Code setting).
+pub(crate) const PREFIX_PATTERN: &str = "^[A-Z][A-Z0-9]{1,9}(-[A-Z][A-Z0-9]{1,9})*$";
 
 fn valid_prefix(p: &str) -> bool {
     p.split('-').all(|seg| {
@@ -453,6 +506,10 @@ mod tests {
             ),
             ("plan = \"folder\"\n", json!({"plan": "folder"})),
             (
+                "[plan]\nscope = \"file\"\nenvironment = [\"qa\"]\n",
+                json!({"plan": {"scope": "file", "environment": ["qa"]}}),
+            ),
+            (
                 "[plan]\nscope = \"file\"\nenvironments = \"staging\"\n",
                 json!({"plan": {"scope": "file", "environments": "staging"}}),
             ),
@@ -485,6 +542,7 @@ mod tests {
             ("[owner]\nteam = \"off\"\n", "unknown Type `team` in [owner] (use environment, criteria, rollback, validation, step or default)"),
             ("[severity]\nrange-gap = \"loud\"\n", "severity of `range-gap` must be one of \"error\", \"warning\", \"info\", \"hint\", \"off\""),
             ("plan = 1\n", "plan scope must be \"workspace\", \"directory\" or \"file\" (e.g. [plan] scope = \"directory\")"),
+            ("[plan]\nscope = \"file\"\nenviroments = []\n", "unknown key `enviroments` in [plan] (use scope or environments)"),
             ("colour = 1\n", "unknown setting `colour` (known: prefixes, include, exclude, max_file_size, [severity], [owner], [plan])"),
         ];
         for (src, message) in cases {

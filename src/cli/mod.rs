@@ -14,9 +14,11 @@
 #[macro_use]
 mod output;
 mod check;
+mod config;
 mod fix;
 mod format;
 mod graph;
+mod init;
 mod interrupt;
 mod locate;
 mod progress;
@@ -83,6 +85,64 @@ pub enum Command {
     /// The DEP- schema as JSON: Types, Stages, fields per Type, enumerations, templates (what
     /// editor extensions build their templates and snippets from)
     Schema,
+    /// The effective configuration of PATH's workspace and where each part came from
+    /// (dep-ls.toml, --config, the domain profile, defaults), with its problems (exit 1)
+    Config(ConfigArgs),
+    /// Write a commented dep-ls.toml (every key with its default) in the folder PATH, and with
+    /// --plan a release-plan skeleton; never overwrites a file (exit 1 when one exists)
+    Init(InitArgs),
+}
+
+/// `dep-ls config` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Exit codes:
+  0  the configuration has no problem
+  1  dep-ls.toml (or --config, or the domain profile) has a problem (shown; the rest applies)
+  2  usage or I/O error (PATH that does not exist, unreadable --config, --settings not JSON)")]
+pub struct ConfigArgs {
+    /// A folder or file of the workspace (its root is found as `check` and the server find it)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ConfigFormat::Human)]
+    pub format: ConfigFormat,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Editor settings (the `dep-ls` section, as JSON) to apply under dep-ls.toml, as the
+    /// server does: shows how they would merge
+    #[arg(long, value_name = "JSON")]
+    pub settings: Option<String>,
+}
+
+/// Output formats of `config`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// The settings as TOML, each with where it came from
+    Human,
+    Json,
+}
+
+/// `dep-ls init` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Exit codes:
+  0  every file was written
+  1  a file already exists (left alone; the others are written)
+  2  usage or I/O error (PATH is not a folder, a write failed)")]
+pub struct InitArgs {
+    /// The workspace folder to write into
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Also write release-plan.md: one entry of each Type (DEP-001…) with the guide's
+    /// placeholders
+    #[arg(long)]
+    pub plan: bool,
 }
 
 const REPORT_HELP: &str = "\
@@ -247,6 +307,8 @@ where
         }
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Graph(args)) => graph::run(&args),
+        Some(Command::Config(args)) => config::run(&args),
+        Some(Command::Init(args)) => init::run(&args),
         Some(Command::Schema) => match output::emit(&crate::schema::to_json_text(), None) {
             Ok(()) => EXIT_OK,
             Err(code) => code,

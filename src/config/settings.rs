@@ -22,6 +22,15 @@ pub(super) struct Setting {
     pub(super) editor: bool,
     /// Checks a value and applies it to the configuration.
     pub(super) apply: fn(&mut Config, &Value, &mut Problems),
+    /// One line on what it does (the JSON Schema's description, `dep-ls init`'s comment).
+    pub(super) doc: &'static str,
+    /// The JSON Schema of its value (`dep-ls.schema.json`), built from the same tables the
+    /// checks use ([`LEVELS`], [`OWNER_TYPES`], [`SCOPES`], `Code::ALL`).
+    pub(super) schema: fn() -> Value,
+    /// Its value in a configuration, as TOML lines (`key = value`, or a `[table]` and its
+    /// lines): `dep-ls init` writes the defaults' lines commented out, `dep-ls config` the
+    /// effective ones.
+    pub(super) toml: fn(&Config) -> Vec<String>,
 }
 
 /// Every setting, in the order the known ones are listed in messages.
@@ -32,6 +41,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: false,
         editor: true,
         apply: prefixes,
+        doc: "Extra ID prefixes, besides the defaults (DEP, EPIC, API, TEST, MON, RUN, …) and the domain profile's.",
+        schema: schema_prefixes,
+        toml: toml_prefixes,
     },
     Setting {
         name: "include",
@@ -39,6 +51,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: false,
         editor: false,
         apply: include,
+        doc: "Globs of the files to read (workspace-relative; default: every *.md and *.markdown); a glob that matches no file is a warning.",
+        schema: schema_globs,
+        toml: toml_include,
     },
     Setting {
         name: "exclude",
@@ -46,6 +61,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: false,
         editor: false,
         apply: exclude,
+        doc: "Globs of files not to read, in addition to .gitignore.",
+        schema: schema_globs,
+        toml: toml_exclude,
     },
     Setting {
         name: "max_file_size",
@@ -53,6 +71,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: false,
         editor: false,
         apply: max_file_size,
+        doc: "Larger files (in bytes) are skipped with a note; an open one is served plain.",
+        schema: schema_max_file_size,
+        toml: toml_max_file_size,
     },
     Setting {
         name: "severity",
@@ -60,6 +81,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: true,
         editor: true,
         apply: severity,
+        doc: "A level per finding code: error, warning, info, hint or off.",
+        schema: schema_severity,
+        toml: toml_severity,
     },
     Setting {
         name: "owner",
@@ -67,6 +91,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: true,
         editor: true,
         apply: owner,
+        doc: "The missing-owner policy per Type (or default): required (error), warning, info, hint or off.",
+        schema: schema_owner,
+        toml: toml_owner,
     },
     Setting {
         name: "plan",
@@ -74,6 +101,9 @@ pub(super) const SETTINGS: &[Setting] = &[
         table: true,
         editor: true,
         apply: plan,
+        doc: "What one plan is (scope: workspace, directory or file) and the environments every plan must document.",
+        schema: schema_plan,
+        toml: toml_plan,
     },
 ];
 
@@ -123,6 +153,9 @@ pub(super) const SCOPES: &[(&str, PlanScope)] = &[
     ("file", PlanScope::File),
 ];
 
+/// The keys of the `[plan]` table.
+pub(super) const PLAN_KEYS: &[&str] = &["scope", "environments"];
+
 /// A problem with a value: the key it is about (the setting, or the entry of a table: the
 /// file reader finds its line), and the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,22 +196,33 @@ fn string_list(v: &Value) -> Option<Vec<String>> {
         .collect()
 }
 
+/// Every word a level may be written as (any case), and what it means.
+pub(super) const LEVEL_WORDS: &[(&str, Option<Severity>)] = &[
+    ("error", Some(Severity::Error)),
+    ("warning", Some(Severity::Warning)),
+    ("warn", Some(Severity::Warning)),
+    ("info", Some(Severity::Info)),
+    ("information", Some(Severity::Info)),
+    ("hint", Some(Severity::Hint)),
+    ("off", None),
+    ("none", None),
+];
+
 pub(super) fn parse_severity(s: &str) -> Option<Option<Severity>> {
-    Some(match s.to_ascii_lowercase().as_str() {
-        "error" => Some(Severity::Error),
-        "warning" | "warn" => Some(Severity::Warning),
-        "info" | "information" => Some(Severity::Info),
-        "hint" => Some(Severity::Hint),
-        "off" | "none" => None,
-        _ => return None,
-    })
+    LEVEL_WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(s))
+        .map(|(_, l)| *l)
 }
 
+/// The owner policy's own word (besides the levels): `required` is an error.
+pub(super) const REQUIRED: &str = "required";
+
 fn parse_owner_policy(s: &str) -> Option<Option<Severity>> {
-    match s.to_ascii_lowercase().as_str() {
-        "required" => Some(Some(Severity::Error)),
-        other => parse_severity(other),
+    if s.eq_ignore_ascii_case(REQUIRED) {
+        return Some(Some(Severity::Error));
     }
+    parse_severity(s)
 }
 
 /// `prefixes = ["OPS"]`: more ID prefixes.
@@ -331,6 +375,14 @@ fn plan(c: &mut Config, v: &Value, p: &mut Problems) {
             ),
         ),
     }
+    for key in v.as_object().into_iter().flat_map(|t| t.keys()) {
+        if !PLAN_KEYS.contains(&key.as_str()) {
+            p.error(
+                key,
+                format!("unknown key `{key}` in [plan] (use {})", or_list(PLAN_KEYS)),
+            );
+        }
+    }
     if let Some(envs) = v.as_object().and_then(|t| t.get("environments")) {
         match string_list(envs) {
             Some(l) => {
@@ -383,4 +435,268 @@ pub(super) fn from_toml(v: &toml::Value) -> Value {
             Value::Object(t.iter().map(|(k, v)| (k.clone(), from_toml(v))).collect())
         }
     }
+}
+
+// The shapes of the values, as JSON Schema (draft-07), from the same tables the checks use.
+
+/// A JSON Schema pattern matching any of `words`, in any case (JSON Schema patterns have no
+/// case-insensitive flag): `^(?:[eE][rR][rR][oO][rR]|…)$`.
+fn any_case(words: &[&str]) -> String {
+    let alts: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else if c.is_ascii_alphanumeric() || c == '_' {
+                        c.to_string()
+                    } else {
+                        format!("\\{c}")
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(?:{})$", alts.join("|"))
+}
+
+/// A word of `canonical` (offered for completion) or any spelling dep-ls accepts.
+fn words_schema(canonical: &[&str], accepted: &[&str], description: &str) -> Value {
+    serde_json::json!({
+        "description": description,
+        "anyOf": [
+            {"enum": canonical},
+            {"type": "string", "pattern": any_case(accepted)},
+        ],
+    })
+}
+
+/// A severity level (`warn`, `information`, `none` and any case are accepted too).
+pub(super) fn schema_level() -> Value {
+    let accepted: Vec<&str> = LEVEL_WORDS.iter().map(|(w, _)| *w).collect();
+    words_schema(
+        LEVELS,
+        &accepted,
+        "A severity: error, warning, info, hint, or off (any case; warn, information and none are accepted too).",
+    )
+}
+
+/// An owner policy: `required` (error) or a level.
+pub(super) fn schema_policy() -> Value {
+    let mut canonical = vec![REQUIRED];
+    canonical.extend(LEVELS.iter().filter(|l| **l != "error"));
+    let mut accepted = vec![REQUIRED];
+    accepted.extend(LEVEL_WORDS.iter().map(|(w, _)| *w));
+    words_schema(
+        &canonical,
+        &accepted,
+        "required (an error), warning, info, hint or off (any case; the levels' other spellings are accepted too).",
+    )
+}
+
+fn schema_prefixes() -> Value {
+    serde_json::json!({
+        "type": "array",
+        "items": {"type": "string", "pattern": super::PREFIX_PATTERN},
+        "examples": [["OPS"]],
+    })
+}
+
+fn schema_globs() -> Value {
+    serde_json::json!({"type": "array", "items": {"type": "string"}})
+}
+
+fn schema_max_file_size() -> Value {
+    serde_json::json!({
+        "type": "integer",
+        "minimum": 1,
+        "default": Config::default().max_file_size,
+    })
+}
+
+fn schema_severity() -> Value {
+    let props: serde_json::Map<String, Value> = Code::ALL
+        .iter()
+        .map(|c| {
+            let mut level = schema_level();
+            level["description"] =
+                Value::String(format!("{} Default: {}.", c.describe(), code_default(*c)));
+            (c.as_str().to_string(), level)
+        })
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": props,
+        "additionalProperties": false,
+    })
+}
+
+fn schema_owner() -> Value {
+    let defaults = Config::default();
+    let props: serde_json::Map<String, Value> = OWNER_TYPES
+        .iter()
+        .map(|t| {
+            let mut policy = schema_policy();
+            let what = if *t == "default" {
+                "Types not named here".to_string()
+            } else {
+                format!("{} entries", capitalized(t))
+            };
+            policy["description"] = Value::String(format!(
+                "A missing Owner on {what}. Default: {}.",
+                policy_word(defaults.owner_severity(t))
+            ));
+            (t.to_string(), policy)
+        })
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": props,
+        "propertyNames": {"pattern": any_case(OWNER_TYPES)},
+        "additionalProperties": schema_policy(),
+    })
+}
+
+fn schema_scope() -> Value {
+    let names: Vec<&str> = SCOPES.iter().map(|(n, _)| *n).collect();
+    serde_json::json!({
+        "description": "What one plan is: the workspace (each release folder a plan of its own), each directory, or each file.",
+        "enum": names,
+        "default": "workspace",
+    })
+}
+
+fn schema_plan() -> Value {
+    serde_json::json!({
+        "oneOf": [
+            schema_scope(),
+            {
+                "type": "object",
+                "properties": {
+                    "scope": schema_scope(),
+                    "environments": {
+                        "description": "The environments every plan must document (any case).",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "default": Config::default().required_environments,
+                    },
+                },
+                "required": ["scope"],
+                "additionalProperties": false,
+            },
+        ],
+    })
+}
+
+// A configuration's values as TOML lines.
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn toml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| toml_str(s)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn toml_prefixes(c: &Config) -> Vec<String> {
+    // The prefixes beyond the defaults (the defaults are always known).
+    let defaults = crate::syntax::Prefixes::default();
+    let mut extra: Vec<String> = c
+        .prefixes
+        .iter()
+        .filter(|p| !defaults.is_known(p))
+        .cloned()
+        .collect();
+    extra.sort();
+    vec![format!("prefixes = {}", toml_list(&extra))]
+}
+
+fn toml_include(c: &Config) -> Vec<String> {
+    vec![format!("include = {}", toml_list(&c.include))]
+}
+
+fn toml_exclude(c: &Config) -> Vec<String> {
+    vec![format!("exclude = {}", toml_list(&c.exclude))]
+}
+
+fn toml_max_file_size(c: &Config) -> Vec<String> {
+    vec![format!("max_file_size = {}", c.max_file_size)]
+}
+
+/// A level as written in the configuration.
+pub(super) fn level_word(l: Option<Severity>) -> &'static str {
+    l.map_or("off", Severity::as_str)
+}
+
+/// An owner policy as written (an error is `required`).
+fn policy_word(l: Option<Severity>) -> &'static str {
+    match l {
+        Some(Severity::Error) => REQUIRED,
+        other => level_word(other),
+    }
+}
+
+/// A code's default as the configuration would say it: `missing-owner` follows `[owner]` and
+/// `unresolved-link` is a hint for IDs in prose (a level set here applies to every case).
+pub(super) fn code_default(c: Code) -> String {
+    match c {
+        Code::MissingOwner => "per [owner] (a level set here applies to every Type)".into(),
+        Code::UnresolvedLink => {
+            "error in Linked IDs, hint in prose (a level set here applies to both)".into()
+        }
+        _ => c.default_severity().as_str().into(),
+    }
+}
+
+/// Codes whose default depends on the case (see [`code_default`]): a level set for them
+/// changes what dep-ls does even when it is the "default" one.
+pub(super) fn default_depends_on_case(c: Code) -> bool {
+    matches!(c, Code::MissingOwner | Code::UnresolvedLink)
+}
+
+fn toml_severity(c: &Config) -> Vec<String> {
+    let mut lines = vec!["[severity]".to_string()];
+    for code in Code::ALL {
+        match c.severity.get(code) {
+            Some(l) => lines.push(format!("{} = {}", code.as_str(), toml_str(level_word(*l)))),
+            None if default_depends_on_case(*code) => {}
+            None => lines.push(format!(
+                "{} = {}",
+                code.as_str(),
+                toml_str(code.default_severity().as_str())
+            )),
+        }
+    }
+    lines
+}
+
+fn toml_owner(c: &Config) -> Vec<String> {
+    let mut lines = vec!["[owner]".to_string()];
+    for t in OWNER_TYPES {
+        if let Some(l) = c.owner.get(*t) {
+            lines.push(format!("{t} = {}", toml_str(policy_word(*l))));
+        }
+    }
+    lines
+}
+
+fn toml_plan(c: &Config) -> Vec<String> {
+    let scope = SCOPES
+        .iter()
+        .find(|(_, s)| *s == c.plan)
+        .map_or("workspace", |(n, _)| *n);
+    vec![
+        "[plan]".to_string(),
+        format!("scope = {}", toml_str(scope)),
+        format!("environments = {}", toml_list(&c.required_environments)),
+    ]
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }

@@ -1229,3 +1229,283 @@ fn schema_prints_the_json_the_vs_code_extension_bundles() {
         ["Environment", "Criteria", "Rollback", "Validation", "Step"]
     );
 }
+
+// `dep-ls config` and `dep-ls init`.
+
+/// A workspace with a `dep-ls.toml` (`prefixes`, one severity) and a domain profile.
+fn configured(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::write(
+        dir.join("dep-ls.toml"),
+        "prefixes = [\"OPS\"]\n[severity]\nrange-gap = \"off\"\n",
+    )
+    .expect("write dep-ls.toml");
+    std::fs::create_dir_all(dir.join(".claude")).expect("mkdir");
+    std::fs::write(
+        dir.join(".claude/domain-profile.yaml"),
+        "id_prefixes:\n  PLT: \"Platform\"\n",
+    )
+    .expect("write the profile");
+    dir
+}
+
+/// The line of `text` that starts with `start`, trimmed.
+fn line_of<'a>(text: &'a str, start: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting with {start:?} in\n{text}"))
+}
+
+#[test]
+fn config_shows_each_value_with_its_source() {
+    let dir = configured("config-human");
+    // A folder inside the workspace resolves to its root, as `check` and the server do.
+    std::fs::create_dir_all(dir.join("docs")).expect("mkdir");
+    let o = dep_ls_in(&dir.join("docs"), &["config"]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    let root = dir.canonicalize().expect("canonical");
+    assert!(
+        out.contains(&format!("Workspace: {}", root.display())),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "  dep-ls.toml ").ends_with(&root.join("dep-ls.toml").display().to_string()),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "  domain profile ").contains("(prefixes: PLT)"),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "  editor settings ").contains("not known from the command line"),
+        "{out}"
+    );
+    let prefixes = line_of(&out, "prefixes = ");
+    assert!(
+        prefixes.starts_with("prefixes = [\"OPS\", \"PLT\"]")
+            && prefixes.ends_with("# dep-ls.toml + domain profile + default"),
+        "{prefixes}"
+    );
+    assert!(
+        line_of(&out, "range-gap = \"off\"").ends_with("# dep-ls.toml"),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "stage-mismatch = \"hint\"").ends_with("# default"),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "[severity]").ends_with("# dep-ls.toml + default"),
+        "{out}"
+    );
+    assert!(
+        line_of(&out, "scope = \"workspace\"").ends_with("# default"),
+        "{out}"
+    );
+    assert!(out.contains("No problems in the configuration."), "{out}");
+}
+
+#[test]
+fn config_as_json_with_editor_settings_under_the_file() {
+    let dir = configured("config-json");
+    // The file wins over the editor (range-gap), the editor over the defaults (plan scope).
+    let o = dep_ls_in(
+        &dir,
+        &[
+            "config",
+            "--format",
+            "json",
+            "--settings",
+            r#"{"severity": {"range-gap": "error", "stage-mismatch": "off"}, "plan": {"scope": "file"}, "logLevel": "info"}"#,
+        ],
+    );
+    assert_code(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let s = &v["settings"];
+    assert_eq!(s["severity"]["value"]["range-gap"], "off");
+    assert_eq!(
+        s["severity"]["entries"]["range-gap"],
+        serde_json::json!(["dep-ls.toml"])
+    );
+    assert_eq!(s["severity"]["value"]["stage-mismatch"], "off");
+    assert_eq!(
+        s["severity"]["entries"]["stage-mismatch"],
+        serde_json::json!(["editor settings"])
+    );
+    assert_eq!(s["plan"]["value"]["scope"], "file");
+    assert_eq!(
+        s["plan"]["entries"]["scope"],
+        serde_json::json!(["editor settings"])
+    );
+    assert_eq!(s["max_file_size"]["value"], 8388608);
+    assert_eq!(s["max_file_size"]["source"], serde_json::json!(["default"]));
+    assert_eq!(s["include"]["editor"], false);
+    assert_eq!(
+        v["sources"]["profile"]["prefixes"],
+        serde_json::json!(["PLT"])
+    );
+    assert_eq!(v["sources"]["file"]["kind"], "dep-ls.toml");
+    assert_eq!(v["sources"]["editor"]["known"], true);
+    assert_eq!(v["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn config_shows_the_problems_check_reports_and_exits_1() {
+    let o = dep_ls(&["config", "bad_config"]);
+    assert_code(&o, 1);
+    let out = stdout(&o);
+    let check = dep_ls(&["check", "bad_config"]);
+    let check_err = stderr(&check);
+    let warnings: Vec<&str> = check_err
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", stderr(&check));
+    for w in &warnings {
+        assert!(out.contains(&format!("  {w}\n")), "{w} not in\n{out}");
+    }
+    assert!(out.contains("Problems (2;"), "{out}");
+    // The refused value is not shown as the file's: the default applies.
+    assert!(
+        line_of(&out, "max_file_size = 8388608").ends_with("# default"),
+        "{out}"
+    );
+    let o = dep_ls(&["config", "bad_config", "--format", "json"]);
+    assert_code(&o, 1);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let lines: Vec<&Value> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| &p["line"])
+        .collect();
+    assert_eq!(lines, [2, 3]);
+    // --config names its file as the source.
+    let o = dep_ls(&["config", "clean", "--config", "bad_config/dep-ls.toml"]);
+    assert_code(&o, 1);
+    assert!(
+        line_of(&stdout(&o), "  --config ").ends_with("dep-ls.toml"),
+        "{}",
+        stdout(&o)
+    );
+    // Usage errors.
+    assert_code(&dep_ls(&["config", "no-such-folder"]), 2);
+    assert_code(&dep_ls(&["config", "clean", "--settings", "{"]), 2);
+    assert_code(&dep_ls(&["config", "clean", "--config", "no-such.toml"]), 2);
+}
+
+#[test]
+fn init_writes_a_commented_config_and_a_plan_and_never_overwrites() {
+    let dir = scratch("init");
+    let o = dep_ls_in(&dir, &["init", "--plan"]);
+    assert_code(&o, 0);
+    let toml = std::fs::read_to_string(dir.join("dep-ls.toml")).expect("dep-ls.toml written");
+    let plan = std::fs::read_to_string(dir.join("release-plan.md")).expect("plan written");
+    assert!(stdout(&o).contains("wrote ./dep-ls.toml"), "{}", stdout(&o));
+    // Every key is there, commented out, with a line on what it does.
+    for key in [
+        "prefixes = []",
+        "include = []",
+        "exclude = []",
+        "max_file_size = 8388608",
+        "[severity]",
+        "range-gap = \"warning\"",
+        "[owner]",
+        "criteria = \"required\"",
+        "[plan]",
+        "scope = \"workspace\"",
+    ] {
+        assert!(toml.contains(&format!("\n# {key}")), "{key} not in\n{toml}");
+    }
+    assert!(
+        toml.lines().all(|l| l.is_empty() || l.starts_with('#')),
+        "{toml}"
+    );
+    // It reads back with no problem.
+    let o = dep_ls_in(&dir, &["config", "--format", "json"]);
+    assert_code(&o, 0);
+    // The plan: one entry of each Type, DEP-001…DEP-005, with the guide's placeholders.
+    for (n, ty) in ["Environment", "Criteria", "Rollback", "Validation", "Step"]
+        .iter()
+        .enumerate()
+    {
+        let def = format!(
+            "## DEP-{:03}: [Deployment Item Title]\n\nType: {ty}\n",
+            n + 1
+        );
+        assert!(plan.contains(&def), "{def} not in\n{plan}");
+    }
+    // An unfilled template: one `template-placeholder` warning per entry, on its title, and
+    // nothing else (its fields are checked once it has a real title); exit 0.
+    let o = dep_ls_in(&dir, &["check", "--format", "json"]);
+    assert_code(&o, 0);
+    let findings = json(&o);
+    let got: Vec<(String, String, String, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["id"].as_str().unwrap_or("").to_string(),
+                f["range"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String, u64)> = (1..=5)
+        .map(|n| {
+            let id = format!("DEP-{n:03}");
+            let line = plan
+                .lines()
+                .position(|l| l.starts_with(&format!("## {id}:")))
+                .expect("definition") as u64;
+            ("template-placeholder".into(), "warning".into(), id, line)
+        })
+        .collect();
+    assert_eq!(got, want);
+
+    // Again: both exist, both are left alone, exit 1.
+    std::fs::write(dir.join("dep-ls.toml"), "prefixes = [\"OPS\"]\n").expect("write");
+    let o = dep_ls_in(&dir, &["init", "--plan"]);
+    assert_code(&o, 1);
+    for name in ["dep-ls.toml", "release-plan.md"] {
+        assert!(
+            stderr(&o).contains(&format!("./{name} already exists: left alone")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("dep-ls.toml")).expect("read"),
+        "prefixes = [\"OPS\"]\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("release-plan.md")).expect("read"),
+        plan
+    );
+    // One exists: the other is written, exit 1; no temporary file is left behind.
+    std::fs::remove_file(dir.join("release-plan.md")).expect("rm");
+    let o = dep_ls_in(&dir, &["init", "--plan"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("release-plan.md")).expect("read"),
+        plan
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".git", "dep-ls.toml", "release-plan.md"]);
+    // A dangling link is a name in use too.
+    #[cfg(unix)]
+    {
+        let d = scratch("init-link");
+        std::os::unix::fs::symlink(d.join("nowhere"), d.join("dep-ls.toml")).expect("link");
+        assert_code(&dep_ls_in(&d, &["init"]), 1);
+        assert!(!d.join("nowhere").exists());
+    }
+    // PATH must be a folder.
+    assert_code(&dep_ls_in(&dir, &["init", "release-plan.md"]), 2);
+    assert_code(&dep_ls_in(&dir, &["init", "no-such-folder"]), 2);
+}
