@@ -90,6 +90,13 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
             );
         }
     }
+    let skipped: usize = units.iter().map(|u| u.ws.notes.len()).sum();
+    if skipped > 0 && !args.verbose {
+        err_line!(
+            "note: {skipped} {} skipped (--verbose lists them)",
+            if skipped == 1 { "file" } else { "files" }
+        );
+    }
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::env::var_os("TERM").is_none_or(|v| v != "dumb")

@@ -1334,8 +1334,8 @@ fn without_first_owner(plan: &str) -> String {
 }
 
 /// `check --watch --format json`: round 0 holds every finding; writing a file that adds a
-/// finding gives a round with it in `added`, fixing it one with it in `removed`; SIGTERM ends
-/// the watch with exit 0.
+/// finding gives a round with it in `added`, moving it one with it in `moved` (and `from`, its
+/// old range), fixing it one with it in `removed`; SIGTERM ends the watch with exit 0.
 #[cfg(unix)]
 #[test]
 fn watch_json_reports_new_and_fixed_findings() {
@@ -1359,6 +1359,20 @@ fn watch_json_reports_new_and_fixed_findings() {
     assert_eq!(added[0]["id"], "DEP-001", "{line}");
     assert_eq!(v["removed"], serde_json::json!([]), "{line}");
     assert_eq!(v["total"], 1, "{line}");
+
+    // A line added above it: the same finding, moved (neither new nor fixed).
+    let moved = format!("\n{}", without_first_owner(&plan));
+    std::fs::write(ws.join("release.md"), moved).expect("write");
+    let line = w.until("a round moving missing-owner", |l| {
+        l.contains("\"moved\":[{")
+    });
+    let v: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(v["added"], serde_json::json!([]), "{line}");
+    assert_eq!(v["removed"], serde_json::json!([]), "{line}");
+    let m = &v["moved"][0];
+    assert_eq!(m["code"], "missing-owner", "{line}");
+    assert_eq!(m["range"]["start"]["line"], 3, "{line}");
+    assert_eq!(m["from"]["start"]["line"], 2, "{line}");
 
     std::fs::write(ws.join("release.md"), &plan).expect("write");
     let line = w.until("a round removing missing-owner", |l| {
