@@ -132,6 +132,10 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
                     .filter(|p| p.starts_with(&u.ws.root))
                     .map(|p| crate::workspace::rel_path(&u.ws.root, p))
                     .collect();
+                if rels.is_empty() {
+                    // Nothing of this workspace changed.
+                    continue;
+                }
                 let r = u.ws.refresh(&u.reach, &rels, &mut u.other);
                 reload |= r.nested_changed;
                 changed |= r.any();
