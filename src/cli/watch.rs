@@ -3,7 +3,8 @@
 //! SIGINT or SIGTERM (exit 0).
 //!
 //! Changes are seen through `notify` (inotify, FSEvents, ReadDirectoryChangesW; a polling
-//! watcher when the native one cannot watch), debounced: a round starts once the files have been
+//! watcher when the native one cannot watch, or when `DEP_LS_WATCH_POLL=1` asks for it: network
+//! file systems send no native events), debounced: a round starts once the files have been
 //! quiet for [`DEBOUNCE`] (at most [`MAX_WAIT`] after the first change). Each round keeps the
 //! loaded workspaces and re-reads only what changed ([`Workspace::refresh`]: the same walk
 //! rules as `check`); a change to the configuration (`dep-ls.toml`, the domain profile,
@@ -514,52 +515,53 @@ fn is_config(p: &Path, config: Option<&Path>) -> bool {
     }
 }
 
+type Sender = mpsc::Sender<notify::Result<notify::Event>>;
+
 /// The file watcher and what it watches.
 struct Watching {
-    watcher: Box<dyn Watcher>,
-    tx: mpsc::Sender<notify::Result<notify::Event>>,
+    backend: Backend,
+    tx: Sender,
     watched: BTreeSet<PathBuf>,
-    polling: bool,
+}
+
+enum Backend {
+    Native(Box<dyn Watcher>),
+    /// A thread that walks the watched paths every [`POLL`] and sends what changed.
+    Poll(std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>),
 }
 
 impl Watching {
     /// Watches every workspace root (recursively) and `--config`: natively where it can, else
     /// by polling.
-    fn start(
-        tx: mpsc::Sender<notify::Result<notify::Event>>,
-        roots: &[PathBuf],
-        config: Option<&Path>,
-    ) -> Watching {
-        let native =
-            notify::recommended_watcher(tx.clone()).map(|w| Box::new(w) as Box<dyn Watcher>);
-        let (watcher, polling) = match native {
-            Ok(w) => (w, false),
-            Err(e) => (Self::poller(&tx, &e), true),
+    fn start(tx: Sender, roots: &[PathBuf], config: Option<&Path>) -> Watching {
+        // Network file systems (NFS, SMB) and some containers' mounts send no native events.
+        let poll = std::env::var_os("DEP_LS_WATCH_POLL").is_some_and(|v| !v.is_empty() && v != "0");
+        let backend = if poll {
+            Self::poller(&tx, "DEP_LS_WATCH_POLL is set")
+        } else {
+            match notify::recommended_watcher(tx.clone()) {
+                Ok(w) => Backend::Native(Box::new(w)),
+                Err(e) => Self::poller(&tx, &e.to_string()),
+            }
         };
         let mut w = Watching {
-            watcher,
+            backend,
             tx,
             watched: BTreeSet::new(),
-            polling,
         };
         w.cover(roots, config);
         w
     }
 
-    fn poller(
-        tx: &mpsc::Sender<notify::Result<notify::Event>>,
-        why: &notify::Error,
-    ) -> Box<dyn Watcher> {
+    fn poller(tx: &Sender, why: &str) -> Backend {
         err_line!(
-            "note: cannot watch files natively ({why}); polling every {} s",
+            "note: watching files by polling every {} s ({why})",
             POLL.as_secs()
         );
-        let cfg = notify::Config::default().with_poll_interval(POLL);
-        match notify::PollWatcher::new(tx.clone(), cfg) {
-            Ok(p) => Box::new(p),
-            // Cannot happen (a poll watcher only starts a thread); a watcher that sees nothing.
-            Err(_) => Box::new(notify::NullWatcher),
-        }
+        let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::<PathBuf>::new()));
+        let (tx, shared) = (tx.clone(), std::sync::Arc::clone(&paths));
+        std::thread::spawn(move || poll_loop(&tx, &shared));
+        Backend::Poll(paths)
     }
 
     /// Adds watches for roots (and `--config`) not yet watched.
@@ -582,32 +584,73 @@ impl Watching {
             if self.watched.iter().any(|w| p.starts_with(w)) {
                 continue;
             }
-            if let Err(e) = self.watcher.watch(&p, mode) {
-                if self.polling {
-                    err_line!("warning: cannot watch {}: {e}", p.display());
-                    continue;
+            if let Backend::Native(w) = &mut self.backend {
+                if let Err(e) = w.watch(&p, mode) {
+                    // Out of inotify watches, say: poll everything instead.
+                    self.backend =
+                        Self::poller(&self.tx, &format!("cannot watch {}: {e}", p.display()));
                 }
-                // Out of inotify watches, say: poll everything instead.
-                self.watcher = Self::poller(&self.tx, &e);
-                self.polling = true;
-                let again: Vec<PathBuf> = self.watched.iter().cloned().collect();
-                self.watched.clear();
-                for q in again {
-                    if self
-                        .watcher
-                        .watch(&q, notify::RecursiveMode::Recursive)
-                        .is_ok()
-                    {
-                        self.watched.insert(q);
-                    }
-                }
-                if let Err(e) = self.watcher.watch(&p, mode) {
-                    err_line!("warning: cannot watch {}: {e}", p.display());
-                    continue;
-                }
+            }
+            if let Backend::Poll(paths) = &self.backend {
+                lock(paths).push(p.clone());
             }
             self.watched.insert(p);
         }
+        if let Backend::Poll(paths) = &self.backend {
+            let mut v = lock(paths);
+            v.clear();
+            v.extend(self.watched.iter().cloned());
+        }
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the poller compares: size and modification time (to the nanosecond where the file
+/// system keeps it) of every file it walks.
+type Stamps = BTreeMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
+
+/// The polling watcher: every [`POLL`], walks the watched paths (`.gitignore` respected, `.git`
+/// skipped: what the workspace walk could read, and the configuration) and sends the paths
+/// whose size or time changed, appeared or went away. Ends when the receiver is gone.
+fn poll_loop(tx: &Sender, paths: &std::sync::Mutex<Vec<PathBuf>>) {
+    let mut before: Option<Stamps> = None;
+    loop {
+        let roots = lock(paths).clone();
+        let mut now = Stamps::new();
+        for r in &roots {
+            let mut b = ignore::WalkBuilder::new(r);
+            b.hidden(false)
+                .require_git(false)
+                .follow_links(false)
+                .filter_entry(|e| e.file_name() != ".git");
+            for e in b.build().flatten() {
+                if let Ok(m) = e.metadata() {
+                    if m.is_file() {
+                        now.insert(e.into_path(), (m.len(), m.modified().ok()));
+                    }
+                }
+            }
+        }
+        if let Some(old) = &before {
+            let mut changed: Vec<PathBuf> = now
+                .iter()
+                .filter(|(p, s)| old.get(*p) != Some(s))
+                .map(|(p, _)| p.clone())
+                .collect();
+            changed.extend(old.keys().filter(|p| !now.contains_key(*p)).cloned());
+            if !changed.is_empty() {
+                let mut ev = notify::Event::new(notify::EventKind::Any);
+                ev.paths = changed;
+                if tx.send(Ok(ev)).is_err() {
+                    return;
+                }
+            }
+        }
+        before = Some(now);
+        std::thread::sleep(POLL);
     }
 }
 

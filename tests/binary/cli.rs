@@ -1244,7 +1244,11 @@ const WATCH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Watching {
     fn start(dir: &Path, args: &[&str]) -> Watching {
-        let mut child = bin()
+        Self::start_with(dir, args, bin())
+    }
+
+    fn start_with(dir: &Path, args: &[&str], mut cmd: Command) -> Watching {
+        let mut child = cmd
             .arg("check")
             .arg("--watch")
             .arg(dir)
@@ -1442,4 +1446,23 @@ fn watch_usage_errors_exit_2() {
         assert!(stderr(&o).contains("--watch"), "{extra:?}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{extra:?}: {}", stdout(&o));
     }
+}
+
+/// `DEP_LS_WATCH_POLL=1` (network file systems send no native events): the polling watcher
+/// sees a change too, within its interval.
+#[cfg(unix)]
+#[test]
+fn watch_by_polling_sees_a_change() {
+    let (ws, plan) = watched_copy("watch-poll");
+    let mut cmd = bin();
+    cmd.env("DEP_LS_WATCH_POLL", "1");
+    let mut w = Watching::start_with(&ws, &["--format", "json"], cmd);
+    w.until("round 0", |l| l.starts_with("{\"round\":0,"));
+    std::fs::write(ws.join("release.md"), without_first_owner(&plan)).expect("write");
+    let line = w.until("a round adding missing-owner", |l| {
+        l.contains("\"added\":[{")
+    });
+    assert!(line.contains("\"code\":\"missing-owner\""), "{line}");
+    assert_eq!(w.stop(libc::SIGTERM), Some(0));
+    let _ = std::fs::remove_dir_all(&ws);
 }
