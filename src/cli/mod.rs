@@ -25,6 +25,7 @@ mod progress;
 mod report;
 mod server;
 mod targets;
+mod watch;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -258,6 +259,12 @@ pub struct CheckArgs {
     /// is something to change)
     #[arg(long)]
     pub diff: bool,
+
+    /// Check, then check again whenever a file changes, printing only what changed (new and
+    /// fixed findings), until interrupted (exit 0). Human or json output; json: one object per
+    /// round on its own line, {"round":n,"added":[…],"removed":[…],"moved":[…],"total":k}
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub watch: bool,
 }
 
 /// Output formats of `check`.
@@ -293,6 +300,7 @@ where
         }
     };
     match cli.command {
+        Some(Command::Check(args)) if args.watch => watch::run(&args),
         Some(Command::Check(args)) => {
             if args.fix || args.diff {
                 match fix::run(&args) {

@@ -1509,3 +1509,240 @@ fn init_writes_a_commented_config_and_a_plan_and_never_overwrites() {
     assert_code(&dep_ls_in(&dir, &["init", "release-plan.md"]), 2);
     assert_code(&dep_ls_in(&dir, &["init", "no-such-folder"]), 2);
 }
+
+/// A running `dep-ls check --watch`: its stdout lines arrive on a channel (read on a thread, so
+/// a silent or hung binary only makes a bounded wait fail); killed when dropped.
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Everything read so far, for failure messages.
+    seen: Vec<String>,
+}
+
+/// How long a watch test waits for any one thing before it fails.
+const WATCH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Watching {
+    fn start(dir: &Path, args: &[&str]) -> Watching {
+        Self::start_with(dir, args, bin())
+    }
+
+    fn start_with(dir: &Path, args: &[&str], mut cmd: Command) -> Watching {
+        let mut child = cmd
+            .arg("check")
+            .arg("--watch")
+            .arg(dir)
+            .args(args)
+            .arg("--no-color")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the dep-ls binary runs");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watching {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads lines until one satisfies `want` (within [`WATCH_WAIT`]), and returns it.
+    #[track_caller]
+    fn until(&mut self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + WATCH_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if want(&line) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "no {what} within {WATCH_WAIT:?} ({e}); output:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Sends `signal` and returns the exit code (the child is killed after a bounded wait).
+    #[cfg(unix)]
+    fn stop(&mut self, signal: i32) -> Option<i32> {
+        let pid = i32::try_from(self.child.id()).expect("pid");
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(pid, signal) };
+        let deadline = std::time::Instant::now() + WATCH_WAIT;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("dep-ls check --watch did not end within {WATCH_WAIT:?} of signal {signal}");
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A copy of the clean fixture to watch, and its release plan's text.
+fn watched_copy(name: &str) -> (PathBuf, String) {
+    let ws = scratch(name);
+    for f in ["dep-ls.toml", "ids.md", "release.md"] {
+        std::fs::copy(fixtures().join("clean").join(f), ws.join(f)).expect("copy");
+    }
+    let plan = std::fs::read_to_string(ws.join("release.md")).expect("plan");
+    (ws, plan)
+}
+
+/// The plan without DEP-001's `Owner:` line: one new `missing-owner` finding.
+fn without_first_owner(plan: &str) -> String {
+    plan.replacen("Owner: Platform team\n", "", 1)
+}
+
+/// `check --watch --format json`: round 0 holds every finding; writing a file that adds a
+/// finding gives a round with it in `added`, moving it one with it in `moved` (and `from`, its
+/// old range), fixing it one with it in `removed`; SIGTERM ends the watch with exit 0.
+#[cfg(unix)]
+#[test]
+fn watch_json_reports_new_and_fixed_findings() {
+    let (ws, plan) = watched_copy("watch-json");
+    let mut w = Watching::start(&ws, &["--format", "json"]);
+    let first = w.until("round 0", |l| l.starts_with('{'));
+    let v: Value = serde_json::from_str(&first).expect("round 0 is one line of JSON");
+    assert_eq!(v["round"], 0, "{first}");
+    assert_eq!(v["total"], 0, "{first}");
+
+    std::fs::write(ws.join("release.md"), without_first_owner(&plan)).expect("write");
+    let line = w.until("a round adding missing-owner", |l| {
+        l.contains("\"added\":[{")
+    });
+    let v: Value = serde_json::from_str(&line).expect("json");
+    assert!(v["round"].as_u64().is_some_and(|n| n >= 1), "{line}");
+    let added = v["added"].as_array().expect("added");
+    assert_eq!(added.len(), 1, "{line}");
+    assert_eq!(added[0]["code"], "missing-owner", "{line}");
+    assert_eq!(added[0]["path"], "release.md", "{line}");
+    assert_eq!(added[0]["id"], "DEP-001", "{line}");
+    assert_eq!(v["removed"], serde_json::json!([]), "{line}");
+    assert_eq!(v["total"], 1, "{line}");
+
+    // A line added above it: the same finding, moved (neither new nor fixed).
+    let moved = format!("\n{}", without_first_owner(&plan));
+    std::fs::write(ws.join("release.md"), moved).expect("write");
+    let line = w.until("a round moving missing-owner", |l| {
+        l.contains("\"moved\":[{")
+    });
+    let v: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(v["added"], serde_json::json!([]), "{line}");
+    assert_eq!(v["removed"], serde_json::json!([]), "{line}");
+    let m = &v["moved"][0];
+    assert_eq!(m["code"], "missing-owner", "{line}");
+    assert_eq!(m["range"]["start"]["line"], 3, "{line}");
+    assert_eq!(m["from"]["start"]["line"], 2, "{line}");
+
+    std::fs::write(ws.join("release.md"), &plan).expect("write");
+    let line = w.until("a round removing missing-owner", |l| {
+        l.contains("\"removed\":[{")
+    });
+    let v: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(v["removed"][0]["code"], "missing-owner", "{line}");
+    assert_eq!(v["added"], serde_json::json!([]), "{line}");
+    assert_eq!(v["total"], 0, "{line}");
+
+    assert_eq!(w.stop(libc::SIGTERM), Some(0));
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// `check --watch` in human output: the first check as `check` prints it, then a header per
+/// round, the new finding as `check` prints it, the fixed one on a line; editor temporary
+/// files change nothing; SIGINT ends it with exit 0.
+#[cfg(unix)]
+#[test]
+fn watch_human_reports_rounds_and_ends_on_sigint() {
+    let (ws, plan) = watched_copy("watch-human");
+    let mut w = Watching::start(&ws, &[]);
+    w.until("the first summary", |l| l == "no findings in 2 files");
+
+    // An editor's swap file is no change; the next round is the plan's.
+    std::fs::write(ws.join(".release.md.swp"), "DEP-001: x\n").expect("write");
+    std::fs::write(ws.join("release.md"), without_first_owner(&plan)).expect("write");
+    let header = w.until("a round header", |l| l.contains("] round "));
+    assert!(
+        header.ends_with("round 1: +1 new, \u{2212}0 fixed, 0 unchanged (1 findings)"),
+        "{header}"
+    );
+    let line = w.until("the new finding", |l| l.contains("missing-owner"));
+    assert!(
+        line.starts_with(&format!("{}/release.md:", ws.display())),
+        "{line}"
+    );
+    assert!(line.contains(": warning[missing-owner]: DEP-001"), "{line}");
+
+    std::fs::write(ws.join("release.md"), &plan).expect("write");
+    let header = w.until("the second round", |l| l.contains("] round 2"));
+    assert!(
+        header.ends_with("+0 new, \u{2212}1 fixed, 0 unchanged (0 findings)"),
+        "{header}"
+    );
+    let fixed = w.until("the fixed line", |l| l.starts_with("fixed: "));
+    assert!(fixed.contains("warning[missing-owner]: DEP-001"), "{fixed}");
+
+    assert_eq!(w.stop(libc::SIGINT), Some(0));
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// `--watch` with `--fix` or `--diff` (which write or print once), or with an output format
+/// that is one document (SARIF) or for CI (GitHub): a usage error, exit 2.
+#[test]
+fn watch_usage_errors_exit_2() {
+    for extra in [
+        &["--fix"][..],
+        &["--diff"],
+        &["--format", "sarif"],
+        &["--format", "github"],
+    ] {
+        let mut args = vec!["check", "--watch", "clean"];
+        args.extend_from_slice(extra);
+        let o = dep_ls(&args);
+        assert_code(&o, 2);
+        assert!(stderr(&o).contains("--watch"), "{extra:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{extra:?}: {}", stdout(&o));
+    }
+}
+
+/// `DEP_LS_WATCH_POLL=1` (network file systems send no native events): the polling watcher
+/// sees a change too, within its interval.
+#[cfg(unix)]
+#[test]
+fn watch_by_polling_sees_a_change() {
+    let (ws, plan) = watched_copy("watch-poll");
+    let mut cmd = bin();
+    cmd.env("DEP_LS_WATCH_POLL", "1");
+    let mut w = Watching::start_with(&ws, &["--format", "json"], cmd);
+    w.until("round 0", |l| l.starts_with("{\"round\":0,"));
+    std::fs::write(ws.join("release.md"), without_first_owner(&plan)).expect("write");
+    let line = w.until("a round adding missing-owner", |l| {
+        l.contains("\"added\":[{")
+    });
+    assert!(line.contains("\"code\":\"missing-owner\""), "{line}");
+    assert_eq!(w.stop(libc::SIGTERM), Some(0));
+    let _ = std::fs::remove_dir_all(&ws);
+}

@@ -35,8 +35,19 @@ impl Style {
 /// Compiler-style messages (`path:line:col: severity[code]: message`), each with its source
 /// line underlined and its related notes, then a summary line.
 pub(super) fn write(out: &mut dyn Write, checked: &Checked, color: bool) -> io::Result<()> {
+    write_items(out, &checked.items, color)?;
+    writeln!(out, "{}", summary(&checked.items, checked.files))
+}
+
+/// The findings alone, each as [`write`] prints it (no summary line): `check --watch` prints
+/// a round's new findings so.
+pub(in crate::cli) fn write_items(
+    out: &mut dyn Write,
+    items: &[Item],
+    color: bool,
+) -> io::Result<()> {
     let st = Style { on: color };
-    for it in &checked.items {
+    for it in items {
         let pos = format!(
             "{}:{}:{}:",
             it.file_arg,
@@ -80,7 +91,7 @@ pub(super) fn write(out: &mut dyn Write, checked: &Checked, color: bool) -> io::
             )?;
         }
     }
-    writeln!(out, "{}", summary(&checked.items, checked.files))
+    Ok(())
 }
 
 /// `2 errors, 5 warnings, 1 hint in 14 files` / `no findings in 14 files`.

@@ -8,6 +8,9 @@ mod human;
 mod json;
 mod sarif;
 
+pub(super) use human::write_items as write_human_items;
+pub(super) use json::write_round as write_json_round;
+
 use super::Format;
 use crate::check::{Code, Severity};
 use crate::text::Range;
