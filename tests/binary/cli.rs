@@ -953,6 +953,53 @@ fn a_file_or_folder_is_checked_against_its_whole_workspace() {
     let _ = std::fs::remove_dir_all(&ws);
 }
 
+/// The pre-commit hook's call (`.pre-commit-hooks.yaml`): `check FILE…` with the changed files
+/// of a repository, from its root. Each file is resolved against the whole repository (IDs
+/// defined only in files not given resolve), each finding is reported once, only the files
+/// given are reported, and an error fails the run while a clean file alone passes.
+#[test]
+fn several_files_of_one_repository_as_pre_commit_passes_them() {
+    let ws = outside(
+        "pre-commit-files",
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            ("SoT/SoT.API.md", "## API-001: Create order\n"),
+            ("SoT/SoT.TESTING.md", "## TEST-001: Suite\n"),
+            ("docs/unchanged.md", "Mentions API-404.\n"),
+            ("release/plan.md", PLAN_LINKING_SOT),
+            ("release/notes.md", "Links API-001 and TEST-001.\n"),
+        ],
+    );
+    let args = [
+        "check",
+        "release/plan.md",
+        "release/notes.md",
+        "SoT/SoT.API.md",
+        "--format",
+        "json",
+    ];
+    let o = dep_ls_in(&ws, &args);
+    assert_code(&o, 1);
+    let items = json(&o);
+    // Only TEST-999 of plan.md is unresolved (API-001 and TEST-001 are defined in SoT/);
+    // docs/unchanged.md's API-404 is not reported, nor anything twice.
+    let unresolved: Vec<_> = items
+        .iter()
+        .filter(|i| i["code"] == "unresolved-link")
+        .collect();
+    assert_eq!(unresolved.len(), 1, "{items:#?}");
+    assert!(unresolved[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("TEST-999")));
+    assert!(items.iter().all(|i| i["path"] == "plan.md"), "{items:#?}");
+    let mut distinct = items.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), items.len(), "{items:#?}");
+    let o = dep_ls_in(&ws, &["check", "release/notes.md", "SoT/SoT.TESTING.md"]);
+    assert_code(&o, 0);
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
 /// Without any marker up to `/`, the folder given is its own workspace (nothing above it is
 /// read): the IDs of a sibling folder do not resolve.
 #[test]
