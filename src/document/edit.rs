@@ -193,12 +193,27 @@ impl Document {
                 .unwrap_or(self.lines.len());
             // Include the next section's first line to see whether it still starts a section.
             let probe_end = (region_end + 1).min(self.lines.len());
-            let strs: Vec<&str> = self.lines[region_start..probe_end]
-                .iter()
-                .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e))
+            // A region that starts below line 0 is read after a blank line: its first line
+            // cannot open front matter (` ---` there, with a `---` further down, once turned
+            // the rest of the document into front matter), and a section start is read so in
+            // the whole document too (after a blank line, or afresh after front matter).
+            let lead = usize::from(region_start > 0);
+            let strs: Vec<&str> = std::iter::repeat_n("", lead)
+                .chain(
+                    self.lines[region_start..probe_end]
+                        .iter()
+                        .map(|&(s, e, _)| crate::syntax::line_text(&self.text, s, e)),
+                )
                 .collect();
             let scan = classify_lines(&strs);
-            let starts = section_starts(&scan, &strs);
+            let mut starts: Vec<usize> = section_starts(&scan, &strs)
+                .into_iter()
+                .filter(|&i| i >= lead)
+                .map(|i| i - lead)
+                .collect();
+            if starts.first() != Some(&0) {
+                starts.insert(0, 0);
+            }
             let past_front_matter = region_start > 0 || fm_new.is_none_or(|c| c < region_end);
             let resynced = region_end == self.lines.len()
                 || (past_front_matter && starts.contains(&(region_end - region_start)));

@@ -640,3 +640,30 @@ fn plan_findings_change_with_the_file_typed_in() {
     want.sort();
     assert_eq!(codes(&w), want);
 }
+
+/// Regression (found by the generated-edits property): an edit below a section that starts
+/// right after front matter with ` ---` rescanned that section as if it began the document, so
+/// its first line opened front matter that a `---` further down closed, and every line up to
+/// there became front matter.
+#[test]
+fn a_section_starting_with_a_dash_line_after_front_matter_is_not_front_matter() {
+    let prefixes = Prefixes::default();
+    let text = "---\ntitle: Release plan\n---\n ---\nprose\n\n## DEP-001: Rollback\nProcedure\t:\t\nmore\n---\n";
+    let mut doc = Document::new(text.to_string(), 0, &prefixes);
+    let fresh = tree::classify(doc.text());
+    assert_eq!(doc.kinds(), &fresh[..]);
+    let at = Range {
+        start: Position {
+            line: 7,
+            character: 9,
+        },
+        end: Position {
+            line: 7,
+            character: 9,
+        },
+    };
+    doc.edit(at, " \n", PositionEncoding::Utf16, &prefixes);
+    let fresh = tree::classify(doc.text());
+    assert_eq!(doc.kinds(), &fresh[..], "{:?}", doc.text());
+    assert_eq!(doc.parsed().entries.len(), 1);
+}
