@@ -3,6 +3,7 @@
 #   fuzz/run.sh SECONDS            # each target for SECONDS (default 30)
 #   fuzz/run.sh SECONDS TARGET…    # only these targets
 #   FUZZ_TIMEOUT=120 fuzz/run.sh … # per-input timeout (default 10 s; it is wall-clock time)
+#   FUZZ_SEED=N fuzz/run.sh …      # libFuzzer's random seed (default: a fresh one each run)
 # The Markdown targets (parse_check, edits) get the dictionary markdown.dict (DEP- and Markdown
 # tokens); their inputs starting with a byte >= 0x80 are choices for the grammar-aware document
 # generator (src/gen.rs), so libFuzzer mutates document structure too.
@@ -51,6 +52,7 @@ for t in "${targets[@]}"; do
   touch "target/start-$t"
   dict=()
   case "$t" in parse_check | edits) dict=(-dict=markdown.dict) ;; esac
+  if [ -n "${FUZZ_SEED:-}" ]; then dict+=(-seed="$FUZZ_SEED"); fi
   # libFuzzer writes new inputs to the first directory only: the scratch corpus.
   if ! "$target_dir/release/$t" "$work" "corpus/$t" -artifact_prefix="artifacts/$t/" \
       -max_total_time="$secs" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
