@@ -4,6 +4,8 @@
 #   fuzz/run.sh SECONDS TARGET…    # only these targets
 #   FUZZ_TIMEOUT=120 fuzz/run.sh … # per-input timeout (default 10 s; it is wall-clock time)
 #   FUZZ_SEED=N fuzz/run.sh …      # libFuzzer's random seed (default: a fresh one each run)
+#   FUZZ_RUNS=N fuzz/run.sh …      # at most N inputs per target (with FUZZ_SEED: the same run
+#                                  # on every machine, whatever its speed)
 # The Markdown targets (parse_check, edits) get the dictionary markdown.dict (DEP- and Markdown
 # tokens); their inputs starting with a byte >= 0x80 are choices for the grammar-aware document
 # generator (src/gen.rs), so libFuzzer mutates document structure too.
@@ -53,6 +55,7 @@ for t in "${targets[@]}"; do
   dict=()
   case "$t" in parse_check | edits) dict=(-dict=markdown.dict) ;; esac
   if [ -n "${FUZZ_SEED:-}" ]; then dict+=(-seed="$FUZZ_SEED"); fi
+  if [ -n "${FUZZ_RUNS:-}" ]; then dict+=(-runs="$FUZZ_RUNS"); fi
   # libFuzzer writes new inputs to the first directory only: the scratch corpus.
   if ! "$target_dir/release/$t" "$work" "corpus/$t" -artifact_prefix="artifacts/$t/" \
       -max_total_time="$secs" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
