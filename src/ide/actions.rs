@@ -91,13 +91,15 @@ pub fn code_actions(f: &Workspace, rel: &str, span: Span) -> Vec<Action> {
     let (a, b) = (clamp(span.start), clamp(span.end));
     let span = a.min(b)..a.max(b);
     let mut out = Vec::new();
-    for finding in f.diagnostics(rel) {
+    let findings = f.diagnostics(rel);
+    for finding in &findings {
         if overlaps(&finding.span, &span) {
-            out.extend(fixes(f, rel, text, &doc, &finding));
+            out.extend(fixes(f, rel, text, &doc, finding));
         }
     }
     out.extend(refactors(f, rel, text, &doc, span.start));
-    out.extend(fix_all(f, rel));
+    // The file's findings, computed once for the quick fixes and "fix all".
+    out.extend(fix_all_of(f, rel, text, &doc, &findings));
     out
 }
 
@@ -107,8 +109,19 @@ pub fn code_actions(f: &Workspace, rel: &str, span: Span) -> Vec<Action> {
 /// `None` when there is nothing to fix.
 pub fn fix_all(f: &Workspace, rel: &str) -> Option<Action> {
     let (text, doc) = (f.text(rel)?, f.parsed(rel)?);
+    fix_all_of(f, rel, text, &doc, &f.diagnostics(rel))
+}
+
+/// [`fix_all`] from the file's findings already computed.
+fn fix_all_of(
+    f: &Workspace,
+    rel: &str,
+    text: &str,
+    doc: &ParsedDoc,
+    findings: &[Finding],
+) -> Option<Action> {
     let mut numbering = crate::fix::Numbering::from_index(&f.index);
-    let found = crate::fix::fixes(text, &doc, &f.diagnostics(rel), &mut numbering);
+    let found = crate::fix::fixes(text, doc, findings, &mut numbering);
     if found.is_empty() {
         return None;
     }
