@@ -21,4 +21,5 @@ pub mod schema;
 pub mod suggest;
 pub mod syntax;
 pub mod text;
+pub mod trace;
 pub mod workspace;

@@ -5,7 +5,7 @@
 
 use super::Lines;
 use crate::index::Index;
-use crate::syntax::{id_prefix, is_link_list_key, LinkItem};
+use crate::syntax::{id_prefix, LinkItem};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
@@ -55,21 +55,7 @@ pub struct Graph {
     pub edges: Vec<Edge>,
 }
 
-/// The label of a link to an ID with this prefix.
-pub fn relation(prefix: &str) -> &'static str {
-    match prefix {
-        "TEST" => "verified by",
-        "EPIC" | "FEA" | "UJ" => "traces to",
-        "API" | "DBT" => "covers",
-        "MON" => "monitored by",
-        "RUN" => "runbook",
-        "GTM" => "launches",
-        "DEP" => "depends on",
-        "ARC" | "TECH" => "built on",
-        "RISK" => "mitigates",
-        _ => "links",
-    }
-}
+pub use crate::trace::{range_members, relation, MAX_RANGE_MEMBERS};
 
 /// Column order of linked prefixes in the SVG (others follow alphabetically).
 const PREFIX_ORDER: &[&str] = &[
@@ -84,24 +70,6 @@ fn prefix_rank(p: &str) -> (usize, String) {
             .unwrap_or(PREFIX_ORDER.len()),
         p.to_string(),
     )
-}
-
-/// At most this many members of one range are drawn (a longer range stays one node).
-pub const MAX_RANGE_MEMBERS: u32 = 500;
-
-/// The IDs a range `start to end` covers, in order (`None`: mixed prefixes, start after end, a
-/// placeholder end, or more than [`MAX_RANGE_MEMBERS`]).
-pub fn range_members(start: &str, end: &str) -> Option<Vec<String>> {
-    let prefix = id_prefix(start);
-    if prefix != id_prefix(end) {
-        return None;
-    }
-    let (a, width) = crate::syntax::id_number(start)?;
-    let (b, _) = crate::syntax::id_number(end)?;
-    if a > b || b - a >= MAX_RANGE_MEMBERS {
-        return None;
-    }
-    Some((a..=b).map(|n| format!("{prefix}-{n:0width$}")).collect())
 }
 
 /// The graph of these DEP- entries (path, entry index), in the given order.
@@ -145,10 +113,7 @@ pub fn build(index: &Index, members: &[(String, usize)], lines: &mut dyn Lines) 
                 line: Some(lines.line(path, e.id_span.start)),
             });
         }
-        for f in &e.fields {
-            if !is_link_list_key(&f.norm_key()) {
-                continue;
-            }
+        for f in crate::trace::link_fields(e) {
             for item in &f.items {
                 let node = match item {
                     LinkItem::Id(r) => node_for(&r.id, lines),

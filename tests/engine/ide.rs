@@ -19,5 +19,7 @@ mod support;
 mod suppress;
 #[path = "ide/symbols.rs"]
 mod symbols;
+#[path = "ide/trace.rs"]
+mod trace;
 #[path = "ide/workspace.rs"]
 mod workspace;
