@@ -7,6 +7,7 @@ pub mod nav;
 pub mod readiness;
 mod style;
 pub mod symbols;
+pub mod views;
 
 use crate::syntax::{Entry, Field, ParsedDoc, Reference, Span};
 

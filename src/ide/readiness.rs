@@ -8,7 +8,8 @@ use crate::workspace::Workspace;
 /// The command the server offers (`workspace/executeCommand`).
 pub const COMMAND: &str = "dep-ls.readinessReport";
 
-fn lines(f: &Workspace) -> TextLines<'_> {
+/// Line numbers over the folder's texts (open buffers included).
+pub(super) fn lines(f: &Workspace) -> TextLines<'_> {
     TextLines::new(
         f.index
             .files_sorted()

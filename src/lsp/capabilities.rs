@@ -79,6 +79,13 @@ fn execute_command_options() -> ExecuteCommandOptions {
     }
 }
 
+/// The custom requests the server answers (`experimental`), so that a client can tell:
+/// `{"dep-ls/readinessTree": true, "dep-ls/traceGraph": true}`.
+fn experimental() -> serde_json::Value {
+    use super::handlers::readiness::{READINESS_TREE, TRACE_GRAPH};
+    serde_json::json!({ READINESS_TREE: true, TRACE_GRAPH: true })
+}
+
 /// What the server offers, in `enc`; pull diagnostics only to a client that pulls (`pull`).
 pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCapabilities {
     ServerCapabilities {
@@ -146,6 +153,7 @@ pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCa
                 work_done_progress_options: Default::default(),
             })
         }),
+        experimental: Some(experimental()),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

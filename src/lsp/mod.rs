@@ -80,7 +80,10 @@ pub fn run_stdio() -> i32 {
             frames_rx,
             tokio::io::stdout(),
         ));
-        let (service, socket) = LspService::new(move |client| Backend { client, state: st });
+        let (service, socket) = LspService::build(move |client| Backend { client, state: st })
+            .custom_method(handlers::readiness::READINESS_TREE, Backend::readiness_tree)
+            .custom_method(handlers::readiness::TRACE_GRAPH, Backend::trace_graph)
+            .finish();
         let service = panic::CatchPanic::new(service);
         let serve = Server::new(server_in, server_out_w, socket).serve(service);
         // tower-lsp returns from `serve` after `exit` only once every handler has finished, and

@@ -161,3 +161,22 @@ impl LanguageServer for Backend {
         self.workspace_diagnostic_report(params).await
     }
 }
+
+/// Custom requests (registered by name in [`super::run_stdio`]; announced in the
+/// capabilities' `experimental` object).
+impl Backend {
+    // The editor views (handlers/readiness.rs)
+    pub(super) async fn readiness_tree(
+        &self,
+        params: serde_json::Value,
+    ) -> Result<Option<serde_json::Value>> {
+        readiness::readiness_tree(self, params).await
+    }
+
+    pub(super) async fn trace_graph(
+        &self,
+        params: serde_json::Value,
+    ) -> Result<Option<serde_json::Value>> {
+        readiness::trace_graph(self, params).await
+    }
+}

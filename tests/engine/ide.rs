@@ -21,5 +21,7 @@ mod suppress;
 mod symbols;
 #[path = "ide/trace.rs"]
 mod trace;
+#[path = "ide/views.rs"]
+mod views;
 #[path = "ide/workspace.rs"]
 mod workspace;
