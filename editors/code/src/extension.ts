@@ -1,5 +1,6 @@
 // The dep-ls VS Code extension: starts the dep-ls language server for Markdown files and adds
-// commands, settings, a status bar item, snippets and a grammar injection.
+// commands, settings, a status bar item, snippets, a grammar injection, the "Release readiness"
+// tree and the trace-graph panel (src/viewsUi.ts).
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +25,7 @@ import { describeSource, findServer, notFoundMessage } from './serverPath';
 import { toServerSettings } from './settings';
 import { describeServer, formatStatus, IndexingTracker, ServerIdentity, ServerStatus } from './status';
 import { EntryType, pickerItems, pickTemplateAction, snippetLines, TEMPLATE_ACTION_KIND } from './templates';
+import { ReadinessTree, TraceGraphPanel } from './viewsUi';
 
 const SECTION = 'dep-ls';
 /** VS Code's command that peeks a list of locations, which the references code lens runs. */
@@ -77,6 +79,9 @@ class DepLsExtension implements vscode.Disposable {
   private readonly indexing = new IndexingTracker();
   private baseStatus: ServerStatus = { kind: 'starting' };
   private starting: Promise<void> | undefined;
+  private readonly started = new vscode.EventEmitter<void>();
+  /** Fires each time a server has started (the views refresh). */
+  readonly onDidStart = this.started.event;
 
   constructor(private readonly extensionPath: string) {
     this.statusItem.name = 'dep-ls';
@@ -226,6 +231,7 @@ class DepLsExtension implements vscode.Disposable {
       server.version = client.initializeResult?.serverInfo?.version ?? (await versionOf(lookup.path));
       if (this.server === server) this.render();
       this.output.appendLine(`dep-ls: running ${describeServer(server)}`);
+      if (this.client === client) this.started.fire();
     } catch (e) {
       const msg = `dep-ls: the language server ${lookup.path} (${server.origin}) failed to start: ${errorText(e)}`;
       this.output.appendLine(msg);
@@ -256,6 +262,11 @@ class DepLsExtension implements vscode.Disposable {
     await this.starting;
     await this.stop();
     await this.start();
+  }
+
+  /** The client, while its server runs. */
+  runningClient(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
   }
 
   showOutput(): void {
@@ -344,6 +355,7 @@ class DepLsExtension implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+    this.started.dispose();
     this.statusItem.dispose();
     this.output.dispose();
   }
@@ -354,8 +366,15 @@ let ext: DepLsExtension | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   ext = new DepLsExtension(context.extensionPath);
   const e = ext;
+  const readiness = new ReadinessTree(() => e.runningClient());
+  const graph = new TraceGraphPanel(() => e.runningClient());
   context.subscriptions.push(
     e,
+    readiness,
+    graph,
+    e.onDidStart(() => readiness.schedule(0)),
+    vscode.commands.registerCommand('dep-ls.refreshReadiness', () => readiness.refresh()),
+    vscode.commands.registerCommand('dep-ls.showTraceGraph', () => graph.show()),
     vscode.commands.registerCommand('dep-ls.restartServer', () => e.restart()),
     vscode.commands.registerCommand('dep-ls.showOutput', () => e.showOutput()),
     vscode.commands.registerCommand('dep-ls.insertTemplate', () => e.insertTemplate()),
