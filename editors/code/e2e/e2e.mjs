@@ -2,6 +2,7 @@
 // Drives the real VS Code workbench (code-server) with the platform .vsix of dep-ls installed (the
 // server inside it), no dep-ls.server.path setting and no dep-ls on PATH. Exits 1 on the first
 // failed check.
+/* global document */ // (in page.evaluate callbacks, which run in the browser)
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -178,6 +179,69 @@ try {
   await page.locator('.tabs-container .tab', { hasText: 'release-plan.md' }).first().click();
   await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: 'release-plan.md' }).first().waitFor({ timeout: 10_000 });
 
+  step = 'the Release readiness tree opens a failing entry at its ID';
+  // The rollback gate fails on DEP-011 (`Threshold: high`, a field some lines below the ID):
+  // clicking the entry selects the ID on its definition line.
+  const defLine = (id) => fs.readFileSync(PLAN, 'utf8').split(/\r?\n/).findIndex((l) => new RegExp(`^(?:#+ )?${id}:`).test(l)) + 1;
+  const dep011 = defLine('DEP-011');
+  check(dep011 > 0, 'DEP-011 is not defined in release-plan.md');
+  await runCommand('Focus on Release readiness View');
+  const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Release readiness' }) });
+  const rows = tree.locator('.monaco-list-row');
+  // Room for the tree: collapse the folder view above it (rows outside the viewport are not drawn).
+  const folders = page.locator('.pane', { has: page.locator('.explorer-folders-view') }).locator('.pane-header').first();
+  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  const plan = rows.filter({ hasText: 'Plan: workspace' }).first();
+  await plan.waitFor({ timeout: 30_000 });
+  check(/gates pass · not ready/.test((await plan.textContent()) ?? ''), `the plan row reads ${JSON.stringify(await plan.textContent())}`);
+  const gateRow = rows.filter({ hasText: 'Rollback triggers specified' }).first();
+  await gateRow.waitFor({ timeout: 10_000 });
+  check((await gateRow.getAttribute('aria-level')) === '2', 'the rollback gate is not a child of the plan');
+  check((await gateRow.locator('.codicon-error').count()) === 1, 'the failing rollback gate has no error icon');
+  const passing = rows.filter({ hasText: 'Release criteria defined' }).first();
+  check((await passing.locator('.codicon-pass').count()) === 1, 'the passing criteria gate has no pass icon');
+  if ((await gateRow.getAttribute('aria-expanded')) !== 'true') await gateRow.click();
+  const entryRow = rows.filter({ hasText: 'DEP-011: Card authorization rollback trigger' }).first();
+  await entryRow.waitFor({ timeout: 10_000 });
+  check((await entryRow.getAttribute('aria-level')) === '3', 'DEP-011 is not listed under a gate');
+  check(((await entryRow.textContent()) ?? '').includes('is not measurable'), `the entry row gives no reason: ${JSON.stringify(await entryRow.textContent())}`);
+  await entryRow.click();
+  await page.locator('.tabs-container .tab.active[aria-label*="release-plan.md"]').waitFor({ timeout: 10_000 });
+  await statusBar.getByText(new RegExp(`Ln ${dep011}, Col \\d+ \\(7 selected\\)`)).first().waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: path.join(out, 'readiness-tree.png') });
+  const checkGate = rows.filter({ hasText: 'No errors from dep-ls check' }).first();
+  const errorCount = async () => Number(/(\d+) errors?/.exec((await checkGate.textContent()) ?? '')?.[1] ?? NaN);
+  const errorsBefore = await errorCount();
+  check(errorsBefore > 0, `the check gate row reads ${JSON.stringify(await checkGate.textContent())}`);
+  passed.push(`Release readiness tree: plan → failing gate "Rollback triggers…" (error icon) → DEP-011; clicking it selects the ID on line ${dep011} of release-plan.md`);
+
+  step = 'Show Trace Graph shows the SVG around the entry at the cursor and follows the cursor';
+  const graphFrame = async (id) => {
+    for (const f of page.frames()) {
+      const ok = await f
+        .evaluate((id) => !!document.querySelector(`svg.trace-graph g.node[data-id="${id}"]`) && (document.querySelector('h1')?.textContent ?? '').includes(id), id)
+        .catch(() => false);
+      if (ok) return f;
+    }
+    return undefined;
+  };
+  await runCommand('dep-ls: Show Trace Graph');
+  const frame = await poll('a webview with the SVG trace graph of DEP-011', () => graphFrame('DEP-011'));
+  const nodes = await frame.evaluate(() => [...document.querySelectorAll('svg.trace-graph g.node')].map((g) => g.getAttribute('data-id')));
+  check(['MON-003', 'RUN-002', 'RUN-004'].every((n) => nodes.includes(n)), `DEP-011's graph lacks its links MON-003, RUN-002, RUN-004: ${JSON.stringify(nodes)}`);
+  check((await frame.evaluate(() => document.querySelectorAll('script').length)) === 0, 'the trace graph page holds a script');
+  await page.locator('.tabs-container .tab', { hasText: 'Trace graph: DEP-011' }).first().waitFor({ timeout: 5_000 });
+  await page.screenshot({ path: path.join(out, 'trace-graph.png') });
+  const dep012 = defLine('DEP-012');
+  await goToLine(dep012 + 2, 1);
+  await poll('the webview to follow the cursor to DEP-012', () => graphFrame('DEP-012'), 15_000);
+  passed.push(`Show Trace Graph: a webview beside the editor shows the server's SVG around DEP-011 (${nodes.length} nodes, no script); moving the cursor into DEP-012 redraws it for DEP-012`);
+  const graphTab = page.locator('.tabs-container .tab', { hasText: 'Trace graph' }).first();
+  await graphTab.hover();
+  await graphTab.locator('.tab-actions .action-label').first().click({ force: true });
+  await poll('the trace graph group to close', async () => (await page.locator('.editor-group-container').count()) === 1);
+  await page.locator('.tabs-container .tab', { hasText: 'release-plan.md' }).first().click();
+
   step = 'a changed setting reaches the server';
   // The folder's dep-ls.toml (which sets no severity for missing-owner) and the editor settings
   // merge key by key: set dep-ls.severity {"missing-owner": "off"} in the user settings through
@@ -196,6 +260,9 @@ try {
   await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ state: 'detached', timeout: 30_000 });
   await problems.getByText('linked ID API-099 is not defined anywhere').first().waitFor({ timeout: 5_000 });
   passed.push('setting dep-ls.severity {"missing-owner": "off"} removes the missing-owner finding beside the folder\'s dep-ls.toml; others stay');
+  // The readiness tree follows the diagnostics: the check gate counts one error less.
+  await poll(`the tree's check gate to count fewer than ${errorsBefore} errors`, async () => (await errorCount()) < errorsBefore, 15_000);
+  passed.push(`the Release readiness tree refreshes as diagnostics change: its check gate goes from ${errorsBefore} to ${await errorCount()} errors`);
 
   step = 'a bad dep-ls.server.path restarts into a clear error';
   // dep-ls.server.path lives in the remote (Machine) settings, see run.sh.

@@ -244,6 +244,37 @@ export function checkSvg(svg: string): string | undefined {
   return /[<>]/.test(rest) ? undefined : s;
 }
 
+/**
+ * The SVG with its `viewBox` (and width) narrowed to the columns that hold boxes: the server's
+ * layout keeps three fixed columns (traces back to · DEP- entries · hands over to), and the
+ * graph around one entry often fills only two, which would shrink everything in a narrow
+ * panel. Only the root element's numbers change; an SVG it cannot read comes back as it was.
+ */
+export function cropSvg(svg: string): string {
+  const root = /^<svg\b[^>]*>/.exec(svg);
+  if (!root) return svg;
+  const vb = /\sviewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(root[0]);
+  if (!vb) return svg;
+  const [fullW, fullH] = [Number(vb[1]), Number(vb[2])];
+  let min = Infinity;
+  let max = -Infinity;
+  for (const m of svg.matchAll(/<rect\b[^>]*>/g)) {
+    const x = Number(/\sx="([\d.]+)"/.exec(m[0])?.[1]);
+    const w = Number(/\swidth="([\d.]+)"/.exec(m[0])?.[1]);
+    if (!Number.isFinite(x) || !Number.isFinite(w)) continue;
+    min = Math.min(min, x);
+    max = Math.max(max, x + w);
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(fullW) || !Number.isFinite(fullH)) return svg;
+  // Room on the left for the margin, on the right for the arcs between DEP- entries.
+  const x0 = Math.max(0, Math.floor(min - 20));
+  const x1 = Math.min(fullW, Math.ceil(max + 90));
+  if (x1 - x0 >= fullW || x1 <= x0) return svg;
+  const w = x1 - x0;
+  const tag = root[0].replace(vb[0], ` viewBox="${x0} 0 ${w} ${fullH}"`).replace(/\swidth="[\d.]+"/, ` width="${w}"`);
+  return tag + svg.slice(root[0].length);
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
@@ -264,7 +295,8 @@ export interface GraphPage {
 export function graphHtml(page: GraphPage): string {
   const { graph, nonce } = page;
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; script-src 'none'; frame-src 'none'; form-action 'none'`;
-  const svg = graph?.svg !== undefined ? checkSvg(graph.svg) : undefined;
+  const checked = graph?.svg !== undefined ? checkSvg(graph.svg) : undefined;
+  const svg = checked !== undefined ? cropSvg(checked) : undefined;
   let body: string;
   if (graph && svg) {
     const counts = `${graph.nodes} ${graph.nodes === 1 ? 'node' : 'nodes'}, ${graph.edges} ${graph.edges === 1 ? 'link' : 'links'}`;
@@ -289,7 +321,8 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 h1 { font-size: 1.1em; font-weight: 600; margin: 14px 0 10px; }
 .counts { font-weight: normal; opacity: 0.7; margin-left: 8px; font-size: 0.9em; }
 .note { opacity: 0.85; }
-.graph { background: #ffffff; border-radius: 6px; padding: 8px; overflow: auto; display: inline-block; max-width: 100%; }
+.graph { background: #ffffff; border-radius: 6px; padding: 8px; overflow: auto; }
+.graph svg { display: block; max-width: 100%; height: auto; }
 </style>
 </head>
 <body>

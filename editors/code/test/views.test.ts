@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
   checkSvg,
+  cropSvg,
   graphHtml,
   makeNonce,
   offersRequest,
@@ -195,9 +196,26 @@ describe('trace graph panel', () => {
     assert.match(csp, new RegExp(`style-src 'nonce-${nonce}'`));
     assert.doesNotMatch(csp, /unsafe/);
     assert.ok(html.includes(`<style nonce="${nonce}">`));
-    assert.ok(html.includes(fixtureSvg.trim()));
+    assert.ok(html.includes(cropSvg(fixtureSvg.trim())));
     assert.match(html, /Trace graph of <code>DEP-004<\/code> <span class="counts">3 nodes, 2 links<\/span>/);
     assert.doesNotMatch(html.replace(/&lt;script&gt;/g, ''), /<script/i);
+  });
+
+  test('the SVG is narrowed to the columns that hold boxes', () => {
+    // The fixture fills all three columns: nothing to narrow.
+    assert.equal(cropSvg(fixtureSvg.trim()), fixtureSvg.trim());
+    // Boxes only in the middle and right columns (one entry and what it hands over to).
+    const two =
+      '<svg xmlns="http://www.w3.org/2000/svg" class="trace-graph" width="1170" height="100" viewBox="0 0 1170 100">' +
+      '<g class="node dep"><rect x="440.0" y="40.0" width="230" height="24" rx="5"/></g>' +
+      '<g class="node linked"><rect x="860.0" y="40.0" width="230" height="24" rx="5"/></g></svg>';
+    const cropped = cropSvg(two);
+    assert.match(cropped, / viewBox="420 0 750 100"/);
+    assert.match(cropped, / width="750"/);
+    assert.match(cropped, / height="100"/);
+    assert.equal(checkSvg(cropped), cropped);
+    // Unreadable: unchanged.
+    for (const odd of ['<svg></svg>', '<svg viewBox="0 0 10 10"></svg>', 'not svg']) assert.equal(cropSvg(odd), odd);
   });
 
   test('no SVG, a refused SVG, no ID', () => {
