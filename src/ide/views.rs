@@ -9,6 +9,11 @@ use crate::report::{self, Fault, Gate, PlanReport};
 use crate::syntax::Span;
 use crate::workspace::Workspace;
 
+/// The custom request (LSP method) that gives the readiness tree.
+pub const READINESS_TREE: &str = "dep-ls/readinessTree";
+/// The custom request that gives the trace graph around the ID at the cursor.
+pub const TRACE_GRAPH: &str = "dep-ls/traceGraph";
+
 /// One plan of the tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreePlan {

@@ -82,7 +82,7 @@ fn execute_command_options() -> ExecuteCommandOptions {
 /// The custom requests the server answers (`experimental`), so that a client can tell:
 /// `{"dep-ls/readinessTree": true, "dep-ls/traceGraph": true}`.
 fn experimental() -> serde_json::Value {
-    use super::handlers::readiness::{READINESS_TREE, TRACE_GRAPH};
+    use ide::views::{READINESS_TREE, TRACE_GRAPH};
     serde_json::json!({ READINESS_TREE: true, TRACE_GRAPH: true })
 }
 

@@ -81,8 +81,8 @@ pub fn run_stdio() -> i32 {
             tokio::io::stdout(),
         ));
         let (service, socket) = LspService::build(move |client| Backend { client, state: st })
-            .custom_method(handlers::readiness::READINESS_TREE, Backend::readiness_tree)
-            .custom_method(handlers::readiness::TRACE_GRAPH, Backend::trace_graph)
+            .custom_method(crate::ide::views::READINESS_TREE, Backend::readiness_tree)
+            .custom_method(crate::ide::views::TRACE_GRAPH, Backend::trace_graph)
             .finish();
         let service = panic::CatchPanic::new(service);
         let serve = Server::new(server_in, server_out_w, socket).serve(service);

@@ -88,11 +88,6 @@ async fn indexed_roots(b: &Backend, target: Option<PathBuf>) -> Result<Vec<PathB
     Ok(roots)
 }
 
-/// The custom request that gives the readiness tree.
-pub(crate) const READINESS_TREE: &str = "dep-ls/readinessTree";
-/// The custom request that gives the trace graph around the entry at the cursor.
-pub(crate) const TRACE_GRAPH: &str = "dep-ls/traceGraph";
-
 /// The `uri` string of a params object, parsed (`Ok(None)` when absent or null).
 fn uri_param(params: &Value, key: &str) -> Result<Option<Uri>> {
     match params.get(key) {
