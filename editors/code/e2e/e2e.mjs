@@ -12,6 +12,7 @@ const PLAN = path.join(ws, 'release', 'release-plan.md');
 const T = 60_000;
 
 let step = 'start';
+const started = Date.now();
 const passed = [];
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
@@ -285,7 +286,7 @@ try {
   passed.push('dep-ls.server.path=/nonexistent restarts the client: error notification with install hint, status "dep-ls: error", "Open Settings" opens the settings editor');
 
   for (const p of passed) console.log('ok -', p);
-  console.log('PASS');
+  console.log(`PASS (the Playwright session took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 } catch (e) {
   for (const p of passed) console.log('ok -', p);
   console.error(`FAIL at step "${step}": ${e.message.split('\n')[0]}`);

@@ -179,6 +179,11 @@ export function treeModel(result: unknown): ViewNode[] {
   });
 }
 
+/** Whether changed diagnostics (of these URIs) can change the tree: a Markdown file's, or an untitled document's. */
+export function affectsReadiness(uris: readonly { scheme: string; path: string }[]): boolean {
+  return uris.some((u) => u.scheme === 'untitled' || /\.(md|markdown)$/i.test(u.path));
+}
+
 /** The message shown above the tree (undefined: none). */
 export function treeMessage(result: unknown): string | undefined {
   if (!isObject(result) || !Array.isArray(result.plans)) return 'dep-ls returned no readiness tree.';

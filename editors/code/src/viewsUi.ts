@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  affectsReadiness,
   graphHtml,
   GraphAnswer,
   Icon,
@@ -76,7 +77,9 @@ export class ReadinessTree implements vscode.TreeDataProvider<ViewNode>, vscode.
       this.view.onDidChangeVisibility((e) => {
         if (e.visible && this.stale) this.schedule(0);
       }),
-      vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        if (affectsReadiness(e.uris)) this.schedule();
+      }),
     );
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
+  affectsReadiness,
   checkSvg,
   cropSvg,
   graphHtml,
@@ -124,6 +125,14 @@ describe('readiness tree', () => {
     const odd = treeModel({ plans: [{ gates: [{ pass: false, entries: [{ uri: 'file:///x.md', range: { start: { line: -1, character: 0 }, end: {} } }] }] }] });
     assert.equal(odd[0].label, 'Plan: workspace');
     assert.deepEqual(odd[0].children[0].children, []);
+  });
+
+  test('only diagnostics of Markdown files refresh it', () => {
+    assert.equal(affectsReadiness([{ scheme: 'file', path: '/ws/src/main.rs' }]), false);
+    assert.equal(affectsReadiness([]), false);
+    assert.equal(affectsReadiness([{ scheme: 'file', path: '/ws/main.rs' }, { scheme: 'file', path: '/ws/release/Plan.MD' }]), true);
+    assert.equal(affectsReadiness([{ scheme: 'file', path: '/ws/x.markdown' }]), true);
+    assert.equal(affectsReadiness([{ scheme: 'untitled', path: 'Untitled-1' }]), true);
   });
 
   test('relative paths', () => {
