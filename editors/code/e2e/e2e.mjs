@@ -14,6 +14,13 @@ const T = 60_000;
 let step = 'start';
 const started = Date.now();
 const passed = [];
+let lap = started;
+/** Records a passed check with the seconds since the previous one. */
+function pass(msg) {
+  const now = Date.now();
+  passed.push(`${msg} [${((now - lap) / 1000).toFixed(1)} s]`);
+  lap = now;
+}
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
@@ -89,7 +96,7 @@ try {
   step = 'extension activates on Markdown and the server gets ready';
   await openFile('release-plan.md');
   await statusBar.getByText('dep-ls: ready').waitFor({ timeout: T });
-  passed.push('status bar shows "dep-ls: ready"');
+  pass('status bar shows "dep-ls: ready"');
 
   step = 'the server bundled in the .vsix runs (no setting, no dep-ls on PATH)';
   const bundled = path.join(process.env.EXTENSIONS_DIR, 'dep-ls.dep-ls-');
@@ -102,7 +109,7 @@ try {
   await hover.waitFor({ timeout: 15_000 });
   check(((await hover.textContent()) ?? '').includes(`dep-ls ${running[1]}, bundled with the extension`), 'the status bar tooltip does not name the bundled server and its version');
   await page.mouse.move(700, 300);
-  passed.push(`the bundled server runs: output channel and status bar tooltip say "dep-ls ${running[1]}, bundled with the extension: ${running[2]}"`);
+  pass(`the bundled server runs: output channel and status bar tooltip say "dep-ls ${running[1]}, bundled with the extension: ${running[2]}"`);
 
   step = '(1) Problems panel shows dep-ls diagnostics';
   await page.keyboard.press('Control+Shift+M');
@@ -110,7 +117,7 @@ try {
   await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ timeout: T });
   await problems.getByText('unresolved-link').first().waitFor({ timeout: T });
   await problems.getByText('Method: Automatic` is not valid').first().waitFor({ timeout: T });
-  passed.push('Problems panel lists unresolved-link (API-099), missing-owner (DEP-006) and invalid-value (Method: Automatic)');
+  pass('Problems panel lists unresolved-link (API-099), missing-owner (DEP-006) and invalid-value (Method: Automatic)');
 
   step = 'screenshot';
   // Screenshot for the README: the plan at DEP-005/DEP-006 with squiggles, and the Problems panel.
@@ -123,7 +130,7 @@ try {
   await page.keyboard.press('F12');
   await page.locator('.tabs-container .tab.active[aria-label*="EPIC-01-checkout-redesign.md"]').waitFor({ timeout: 30_000 });
   check((await activeTab.getAttribute('aria-label')).includes('EPIC-01-checkout-redesign.md'), 'active tab is not the EPIC-01 file');
-  passed.push('F12 on EPIC-01 in release-plan.md opens epics/EPIC-01-checkout-redesign.md');
+  pass('F12 on EPIC-01 in release-plan.md opens epics/EPIC-01-checkout-redesign.md');
 
   step = '(3) a quick fix applies';
   await page.locator('.tabs-container .tab[aria-label*="release-plan.md"]').first().click();
@@ -144,7 +151,7 @@ try {
   await page.keyboard.press('Control+S');
   await poll('line 298 on disk to read "- Method: Automated"', () => planLine(298) === '- Method: Automated');
   await problems.getByText('Method: Automatic` is not valid').first().waitFor({ state: 'detached', timeout: 30_000 });
-  passed.push('Ctrl+. on `Method: Automatic` -> "Replace `Automatic` with `Automated`" changes line 298 (saved file) and clears the finding');
+  pass('Ctrl+. on `Method: Automatic` -> "Replace `Automatic` with `Automated`" changes line 298 (saved file) and clears the finding');
 
   step = 'Insert DEP- Entry Template (server refactor)';
   const before = fs.readFileSync(PLAN, 'utf8');
@@ -163,13 +170,13 @@ try {
   const added = defs(after).filter((d) => !defs(before).includes(d));
   check(added.length === 1, `expected one new DEP- definition, got ${JSON.stringify(added)}`);
   check(/Type: Rollback/.test(after.slice(after.indexOf(added[0]))), 'the new entry is not a Rollback');
-  passed.push(`Insert DEP- Entry Template -> Rollback inserts the server's template as ${added[0]} (next free number)`);
+  pass(`Insert DEP- Entry Template -> Rollback inserts the server's template as ${added[0]} (next free number)`);
 
   step = 'Show Readiness Report opens the Markdown report';
   await runCommand('dep-ls: Show Readiness Report');
   await page.locator('.monaco-editor .view-lines').getByText('Release readiness report').first().waitFor({ timeout: 20_000 });
   await page.locator('.monaco-editor .view-lines').getByText('quality gates pass').first().waitFor({ timeout: 5_000 });
-  passed.push('Show Readiness Report: the server\'s Markdown report opens (gate summary shown)');
+  pass('Show Readiness Report: the server\'s Markdown report opens (gate summary shown)');
   // The rendered preview opens beside it: close it (its group goes with it), then give the
   // keyboard focus back to the workbench (the plan's tab) before the next command.
   const previewTab = page.locator('.tabs-container .tab', { hasText: 'Preview' }).first();
@@ -214,29 +221,40 @@ try {
   const errorCount = async () => Number(/(\d+) errors?/.exec((await checkGate.textContent()) ?? '')?.[1] ?? NaN);
   const errorsBefore = await errorCount();
   check(errorsBefore > 0, `the check gate row reads ${JSON.stringify(await checkGate.textContent())}`);
-  passed.push(`Release readiness tree: plan → failing gate "Rollback triggers…" (error icon) → DEP-011; clicking it selects the ID on line ${dep011} of release-plan.md`);
+  pass(`Release readiness tree: plan → failing gate "Rollback triggers…" (error icon) → DEP-011; clicking it selects the ID on line ${dep011} of release-plan.md`);
 
   step = 'Show Trace Graph shows the SVG around the entry at the cursor and follows the cursor';
   const graphFrame = async (id) => {
-    for (const f of page.frames()) {
-      const ok = await f
-        .evaluate((id) => !!document.querySelector(`svg.trace-graph g.node[data-id="${id}"]`) && (document.querySelector('h1')?.textContent ?? '').includes(id), id)
-        .catch(() => false);
-      if (ok) return f;
-    }
-    return undefined;
+    // Every frame at once, each given at most a second: a webview frame being swapped can
+    // leave an evaluation pending.
+    const found = await Promise.all(
+      page.frames().map((f) =>
+        Promise.race([
+          f
+            .evaluate((id) => !!document.querySelector(`svg.trace-graph g.node[data-id="${id}"]`) && (document.querySelector('h1')?.textContent ?? '').includes(id), id)
+            .catch(() => false),
+          new Promise((r) => setTimeout(() => r(false), 1000)),
+        ]).then((ok) => (ok ? f : undefined)),
+      ),
+    );
+    return found.find((f) => f !== undefined);
   };
   await runCommand('dep-ls: Show Trace Graph');
-  const frame = await poll('a webview with the SVG trace graph of DEP-011', () => graphFrame('DEP-011'));
+  // A headless page paints only when asked: without a frame drawn, the webview's iframe may not
+  // load its content for half a minute (VS Code waits for it to be laid out and visible).
+  const paint = () => page.screenshot({ path: path.join(out, 'trace-graph-loading.png') });
+  let polls = 0;
+  const frame = await poll('a webview with the SVG trace graph of DEP-011', async () => (polls++ % 4 === 0 && (await paint()), graphFrame('DEP-011')));
   const nodes = await frame.evaluate(() => [...document.querySelectorAll('svg.trace-graph g.node')].map((g) => g.getAttribute('data-id')));
   check(['MON-003', 'RUN-002', 'RUN-004'].every((n) => nodes.includes(n)), `DEP-011's graph lacks its links MON-003, RUN-002, RUN-004: ${JSON.stringify(nodes)}`);
   check((await frame.evaluate(() => document.querySelectorAll('script').length)) === 0, 'the trace graph page holds a script');
   await page.locator('.tabs-container .tab', { hasText: 'Trace graph: DEP-011' }).first().waitFor({ timeout: 5_000 });
   await page.screenshot({ path: path.join(out, 'trace-graph.png') });
+  pass(`Show Trace Graph: a webview beside the editor shows the server's SVG around DEP-011 (${nodes.length} nodes, no script)`);
   const dep012 = defLine('DEP-012');
   await goToLine(dep012 + 2, 1);
   await poll('the webview to follow the cursor to DEP-012', () => graphFrame('DEP-012'), 15_000);
-  passed.push(`Show Trace Graph: a webview beside the editor shows the server's SVG around DEP-011 (${nodes.length} nodes, no script); moving the cursor into DEP-012 redraws it for DEP-012`);
+  pass('the trace graph follows the cursor: moving it into DEP-012 redraws the panel for DEP-012');
   const graphTab = page.locator('.tabs-container .tab', { hasText: 'Trace graph' }).first();
   await graphTab.hover();
   await graphTab.locator('.tab-actions .action-label').first().click({ force: true });
@@ -260,15 +278,17 @@ try {
   await poll('settings.json on disk to hold dep-ls.severity', () => fs.readFileSync(process.env.USER_SETTINGS, 'utf8').includes('"missing-owner": "off"'));
   await problems.getByText('DEP-006 (Criteria) has no owner').first().waitFor({ state: 'detached', timeout: 30_000 });
   await problems.getByText('linked ID API-099 is not defined anywhere').first().waitFor({ timeout: 5_000 });
-  passed.push('setting dep-ls.severity {"missing-owner": "off"} removes the missing-owner finding beside the folder\'s dep-ls.toml; others stay');
+  pass('setting dep-ls.severity {"missing-owner": "off"} removes the missing-owner finding beside the folder\'s dep-ls.toml; others stay');
   // The readiness tree follows the diagnostics: the check gate counts one error less.
   await poll(`the tree's check gate to count fewer than ${errorsBefore} errors`, async () => (await errorCount()) < errorsBefore, 15_000);
-  passed.push(`the Release readiness tree refreshes as diagnostics change: its check gate goes from ${errorsBefore} to ${await errorCount()} errors`);
+  pass(`the Release readiness tree refreshes as diagnostics change: its check gate goes from ${errorsBefore} to ${await errorCount()} errors`);
 
   step = 'a bad dep-ls.server.path restarts into a clear error';
   // dep-ls.server.path lives in the remote (Machine) settings, see run.sh.
   await runCommand('Preferences: Open Remote Settings (JSON)');
-  await page.locator('.tabs-container .tab.active[aria-label*="settings.json"]').waitFor({ timeout: 15_000 });
+  // The user settings.json is open too: wait for the remote one's tab (its description names the
+  // Machine folder), not for any settings.json, before typing into the active editor.
+  await page.locator('.tabs-container .tab.active', { hasText: 'Machine' }).waitFor({ timeout: 15_000 });
   const machine = JSON.parse(fs.readFileSync(process.env.MACHINE_SETTINGS, 'utf8'));
   check(!('dep-ls.server.path' in machine), 'the remote settings already hold dep-ls.server.path (the test runs without it)');
   machine['dep-ls.server.path'] = '/nonexistent/dep-ls';
@@ -283,7 +303,7 @@ try {
   await statusBar.getByText('dep-ls: error').waitFor({ timeout: 10_000 });
   await toast.getByRole('button', { name: 'Open Settings' }).click();
   await page.locator('.settings-editor').first().waitFor({ timeout: 15_000 });
-  passed.push('dep-ls.server.path=/nonexistent restarts the client: error notification with install hint, status "dep-ls: error", "Open Settings" opens the settings editor');
+  pass('dep-ls.server.path=/nonexistent restarts the client: error notification with install hint, status "dep-ls: error", "Open Settings" opens the settings editor');
 
   for (const p of passed) console.log('ok -', p);
   console.log(`PASS (the Playwright session took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
