@@ -241,10 +241,12 @@ try {
   };
   await runCommand('dep-ls: Show Trace Graph');
   // A headless page paints only when asked: without a frame drawn, the webview's iframe may not
-  // load its content for half a minute (VS Code waits for it to be laid out and visible).
+  // load its content for half a minute (VS Code waits for it to be laid out and visible). Even
+  // so its inner frame sometimes appears only ~28 s later (the webview host waiting for its
+  // service worker): hence the 60 s limit.
   const paint = () => page.screenshot({ path: path.join(out, 'trace-graph-loading.png') });
   let polls = 0;
-  const frame = await poll('a webview with the SVG trace graph of DEP-011', async () => (polls++ % 4 === 0 && (await paint()), graphFrame('DEP-011')));
+  const frame = await poll('a webview with the SVG trace graph of DEP-011', async () => (polls++ % 4 === 0 && (await paint()), graphFrame('DEP-011')), 60_000);
   const nodes = await frame.evaluate(() => [...document.querySelectorAll('svg.trace-graph g.node')].map((g) => g.getAttribute('data-id')));
   check(['MON-003', 'RUN-002', 'RUN-004'].every((n) => nodes.includes(n)), `DEP-011's graph lacks its links MON-003, RUN-002, RUN-004: ${JSON.stringify(nodes)}`);
   check((await frame.evaluate(() => document.querySelectorAll('script').length)) === 0, 'the trace graph page holds a script');
