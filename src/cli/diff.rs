@@ -213,7 +213,7 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
         .map(|t| (resolve_target(&in_tree(t)), t.top.clone()))
         .ok_or_else(|| {
             format!(
-                "{}: in neither {} nor {}",
+                "{}: no such file or folder in {} or in {}",
                 args.path.display(),
                 before.side.label(),
                 after.side.label()

@@ -12,8 +12,8 @@
 //! - **Suspect links**: the entries of the *after* tree that link an ID whose definition changed
 //!   (retitled or changed) or vanished, found by [`crate::trace::incoming`] (ranges covering it
 //!   included). A reviewer re-reads each: does the link still hold?
-//! - **Findings introduced and fixed**, matched without line numbers (see [`FindingKey`]): an
-//!   unrelated line shift is neither.
+//! - **Findings introduced, fixed and changed**, matched without line numbers (see
+//!   [`FindingKey`]): an unrelated line shift is none of them.
 //! - **Readiness** before → after, per plan ([`crate::report`]).
 //!
 //! A [`Scope`] restricts what is reported to a folder or file (`dep-ls diff REV PATH`): IDs
@@ -178,6 +178,13 @@ pub struct DiffFinding {
     pub file_gone: bool,
 }
 
+/// A finding of an entry still there, with the same code and another message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangedFinding {
+    pub before: DiffFinding,
+    pub after: DiffFinding,
+}
+
 /// One plan's readiness on one side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlanState {
@@ -238,14 +245,19 @@ pub struct Diff {
     pub suspects: Vec<Suspect>,
     pub introduced: Vec<DiffFinding>,
     pub fixed: Vec<DiffFinding>,
+    /// Findings of an entry still there with the same code and another message.
+    pub changed_findings: Vec<ChangedFinding>,
     pub readiness: Vec<PlanDiff>,
 }
 
 impl Diff {
-    /// Error-severity findings this change introduces (the exit code's question).
+    /// Error-severity findings this change introduces (the exit code's question): the new
+    /// ones, and the changed ones that are errors now (a new message may name a new problem:
+    /// `TEST-010 is not defined` became `TEST-011 is not defined`).
     pub fn errors_introduced(&self) -> usize {
         self.introduced
             .iter()
+            .chain(self.changed_findings.iter().map(|c| &c.after))
             .filter(|f| f.severity == Severity::Error)
             .count()
     }
@@ -258,6 +270,7 @@ impl Diff {
             && self.changed.is_empty()
             && self.introduced.is_empty()
             && self.fixed.is_empty()
+            && self.changed_findings.is_empty()
             && self.readiness.iter().all(|p| p.before == p.after)
     }
 
@@ -287,7 +300,16 @@ impl Diff {
                 *m = f(m);
             }
         }
-        for x in self.introduced.iter_mut().chain(self.fixed.iter_mut()) {
+        let changed = self
+            .changed_findings
+            .iter_mut()
+            .flat_map(|c| [&mut c.before, &mut c.after]);
+        for x in self
+            .introduced
+            .iter_mut()
+            .chain(self.fixed.iter_mut())
+            .chain(changed)
+        {
             x.path = f(&x.path);
         }
         for p in &mut self.readiness {
@@ -384,9 +406,10 @@ pub fn diff(before: &Workspace, after: &Workspace, scope: &Scope) -> Diff {
     out.changed.sort_by(|x, y| place_order(&x.at, &y.at));
 
     out.suspects = suspects(after, &mut lines_a, &touched, &defs_b, &defs_a, scope);
-    let (introduced, fixed) = findings(before, after, scope, &mut lines_b, &mut lines_a);
-    out.introduced = introduced;
-    out.fixed = fixed;
+    let f = findings(before, after, scope, &mut lines_b, &mut lines_a);
+    out.introduced = f.introduced;
+    out.fixed = f.fixed;
+    out.changed_findings = f.changed;
     out.readiness = readiness(before, after, scope, &mut lines_b, &mut lines_a);
     out
 }
@@ -598,26 +621,33 @@ fn suspects(
     out
 }
 
-/// How findings are matched across the two sides, line numbers left out, in three rounds, each
-/// pairing what the one before left (one to one, in list order):
+/// How findings are matched across the two sides, line numbers left out, in four rounds, each
+/// pairing what the ones before left (one to one, in list order):
 ///
 /// 1. `Exact`: code, path, entry ID and message;
-/// 2. `Head`: code, path, entry ID and the message's head — before its first ` — ` (the
-///    advice, the did-you-mean): a suggestion that changed because an ID was added elsewhere
-///    is the same finding;
+/// 2. `Head`: code, path, entry ID and the message's [`head`] — before its first ` — ` (the
+///    advice, the did-you-mean), without remarks in parentheses and counts: a suggestion that
+///    changed because an ID was added elsewhere, or "defined 7 times" that became 8, is the
+///    same finding;
 /// 3. `Moved`: for a finding of an entry, code, entry ID and message without the path: an
-///    entry moved to another file keeps its findings.
+///    entry moved to another file keeps its findings;
+/// 4. `Entry`: for a finding of an entry, code, path and entry ID: the entry still has a
+///    finding of this code, with another message (`TEST-017 is not defined` became `TEST-002,
+///    TEST-017 are not defined`) — *changed*, listed with both messages.
 ///
-/// What is left after the three is introduced (after) or fixed (before).
+/// Rounds 1–3 pair the same finding (not reported); what is left after round 4 is introduced
+/// (after) or fixed (before).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FindingKey {
     Exact(&'static str, String, Option<String>, String),
     Head(&'static str, String, Option<String>, String),
     Moved(&'static str, String, String),
+    Entry(&'static str, String, String),
 }
 
 impl FindingKey {
-    /// The keys of one finding, one per round (`Moved` only for a finding of an entry).
+    /// The keys of one finding, one per round (`Moved` and `Entry` only for a finding of an
+    /// entry).
     pub fn of(f: &Finding) -> Vec<FindingKey> {
         let code = f.code.as_str();
         let head = head(&f.message);
@@ -627,6 +657,7 @@ impl FindingKey {
         ];
         if let Some(id) = &f.id {
             keys.push(FindingKey::Moved(code, id.clone(), f.message.clone()));
+            keys.push(FindingKey::Entry(code, f.path.clone(), id.clone()));
         }
         keys
     }
@@ -657,16 +688,27 @@ pub fn head(message: &str) -> String {
     collapse(&out)
 }
 
-/// Pairs `old` and `new` findings ([`FindingKey`]); gives the indices left unpaired on each
-/// side.
-pub fn match_findings(old: &[Finding], new: &[Finding]) -> (Vec<usize>, Vec<usize>) {
+/// How the findings of two sides pair up ([`FindingKey`]), as indices into each side's list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matched {
+    /// Old findings left unpaired.
+    pub fixed: Vec<usize>,
+    /// New findings left unpaired.
+    pub introduced: Vec<usize>,
+    /// (old, new) paired by the last round only: the same entry and code, another message.
+    pub changed: Vec<(usize, usize)>,
+}
+
+/// Pairs `old` and `new` findings ([`FindingKey`]).
+pub fn match_findings(old: &[Finding], new: &[Finding]) -> Matched {
     let (ko, kn): (Vec<Vec<FindingKey>>, Vec<Vec<FindingKey>>) = (
         old.iter().map(FindingKey::of).collect(),
         new.iter().map(FindingKey::of).collect(),
     );
     let mut paired_old = vec![false; old.len()];
     let mut paired_new = vec![false; new.len()];
-    for round in 0..3 {
+    let mut changed = Vec::new();
+    for round in 0..4 {
         let mut waiting: HashMap<&FindingKey, Vec<usize>> = HashMap::new();
         for (i, keys) in ko.iter().enumerate().rev() {
             if let (false, Some(k)) = (paired_old[i], keys.get(round)) {
@@ -677,33 +719,40 @@ pub fn match_findings(old: &[Finding], new: &[Finding]) -> (Vec<usize>, Vec<usiz
             if paired_new[j] {
                 continue;
             }
+            // Keys of a round are all of one variant; the last two are absent for file findings.
             let Some(k) = keys.get(round) else { continue };
-            // Keys of a round are all of one variant; `Moved` is absent for file findings.
             if let Some(i) = waiting.get_mut(k).and_then(Vec::pop) {
                 paired_old[i] = true;
                 paired_new[j] = true;
+                if round == 3 {
+                    changed.push((i, j));
+                }
             }
         }
     }
     let left = |p: &[bool]| (0..p.len()).filter(|&i| !p[i]).collect::<Vec<_>>();
-    (left(&paired_old), left(&paired_new))
+    Matched {
+        fixed: left(&paired_old),
+        introduced: left(&paired_new),
+        changed,
+    }
 }
 
-/// Findings in scope introduced (after, unpaired) and fixed (before, unpaired).
+/// Findings in scope introduced (after, unpaired), fixed (before, unpaired) and changed.
 fn findings(
     before: &Workspace,
     after: &Workspace,
     scope: &Scope,
     lines_b: &mut dyn Lines,
     lines_a: &mut dyn Lines,
-) -> (Vec<DiffFinding>, Vec<DiffFinding>) {
+) -> FindingChanges {
     let pick = |ws: &Workspace| -> Vec<Finding> {
         let mut v = ws.check();
         v.retain(|f| scope.covers(&f.path));
         v
     };
     let (old, new) = (pick(before), pick(after));
-    let (fixed, introduced) = match_findings(&old, &new);
+    let m = match_findings(&old, &new);
     let show = |f: &Finding, lines: &mut dyn Lines, other: Option<&Workspace>| DiffFinding {
         code: f.code.as_str(),
         severity: f.severity,
@@ -713,18 +762,46 @@ fn findings(
         message: f.message.clone(),
         file_gone: other.is_some_and(|w| w.files.get(&f.path).is_none()),
     };
-    let mut introduced: Vec<DiffFinding> = introduced
+    let mut introduced: Vec<DiffFinding> = m
+        .introduced
         .iter()
         .map(|&j| show(&new[j], lines_a, None))
         .collect();
-    let mut fixed: Vec<DiffFinding> = fixed
+    let mut fixed: Vec<DiffFinding> = m
+        .fixed
         .iter()
         .map(|&i| show(&old[i], lines_b, Some(after)))
+        .collect();
+    let mut changed: Vec<ChangedFinding> = m
+        .changed
+        .iter()
+        .map(|&(i, j)| ChangedFinding {
+            before: show(&old[i], lines_b, None),
+            after: show(&new[j], lines_a, None),
+        })
         .collect();
     // Errors first, then by place (a stable sort keeps `check`'s order within).
     introduced.sort_by_key(|f| f.severity);
     fixed.sort_by_key(|f| f.severity);
-    (introduced, fixed)
+    changed.sort_by(|x, y| {
+        (x.after.severity, &x.after.path, x.after.line).cmp(&(
+            y.after.severity,
+            &y.after.path,
+            y.after.line,
+        ))
+    });
+    FindingChanges {
+        introduced,
+        fixed,
+        changed,
+    }
+}
+
+/// What [`findings`] gives.
+struct FindingChanges {
+    introduced: Vec<DiffFinding>,
+    fixed: Vec<DiffFinding>,
+    changed: Vec<ChangedFinding>,
 }
 
 /// Each plan in scope, before and after.

@@ -2,7 +2,10 @@
 //! described in README.md's `dep-ls diff` section), and Markdown made to be posted as a
 //! pull-request comment (a summary line, tables, long lists folded in `<details>`).
 
-use super::{Diff, DiffFinding, EntryStatus, FieldChange, PlanDiff, PlanState, Reason};
+use super::{
+    ChangedFinding, Diff, DiffFinding, EntryStatus, FieldChange, PlanDiff, PlanState, Reason,
+};
+use crate::check::Severity;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -94,10 +97,26 @@ pub fn summary(d: &Diff) -> String {
         parts.push(format!("IDs: {}", ids.join(", ")));
     }
     parts.push(plural(d.suspects.len(), "suspect link", "suspect links"));
-    let errors = d.errors_introduced();
-    let mut f = format!("findings: {} introduced", d.introduced.len());
-    if errors > 0 {
-        let _ = write!(f, " ({})", plural(errors, "error", "errors"));
+    let errors = |list: &mut dyn Iterator<Item = &DiffFinding>| {
+        let n = list.filter(|f| f.severity == Severity::Error).count();
+        if n > 0 {
+            format!(" ({})", plural(n, "error", "errors"))
+        } else {
+            String::new()
+        }
+    };
+    let mut f = format!(
+        "findings: {} introduced{}",
+        d.introduced.len(),
+        errors(&mut d.introduced.iter())
+    );
+    if !d.changed_findings.is_empty() {
+        let _ = write!(
+            f,
+            ", {} changed{}",
+            d.changed_findings.len(),
+            errors(&mut d.changed_findings.iter().map(|c| &c.after))
+        );
     }
     let _ = write!(f, ", {} fixed", d.fixed.len());
     parts.push(f);
@@ -227,6 +246,11 @@ pub fn human(d: &Diff, h: &Header) -> String {
     for f in &d.introduced {
         finding(&mut s, f, "");
     }
+    section(&mut s, "Findings changed", d.changed_findings.len());
+    for c in &d.changed_findings {
+        finding(&mut s, &c.after, "");
+        let _ = writeln!(s, "      was: {}", c.before.message);
+    }
     section(&mut s, "Findings fixed", d.fixed.len());
     for f in &d.fixed {
         finding(&mut s, f, GONE);
@@ -257,6 +281,7 @@ pub fn json(d: &Diff, h: &Header) -> String {
         changed: usize,
         suspect_links: usize,
         findings_introduced: usize,
+        findings_changed: usize,
         errors_introduced: usize,
         findings_fixed: usize,
         ready_before: Option<bool>,
@@ -272,6 +297,7 @@ pub fn json(d: &Diff, h: &Header) -> String {
     #[derive(Serialize)]
     struct Findings<'a> {
         introduced: &'a [DiffFinding],
+        changed: &'a [ChangedFinding],
         fixed: &'a [DiffFinding],
     }
     #[derive(Serialize)]
@@ -299,6 +325,7 @@ pub fn json(d: &Diff, h: &Header) -> String {
             changed: d.changed.len(),
             suspect_links: d.suspects.len(),
             findings_introduced: d.introduced.len(),
+            findings_changed: d.changed_findings.len(),
             errors_introduced: d.errors_introduced(),
             findings_fixed: d.fixed.len(),
             ready_before,
@@ -313,6 +340,7 @@ pub fn json(d: &Diff, h: &Header) -> String {
         suspect_links: &d.suspects,
         findings: Findings {
             introduced: &d.introduced,
+            changed: &d.changed_findings,
             fixed: &d.fixed,
         },
         readiness: &d.readiness,
@@ -450,6 +478,27 @@ pub fn markdown(d: &Diff, h: &Header) -> String {
         "",
         "| Severity | Code | Where | Message |",
         &finding_rows(&d.introduced),
+    );
+    let changed: Vec<String> = d
+        .changed_findings
+        .iter()
+        .map(|c| {
+            format!(
+                "| {} | {} | {} | {} | {} |",
+                c.after.severity.as_str(),
+                code(c.after.code),
+                at(&c.after.path, c.after.line),
+                cell(&c.before.message),
+                cell(&c.after.message)
+            )
+        })
+        .collect();
+    table(
+        &mut s,
+        "Findings changed",
+        "The same entry still has a finding of this code, with another message.",
+        "| Severity | Code | Where | Was | Now |",
+        &changed,
     );
     table(
         &mut s,

@@ -223,6 +223,27 @@ fn a_fix_is_listed_as_fixed_and_a_line_shift_is_neither() {
 }
 
 #[test]
+fn a_changed_error_finding_counts_as_introduced() {
+    // DEP-001 linked TEST-009 (undefined); now it links TEST-008 (undefined too).
+    let before = PLAN.replace("TEST-001, TEST-002", "TEST-001, TEST-009");
+    let after = PLAN.replace("TEST-001, TEST-002", "TEST-001, TEST-008");
+    let d = run(
+        &[("tests.md", TESTS), ("plan.md", &before)],
+        &[("tests.md", TESTS), ("plan.md", &after)],
+    );
+    assert!(d.introduced.is_empty() && d.fixed.is_empty(), "{d:#?}");
+    assert_eq!(d.changed_findings.len(), 1);
+    let c = &d.changed_findings[0];
+    assert!(c.before.message.contains("TEST-009") && c.after.message.contains("TEST-008"));
+    assert_eq!(d.errors_introduced(), 1);
+    assert!(render::summary(&d).contains("findings: 0 introduced, 1 changed (1 error), 0 fixed"));
+    let m = render::markdown(&d, &header());
+    assert!(m.contains("#### Findings changed (1)"), "{m}");
+    let h = render::human(&d, &header());
+    assert!(h.contains("      was: DEP-001: linked ID TEST-009"), "{h}");
+}
+
+#[test]
 fn a_finding_of_a_deleted_file_is_fixed_with_its_file_gone() {
     let broken = PLAN.replace(
         "Owner: QA\nBlocker: Yes\nDescription: every",
@@ -368,7 +389,7 @@ fn finding(code: Code, path: &str, id: Option<&str>, message: &str, at: usize) -
 }
 
 #[test]
-fn findings_are_matched_by_code_file_entry_and_message_in_three_rounds() {
+fn findings_are_matched_by_code_file_entry_and_message_in_four_rounds() {
     let u = Code::UnresolvedLink;
     let old = vec![
         finding(
@@ -409,13 +430,21 @@ fn findings_are_matched_by_code_file_entry_and_message_in_three_rounds() {
             "DEP-001: TEST-009 is not defined — did you mean TEST-007?",
             110,
         ),
-        // Another ID: fixed one, introduced one.
+        // Another ID in the same entry: the entry's finding changed.
         finding(
             u,
             "a.md",
             Some("DEP-001"),
             "DEP-001: TEST-011 is not defined",
             120,
+        ),
+        // A new finding of a file (no entry): introduced.
+        finding(
+            Code::UnreadLine,
+            "a.md",
+            None,
+            "a line that is not read",
+            125,
         ),
         // A count in the message changed: the same finding.
         finding(
@@ -434,13 +463,22 @@ fn findings_are_matched_by_code_file_entry_and_message_in_three_rounds() {
             5,
         ),
     ];
-    let (fixed, introduced) = diff::match_findings(&old, &new);
-    assert_eq!(fixed, [1]);
-    assert_eq!(introduced, [1]);
+    let m = diff::match_findings(&old, &new);
+    assert_eq!(m.changed, [(1, 1)]);
+    assert_eq!(m.introduced, [2]);
+    assert!(m.fixed.is_empty());
     // Two equal findings and one left: one fixed.
     let twice = vec![old[3].clone(), old[3].clone()];
-    let (fixed, introduced) = diff::match_findings(&twice, &old[3..]);
-    assert_eq!((fixed.len(), introduced.len()), (1, 0));
+    let m = diff::match_findings(&twice, &old[3..]);
+    assert_eq!(
+        (m.fixed.len(), m.introduced.len(), m.changed.len()),
+        (1, 0, 0)
+    );
+    // A finding of a file, another message: fixed and introduced (no entry to hold it).
+    let a = finding(Code::UnreadLine, "a.md", None, "one line", 1);
+    let b = finding(Code::UnreadLine, "a.md", None, "another line", 1);
+    let m = diff::match_findings(&[a], &[b]);
+    assert_eq!((m.fixed, m.introduced), (vec![0], vec![0]));
 }
 
 #[test]
