@@ -230,11 +230,6 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
     for e in &ws_after.config_errors {
         err_line!("warning: {e}");
     }
-    let scope = Scope {
-        folder: t.base.clone(),
-        file: t.only.clone(),
-    };
-    let mut d = crate::diff::diff(&ws_before, &ws_after, &scope);
     // Paths as `check` shows them: relative to the folder given, starting with it as typed.
     let shown = typed(&args.path);
     let prefix = match &t.only {
@@ -244,7 +239,39 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
             .to_string(),
         None => shown.clone(),
     };
-    d.map_paths(&|p| join_display(&prefix, &crate::root::relative_to(&t.base, p)));
+    let display = |p: &str| join_display(&prefix, &crate::root::relative_to(&t.base, p));
+    // Nested workspaces are compared on their own (`dep-ls diff REV` in their folder).
+    let nested: Vec<&str> = ws_after
+        .nested
+        .iter()
+        .chain(&ws_before.nested)
+        .filter(|(n, _)| t.only.is_none() && crate::root::is_within(n, &t.base))
+        .map(|(n, _)| n.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !nested.is_empty() {
+        err_line!(
+            "note: {} nested {} left out (each is a workspace of its own: diff it in its folder): {}",
+            nested.len(),
+            if nested.len() == 1 {
+                "workspace"
+            } else {
+                "workspaces"
+            },
+            nested
+                .iter()
+                .map(|n| display(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let scope = Scope {
+        folder: t.base.clone(),
+        file: t.only.clone(),
+    };
+    let mut d = crate::diff::diff(&ws_before, &ws_after, &scope);
+    d.map_paths(&display);
     let header = Header {
         from: before.side.clone(),
         to: after.side.clone(),

@@ -499,6 +499,28 @@ fn snapshot(ws: &Workspace, path: &str, e: &Entry, lines: &mut dyn Lines) -> Sna
     }
 }
 
+/// A value with each literal secret in it ([`crate::check::values::find_secrets`], as the
+/// `plaintext-secret` check finds them) replaced by `[secret: what]`: the diff is posted to
+/// pull requests and must not copy a secret there.
+fn redact(value: &str) -> String {
+    let mut found = crate::check::values::find_secrets(value, true);
+    if found.is_empty() {
+        return value.to_string();
+    }
+    found.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    let mut out = value.to_string();
+    let mut last = usize::MAX;
+    for (span, what) in found {
+        // Overlapping or odd spans: keep the first (from the end) that is whole.
+        if span.end > last || out.get(span.clone()).is_none() {
+            continue;
+        }
+        out.replace_range(span.clone(), &format!("[secret: {what}]"));
+        last = span.start;
+    }
+    out
+}
+
 /// The fields (and pseudo-fields) that differ between two definitions of an ID.
 fn compare(b: &Snapshot, a: &Snapshot) -> Vec<FieldChange> {
     // Per normalised key, its values in order (a key written twice is compared as a list).
@@ -514,7 +536,7 @@ fn compare(b: &Snapshot, a: &Snapshot) -> Vec<FieldChange> {
         out
     }
     let (gb, ga) = (groups(b), groups(a));
-    let joined = |vs: &[&str]| vs.join(" | ");
+    let joined = |vs: &[&str]| redact(&vs.join(" | "));
     let mut out = Vec::new();
     for (norm, (key, va)) in &ga {
         match gb.iter().find(|(n, _)| n == norm) {

@@ -209,6 +209,9 @@ pub fn human(d: &Diff, h: &Header) -> String {
             "  ~ {}  {}  ({}:{}): {what}",
             c.at.id, c.at.title, c.at.path, c.at.line
         );
+        for v in values(&c.fields) {
+            let _ = writeln!(s, "      {v}");
+        }
     }
     if !d.suspects.is_empty() {
         let _ = writeln!(
@@ -556,5 +559,49 @@ pub fn markdown(d: &Diff, h: &Header) -> String {
         "| | ID | Title / what changed | Where |",
         &ids,
     );
+    // The values of the changed fields, folded: what a reviewer reads next.
+    let mut lines = Vec::new();
+    for c in &d.changed {
+        for v in values(&c.fields) {
+            lines.push(format!("- {} {}", code(&c.at.id), cell(&v)));
+        }
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n<details><summary>Changed values ({})</summary>\n\n{}\n\n</details>",
+            lines.len(),
+            lines.join("\n")
+        );
+    }
     s
+}
+
+/// A value cut to `n` characters (`…` added).
+fn short(v: &str, n: usize) -> String {
+    if v.chars().count() <= n {
+        v.to_string()
+    } else {
+        let cut: String = v.chars().take(n).collect();
+        format!("{cut}…")
+    }
+}
+
+/// One line per changed field with its values: `Threshold: high → >2% for 5 minutes`,
+/// `+Owner: QA`, `-Description: …` (pseudo-fields have no values to show).
+fn values(fields: &[FieldChange]) -> Vec<String> {
+    const N: usize = 100;
+    fields
+        .iter()
+        .filter(|f| !f.field.starts_with('('))
+        .map(|f| {
+            let (b, a) = (f.before.as_deref(), f.after.as_deref());
+            match (b, a) {
+                (Some(b), Some(a)) => format!("{}: {} → {}", f.field, short(b, N), short(a, N)),
+                (None, Some(a)) => format!("+{}: {}", f.field, short(a, N)),
+                (Some(b), None) => format!("-{}: {}", f.field, short(b, N)),
+                (None, None) => f.label(),
+            }
+        })
+        .collect()
 }

@@ -581,3 +581,23 @@ fn long_markdown_lists_fold_and_cells_are_escaped() {
     );
     assert!(!m.contains("<b>"));
 }
+
+#[test]
+fn a_secret_in_a_changed_value_is_never_copied_into_the_diff() {
+    let before = "## DEP-001: Staging\n\nType: Environment\nConfiguration: STRIPE_KEY=from-vault\n";
+    let after = "## DEP-001: Staging\n\nType: Environment\nConfiguration: STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n";
+    let d = run(&[("p.md", before)], &[("p.md", after)]);
+    assert_eq!(d.changed.len(), 1);
+    let f = &d.changed[0].fields[0];
+    assert_eq!(f.field, "Configuration");
+    let after = f.after.as_deref().unwrap();
+    assert!(!after.contains("sk_live_4eC39"), "{after}");
+    assert!(after.contains("[secret: "), "{after}");
+    for text in [
+        render::human(&d, &header()),
+        render::json(&d, &header()),
+        render::markdown(&d, &header()),
+    ] {
+        assert!(!text.contains("4eC39HqLyjWDarjtT1zdp7dc"), "{text}");
+    }
+}

@@ -57,11 +57,14 @@ impl Repo {
         let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
             if e.starts_with("git is not installed") || e.starts_with("cannot run git") {
                 e
-            } else {
+            } else if e.to_ascii_lowercase().contains("not a git repository") || e.is_empty() {
                 format!(
                     "{} is not in a git repository (dep-ls diff compares git revisions)",
                     dir.display()
                 )
+            } else {
+                // Another reason (a repository of another owner: "dubious ownership"…).
+                format!("{}: git: {e}", dir.display())
             }
         })?;
         let top = PathBuf::from(text(top));
@@ -96,7 +99,12 @@ impl Repo {
             .map(text)
             .ok()
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| format!("{a} and {b} have no common ancestor"))
+            .ok_or_else(|| {
+                format!(
+                    "{a} and {b} have no common ancestor here (in a shallow clone, fetch the history: \
+                     `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+                )
+            })
     }
 
     /// The repository's `info/exclude` file, when it has one.
