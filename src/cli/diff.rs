@@ -19,7 +19,16 @@ use std::path::{Path, PathBuf};
 
 /// `dep-ls diff`: see the module documentation.
 pub(super) fn run(args: &DiffArgs) -> i32 {
-    match compare(args) {
+    // Ctrl-C while the revisions are read or compared: the temporary folders are still removed
+    // (a signal only sets a flag; git, in the same process group, stops on its own).
+    let guard = super::interrupt::Guard::catch();
+    let r = compare(args);
+    drop(guard);
+    if super::interrupt::hit() {
+        err_line!("error: interrupted");
+        return EXIT_INTERRUPTED;
+    }
+    match r {
         Ok(code) => code,
         Err(msg) => {
             err_line!("error: {msg}");
@@ -27,6 +36,18 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         }
     }
 }
+
+/// Stops between two steps after Ctrl-C.
+fn interrupted() -> Result<(), String> {
+    if super::interrupt::hit() {
+        Err("interrupted".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// Exit code after an interrupt (128 + SIGINT, as a shell reports it).
+const EXIT_INTERRUPTED: i32 = 130;
 
 /// What REV names: the older side, and the newer one (`None`: the working tree).
 #[derive(Debug, PartialEq, Eq)]
@@ -204,6 +225,7 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
         revs.from.clone()
     };
     let before = Tree::revision(&repo, &from_label, from_commit)?;
+    interrupted()?;
 
     // PATH's workspace by the root rule, in the newer tree (else in the older one).
     let in_tree = |t: &Tree| t.top.join(&rel);
@@ -227,6 +249,7 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
     let reach = t.only.clone().unwrap_or_else(|| t.base.clone());
     let ws_before = load(&before.top.join(&root_rel), args.config.as_deref(), &reach);
     let ws_after = load(&after.top.join(&root_rel), args.config.as_deref(), &reach);
+    interrupted()?;
     for e in &ws_after.config_errors {
         err_line!("warning: {e}");
     }

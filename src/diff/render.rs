@@ -23,7 +23,7 @@ impl Side {
     pub fn label(&self) -> String {
         match (&self.rev, &self.commit) {
             (Some(r), Some(c)) if !c.starts_with(r.as_str()) => {
-                format!("{r} ({})", &c[..c.len().min(7)])
+                format!("{r} ({})", c.chars().take(7).collect::<String>())
             }
             (Some(r), _) => r.clone(),
             (None, _) => "working tree".to_string(),
@@ -119,6 +119,14 @@ pub fn summary(d: &Diff) -> String {
         );
     }
     let _ = write!(f, ", {} fixed", d.fixed.len());
+    let gone = d.fixed.iter().filter(|x| x.file_gone).count();
+    if gone > 0 {
+        let _ = write!(
+            f,
+            " ({gone} of them with {} no longer in the workspace)",
+            if gone == 1 { "its file" } else { "their files" }
+        );
+    }
     parts.push(f);
     let (b, a) = d.ready();
     if b.is_some() || a.is_some() {

@@ -254,6 +254,14 @@ fn a_finding_of_a_deleted_file_is_fixed_with_its_file_gone() {
         &[("tests.md", TESTS)],
     );
     assert!(d.fixed.iter().all(|f| f.file_gone), "{:#?}", d.fixed);
+    let n = d.fixed.len();
+    assert!(
+        render::summary(&d).contains(&format!(
+            "{n} fixed ({n} of them with their files no longer in the workspace)"
+        )),
+        "{}",
+        render::summary(&d)
+    );
     assert!(d.fixed.iter().any(|f| f.code == "missing-owner"));
     assert_eq!(d.removed.len(), 2);
 }

@@ -12,7 +12,7 @@
 //! applies it to the working tree).
 
 use crate::config::{CONFIG_FILE, DOMAIN_PROFILE};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -220,17 +220,27 @@ fn read_batch(mut r: impl BufRead, wanted: &[(String, PathBuf, bool)]) -> Result
                 header.trim()
             ));
         };
-        let mut body = vec![0u8; size];
-        r.read_exact(&mut body)
-            .map_err(|e| format!("cannot read git cat-file's output: {e}"))?;
-        let mut nl = [0u8; 1];
-        r.read_exact(&mut nl)
-            .map_err(|e| format!("cannot read git cat-file's output: {e}"))?;
+        let short = |e: std::io::Error| format!("cannot read git cat-file's output: {e}");
         if *link {
+            // A link's target: a short path.
+            let mut body = vec![0u8; size.min(4096)];
+            r.read_exact(&mut body).map_err(short)?;
+            std::io::copy(
+                &mut (&mut r).take((size - body.len()) as u64),
+                &mut std::io::sink(),
+            )
+            .map_err(short)?;
             write_link(&body, at).map_err(fail)?;
         } else {
-            std::fs::write(at, &body).map_err(fail)?;
+            // Streamed: a large file is not held in memory.
+            let mut file = std::fs::File::create(at).map_err(fail)?;
+            let n = std::io::copy(&mut (&mut r).take(size as u64), &mut file).map_err(short)?;
+            if n != size as u64 {
+                return Err(format!("git cat-file's output ended inside {object}"));
+            }
         }
+        let mut nl = [0u8; 1];
+        r.read_exact(&mut nl).map_err(short)?;
     }
     Ok(())
 }
