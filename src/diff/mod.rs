@@ -437,7 +437,7 @@ struct Snapshot {
     fields: Vec<(String, String, String)>,
     /// The fenced code lines, joined.
     code: String,
-    /// The entry's whole text, whitespace collapsed.
+    /// The entry's prose ([`prose`]).
     text: String,
 }
 
@@ -451,16 +451,22 @@ fn collapse(s: &str) -> String {
 fn snapshots(ws: &Workspace, lines: &mut dyn Lines) -> BTreeMap<String, Vec<Snapshot>> {
     let mut out: BTreeMap<String, Vec<Snapshot>> = BTreeMap::new();
     for id in ws.index.ids() {
-        let mut defs: Vec<(&str, &Entry)> = ws
+        // (path, the file's entries, the entry's index)
+        let mut defs: Vec<(&str, &[Entry], usize)> = ws
             .index
             .definitions(id)
             .iter()
-            .filter_map(|d| ws.index.entry(*d))
+            .filter_map(|d| {
+                let f = ws.index.file(d.file)?;
+                let i = d.entry as usize;
+                f.doc.entries.get(i)?;
+                Some((f.path.as_str(), f.doc.entries.as_slice(), i))
+            })
             .collect();
-        defs.sort_by_key(|(p, e)| (*p, e.line_span.start));
+        defs.sort_by_key(|(p, es, i)| (*p, es[*i].line_span.start));
         let snaps: Vec<Snapshot> = defs
             .into_iter()
-            .map(|(path, e)| snapshot(ws, path, e, lines))
+            .map(|(path, entries, i)| snapshot(ws, path, entries, i, lines))
             .collect();
         if !snaps.is_empty() {
             out.insert(id.to_string(), snaps);
@@ -469,11 +475,43 @@ fn snapshots(ws: &Workspace, lines: &mut dyn Lines) -> BTreeMap<String, Vec<Snap
     out
 }
 
-fn snapshot(ws: &Workspace, path: &str, e: &Entry, lines: &mut dyn Lines) -> Snapshot {
-    let text = ws
-        .text(path)
-        .and_then(|t| t.get(e.line_span.start..e.span.end.max(e.line_span.end)))
-        .unwrap_or("");
+/// The prose of entry `i`: its text after the definition line, without the entries nested in
+/// it (a child's change is not its parent's), whitespace collapsed and without Markdown's
+/// emphasis, heading and code marks (`**Owner:**` rewritten as `Owner:` is no change).
+fn prose(text: &str, entries: &[Entry], i: usize) -> String {
+    let e = &entries[i];
+    let end = e.span.end.max(e.line_span.end);
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut at = e.line_span.end;
+    // Entries are in text order: the nested ones follow it.
+    for n in entries[i + 1..]
+        .iter()
+        .take_while(|n| n.line_span.start < end)
+    {
+        if n.line_span.start >= at {
+            pieces.push(text.get(at..n.line_span.start).unwrap_or(""));
+        }
+        at = at.max(n.span.end.max(n.line_span.end));
+    }
+    if at < end {
+        pieces.push(text.get(at..end).unwrap_or(""));
+    }
+    let joined: String = pieces
+        .concat()
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '#' | '`'))
+        .collect();
+    collapse(&joined)
+}
+
+fn snapshot(
+    ws: &Workspace,
+    path: &str,
+    entries: &[Entry],
+    i: usize,
+    lines: &mut dyn Lines,
+) -> Snapshot {
+    let e = &entries[i];
     let code: Vec<&str> = e.code.iter().map(|c| c.text.as_str()).collect();
     Snapshot {
         place: Place {
@@ -495,7 +533,7 @@ fn snapshot(ws: &Workspace, path: &str, e: &Entry, lines: &mut dyn Lines) -> Sna
             })
             .collect(),
         code: code.join("\n"),
-        text: collapse(text),
+        text: prose(ws.text(path).unwrap_or(""), entries, i),
     }
 }
 
@@ -606,7 +644,7 @@ fn suspects(
         let after = defs_a.get(id).and_then(|v| same_file(v, path));
         match (before, after) {
             (None, _) => EntryStatus::Added,
-            (Some(b), Some(a)) if b.text != a.text => EntryStatus::Changed,
+            (Some(b), Some(a)) if b.text != a.text || b.title != a.title => EntryStatus::Changed,
             _ => EntryStatus::Unchanged,
         }
     };

@@ -609,3 +609,21 @@ fn a_secret_in_a_changed_value_is_never_copied_into_the_diff() {
         assert!(!text.contains("4eC39HqLyjWDarjtT1zdp7dc"), "{text}");
     }
 }
+
+#[test]
+fn markup_and_heading_levels_are_no_change_and_a_neighbour_s_change_is_not_an_entry_s() {
+    let before = "# EPIC-01 Foundations\n\nThe first epic.\n\n## TEST-001: Login test\n\n**Description:** logs in\n\n## TEST-002: Logout test\n\nDescription: logs out\n";
+    let after = "# EPIC-01 Foundations\n\nThe first epic.\n\n## TEST-001: Login test\n\n**Description:** logs in twice\n\n### TEST-002: Logout test\n\n**Description**: logs out\n";
+    let d = run(&[("e.md", before)], &[("e.md", after)]);
+    let changed: Vec<&str> = d.changed.iter().map(|c| c.at.id.as_str()).collect();
+    assert_eq!(changed, ["TEST-001"], "{:#?}", d.changed);
+    // The parent's own prose changes: it is changed, as `(text)`.
+    let after2 = after.replace("The first epic.", "The first epic, rescoped.");
+    let d = run(&[("e.md", before)], &[("e.md", &after2)]);
+    let parent = d
+        .changed
+        .iter()
+        .find(|c| c.at.id == "EPIC-01")
+        .expect("EPIC-01");
+    assert_eq!(parent.fields[0].field, "(text)");
+}
