@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod diff;
 pub mod document;
 pub mod fix;
 pub mod fsread;

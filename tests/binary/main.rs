@@ -11,6 +11,7 @@
 mod support;
 
 mod cli;
+mod diff;
 mod fix;
 mod helix;
 mod lsp_report;
