@@ -138,6 +138,11 @@ pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCa
             resolve_provider: Some(false),
         }),
         execute_command_provider: Some(execute_command_options()),
+        call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         diagnostic_provider: pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("dep-ls".into()),

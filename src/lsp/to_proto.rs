@@ -1,5 +1,6 @@
 //! Engine results → LSP objects: findings to diagnostics, edits to workspace edits, symbols,
-//! completion items, highlights, folding ranges, semantic tokens, inlay hints, code lenses.
+//! completion items, highlights, folding ranges, semantic tokens, inlay hints, code lenses,
+//! call hierarchy items and calls, document links.
 //! Positions and URIs go through [`super::convert`]; nothing here reads the session.
 
 use super::convert::{uri_of, Lines};
@@ -536,6 +537,139 @@ pub(super) fn readiness_lenses(f: &Workspace, rel: &str, enc: PositionEncoding) 
                     title,
                     command: ide::readiness::COMMAND.into(),
                     arguments: folder_uri.clone().map(|u| vec![u]),
+                }),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// A node of the call hierarchy; its `data` carries the ID (`{"id": …}`), so that incoming and
+/// outgoing calls do not depend on the client echoing ranges.
+pub(super) fn call_hierarchy_item(
+    f: &Workspace,
+    lines: &mut Lines,
+    item: &ide::hierarchy::Item,
+    enc: PositionEncoding,
+) -> Option<CallHierarchyItem> {
+    let detail = if !item.defined {
+        format!("{} is not defined in the workspace", item.id)
+    } else if item.title.is_empty() {
+        item.path.clone()
+    } else {
+        item.title.clone()
+    };
+    Some(CallHierarchyItem {
+        name: item.id.clone(),
+        kind: symbol_kind(&item.prefix),
+        tags: item.deprecated.then(|| vec![SymbolTag::DEPRECATED]),
+        detail: Some(detail),
+        uri: uri_of(&f.root, &item.path)?,
+        range: lines.range(&item.path, item.span.clone(), enc)?,
+        selection_range: lines.range(&item.path, item.selection.clone(), enc)?,
+        data: Some(serde_json::json!({ "id": item.id })),
+    })
+}
+
+/// Incoming calls: each linking entry, and where it links (in its own file).
+pub(super) fn incoming_calls(
+    f: &Workspace,
+    calls: Vec<ide::hierarchy::Call>,
+    enc: PositionEncoding,
+) -> Vec<CallHierarchyIncomingCall> {
+    let mut lines = Lines::new(f);
+    calls
+        .into_iter()
+        .filter_map(|c| {
+            let from = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
+            let from_ranges = c
+                .spans
+                .into_iter()
+                .filter_map(|s| lines.range(&c.path, s, enc))
+                .collect();
+            Some(CallHierarchyIncomingCall { from, from_ranges })
+        })
+        .collect()
+}
+
+/// Outgoing calls: each linked ID, and where the entry links it (in the entry's file).
+pub(super) fn outgoing_calls(
+    f: &Workspace,
+    calls: Vec<ide::hierarchy::Call>,
+    enc: PositionEncoding,
+) -> Vec<CallHierarchyOutgoingCall> {
+    let mut lines = Lines::new(f);
+    calls
+        .into_iter()
+        .filter_map(|c| {
+            let to = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
+            let from_ranges = c
+                .spans
+                .into_iter()
+                .filter_map(|s| lines.range(&c.path, s, enc))
+                .collect();
+            Some(CallHierarchyOutgoingCall { to, from_ranges })
+        })
+        .collect()
+}
+
+/// The document links of a file: a target `file:///…#L12` (1-based line, the fragment VS Code
+/// and other clients read) when the link is to a definition, else the file's URI.
+pub(super) fn document_links(
+    f: &Workspace,
+    rel: &str,
+    links: Vec<ide::links::DocLink>,
+    enc: PositionEncoding,
+) -> Vec<DocumentLink> {
+    let mut lines = Lines::new(f);
+    links
+        .into_iter()
+        .filter_map(|l| {
+            let range = lines.range(rel, l.span, enc)?;
+            let uri = uri_of(&f.root, &l.path)?;
+            let target = match l.target {
+                Some(t) if uri.scheme().as_str() == "file" => {
+                    let line = lines.range(&l.path, t, enc)?.start.line;
+                    format!("{}#L{}", uri.as_str(), line + 1).parse().ok()?
+                }
+                _ => uri,
+            };
+            Some(DocumentLink {
+                range,
+                target: Some(target),
+                tooltip: Some(l.tooltip),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// The trace lenses of a file ("covers 30 TEST- · 2 missing: …", "linked by DEP-004, …"),
+/// each carrying [`SHOW_REFERENCES`] with the locations it is about — the references lens's
+/// pattern, and like it only for a client that runs that command.
+pub(super) fn trace_lenses(
+    f: &Workspace,
+    uri: &Uri,
+    rel: &str,
+    lenses: Vec<ide::coverage::TraceLens>,
+    enc: PositionEncoding,
+) -> Vec<CodeLens> {
+    let mut lines = Lines::new(f);
+    lenses
+        .into_iter()
+        .filter_map(|l| {
+            let range = lines.range(rel, l.span, enc)?;
+            let locs = locations(f, &l.locations, enc);
+            Some(CodeLens {
+                range,
+                command: Some(Command {
+                    title: l.title,
+                    command: SHOW_REFERENCES.into(),
+                    arguments: Some(vec![
+                        serde_json::json!(uri.as_str()),
+                        serde_json::to_value(range.start).unwrap_or_default(),
+                        serde_json::to_value(locs).unwrap_or_default(),
+                    ]),
                 }),
                 data: None,
             })
