@@ -293,3 +293,194 @@ fn call_hierarchy_over_the_trace_graph_in_utf16_and_utf8() {
         assert_eq!(w.c.shutdown(), 0);
     }
 }
+
+#[test]
+fn document_links_and_trace_lenses() {
+    let mut w = start("trace-links", "utf-16");
+    let plan_uri = w.plan_uri.clone();
+    let links = w.c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": plan_uri}}),
+    );
+    let got: Vec<(String, String, String)> = links
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| {
+            (
+                slice(PLAN, &l["range"], "utf-16"),
+                l["target"].as_str().expect("target").to_string(),
+                l["tooltip"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let tests = |line: usize| format!("{}#L{line}", w.tests_uri);
+    assert_eq!(
+        got,
+        [
+            (
+                s("EPIC-01"),
+                tests(11),
+                s("EPIC-01 — Checkout v2 (SoT/tests.md)")
+            ),
+            (
+                s("TEST-001"),
+                tests(3),
+                s("TEST-001 — Login works (SoT/tests.md)")
+            ),
+            // TEST-004 is defined nowhere: no link.
+            (
+                s("[API-001](../SoT/api.md#api-001)"),
+                format!("{}#L3", w.api_uri),
+                s("API-001 — Create order (SoT/api.md)")
+            ),
+            (
+                s("MON-001"),
+                tests(10),
+                s("MON-001 — Error rate (SoT/tests.md)")
+            ),
+            (
+                s("TEST-003"),
+                tests(8),
+                s("TEST-003 — Refund works (SoT/tests.md)")
+            ),
+            (
+                s("EPIC-01"),
+                tests(11),
+                s("EPIC-01 — Checkout v2 (SoT/tests.md)")
+            ),
+        ]
+    );
+    // A file that is not open has its links too.
+    let api_uri = w.api_uri.clone();
+    let links = w.c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": api_uri}}),
+    );
+    assert_eq!(links[0]["target"], json!(tests(8)), "{links}");
+    assert_eq!(slice(API, &links[0]["range"], "utf-16"), "TEST-003");
+
+    // Lenses: coverage on each link list, "linked by" on what plans link, beside the
+    // references lens; each carries the locations it is about.
+    let lens_titles = |c: &mut LspClient, uri: &str, text: &str| -> Vec<(String, String, usize)> {
+        let lenses = c.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        lenses
+            .as_array()
+            .expect("lenses")
+            .iter()
+            .map(|l| {
+                let line = l["range"]["start"]["line"].as_u64().expect("line") as usize;
+                (
+                    text.lines().nth(line).unwrap_or("").to_string(),
+                    l["command"]["title"].as_str().unwrap_or("").to_string(),
+                    l["command"]["arguments"][2].as_array().map_or(0, Vec::len),
+                )
+            })
+            .collect()
+    };
+    let plan = lens_titles(&mut w.c, &plan_uri, PLAN);
+    let linked = "Linked IDs: EPIC-01, TEST-001 to TEST-004, [API-001](../SoT/api.md#api-001)";
+    assert!(
+        plan.contains(&(
+            s(linked),
+            s("covers 1 EPIC-, 4 TEST-, 1 API- · 1 missing: TEST-004"),
+            5
+        )),
+        "{plan:?}"
+    );
+    assert!(
+        plan.contains(&(
+            s("Linked IDs: TEST-003, EPIC-01"),
+            s("covers 1 TEST-, 1 EPIC-"),
+            2
+        )),
+        "{plan:?}"
+    );
+    assert!(plan.contains(&(s("DEP-001: Staging ready"), s("0 references"), 0)));
+    let tests_uri = w.tests_uri.clone();
+    let sot = lens_titles(&mut w.c, &tests_uri, TESTS);
+    assert!(
+        sot.contains(&(
+            s("EPIC-01: Checkout v2"),
+            s("linked by DEP-001, DEP-002"),
+            2
+        )),
+        "{sot:?}"
+    );
+    assert!(sot.contains(&(s("EPIC-01: Checkout v2"), s("2 references"), 2)));
+    assert!(
+        sot.contains(&(
+            s("### TEST-003 | Refund works"),
+            s("linked by DEP-001, DEP-002"),
+            2
+        )),
+        "{sot:?}"
+    );
+    // No two lenses on one line say the same.
+    let mut seen = std::collections::HashSet::new();
+    for (line, title, _) in plan.iter().chain(&sot) {
+        assert!(seen.insert((line, title)), "twice on {line:?}: {title}");
+    }
+    assert_eq!(w.c.shutdown(), 0);
+}
+
+/// Bad positions, unknown item data and items of no folder get an empty answer, never an
+/// error, and the session goes on.
+#[test]
+fn bad_call_hierarchy_input_gets_an_empty_answer() {
+    let mut w = start("trace-bad", "utf-16");
+    let plan_uri = w.plan_uri.clone();
+    for pos in [
+        json!({"line": 9999, "character": 0}),
+        json!({"line": 0, "character": 9999}),
+        json!({"line": 4, "character": 2}),
+    ] {
+        let r = w.prepare(&plan_uri, pos.clone());
+        assert!(r.is_null() || r == json!([]), "{pos}: {r}");
+    }
+    let r = w.prepare(
+        "file:///nowhere/at/all.md",
+        json!({"line": 0, "character": 0}),
+    );
+    assert!(r.is_null() || r == json!([]), "{r}");
+    let item = |uri: &str, data: Value| {
+        let mut it = json!({
+            "name": "X", "kind": 12, "uri": uri,
+            "range": {"start": {"line": 500, "character": 3}, "end": {"line": 500, "character": 9}},
+            "selectionRange": {"start": {"line": 500, "character": 3}, "end": {"line": 500, "character": 9}},
+        });
+        if !data.is_null() {
+            it["data"] = data;
+        }
+        it
+    };
+    for (uri, data) in [
+        (plan_uri.as_str(), json!({"id": "NOPE-404"})),
+        (plan_uri.as_str(), json!({"id": 42})),
+        (plan_uri.as_str(), json!("just a string")),
+        (plan_uri.as_str(), Value::Null),
+        ("file:///nowhere/at/all.md", json!({"id": "TEST-003"})),
+        ("untitled:Untitled-9", json!({"id": "NOPE-1"})),
+    ] {
+        for method in ["callHierarchy/incomingCalls", "callHierarchy/outgoingCalls"] {
+            let r =
+                w.c.request(method, json!({"item": item(uri, data.clone())}));
+            assert_eq!(r, json!([]), "{method} {uri} {data}: {r}");
+        }
+    }
+    // Without data, the ID under the selection range (or the name) still works.
+    let mut it = w.prepare(&plan_uri, pos_in(PLAN, "DEP-002", 0, "utf-16"))[0].clone();
+    it.as_object_mut().expect("item").remove("data");
+    let out =
+        w.c.request("callHierarchy/outgoingCalls", json!({"item": it}));
+    assert_eq!(out.as_array().map(Vec::len), Some(2), "{out}");
+    let links = w.c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": "file:///nowhere/at/all.md"}}),
+    );
+    assert!(links.is_null() || links == json!([]), "{links}");
+    assert_eq!(w.c.shutdown(), 0);
+}
