@@ -45,40 +45,63 @@ pub fn linked_by_label(ids: &[String]) -> String {
 /// The trace lenses of a file, in text order: per entry, its "linked by" lens (on the ID of a
 /// definition that is not a table row, as the references lens) and a coverage lens per line
 /// holding link-list fields (two such fields on one line, as in a table row, share one lens).
-pub fn lenses(f: &Workspace, rel: &str) -> Vec<TraceLens> {
+/// With `locations` false their `locations` are left empty (titles only: the server sends
+/// those, and fills in a lens's locations when the client resolves it, [`lens_at`]).
+pub fn lenses(f: &Workspace, rel: &str, locations: bool) -> Vec<TraceLens> {
     let Some(doc) = f.parsed(rel) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for e in doc.entries.iter().filter(|e| !e.placeholder) {
-        if !e.def_kind.is_row() {
-            if let Some(l) = linked_by(f, e) {
-                out.push(l);
-            }
-        }
-        coverage_lenses(f, e, &mut out);
+        entry_lenses(f, e, locations, &mut out);
     }
     out.sort_by_key(|l| (l.span.start, l.span.end));
     out
 }
 
+/// The trace lens of `rel` whose span starts at `start`, with its locations (`None` when no
+/// lens starts there, as after an edit).
+pub fn lens_at(f: &Workspace, rel: &str, start: usize) -> Option<TraceLens> {
+    let doc = f.parsed(rel)?;
+    let (_, e) = super::entry_at(&doc, start)?;
+    if e.placeholder {
+        return None;
+    }
+    let mut out = Vec::new();
+    entry_lenses(f, e, true, &mut out);
+    out.into_iter().find(|l| l.span.start == start)
+}
+
+fn entry_lenses(f: &Workspace, e: &Entry, locations: bool, out: &mut Vec<TraceLens>) {
+    if !e.def_kind.is_row() {
+        if let Some(l) = linked_by(f, e, locations) {
+            out.push(l);
+        }
+    }
+    coverage_lenses(f, e, locations, out);
+}
+
 /// The "linked by" lens of a definition, when plans link it.
-fn linked_by(f: &Workspace, e: &Entry) -> Option<TraceLens> {
+fn linked_by(f: &Workspace, e: &Entry, with_locations: bool) -> Option<TraceLens> {
     let links = trace::plan_links(&f.index, &e.id);
     if links.is_empty() {
         return None;
     }
     let mut ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
     ids.dedup();
-    let locations = links
-        .iter()
-        .flat_map(|l| {
-            l.spans.iter().map(|s| Location {
-                path: l.path.clone(),
-                span: s.clone(),
+    let locations = if with_locations {
+        links
+            .iter()
+            .flat_map(|l| {
+                l.spans.iter().map(|s| Location {
+                    path: l.path.clone(),
+                    span: s.clone(),
+                })
             })
-        })
-        .collect();
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(TraceLens {
         span: e.id_span.clone(),
         title: linked_by_label(&ids),
@@ -87,7 +110,7 @@ fn linked_by(f: &Workspace, e: &Entry) -> Option<TraceLens> {
 }
 
 /// One coverage lens per line holding link-list fields of `e`.
-fn coverage_lenses(f: &Workspace, e: &Entry, out: &mut Vec<TraceLens>) {
+fn coverage_lenses(f: &Workspace, e: &Entry, with_locations: bool, out: &mut Vec<TraceLens>) {
     let mut line: Option<(u32, usize)> = None; // (line start of the last lens's field, its index in out)
     for fl in trace::link_fields(e) {
         let cov = trace::coverage(&f.index, e, fl);
@@ -95,6 +118,7 @@ fn coverage_lenses(f: &Workspace, e: &Entry, out: &mut Vec<TraceLens>) {
         let locations: Vec<Location> = cov
             .iter()
             .flat_map(|c| c.ids.iter())
+            .filter(|_| with_locations)
             .filter_map(|id| {
                 let (p, d) = f.index.first_entry(id)?;
                 Some(Location {

@@ -134,8 +134,9 @@ pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCa
             },
         )),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        // Trace lenses are resolved one by one (the references and readiness lenses come whole).
         code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         }),
         execute_command_provider: Some(execute_command_options()),
         call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),

@@ -164,6 +164,10 @@ impl LanguageServer for Backend {
         symbols::code_lenses(&self.state, params)
     }
 
+    async fn code_lens_resolve(&self, params: CodeLens) -> Result<CodeLens> {
+        symbols::code_lens_resolve(&self.state, params)
+    }
+
     // Commands (handlers/readiness.rs)
     async fn execute_command(
         &self,

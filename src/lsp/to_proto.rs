@@ -201,6 +201,47 @@ pub(super) fn locations(
         .collect()
 }
 
+/// Locations converted with one [`Lines`] and one URI per path: the lenses of a big file list
+/// hundreds of thousands of locations in a few files.
+pub(super) struct LocationConverter<'a> {
+    folder: &'a Workspace,
+    lines: Lines<'a>,
+    uris: HashMap<String, Option<Uri>>,
+}
+
+impl<'a> LocationConverter<'a> {
+    pub(super) fn new(folder: &'a Workspace) -> Self {
+        LocationConverter {
+            folder,
+            lines: Lines::new(folder),
+            uris: HashMap::new(),
+        }
+    }
+
+    pub(super) fn convert(
+        &mut self,
+        locs: &[ide::nav::Location],
+        enc: PositionEncoding,
+    ) -> Vec<Location> {
+        locs.iter()
+            .filter_map(|l| {
+                let uri = match self.uris.get(&l.path) {
+                    Some(u) => u.clone()?,
+                    None => {
+                        let u = uri_of(&self.folder.root, &l.path);
+                        self.uris.insert(l.path.clone(), u.clone());
+                        u?
+                    }
+                };
+                Some(Location {
+                    uri,
+                    range: self.lines.range(&l.path, l.span.clone(), enc)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// Highlights of an ID in one file: (span, is a definition).
 pub(super) fn highlights(
     f: &Workspace,
@@ -501,11 +542,12 @@ pub(super) fn reference_lenses(
     enc: PositionEncoding,
 ) -> Vec<CodeLens> {
     let mut lines = Lines::new(f);
+    let mut conv = LocationConverter::new(f);
     counts
         .into_iter()
         .filter_map(|(span, id, n)| {
             let range = lines.range(rel, span, enc)?;
-            let locs = locations(f, &ide::nav::references_of(f, &id, false), enc);
+            let locs = conv.convert(&ide::nav::references_of(f, &id, false), enc);
             Some(CodeLens {
                 range,
                 command: Some(Command {
@@ -645,8 +687,10 @@ pub(super) fn document_links(
 }
 
 /// The trace lenses of a file ("covers 30 TEST- · 2 missing: …", "linked by DEP-004, …"),
-/// each carrying [`SHOW_REFERENCES`] with the locations it is about — the references lens's
-/// pattern, and like it only for a client that runs that command.
+/// unresolved: a range and `data` naming the document and where the lens starts
+/// (`{"trace": URI, "at": offset}`). The client resolves the ones it shows
+/// ([`resolve_trace_lens`]), so that a big file's lens request does not carry the locations of
+/// every lens.
 pub(super) fn trace_lenses(
     f: &Workspace,
     uri: &Uri,
@@ -658,23 +702,50 @@ pub(super) fn trace_lenses(
     lenses
         .into_iter()
         .filter_map(|l| {
-            let range = lines.range(rel, l.span, enc)?;
-            let locs = locations(f, &l.locations, enc);
             Some(CodeLens {
-                range,
-                command: Some(Command {
-                    title: l.title,
-                    command: SHOW_REFERENCES.into(),
-                    arguments: Some(vec![
-                        serde_json::json!(uri.as_str()),
-                        serde_json::to_value(range.start).unwrap_or_default(),
-                        serde_json::to_value(locs).unwrap_or_default(),
-                    ]),
-                }),
-                data: None,
+                range: lines.range(rel, l.span.clone(), enc)?,
+                command: None,
+                data: Some(serde_json::json!({ "trace": uri.as_str(), "at": l.span.start })),
             })
         })
         .collect()
+}
+
+/// The document and offset a trace lens's `data` names.
+pub(super) fn trace_lens_data(lens: &CodeLens) -> Option<(Uri, usize)> {
+    let d = lens.data.as_ref()?;
+    let uri = d.get("trace")?.as_str()?.parse().ok()?;
+    let at = usize::try_from(d.get("at")?.as_u64()?).ok()?;
+    Some((uri, at))
+}
+
+/// A trace lens resolved: its title and [`SHOW_REFERENCES`] with the locations it is about —
+/// the references lens's pattern. `None` when the lens no longer stands where it did.
+pub(super) fn resolve_trace_lens(
+    f: &Workspace,
+    uri: &Uri,
+    rel: &str,
+    range: Range,
+    l: ide::coverage::TraceLens,
+    enc: PositionEncoding,
+) -> Option<CodeLens> {
+    if Lines::new(f).range(rel, l.span.clone(), enc)? != range {
+        return None;
+    }
+    let locs = LocationConverter::new(f).convert(&l.locations, enc);
+    Some(CodeLens {
+        range,
+        command: Some(Command {
+            title: l.title,
+            command: SHOW_REFERENCES.into(),
+            arguments: Some(vec![
+                serde_json::json!(uri.as_str()),
+                serde_json::to_value(range.start).unwrap_or_default(),
+                serde_json::to_value(locs).unwrap_or_default(),
+            ]),
+        }),
+        data: None,
+    })
 }
 
 #[cfg(test)]

@@ -367,9 +367,22 @@ fn document_links_and_trace_lenses() {
             "textDocument/codeLens",
             json!({"textDocument": {"uri": uri}}),
         );
-        lenses
+        let lenses: Vec<Value> = lenses
             .as_array()
             .expect("lenses")
+            .iter()
+            .map(|l| {
+                // Trace lenses come unresolved (a range and data), the others whole.
+                if l["command"].is_null() {
+                    assert_eq!(l["data"]["trace"], json!(uri), "{l}");
+                    let r = c.request("codeLens/resolve", l.clone());
+                    assert_eq!(r["range"], l["range"]);
+                    return r;
+                }
+                l.clone()
+            })
+            .collect();
+        lenses
             .iter()
             .map(|l| {
                 let line = l["range"]["start"]["line"].as_u64().expect("line") as usize;
@@ -419,6 +432,21 @@ fn document_links_and_trace_lenses() {
         )),
         "{sot:?}"
     );
+    // A lens that no longer stands where its data says, or data of no trace lens, comes back
+    // as it was sent.
+    let lens = |data: Value| json!({"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 3}}, "data": data});
+    for data in [
+        json!({"trace": plan_uri, "at": 0}),
+        json!({"trace": plan_uri, "at": 99999999}),
+        json!({"trace": "file:///nowhere/x.md", "at": 3}),
+        json!({"trace": 7, "at": "x"}),
+        json!("junk"),
+        Value::Null,
+    ] {
+        let r = w.c.request("codeLens/resolve", lens(data.clone()));
+        assert!(r["command"].is_null(), "{data}: {r}");
+        assert_eq!(r["range"], lens(Value::Null)["range"]);
+    }
     // No two lenses on one line say the same.
     let mut seen = std::collections::HashSet::new();
     for (line, title, _) in plan.iter().chain(&sot) {

@@ -3,7 +3,7 @@
 //! "linked by" lenses; `trace::plan_links`, the query behind the latter.
 
 use super::support::*;
-use dep_ls::ide::coverage::{lenses, linked_by_label};
+use dep_ls::ide::coverage::{lens_at, lenses, linked_by_label};
 use dep_ls::ide::hierarchy::{incoming, item_of, outgoing, prepare, Call, Item};
 use dep_ls::ide::links::document_links;
 use dep_ls::trace::plan_links;
@@ -322,7 +322,7 @@ EPIC-03: Three
 /// (text of the line the lens stands on, title) of a file's trace lenses.
 fn lens_titles(fx: &Fixture, rel: &str) -> Vec<(String, String)> {
     let text = fx.file_text(rel);
-    lenses(&fx.folder, rel)
+    lenses(&fx.folder, rel, false)
         .into_iter()
         .map(|l| {
             let start = text[..l.span.start].rfind('\n').map_or(0, |n| n + 1);
@@ -376,15 +376,32 @@ fn coverage_lenses_on_link_lists_and_linked_by_on_definitions() {
             ]
         );
         // MON-001 is named by DEP-001 outside a link list: no "linked by".
-        // The locations a lens is about: the covered IDs' definitions; the plans' links.
-        let ls = lenses(&fx.folder, "release/plan.md");
+        // Sent without locations; resolved one by one, each with the locations it is about:
+        // the covered IDs' definitions; the plans' links.
+        for rel in ["release/plan.md", "SoT/tests.md"] {
+            for l in lenses(&fx.folder, rel, false) {
+                assert!(l.locations.is_empty());
+                let r = lens_at(&fx.folder, rel, l.span.start).expect("resolves");
+                assert_eq!((&r.span, &r.title), (&l.span, &l.title));
+                assert_eq!(
+                    lenses(&fx.folder, rel, true)
+                        .iter()
+                        .find(|x| x.span == l.span),
+                    Some(&r)
+                );
+            }
+        }
+        assert_eq!(lens_at(&fx.folder, "release/plan.md", 0), None);
+        assert_eq!(lens_at(&fx.folder, "release/plan.md", usize::MAX), None);
+        assert_eq!(lens_at(&fx.folder, "nowhere.md", 0), None);
+        let ls = lenses(&fx.folder, "release/plan.md", true);
         let covered: Vec<&str> = ls[0]
             .locations
             .iter()
             .map(|l| fx.slice(&l.path, &l.span))
             .collect();
         assert_eq!(covered, ["EPIC-01", "TEST-001", "TEST-002", "TEST-004"]);
-        let ls = lenses(&fx.folder, "SoT/tests.md");
+        let ls = lenses(&fx.folder, "SoT/tests.md", true);
         let by: Vec<(&str, &str)> = ls[4]
             .locations
             .iter()
@@ -426,6 +443,9 @@ MON-001: Errors$0
         assert!(got
             .iter()
             .any(|(l, t)| l == "MON-001: Errors" && t == "linked by DEP-010"));
+        let start = fx.nth("plan.md", "MON-001, RUN-005", 0);
+        let r = lens_at(&fx.folder, "plan.md", start).expect("the row's lens");
+        assert_eq!(r.locations.len(), 2, "{r:?}");
     });
 }
 
