@@ -348,6 +348,35 @@ step('code lenses run in Neovim: readiness report and references', function()
   vim.cmd('cclose')
 end)
 
+step('coverage lens: "covers 30 TEST- …" on a Linked IDs line, run into the quickfix list', function()
+  vim.cmd.buffer(plan_buf)
+  local line = find_in_buf(plan_buf, 'Linked IDs: EPIC-01, EPIC-02, TEST-001 to TEST-030')
+  vim.lsp.codelens.refresh({ bufnr = plan_buf })
+  -- dep-ls sends trace lenses unresolved; Neovim resolves them (codeLens/resolve).
+  local lens
+  wait('the coverage lens of line ' .. (line + 1), function()
+    for _, l in ipairs(vim.lsp.codelens.get(plan_buf)) do
+      if l.range.start.line == line and l.command and l.command.title:find('^covers ') then
+        lens = l
+        return true
+      end
+    end
+    return false
+  end)
+  assert(lens.command.title:find('30 TEST%-'), 'title: ' .. lens.command.title)
+  assert(lens.command.command == 'editor.action.showReferences', 'command: ' .. lens.command.command)
+  local want = #(lens.command.arguments[3] or {})
+  assert(want > 30, 'the lens lists ' .. want .. ' locations')
+  vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
+  vim.fn.setqflist({}, 'r')
+  vim.lsp.codelens.run()
+  wait('the quickfix list', function()
+    return #vim.fn.getqflist() == want
+  end)
+  out(('     %s -> %d quickfix items'):format(lens.command.title, want))
+  vim.cmd('cclose')
+end)
+
 step('call hierarchy: incoming calls of API-001 fill the quickfix list', function()
   vim.cmd.buffer(plan_buf)
   local client = assert(client_for(plan_buf), 'no dep-ls client')
