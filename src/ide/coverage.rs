@@ -115,18 +115,20 @@ fn coverage_lenses(f: &Workspace, e: &Entry, with_locations: bool, out: &mut Vec
     for fl in trace::link_fields(e) {
         let cov = trace::coverage(&f.index, e, fl);
         let title = trace::coverage_label(&cov);
-        let locations: Vec<Location> = cov
-            .iter()
-            .flat_map(|c| c.ids.iter())
-            .filter(|_| with_locations)
-            .filter_map(|id| {
-                let (p, d) = f.index.first_entry(id)?;
-                Some(Location {
-                    path: p.to_string(),
-                    span: d.id_span.clone(),
+        let locations: Vec<Location> = if with_locations {
+            cov.iter()
+                .flat_map(|c| c.ids.iter())
+                .filter_map(|id| {
+                    let (p, d) = f.index.first_entry(id)?;
+                    Some(Location {
+                        path: p.to_string(),
+                        span: d.id_span.clone(),
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        } else {
+            Vec::new()
+        };
         let key = e.abs(fl.key_span);
         let value = e.abs(fl.value_span);
         let start = if key.is_empty() {
