@@ -16,6 +16,7 @@ mod fix;
 mod helix;
 mod lsp_report;
 mod lsp_session;
+mod lsp_trace;
 mod reliability_edits;
 mod reliability_hostile;
 mod reliability_protocol;
