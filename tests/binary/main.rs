@@ -15,6 +15,7 @@ mod fix;
 mod helix;
 mod lsp_report;
 mod lsp_session;
+mod mcp;
 mod reliability_edits;
 mod reliability_hostile;
 mod reliability_protocol;

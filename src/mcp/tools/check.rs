@@ -1,0 +1,148 @@
+//! `check`: the workspace's findings ([`Workspace::check`], what `dep-ls check` reports), those
+//! of a file or folder, each in the shape of `check --format json`.
+
+use super::paths::{scope, Lines, Scope};
+use super::{Answer, Args, Error, TEXT_LINES};
+use crate::check::{Finding, Severity};
+use crate::text::Range;
+use crate::workspace::Workspace;
+use serde::Serialize;
+use serde_json::json;
+
+/// One finding as `dep-ls check --format json` writes it: exactly its keys, in its order.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    range: Range,
+    id: Option<&'a str>,
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+        Severity::Hint => 3,
+    }
+}
+
+pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
+    let scope = scope(ws, args.str("path"))?;
+    let min = match args.str("minSeverity") {
+        None => Severity::Hint,
+        Some(s) => match s.to_ascii_lowercase().as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            "hint" => Severity::Hint,
+            _ => {
+                return Err(Error::Bad(format!(
+                    "`minSeverity` must be one of error, warning, info, hint; got `{s}`"
+                )))
+            }
+        },
+    };
+    let mut findings: Vec<Finding> = ws
+        .check()
+        .into_iter()
+        .filter(|f| scope.covers(&f.path) && severity_rank(f.severity) <= severity_rank(min))
+        .collect();
+    let mut lines = Lines::new(ws);
+    let mut located: Vec<(Finding, Range)> = findings
+        .drain(..)
+        .map(|f| {
+            let r = lines.range(&f.path, f.span.clone());
+            (f, r)
+        })
+        .collect();
+    // The order of `dep-ls check`: path, start, code, end, message.
+    located.sort_by(|(a, ra), (b, rb)| {
+        (&a.path, ra.start, a.code.as_str(), ra.end, &a.message).cmp(&(
+            &b.path,
+            rb.start,
+            b.code.as_str(),
+            rb.end,
+            &b.message,
+        ))
+    });
+    let files = ws.files.iter().filter(|f| scope.covers(&f.path)).count();
+    let mut counts = [0usize; 4];
+    for (f, _) in &located {
+        counts[severity_rank(f.severity) as usize] += 1;
+    }
+    let list: Vec<JsonFinding<'_>> = located
+        .iter()
+        .map(|(f, r)| JsonFinding {
+            path: &f.path,
+            severity: f.severity.as_str(),
+            code: f.code.as_str(),
+            message: &f.message,
+            range: *r,
+            id: f.id.as_deref(),
+        })
+        .collect();
+    let what = match &scope {
+        Scope::All => "the workspace".to_string(),
+        Scope::Folder(p) => format!("{p}/"),
+        Scope::File(p) => p.clone(),
+    };
+    let mut text = format!(
+        "{}: {} in {} ({} {}, {} {}, {} info, {} {})",
+        what,
+        crate::check::entry::plural(located.len(), "finding", "findings"),
+        crate::check::entry::plural(files, "file", "files"),
+        counts[0],
+        if counts[0] == 1 { "error" } else { "errors" },
+        counts[1],
+        if counts[1] == 1 {
+            "warning"
+        } else {
+            "warnings"
+        },
+        counts[2],
+        counts[3],
+        if counts[3] == 1 { "hint" } else { "hints" },
+    );
+    if !ws.config_errors.is_empty() {
+        text.push_str(&format!(
+            "\nconfiguration problems: {}",
+            ws.config_errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    for (f, r) in located.iter().take(TEXT_LINES) {
+        text.push_str(&format!(
+            "\n{}:{}:{}: {} [{}] {}{}",
+            f.path,
+            r.start.line + 1,
+            lines.line_col(&f.path, f.span.start).1,
+            f.severity.as_str(),
+            f.code.as_str(),
+            f.message,
+            f.id.as_deref()
+                .map(|id| format!(" ({id})"))
+                .unwrap_or_default()
+        ));
+    }
+    if located.len() > TEXT_LINES {
+        text.push_str(&format!(
+            "\n… and {} more (all of them are in the structured result; give a `path` or `minSeverity` to narrow)",
+            located.len() - TEXT_LINES
+        ));
+    }
+    let structured = json!({
+        "root": ws.root.display().to_string(),
+        "path": scope.rel(),
+        "files": files,
+        "counts": {"error": counts[0], "warning": counts[1], "info": counts[2], "hint": counts[3]},
+        "configProblems": ws.config_errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        "findings": list,
+    });
+    Ok(Answer { structured, text })
+}
