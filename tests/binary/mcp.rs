@@ -485,6 +485,18 @@ fn check_gives_the_findings_of_the_cli() {
         first["range"]["start"]["line"].as_u64().expect("line") + 1
     );
     assert!(text.contains(&loc), "{loc} in\n{text}");
+    // One file's findings are the workspace's for that file.
+    for path in ["release/release-plan.md", "SoT/SoT.DEPLOYMENT.md"] {
+        let of_file: Vec<&Value> = cli
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|f| f["path"] == path)
+            .collect();
+        assert!(!of_file.is_empty(), "{path} has findings");
+        let s = mcp.ok("check", json!({"path": path}));
+        assert_eq!(s["findings"], json!(of_file), "{path}");
+    }
     mcp.finish();
 }
 

@@ -45,8 +45,14 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
             }
         },
     };
-    let mut findings: Vec<Finding> = ws
-        .check()
+    // One file: its findings as the language server computes them (its own checks and the
+    // plan-level findings placed in it, the plan findings cached between calls); the same as
+    // `check_all`'s for that file (tests/engine/reliability_properties.rs holds them equal).
+    let all = match &scope {
+        Scope::File(rel) => ws.diagnostics(rel),
+        _ => ws.check(),
+    };
+    let mut findings: Vec<Finding> = all
         .into_iter()
         .filter(|f| scope.covers(&f.path) && severity_rank(f.severity) <= severity_rank(min))
         .collect();
