@@ -105,6 +105,7 @@ pub(super) fn lookup_id(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
             "type": field("Type"),
             "stage": field("Stage"),
             "deprecated": e.deprecated,
+            "summary": e.summary,
             "replacement": e.replacement,
             "fields": fields,
             "links": links,

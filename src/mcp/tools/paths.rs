@@ -104,8 +104,19 @@ pub(super) fn scope(ws: &Workspace, given: Option<&str>) -> Result<Scope, Error>
     if ws.files.get(&rel).is_some() {
         return Ok(Scope::File(rel));
     }
+    if let Some((n, _)) = ws
+        .nested
+        .iter()
+        .find(|(n, _)| crate::root::is_within(&rel, n))
+    {
+        return Err(Error::Bad(format!(
+            "`{given}` belongs to the nested workspace {n}/ (it has its own dep-ls.toml, \
+             .claude/domain-profile.yaml, SoT/ or .git), not to this one; start `dep-ls mcp \
+             --root {n}` for it"
+        )));
+    }
     let why = if crate::workspace::is_markdown(&rel) {
-        "a Markdown file dep-ls does not read (ignored by .gitignore or `exclude`, in a nested workspace, too big, or unreadable)"
+        "a Markdown file dep-ls does not read (ignored by .gitignore or `exclude`, too big, or unreadable)"
     } else {
         "not a Markdown file (.md or .markdown)"
     };

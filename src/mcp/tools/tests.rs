@@ -45,7 +45,12 @@ fn arguments_are_checked() {
 fn paths_stay_inside_the_workspace() {
     let ws = ws(
         "paths",
-        &[("plans/a.md", "DEP-001: a\n"), ("notes.txt", "x")],
+        &[
+            ("plans/a.md", "DEP-001: a\n"),
+            ("notes.txt", "x"),
+            ("other/dep-ls.toml", ""),
+            ("other/b.md", "DEP-002: b\n"),
+        ],
     );
     assert_eq!(
         scope(&ws, Some("plans/a.md")),
@@ -62,6 +67,7 @@ fn paths_stay_inside_the_workspace() {
     assert!(bad(&ws, "check", json!({"path": "/etc/passwd"})).contains("outside"));
     assert!(bad(&ws, "check", json!({"path": "plans/b.md"})).contains("no such file"));
     assert!(bad(&ws, "check", json!({"path": "notes.txt"})).contains("not a Markdown file"));
+    assert!(bad(&ws, "check", json!({"path": "other/b.md"})).contains("nested workspace other/"));
 }
 
 #[test]
