@@ -95,23 +95,23 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
         Scope::Folder(p) => format!("{p}/"),
         Scope::File(p) => p.clone(),
     };
-    let mut text = format!(
-        "{}: {} in {} ({} {}, {} {}, {} info, {} {})",
-        what,
-        crate::check::entry::plural(located.len(), "finding", "findings"),
-        crate::check::entry::plural(files, "file", "files"),
-        counts[0],
-        if counts[0] == 1 { "error" } else { "errors" },
-        counts[1],
-        if counts[1] == 1 {
-            "warning"
-        } else {
-            "warnings"
-        },
-        counts[2],
-        counts[3],
-        if counts[3] == 1 { "hint" } else { "hints" },
-    );
+    let mut text = if located.is_empty() {
+        format!(
+            "{what}: no findings in {}",
+            crate::check::entry::plural(files, "file", "files")
+        )
+    } else {
+        let n = |k: usize, one: &str, many: &str| crate::check::entry::plural(counts[k], one, many);
+        format!(
+            "{what}: {} in {} ({}, {}, {} info, {})",
+            crate::check::entry::plural(located.len(), "finding", "findings"),
+            crate::check::entry::plural(files, "file", "files"),
+            n(0, "error", "errors"),
+            n(1, "warning", "warnings"),
+            counts[2],
+            n(3, "hint", "hints"),
+        )
+    };
     if !ws.config_errors.is_empty() {
         text.push_str(&format!(
             "\nconfiguration problems: {}",

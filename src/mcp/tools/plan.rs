@@ -22,14 +22,11 @@ pub(super) fn readiness(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
     let structured: Value = serde_json::from_str(&crate::report::render::json(&report))
         .map_err(|e| Error::Bad(format!("internal error: the report is not JSON ({e})")))?;
     let mut text = crate::report::render::markdown(&report);
-    if report.no_plan() {
+    if report.no_plan() && scope != Scope::All {
+        // The report says the workspace has none; here it is the path that has none.
         text = format!(
-            "No DEP- release plan{}: nothing to judge.\n\n{text}",
-            if scope == Scope::All {
-                " in this workspace".to_string()
-            } else {
-                format!(" with an entry in {}", scope.rel())
-            }
+            "No DEP- release plan has an entry in {}: nothing to judge there.\n",
+            scope.rel()
         );
     }
     Ok(Answer { structured, text })
