@@ -8,9 +8,8 @@
 # to Claude, which fixes them (the edit itself is already made: PostToolUse cannot undo it).
 # Any other exit (dep-ls missing, unreadable input) is shown to the user and changes nothing.
 #
-# Register it in .claude/settings.json (see README.md, "Claude Code"):
-#   {"hooks": {"PostToolUse": [{"matcher": "Edit|Write|MultiEdit", "hooks": [{"type": "command",
-#     "command": "\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/dep-ls-hook.sh", "timeout": 30}]}]}}
+# Install: copy this file to .claude/hooks/dep-ls-hook.sh in the project (executable), and the
+# "hooks" of editors/claude/settings.json into .claude/settings.json (README.md, "AI agents").
 #
 # Environment: DEP_LS, the dep-ls to run (default: dep-ls on PATH); DEP_LS_HOOK_JSON, the JSON
 # reader to use (jq or python3; default: jq when installed, else python3).

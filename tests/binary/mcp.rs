@@ -577,3 +577,32 @@ fn the_claude_code_hook_returns_the_findings_of_the_edited_file() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The files to copy into a project (`editors/claude/`): `mcp.json` (as `.mcp.json`) starts
+/// this server, `settings.json` (into `.claude/settings.json`) runs the hook after each edit.
+#[test]
+fn the_claude_code_examples_start_the_server_and_the_hook() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/claude");
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(name)).expect("readable");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let mcp = read("mcp.json");
+    let server = &mcp["mcpServers"]["dep-ls"];
+    assert_eq!(server["command"], "dep-ls");
+    assert_eq!(server["args"], json!(["mcp"]));
+
+    let settings = read("settings.json");
+    let group = &settings["hooks"]["PostToolUse"][0];
+    let matcher = group["matcher"].as_str().expect("matcher");
+    for tool in ["Edit", "Write", "MultiEdit"] {
+        assert!(matcher.split('|').any(|m| m == tool), "{matcher}");
+    }
+    let hook = &group["hooks"][0];
+    assert_eq!(hook["type"], "command");
+    assert!(hook["command"]
+        .as_str()
+        .is_some_and(|c| c.ends_with("/dep-ls-hook.sh") && c.contains("$CLAUDE_PROJECT_DIR")));
+    assert!(hook["timeout"].as_u64().is_some_and(|t| t >= 10));
+    assert!(dir.join("dep-ls-hook.sh").is_file());
+}
