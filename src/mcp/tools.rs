@@ -60,9 +60,10 @@ same findings as `dep-ls check --format json` and the editor's diagnostics. Give
 Markdown file or a folder, relative to the workspace root or absolute) for its findings only, or \
 leave it out for the whole workspace. Files are read again from disk on every call: call it \
 after each edit. Each finding has `path` (workspace-relative), `severity` (error, warning, info, \
-hint), `code` (e.g. missing-required-field, unresolved-link), `message`, `range` (0-based line \
-and UTF-16 character, as in LSP) and `id` (the entry it belongs to, or null). The text answer \
-gives `path:line:column` 1-based. Error-severity findings fail `dep-ls check` in CI: fix them.",
+hint), `code` (e.g. missing-field, unresolved-link), `message`, `range` (0-based line and \
+UTF-16 character, as in LSP) and `id` (the entry it belongs to, or null); at most `limit` of \
+them (500 by default; `total` and `counts` count them all). The text answer gives \
+`path:line:column` 1-based. Error-severity findings fail `dep-ls check` in CI: fix them.",
             input_schema: json!({
                 "type": "object",
                 "properties": {
@@ -74,6 +75,11 @@ gives `path:line:column` 1-based. Error-severity findings fail `dep-ls check` in
                         "type": "string",
                         "enum": ["error", "warning", "info", "hint"],
                         "description": "Only findings of this severity or worse (default: hint, i.e. all)."
+                    },
+                    "limit": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "At most this many findings in the answer (default 500), in path and line order."
                     }
                 },
                 "additionalProperties": false

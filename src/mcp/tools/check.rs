@@ -3,6 +3,10 @@
 
 use super::paths::{scope, Lines, Scope};
 use super::{Answer, Args, Error, TEXT_LINES};
+
+/// At most this many findings in an answer unless `limit` says otherwise (a whole workspace can
+/// have tens of thousands: more than an agent's context holds).
+const DEFAULT_LIMIT: usize = 500;
 use crate::check::{Finding, Severity};
 use crate::text::Range;
 use crate::workspace::Workspace;
@@ -79,8 +83,14 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
     for (f, _) in &located {
         counts[severity_rank(f.severity) as usize] += 1;
     }
+    let limit = match args.int("limit") {
+        None => DEFAULT_LIMIT,
+        Some(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
+        Some(n) => return Err(Error::Bad(format!("`limit` must be at least 1; got {n}"))),
+    };
     let list: Vec<JsonFinding<'_>> = located
         .iter()
+        .take(limit)
         .map(|(f, r)| JsonFinding {
             path: &f.path,
             severity: f.severity.as_str(),
@@ -122,7 +132,8 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
                 .join("; ")
         ));
     }
-    for (f, r) in located.iter().take(TEXT_LINES) {
+    let shown = limit.min(TEXT_LINES);
+    for (f, r) in located.iter().take(shown) {
         text.push_str(&format!(
             "\n{}:{}:{}: {} [{}] {}{}",
             f.path,
@@ -136,10 +147,15 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
                 .unwrap_or_default()
         ));
     }
-    if located.len() > TEXT_LINES {
+    if located.len() > shown {
         text.push_str(&format!(
-            "\n… and {} more (all of them are in the structured result; give a `path` or `minSeverity` to narrow)",
-            located.len() - TEXT_LINES
+            "\n… and {} more{} (give a `path` or `minSeverity` to narrow)",
+            located.len() - shown,
+            if list.len() > shown {
+                format!(" ({} in the structured result)", list.len())
+            } else {
+                String::new()
+            }
         ));
     }
     let structured = json!({
@@ -148,6 +164,8 @@ pub(super) fn check(ws: &Workspace, args: &Args) -> Result<Answer, Error> {
         "files": files,
         "counts": {"error": counts[0], "warning": counts[1], "info": counts[2], "hint": counts[3]},
         "configProblems": ws.config_errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        "total": located.len(),
+        "truncated": located.len() > list.len(),
         "findings": list,
     });
     Ok(Answer { structured, text })

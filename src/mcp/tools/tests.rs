@@ -98,9 +98,14 @@ fn each_tool_answers() {
     assert!(bad(&ws, "template", json!({"type": "Rolback"})).contains("Did you mean Rollback"));
 
     let a = call(&ws, "check", &args(json!({"path": "plan.md"}))).expect("check");
-    assert!(a.structured["findings"]
-        .as_array()
-        .is_some_and(|f| !f.is_empty()));
+    let n = a.structured["findings"].as_array().map_or(0, Vec::len);
+    assert!(n > 1, "{}", a.structured);
+    assert_eq!(a.structured["total"], n);
+    let a = call(&ws, "check", &args(json!({"limit": 1}))).expect("check");
+    assert_eq!(a.structured["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(a.structured["truncated"], true);
+    assert!(a.text.contains("more"), "{}", a.text);
+    assert!(bad(&ws, "check", json!({"limit": 0})).contains("at least 1"));
     let a = call(&ws, "readiness", &args(json!({}))).expect("readiness");
     assert_eq!(a.structured["ready"], false);
 }
