@@ -440,6 +440,21 @@ fn malformed_lines_get_an_error_and_eof_ends_the_session() {
     mcp.send_line(r#"{"jsonrpc":"2.0","id":"x1","method":"tools/call","params":{"name":7}}"#);
     let r = mcp.response(&json!("x1"));
     assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Bytes that are not UTF-8, and JSON nested deeper than any parser should follow.
+    {
+        let stdin = mcp.stdin.as_mut().expect("stdin");
+        stdin.write_all(b"{\"a\": \"\xff\xfe\"}\n").expect("write");
+        stdin.flush().expect("flush");
+    }
+    assert_eq!(mcp.next_message()["error"]["code"], -32700);
+    mcp.send_line(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
+    assert_eq!(mcp.next_message()["error"]["code"], -32700);
+    // Arguments that are not an object.
+    mcp.send_line(
+        r#"{"jsonrpc":"2.0","id":"x2","method":"tools/call","params":{"name":"check","arguments":[1]}}"#,
+    );
+    let r = mcp.response(&json!("x2"));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
     // Blank lines are nothing; the session goes on.
     mcp.send_line("");
     assert_eq!(mcp.request("ping", json!({}))["result"], json!({}));

@@ -68,6 +68,16 @@ fn paths_stay_inside_the_workspace() {
     assert!(bad(&ws, "check", json!({"path": "plans/b.md"})).contains("no such file"));
     assert!(bad(&ws, "check", json!({"path": "notes.txt"})).contains("not a Markdown file"));
     assert!(bad(&ws, "check", json!({"path": "other/b.md"})).contains("nested workspace other/"));
+    // A link that leads out of the workspace is outside it.
+    #[cfg(unix)]
+    {
+        let outside =
+            std::env::temp_dir().join(format!("dep-ls-mcp-out-{}.md", std::process::id()));
+        std::fs::write(&outside, "DEP-009: x\n").expect("write");
+        std::os::unix::fs::symlink(&outside, ws.root.join("plans/link.md")).expect("symlink");
+        assert!(bad(&ws, "check", json!({"path": "plans/link.md"})).contains("outside"));
+        let _ = std::fs::remove_file(outside);
+    }
 }
 
 #[test]
