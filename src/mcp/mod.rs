@@ -1,7 +1,8 @@
 //! `dep-ls mcp`: a Model Context Protocol server on stdio, for AI agents, over the workspace it
 //! is started in. A front end of the engine beside the language server: the tools (`tools.rs`)
 //! are plain engine calls, answered from one [`Workspace`](crate::workspace::Workspace) loaded
-//! at start and brought up to date from disk before every call (`session.rs`).
+//! at start (on a thread of its own, while the client initializes) and brought up to date from
+//! disk before every call (`session.rs`).
 //!
 //! The protocol is the official Rust SDK's (`rmcp`: `initialize` with protocol-version
 //! negotiation, `notifications/initialized`, `ping`, `tools/list`, `tools/call`), over a line
@@ -21,7 +22,7 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// What the server tells a client about itself at `initialize`.
@@ -35,7 +36,35 @@ reads the files as they are on disk now.";
 /// The MCP service: the tools over a session.
 #[derive(Clone)]
 struct Server {
-    session: Arc<Mutex<Session>>,
+    /// Loaded on a thread of its own while the handshake goes on (`None` until then: the first
+    /// call that finds it so loads it itself).
+    session: Arc<Mutex<Option<Session>>>,
+    root: Arc<PathBuf>,
+    config: Arc<Option<PathBuf>>,
+}
+
+impl Server {
+    /// The session, loaded now if the loading thread has not got to it yet.
+    fn session<'a>(
+        slot: &'a mut Option<Session>,
+        root: &Path,
+        config: Option<&Path>,
+    ) -> &'a mut Session {
+        slot.get_or_insert_with(|| load(root, config))
+    }
+}
+
+/// Loads the session, with a line in the log.
+fn load(root: &Path, config: Option<&Path>) -> Session {
+    let started = std::time::Instant::now();
+    let session = Session::load(root, config);
+    tracing::info!(
+        "dep-ls mcp: {} ({} Markdown files) loaded in {:?}",
+        root.display(),
+        session.ws.files.len(),
+        started.elapsed()
+    );
+    session
 }
 
 fn tool_list() -> Vec<Tool> {
@@ -76,12 +105,14 @@ impl ServerHandler for Server {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let session = Arc::clone(&self.session);
+        let (root, config) = (Arc::clone(&self.root), Arc::clone(&self.config));
         let name = request.name.to_string();
         let args = request.arguments.unwrap_or_default();
         // The engine is synchronous (and parallel inside): off the async workers.
         let answer = tokio::task::spawn_blocking(move || {
-            let mut s = session.lock().unwrap_or_else(|p| p.into_inner());
+            let mut slot = session.lock().unwrap_or_else(|p| p.into_inner());
             crate::guard::catch(|| {
+                let s = Server::session(&mut slot, &root, (*config).as_deref());
                 let n = s.refresh();
                 if n > 0 {
                     tracing::info!("{n} files read again before `{name}`");
@@ -133,17 +164,24 @@ pub fn run_stdio(root: &Path, config: Option<&Path>) -> i32 {
             return 2;
         }
     };
-    let started = std::time::Instant::now();
-    let session = Session::load(root, config);
-    tracing::info!(
-        "dep-ls mcp: {} ({} Markdown files) loaded in {:?}",
-        root.display(),
-        session.ws.files.len(),
-        started.elapsed()
-    );
     let server = Server {
-        session: Arc::new(Mutex::new(session)),
+        session: Arc::new(Mutex::new(None)),
+        root: Arc::new(root.to_path_buf()),
+        config: Arc::new(config.map(Path::to_path_buf)),
     };
+    // Load while the client initializes and lists the tools; a first call waits for it.
+    let loader = server.clone();
+    std::thread::spawn(move || {
+        let mut slot = loader.session.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            let loaded = crate::guard::catch(|| load(&loader.root, (*loader.config).as_deref()));
+            match loaded {
+                Ok(s) => *slot = Some(s),
+                // A later call tries again (and answers the panic as an internal error).
+                Err(panic) => tracing::error!("dep-ls mcp: loading panicked: {panic}"),
+            }
+        }
+    });
     let code = rt.block_on(async move {
         let input = tokio::io::BufReader::new(tokio::io::stdin());
         let t = transport::LineTransport::new(input, tokio::io::stdout());
