@@ -13,7 +13,7 @@ mod session;
 mod tools;
 mod transport;
 
-pub use session::Session;
+use session::Session;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
