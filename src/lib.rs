@@ -16,6 +16,7 @@ pub mod human;
 pub mod ide;
 pub mod index;
 pub mod lsp;
+pub mod mcp;
 pub mod report;
 pub mod root;
 pub mod schema;

@@ -22,6 +22,7 @@ mod graph;
 mod init;
 mod interrupt;
 mod locate;
+mod mcp;
 mod progress;
 mod report;
 mod server;
@@ -97,6 +98,22 @@ pub enum Command {
     /// Write a commented dep-ls.toml (every key with its default) in the folder PATH, and with
     /// --plan a release-plan skeleton; never overwrites a file (exit 1 when one exists)
     Init(InitArgs),
+    /// Run a Model Context Protocol server on stdin/stdout for AI agents (Claude Code, …): tools
+    /// to check plans, look IDs up, show readiness, give the next free ID and entry templates
+    Mcp(McpArgs),
+}
+
+/// `dep-ls mcp` arguments.
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    /// The workspace folder (default: the workspace the current folder belongs to, found as
+    /// `check` finds it)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `dep-ls config` arguments.
@@ -369,6 +386,7 @@ where
         Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Config(args)) => config::run(&args),
         Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Mcp(args)) => mcp::run(&args),
         Some(Command::Schema) => match output::emit(&crate::schema::to_json_text(), None) {
             Ok(()) => EXIT_OK,
             Err(code) => code,

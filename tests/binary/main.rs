@@ -17,6 +17,7 @@ mod helix;
 mod lsp_report;
 mod lsp_session;
 mod lsp_trace;
+mod mcp;
 mod reliability_edits;
 mod reliability_hostile;
 mod reliability_protocol;
