@@ -4,7 +4,7 @@
 #   2. action.yml: its metadata (name, description, runs.using composite, every input and
 #      output described, the scripts it runs exist), then its steps linted by actionlint as a
 #      workflow made of them (expressions, contexts, step outputs, shellcheck);
-#   3. shellcheck on the action's scripts (scripts/action/*.sh) and this one;
+#   3. shellcheck on the action's scripts (scripts/action/*.sh), this one and the Claude Code hook;
 #   4. scripts/action/test.sh: the action's scripts with a stub dep-ls and a file:// release.
 #
 # Tools go into a venv under target/ (reused when present). actionlint comes from PyPI:
@@ -133,8 +133,8 @@ echo "actionlint: action.yml's steps clean"
 
 # 3. The scripts.
 if [ -n "$shellcheck" ]; then
-  "$shellcheck" scripts/action/*.sh scripts/ci-actionlint.sh
-  echo "shellcheck: scripts/action/*.sh, scripts/ci-actionlint.sh clean"
+  "$shellcheck" scripts/action/*.sh scripts/ci-actionlint.sh editors/claude/dep-ls-hook.sh
+  echo "shellcheck: scripts/action/*.sh, scripts/ci-actionlint.sh, editors/claude/dep-ls-hook.sh clean"
 else
   echo "note: no shellcheck; the scripts' shellcheck is skipped"
 fi

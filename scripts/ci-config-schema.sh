@@ -44,7 +44,7 @@ unknown-type|invalid|[owner]\nteam = "off"\n
 bad-policy|invalid|[owner]\ncriteria = "maybe"\n
 bad-prefix|invalid|prefixes = ["ops"]\n
 zero-size|invalid|max_file_size = 0\n
-plan-no-scope|invalid|[plan]\nenvironments = ["staging"]\n
+plan-no-scope|valid|[plan]\nenvironments = ["staging"]\n
 plan-unknown-key|invalid|[plan]\nscope = "file"\nenviroments = ["staging"]\n
 bad-scope|invalid|[plan]\nscope = "folder"\n
 not-toml|invalid|this is not toml\n

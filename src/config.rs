@@ -585,6 +585,21 @@ mod tests {
         }
     }
 
+    /// `[plan]` with only `environments` keeps the default scope; a scope that is not one of the
+    /// names is still an error.
+    #[test]
+    fn plan_environments_without_scope() {
+        let (c, errors) = Config::from_toml_str(
+            "[plan]\nenvironments = [\"staging\", \"QA\"]\n",
+            Path::new("dep-ls.toml"),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(c.plan, PlanScope::Workspace);
+        assert_eq!(c.required_environments, ["staging", "qa"]);
+        let (_, errors) = Config::from_toml_str("[plan]\nscope = 3\n", Path::new("dep-ls.toml"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
     /// The editor's section holds the editor's own settings, and settings that stay with the
     /// workspace (`include`, `exclude`, `max_file_size`): neither is an error there, and `null`
     /// is unset.

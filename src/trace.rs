@@ -200,6 +200,24 @@ pub fn linked_by_plans(index: &Index, id: &str) -> Vec<String> {
     ids
 }
 
+/// The links behind [`linked_by_plans`]: the DEP- entries that link `id` from a link list,
+/// each with every span it links the ID at, in the number order of their IDs (then path order).
+pub fn plan_links(index: &Index, id: &str) -> Vec<Incoming> {
+    let mut v: Vec<Incoming> = incoming(index, id)
+        .into_iter()
+        .filter(|inc| inc.linked && id_prefix(&inc.id) == "DEP")
+        .collect();
+    v.sort_by(|a, b| {
+        (id_number(&a.id), &a.id, &a.path, a.entry).cmp(&(
+            id_number(&b.id),
+            &b.id,
+            &b.path,
+            b.entry,
+        ))
+    });
+    v
+}
+
 /// The entry of `doc` whose span holds `offset` (the innermost, when entries nest).
 pub fn entry_at(doc: &ParsedDoc, offset: usize) -> Option<usize> {
     doc.entries

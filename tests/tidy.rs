@@ -376,7 +376,7 @@ fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
     let cycles = cycles_of(&edges);
     assert!(cycles.is_empty(), "module cycles: {cycles:#?}");
 
-    let front_ends = ["cli", "lsp"];
+    let front_ends = ["cli", "lsp", "mcp"];
     let mut reaches = Vec::new();
     for (m, to) in &edges {
         if front_ends.contains(&m.as_str()) {
@@ -408,6 +408,25 @@ fn modules_form_no_cycle_and_the_engine_knows_no_front_end() {
     assert!(
         lsp_types.is_empty(),
         "LSP types outside src/lsp: {lsp_types:?}"
+    );
+
+    // MCP (the rmcp crate) is known to `src/mcp` alone.
+    let mcp = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join("mcp");
+    let mcp_types: Vec<String> = files_under("src")
+        .into_iter()
+        .filter(|p| !p.starts_with(&mcp) && p.extension().is_some_and(|x| x == "rs"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .expect("read")
+                .contains(concat!("rm", "cp::"))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        mcp_types.is_empty(),
+        "MCP types outside src/mcp: {mcp_types:?}"
     );
 }
 

@@ -15,12 +15,14 @@
 mod output;
 mod check;
 mod config;
+mod diff;
 mod fix;
 mod format;
 mod graph;
 mod init;
 mod interrupt;
 mod locate;
+mod mcp;
 mod progress;
 mod report;
 mod server;
@@ -89,9 +91,29 @@ pub enum Command {
     /// The effective configuration of PATH's workspace and where each part came from
     /// (dep-ls.toml, --config, the domain profile, defaults), with its problems (exit 1)
     Config(ConfigArgs),
+    /// What a change does to the trace graph between a git revision and the working tree (or
+    /// two revisions): IDs added, removed, retitled, changed; suspect links; findings introduced
+    /// and fixed; readiness before → after (exit 1 when it introduces an error)
+    Diff(DiffArgs),
     /// Write a commented dep-ls.toml (every key with its default) in the folder PATH, and with
     /// --plan a release-plan skeleton; never overwrites a file (exit 1 when one exists)
     Init(InitArgs),
+    /// Run a Model Context Protocol server on stdin/stdout for AI agents (Claude Code, …): tools
+    /// to check plans, look IDs up, show readiness, give the next free ID and entry templates
+    Mcp(McpArgs),
+}
+
+/// `dep-ls mcp` arguments.
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    /// The workspace folder (default: the workspace the current folder belongs to, found as
+    /// `check` finds it)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Configuration file to use instead of the workspace's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `dep-ls config` arguments.
@@ -223,6 +245,52 @@ pub enum GraphFormat {
     Json,
 }
 
+const DIFF_HELP: &str = "\
+REV is a revision compared with the working tree (HEAD, main, v1.2, a commit), or two:
+A..B compares B with A, and A...B compares B with where it forked off A (what a pull request
+shows: `dep-ls diff origin/main...HEAD`). Both sides are loaded by the same rules as `check`
+(the workspace root of PATH, dep-ls.toml, .gitignore); the revision's files are read with git
+into a temporary folder outside the repository, and nothing in the repository changes.
+
+Exit codes:
+  0  the change introduces no error-severity finding
+  1  the change introduces at least one error-severity finding
+  2  usage or repository error (not in a git repository, unknown revision, git missing)";
+
+/// `dep-ls diff` arguments.
+#[derive(Args, Debug)]
+#[command(after_help = DIFF_HELP)]
+pub struct DiffArgs {
+    /// A revision to compare the working tree with, or `A..B` / `A...B`
+    #[arg(value_name = "REV")]
+    pub rev: String,
+
+    /// Only this folder or Markdown file of the workspace (its IDs, findings and plans, and
+    /// the suspect links that start or end in it)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format (markdown: made to be posted as a pull-request comment)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// Write the output to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file to use on both sides instead of each side's dep-ls.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
 /// `dep-ls check` arguments.
 #[derive(Args, Debug)]
 #[command(after_help = EXIT_CODES_HELP)]
@@ -315,8 +383,10 @@ where
         }
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Graph(args)) => graph::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Config(args)) => config::run(&args),
         Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Mcp(args)) => mcp::run(&args),
         Some(Command::Schema) => match output::emit(&crate::schema::to_json_text(), None) {
             Ok(()) => EXIT_OK,
             Err(code) => code,

@@ -9,7 +9,7 @@ pub(super) fn run() -> i32 {
 }
 
 /// Logs go to stderr (stdout carries the protocol); `DEP_LS_LOG` (or `RUST_LOG`) sets the level.
-fn init_logging() {
+pub(super) fn init_logging() {
     let filter = std::env::var("DEP_LS_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "warn".to_string());

@@ -360,14 +360,15 @@ fn owner(c: &mut Config, v: &Value, p: &mut Problems) {
 /// `[plan] scope = "directory"` (or `plan = "directory"`), and `environments = [...]`: what one
 /// plan is, and the environments every plan must document.
 fn plan(c: &mut Config, v: &Value, p: &mut Problems) {
-    let scope = v
-        .as_object()
-        .and_then(|t| t.get("scope"))
-        .or(Some(v))
-        .and_then(|v| v.as_str());
-    match SCOPES.iter().find(|(n, _)| Some(*n) == scope) {
-        Some((_, s)) => c.plan = *s,
-        None => p.error(
+    let scope = match v.as_object() {
+        // A table without `scope` keeps the default one (`[plan] environments = [...]` alone).
+        Some(t) => t.get("scope"),
+        None => Some(v),
+    };
+    match scope.map(|s| SCOPES.iter().find(|(n, _)| Some(*n) == s.as_str())) {
+        None => {}
+        Some(Some((_, s))) => c.plan = *s,
+        Some(None) => p.error(
             "plan",
             format!(
                 "plan scope must be {} (e.g. [plan] scope = \"directory\")",
@@ -582,7 +583,6 @@ fn schema_plan() -> Value {
                         "default": Config::default().required_environments,
                     },
                 },
-                "required": ["scope"],
                 "additionalProperties": false,
             },
         ],

@@ -320,15 +320,7 @@ impl Document {
             .get(first_sec + n_new)
             .map(|s| s.first_line)
             .unwrap_or(self.lines.len());
-        let changed_last_old = (changed_last_new as isize - line_delta) as usize;
-        self.reextract(
-            changed_first,
-            changed_last_old,
-            changed_last_new,
-            start,
-            delta,
-            prefixes,
-        )
+        self.reextract(changed_first, changed_last_new, start, delta, prefixes)
     }
 
     /// Classifies the lines of section `k` again, from the tree it holds.
@@ -342,7 +334,6 @@ impl Document {
     fn reextract(
         &mut self,
         first_line: usize,
-        end_line_old: usize,
         end_line_new: usize,
         edit_start: usize,
         delta: isize,
@@ -366,7 +357,7 @@ impl Document {
         };
         // End: the first definition (heading or plain line) starting at or after the changed
         // region's end (old coordinates).
-        let end_old_byte = self.old_line_start(end_line_old, end_line_new, delta);
+        let end_old_byte = self.old_line_start(end_line_new, delta);
         let after = old
             .entries
             .partition_point(|e| e.line_span.start < end_old_byte);
@@ -470,8 +461,9 @@ impl Document {
         ids_changed
     }
 
-    /// The old-coordinates byte start of a line given in both coordinate systems.
-    fn old_line_start(&self, _old_line: usize, new_line: usize, delta: isize) -> usize {
+    /// The old-coordinates byte start of a line below the edit, given by its new line number
+    /// (its start moved by `delta` bytes).
+    fn old_line_start(&self, new_line: usize, delta: isize) -> usize {
         let new_start = self.line_start(new_line);
         (new_start as isize - delta).max(0) as usize
     }

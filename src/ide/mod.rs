@@ -3,6 +3,9 @@
 
 pub mod actions;
 pub mod complete;
+pub mod coverage;
+pub mod hierarchy;
+pub mod links;
 pub mod nav;
 pub mod readiness;
 mod style;

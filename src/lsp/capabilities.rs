@@ -141,10 +141,16 @@ pub(super) fn server_capabilities(enc: PositionEncoding, pull: bool) -> ServerCa
             },
         )),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        // Trace lenses are resolved one by one (the references and readiness lenses come whole).
         code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         }),
         execute_command_provider: Some(execute_command_options()),
+        call_hierarchy_provider: Some(CallHierarchyServerCapability::Simple(true)),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
         diagnostic_provider: pull.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("dep-ls".into()),

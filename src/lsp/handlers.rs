@@ -3,6 +3,7 @@
 //! the answer with [`super::to_proto`]; [`super::server`] maps each LSP method to one of them.
 
 pub(super) mod editing;
+pub(super) mod hierarchy;
 pub(super) mod lifecycle;
 pub(super) mod navigation;
 pub(super) mod readiness;

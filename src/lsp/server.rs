@@ -2,7 +2,7 @@
 //! it. Requests that only read the world take the session's [`State`](super::session::State);
 //! those that talk to the client or start tasks take the [`Backend`].
 
-use super::handlers::{editing, lifecycle, navigation, readiness, symbols, sync};
+use super::handlers::{editing, hierarchy, lifecycle, navigation, readiness, symbols, sync};
 use super::session::Backend;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -80,6 +80,32 @@ impl LanguageServer for Backend {
         navigation::hover(&self.state, params)
     }
 
+    // The trace graph: call hierarchy, document links (handlers/hierarchy.rs)
+    async fn prepare_call_hierarchy(
+        &self,
+        params: CallHierarchyPrepareParams,
+    ) -> Result<Option<Vec<CallHierarchyItem>>> {
+        hierarchy::prepare_call_hierarchy(&self.state, params)
+    }
+
+    async fn incoming_calls(
+        &self,
+        params: CallHierarchyIncomingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyIncomingCall>>> {
+        hierarchy::incoming_calls(&self.state, params)
+    }
+
+    async fn outgoing_calls(
+        &self,
+        params: CallHierarchyOutgoingCallsParams,
+    ) -> Result<Option<Vec<CallHierarchyOutgoingCall>>> {
+        hierarchy::outgoing_calls(&self.state, params)
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        hierarchy::document_links(&self.state, params)
+    }
+
     // Editing (handlers/editing.rs)
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         editing::completion(&self.state, params)
@@ -136,6 +162,10 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         symbols::code_lenses(&self.state, params)
+    }
+
+    async fn code_lens_resolve(&self, params: CodeLens) -> Result<CodeLens> {
+        symbols::code_lens_resolve(&self.state, params)
     }
 
     // Commands (handlers/readiness.rs)

@@ -1,5 +1,6 @@
 //! Engine results → LSP objects: findings to diagnostics, edits to workspace edits, symbols,
-//! completion items, highlights, folding ranges, semantic tokens, inlay hints, code lenses.
+//! completion items, highlights, folding ranges, semantic tokens, inlay hints, code lenses,
+//! call hierarchy items and calls, document links.
 //! Positions and URIs go through [`super::convert`]; nothing here reads the session.
 
 use super::convert::{uri_of, Lines};
@@ -198,6 +199,47 @@ pub(super) fn locations(
             })
         })
         .collect()
+}
+
+/// Locations converted with one [`Lines`] and one URI per path: the lenses of a big file list
+/// hundreds of thousands of locations in a few files.
+pub(super) struct LocationConverter<'a> {
+    folder: &'a Workspace,
+    lines: Lines<'a>,
+    uris: HashMap<String, Option<Uri>>,
+}
+
+impl<'a> LocationConverter<'a> {
+    pub(super) fn new(folder: &'a Workspace) -> Self {
+        LocationConverter {
+            folder,
+            lines: Lines::new(folder),
+            uris: HashMap::new(),
+        }
+    }
+
+    pub(super) fn convert(
+        &mut self,
+        locs: &[ide::nav::Location],
+        enc: PositionEncoding,
+    ) -> Vec<Location> {
+        locs.iter()
+            .filter_map(|l| {
+                let uri = match self.uris.get(&l.path) {
+                    Some(u) => u.clone()?,
+                    None => {
+                        let u = uri_of(&self.folder.root, &l.path);
+                        self.uris.insert(l.path.clone(), u.clone());
+                        u?
+                    }
+                };
+                Some(Location {
+                    uri,
+                    range: self.lines.range(&l.path, l.span.clone(), enc)?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Highlights of an ID in one file: (span, is a definition).
@@ -500,11 +542,12 @@ pub(super) fn reference_lenses(
     enc: PositionEncoding,
 ) -> Vec<CodeLens> {
     let mut lines = Lines::new(f);
+    let mut conv = LocationConverter::new(f);
     counts
         .into_iter()
         .filter_map(|(span, id, n)| {
             let range = lines.range(rel, span, enc)?;
-            let locs = locations(f, &ide::nav::references_of(f, &id, false), enc);
+            let locs = conv.convert(&ide::nav::references_of(f, &id, false), enc);
             Some(CodeLens {
                 range,
                 command: Some(Command {
@@ -541,6 +584,168 @@ pub(super) fn readiness_lenses(f: &Workspace, rel: &str, enc: PositionEncoding) 
             })
         })
         .collect()
+}
+
+/// A node of the call hierarchy; its `data` carries the ID (`{"id": …}`), so that incoming and
+/// outgoing calls do not depend on the client echoing ranges.
+pub(super) fn call_hierarchy_item(
+    f: &Workspace,
+    lines: &mut Lines,
+    item: &ide::hierarchy::Item,
+    enc: PositionEncoding,
+) -> Option<CallHierarchyItem> {
+    let detail = if !item.defined {
+        format!("{} is not defined in the workspace", item.id)
+    } else if item.title.is_empty() {
+        item.path.clone()
+    } else {
+        item.title.clone()
+    };
+    Some(CallHierarchyItem {
+        name: item.id.clone(),
+        kind: symbol_kind(&item.prefix),
+        tags: item.deprecated.then(|| vec![SymbolTag::DEPRECATED]),
+        detail: Some(detail),
+        uri: uri_of(&f.root, &item.path)?,
+        range: lines.range(&item.path, item.span.clone(), enc)?,
+        selection_range: lines.range(&item.path, item.selection.clone(), enc)?,
+        data: Some(serde_json::json!({ "id": item.id })),
+    })
+}
+
+/// Incoming calls: each linking entry, and where it links (in its own file).
+pub(super) fn incoming_calls(
+    f: &Workspace,
+    calls: Vec<ide::hierarchy::Call>,
+    enc: PositionEncoding,
+) -> Vec<CallHierarchyIncomingCall> {
+    let mut lines = Lines::new(f);
+    calls
+        .into_iter()
+        .filter_map(|c| {
+            let from = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
+            let from_ranges = c
+                .spans
+                .into_iter()
+                .filter_map(|s| lines.range(&c.path, s, enc))
+                .collect();
+            Some(CallHierarchyIncomingCall { from, from_ranges })
+        })
+        .collect()
+}
+
+/// Outgoing calls: each linked ID, and where the entry links it (in the entry's file).
+pub(super) fn outgoing_calls(
+    f: &Workspace,
+    calls: Vec<ide::hierarchy::Call>,
+    enc: PositionEncoding,
+) -> Vec<CallHierarchyOutgoingCall> {
+    let mut lines = Lines::new(f);
+    calls
+        .into_iter()
+        .filter_map(|c| {
+            let to = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
+            let from_ranges = c
+                .spans
+                .into_iter()
+                .filter_map(|s| lines.range(&c.path, s, enc))
+                .collect();
+            Some(CallHierarchyOutgoingCall { to, from_ranges })
+        })
+        .collect()
+}
+
+/// The document links of a file: a target `file:///…#L12` (1-based line, the fragment VS Code
+/// and other clients read) when the link is to a definition, else the file's URI.
+pub(super) fn document_links(
+    f: &Workspace,
+    rel: &str,
+    links: Vec<ide::links::DocLink>,
+    enc: PositionEncoding,
+) -> Vec<DocumentLink> {
+    let mut lines = Lines::new(f);
+    links
+        .into_iter()
+        .filter_map(|l| {
+            let range = lines.range(rel, l.span, enc)?;
+            let uri = uri_of(&f.root, &l.path)?;
+            let target = match l.target {
+                Some(t) if uri.scheme().as_str() == "file" => {
+                    let line = lines.range(&l.path, t, enc)?.start.line;
+                    format!("{}#L{}", uri.as_str(), line + 1).parse().ok()?
+                }
+                _ => uri,
+            };
+            Some(DocumentLink {
+                range,
+                target: Some(target),
+                tooltip: Some(l.tooltip),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// The trace lenses of a file ("covers 30 TEST- · 2 missing: …", "linked by DEP-004, …"),
+/// unresolved: a range and `data` naming the document and where the lens starts
+/// (`{"trace": URI, "at": offset}`). The client resolves the ones it shows
+/// ([`resolve_trace_lens`]), so that a big file's lens request does not carry the locations of
+/// every lens.
+pub(super) fn trace_lenses(
+    f: &Workspace,
+    uri: &Uri,
+    rel: &str,
+    lenses: Vec<ide::coverage::TraceLens>,
+    enc: PositionEncoding,
+) -> Vec<CodeLens> {
+    let mut lines = Lines::new(f);
+    lenses
+        .into_iter()
+        .filter_map(|l| {
+            Some(CodeLens {
+                range: lines.range(rel, l.span.clone(), enc)?,
+                command: None,
+                data: Some(serde_json::json!({ "trace": uri.as_str(), "at": l.span.start })),
+            })
+        })
+        .collect()
+}
+
+/// The document and offset a trace lens's `data` names.
+pub(super) fn trace_lens_data(lens: &CodeLens) -> Option<(Uri, usize)> {
+    let d = lens.data.as_ref()?;
+    let uri = d.get("trace")?.as_str()?.parse().ok()?;
+    let at = usize::try_from(d.get("at")?.as_u64()?).ok()?;
+    Some((uri, at))
+}
+
+/// A trace lens resolved: its title and [`SHOW_REFERENCES`] with the locations it is about —
+/// the references lens's pattern. `None` when the lens no longer stands where it did.
+pub(super) fn resolve_trace_lens(
+    f: &Workspace,
+    uri: &Uri,
+    rel: &str,
+    range: Range,
+    l: ide::coverage::TraceLens,
+    enc: PositionEncoding,
+) -> Option<CodeLens> {
+    if Lines::new(f).range(rel, l.span.clone(), enc)? != range {
+        return None;
+    }
+    let locs = LocationConverter::new(f).convert(&l.locations, enc);
+    Some(CodeLens {
+        range,
+        command: Some(Command {
+            title: l.title,
+            command: SHOW_REFERENCES.into(),
+            arguments: Some(vec![
+                serde_json::json!(uri.as_str()),
+                serde_json::to_value(range.start).unwrap_or_default(),
+                serde_json::to_value(locs).unwrap_or_default(),
+            ]),
+        }),
+        data: None,
+    })
 }
 
 #[cfg(test)]

@@ -11,11 +11,14 @@
 mod support;
 
 mod cli;
+mod diff;
 mod fix;
 mod helix;
 mod lsp_report;
 mod lsp_session;
+mod lsp_trace;
 mod lsp_views;
+mod mcp;
 mod reliability_edits;
 mod reliability_hostile;
 mod reliability_protocol;

@@ -7,6 +7,8 @@
 mod actions;
 #[path = "ide/complete.rs"]
 mod complete;
+#[path = "ide/hierarchy.rs"]
+mod hierarchy;
 #[path = "ide/nav.rs"]
 mod nav;
 #[path = "ide/rename.rs"]

@@ -10,6 +10,7 @@
 mod support;
 
 mod checks;
+mod diff;
 mod differential;
 mod fixture;
 mod generated;

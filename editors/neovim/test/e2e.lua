@@ -348,6 +348,128 @@ step('code lenses run in Neovim: readiness report and references', function()
   vim.cmd('cclose')
 end)
 
+step('coverage lens: "covers 30 TEST- …" on a Linked IDs line, run into the quickfix list', function()
+  vim.cmd.buffer(plan_buf)
+  local line = find_in_buf(plan_buf, 'Linked IDs: EPIC-01, EPIC-02, TEST-001 to TEST-030')
+  vim.lsp.codelens.refresh({ bufnr = plan_buf })
+  -- dep-ls sends trace lenses unresolved; Neovim resolves them (codeLens/resolve).
+  local lens
+  wait('the coverage lens of line ' .. (line + 1), function()
+    for _, l in ipairs(vim.lsp.codelens.get(plan_buf)) do
+      if l.range.start.line == line and l.command and l.command.title:find('^covers ') then
+        lens = l
+        return true
+      end
+    end
+    return false
+  end)
+  assert(lens.command.title:find('30 TEST%-'), 'title: ' .. lens.command.title)
+  assert(lens.command.command == 'editor.action.showReferences', 'command: ' .. lens.command.command)
+  local want = #(lens.command.arguments[3] or {})
+  assert(want > 30, 'the lens lists ' .. want .. ' locations')
+  vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
+  vim.fn.setqflist({}, 'r')
+  vim.lsp.codelens.run()
+  wait('the quickfix list', function()
+    return #vim.fn.getqflist() == want
+  end)
+  out(('     %s -> %d quickfix items'):format(lens.command.title, want))
+  vim.cmd('cclose')
+end)
+
+step('call hierarchy: incoming calls of API-001 fill the quickfix list', function()
+  vim.cmd.buffer(plan_buf)
+  local client = assert(client_for(plan_buf), 'no dep-ls client')
+  assert(client.server_capabilities.callHierarchyProvider, 'dep-ls offers no call hierarchy')
+  -- On API-001 in DEP-013's Linked IDs.
+  local line, col = find_in_buf(plan_buf, 'UJ-001, API-001, API-002, API-004; TEST-001 to TEST-012')
+  col = col + #'UJ-001, '
+  vim.api.nvim_win_set_cursor(0, { line + 1, col + 2 })
+  -- What dep-ls answers, asked directly: the node at API-001's definition, then its callers.
+  local pos = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local items = request(plan_buf, 'textDocument/prepareCallHierarchy', pos)
+  assert(items and #items == 1 and items[1].name == 'API-001', 'prepare: ' .. vim.inspect(items))
+  assert(vim.uri_to_fname(items[1].uri) == ws .. '/SoT/SoT.API_CONTRACTS.md', 'defined in ' .. items[1].uri)
+  local calls = request(plan_buf, 'callHierarchy/incomingCalls', { item = items[1] })
+  local want, callers = {}, {}
+  for _, c in ipairs(calls or {}) do
+    callers[c.from.name] = vim.uri_to_fname(c.from.uri)
+    for _, r in ipairs(c.fromRanges) do
+      want[#want + 1] = ('%s:%d:%d'):format(vim.uri_to_fname(c.from.uri), r.start.line + 1, r.start.character + 1)
+    end
+  end
+  -- Release plan entries link it, and tests in the test inventory cover it.
+  for _, id in ipairs({ 'DEP-005', 'DEP-006', 'DEP-013' }) do
+    assert(callers[id] == plan_path, id .. ' is not a caller: ' .. vim.inspect(callers))
+  end
+  assert(callers['TEST-001'] == ws .. '/SoT/SoT.TESTING.md', 'TEST-001: ' .. vim.inspect(callers))
+  -- The same through Neovim's own command: one quickfix item per link, at the link.
+  vim.fn.setqflist({}, 'r')
+  vim.lsp.buf.incoming_calls()
+  wait('the incoming calls in the quickfix list', function()
+    return #vim.fn.getqflist() == #want
+  end)
+  local got = {}
+  for _, q in ipairs(vim.fn.getqflist()) do
+    local name = vim.api.nvim_buf_get_name(q.bufnr)
+    -- (Positions only: a caller's name can change in between, as the rename step's edits of
+    -- other buffers reach dep-ls after Neovim's debounce.)
+    got[#got + 1] = ('%s:%d:%d'):format(name, q.lnum, q.col)
+    assert(q.text:match('^%u+%-%d+$'), 'quickfix text ' .. q.text)
+    vim.fn.bufload(q.bufnr)
+    local text = vim.api.nvim_buf_get_lines(q.bufnr, q.lnum - 1, q.lnum, false)[1] or ''
+    assert(text:sub(q.col, q.col + 6) == 'API-001', ('%s:%d:%d is not a link: %q'):format(name, q.lnum, q.col, text))
+  end
+  table.sort(want)
+  table.sort(got)
+  assert(vim.deep_equal(want, got), 'quickfix ' .. vim.inspect(got) .. ' expected ' .. vim.inspect(want))
+  out(('     %d callers, %d links in the quickfix list'):format(vim.tbl_count(callers), #got))
+  vim.cmd('cclose')
+end)
+
+step('call hierarchy: outgoing calls of DEP-014 list its links where it writes them', function()
+  vim.cmd.buffer(plan_buf)
+  local client = assert(client_for(plan_buf), 'no dep-ls client')
+  local line, col = find_in_buf(plan_buf, 'DEP-014: Order Confirmation Email Check')
+  vim.api.nvim_win_set_cursor(0, { line + 1, col + 2 })
+  local pos = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local items = request(plan_buf, 'textDocument/prepareCallHierarchy', pos)
+  assert(items and #items == 1 and items[1].name == 'DEP-014', 'prepare: ' .. vim.inspect(items))
+  local calls = request(plan_buf, 'callHierarchy/outgoingCalls', { item = items[1] })
+  local want = {}
+  for _, c in ipairs(calls or {}) do
+    for _, r in ipairs(c.fromRanges) do
+      want[#want + 1] = ('%d:%d %s'):format(r.start.line + 1, r.start.character + 1, c.to.name)
+    end
+  end
+  local targets = vim.tbl_map(function(c)
+    return c.to.name
+  end, calls or {})
+  for _, id in ipairs({ 'FEA-006', 'UJ-004', 'DBT-001', 'TEST-012' }) do
+    assert(vim.tbl_contains(targets, id), id .. ' not among ' .. vim.inspect(targets))
+  end
+  -- Through Neovim's command and the plugin's handler: in the plan, at each link.
+  vim.fn.setqflist({}, 'r')
+  vim.lsp.buf.outgoing_calls()
+  wait('the outgoing calls in the quickfix list', function()
+    return #vim.fn.getqflist() == #want
+  end)
+  local got = {}
+  for _, q in ipairs(vim.fn.getqflist()) do
+    assert(q.bufnr == plan_buf, 'an outgoing call listed in ' .. vim.api.nvim_buf_get_name(q.bufnr))
+    local id = q.text:match('^(%u+%-%d+)')
+    assert(id, 'quickfix text ' .. q.text)
+    got[#got + 1] = ('%d:%d %s'):format(q.lnum, q.col, id)
+    local text = vim.api.nvim_buf_get_lines(plan_buf, q.lnum - 1, q.lnum, false)[1]
+    assert(text:sub(q.col, q.col + #id - 1) == id, ('%d:%d is not %s: %q'):format(q.lnum, q.col, id, text))
+  end
+  table.sort(want)
+  table.sort(got)
+  assert(vim.deep_equal(want, got), 'quickfix ' .. vim.inspect(got) .. ' expected ' .. vim.inspect(want))
+  out(('     %d links in the quickfix list'):format(#got))
+  vim.cmd('cclose')
+end)
+
 if failed then
   vim.cmd('cquit 1')
 else

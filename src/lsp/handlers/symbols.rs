@@ -1,5 +1,5 @@
 //! A document's structure and decorations: document and workspace symbols, folding ranges,
-//! semantic tokens, inlay hints, code lenses (references and readiness).
+//! semantic tokens, inlay hints, code lenses (references, trace coverage and readiness).
 
 use crate::ide;
 use crate::lsp::convert::Lines;
@@ -94,19 +94,40 @@ pub(crate) fn inlay_hints(s: &State, params: InlayHintParams) -> Result<Option<V
     ))
 }
 
-/// Code lenses: "N references" on definitions, for a client that runs the command that shows
-/// them (`ClientFlags::show_references`), and "Readiness: …" on a plan's first DEP- entry.
+/// Code lenses: "N references" on definitions and the trace lenses ("covers 30 TEST- · …" on
+/// link lists, "linked by DEP-004, …" on definitions plans link; resolved one by one, see
+/// [`code_lens_resolve`]), for a client that runs the command that shows their locations
+/// (`ClientFlags::show_references`), and "Readiness: …" on a plan's first DEP- entry.
 pub(crate) fn code_lenses(s: &State, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;
     let show_references = read(&s.flags).show_references;
     Ok(s.with_folder(&uri, None, |f, rel, _, enc| {
         let mut lenses = if show_references {
             let counts = ide::symbols::code_lenses(f, rel);
-            to_proto::reference_lenses(f, &uri, rel, counts, enc)
+            let mut v = to_proto::reference_lenses(f, &uri, rel, counts, enc);
+            let trace = ide::coverage::lenses(f, rel, false);
+            v.extend(to_proto::trace_lenses(f, &uri, rel, trace, enc));
+            v
         } else {
             Vec::new()
         };
         lenses.extend(to_proto::readiness_lenses(f, rel, enc));
         lenses
     }))
+}
+
+/// `codeLens/resolve`: a trace lens gets its title and command (with the locations it is
+/// about); any other lens, or one that no longer stands where it did, comes back as it was.
+pub(crate) fn code_lens_resolve(s: &State, lens: CodeLens) -> Result<CodeLens> {
+    let Some((uri, at)) = to_proto::trace_lens_data(&lens) else {
+        return Ok(lens);
+    };
+    let range = lens.range;
+    let resolved = s
+        .with_folder(&uri, None, |f, rel, _, enc| {
+            let l = ide::coverage::lens_at(f, rel, at)?;
+            to_proto::resolve_trace_lens(f, &uri, rel, range, l, enc)
+        })
+        .flatten();
+    Ok(resolved.unwrap_or(lens))
 }

@@ -31,6 +31,48 @@ M.handlers = {
     end
     return vim.NIL
   end,
+  --- `vim.lsp.buf.outgoing_calls()`: Neovim 0.10 and 0.11 list each call under the called
+  --- item's file at its `fromRanges`, but LSP puts those ranges in the caller's file (here: where
+  --- the entry writes each link). This lists them there, named by the linked ID and its title.
+  ['callHierarchy/outgoingCalls'] = function(err, result, ctx)
+    if err then
+      vim.notify('dep-ls: outgoing calls: ' .. (err.message or vim.inspect(err)), vim.log.levels.WARN)
+      return
+    end
+    local caller = ctx and ctx.params and ctx.params.item
+    if not result or not caller then
+      return
+    end
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local encoding = client and client.offset_encoding or 'utf-16'
+    local locations, names = {}, {}
+    for _, call in ipairs(result) do
+      local name = call.to.name .. ((call.to.detail and call.to.detail ~= '') and (' — ' .. call.to.detail) or '')
+      for _, range in ipairs(call.fromRanges or {}) do
+        locations[#locations + 1] = { uri = caller.uri, range = range }
+        names[#names + 1] = name
+      end
+    end
+    local items = vim.lsp.util.locations_to_items(locations, encoding)
+    -- locations_to_items sorts by position; match each item back to its link's name.
+    local by_pos = {}
+    for i, loc in ipairs(locations) do
+      local key = loc.range.start.line .. ':' .. loc.range.start.character
+      by_pos[key] = by_pos[key] or {}
+      table.insert(by_pos[key], names[i])
+    end
+    for _, it in ipairs(items) do
+      local loc = it.user_data
+      local r = loc and (loc.range or loc.targetSelectionRange)
+      local key = r and (r.start.line .. ':' .. r.start.character)
+      local list = key and by_pos[key]
+      if list and #list > 0 then
+        it.text = table.remove(list, 1)
+      end
+    end
+    vim.fn.setqflist({}, ' ', { title = 'dep-ls: what ' .. caller.name .. ' links', items = items })
+    vim.cmd('botright copen')
+  end,
 }
 
 --- Capabilities added to Neovim's defaults: refresh works (the handler above), and the client
