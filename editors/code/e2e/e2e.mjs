@@ -161,9 +161,12 @@ try {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Rollback' }).first().waitFor();
   await quickInput.fill('Rollback');
   await page.keyboard.press('Enter');
-  await page.locator('.editor-group-container.active .view-lines', { hasText: '[What condition initiates rollback]' }).waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Control+S');
-  const after = await poll('the template in the saved file', () => {
+  // The template's first line is in view; its `Trigger:` line may be below it (code lenses
+  // take room), so the saved file is what tells that the whole template went in.
+  await page.locator('.editor-group-container.active .view-lines', { hasText: '[Deployment Item Title]' }).waitFor({ timeout: 15_000 });
+  const after = await poll('the template in the saved file', async () => {
+    await page.keyboard.press('Control+S');
+    await page.waitForTimeout(300);
     const s = fs.readFileSync(PLAN, 'utf8');
     return s !== before && s.includes('Trigger: [What condition initiates rollback]') ? s : undefined;
   });
