@@ -273,22 +273,8 @@ fn compare(args: &DiffArgs) -> Result<i32, String> {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    if !nested.is_empty() {
-        err_line!(
-            "note: {} nested {} left out (each is a workspace of its own: diff it in its folder): {}",
-            nested.len(),
-            if nested.len() == 1 {
-                "workspace"
-            } else {
-                "workspaces"
-            },
-            nested
-                .iter()
-                .map(|n| display(n))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    let nested_shown: Vec<String> = nested.iter().map(|n| display(n)).collect();
+    super::targets::note_nested(&nested_shown, ": diff it in its folder");
     let scope = Scope {
         folder: t.base.clone(),
         file: t.only.clone(),

@@ -264,26 +264,33 @@ pub(super) fn load_target(path: &Path, config: Option<&Path>) -> Result<Loaded, 
         .filter(|(n, _)| t.only.is_none() && crate::root::is_within(n, &t.base))
         .map(|(n, _)| n.as_str())
         .collect();
-    if !nested.is_empty() {
-        err_line!(
-            "note: {} nested {} left out (each is a workspace of its own): {}",
-            nested.len(),
-            if nested.len() == 1 {
-                "workspace"
-            } else {
-                "workspaces"
-            },
-            nested
-                .iter()
-                .map(|n| join_display(&t.prefix, &t.shown("", n)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
+    let shown: Vec<String> = nested
+        .iter()
+        .map(|n| join_display(&t.prefix, &t.shown("", n)))
+        .collect();
+    note_nested(&shown, "");
     Ok(Loaded {
         target: t,
         workspace: ws,
     })
+}
+
+/// The note that nested workspaces (as shown) were left out; `hint` follows "each is a workspace
+/// of its own" (e.g. `: diff it in its folder`).
+pub(super) fn note_nested(shown: &[String], hint: &str) {
+    if shown.is_empty() {
+        return;
+    }
+    err_line!(
+        "note: {} nested {} left out (each is a workspace of its own{hint}): {}",
+        shown.len(),
+        if shown.len() == 1 {
+            "workspace"
+        } else {
+            "workspaces"
+        },
+        shown.join(", ")
+    );
 }
 
 #[cfg(test)]

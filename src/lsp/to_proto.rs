@@ -613,6 +613,14 @@ pub(super) fn call_hierarchy_item(
     })
 }
 
+/// Where a call's links are written, as ranges of the file they are in.
+fn call_ranges(lines: &mut Lines, c: &ide::hierarchy::Call, enc: PositionEncoding) -> Vec<Range> {
+    c.spans
+        .iter()
+        .filter_map(|s| lines.range(&c.path, s.clone(), enc))
+        .collect()
+}
+
 /// Incoming calls: each linking entry, and where it links (in its own file).
 pub(super) fn incoming_calls(
     f: &Workspace,
@@ -624,11 +632,7 @@ pub(super) fn incoming_calls(
         .into_iter()
         .filter_map(|c| {
             let from = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
-            let from_ranges = c
-                .spans
-                .into_iter()
-                .filter_map(|s| lines.range(&c.path, s, enc))
-                .collect();
+            let from_ranges = call_ranges(&mut lines, &c, enc);
             Some(CallHierarchyIncomingCall { from, from_ranges })
         })
         .collect()
@@ -645,11 +649,7 @@ pub(super) fn outgoing_calls(
         .into_iter()
         .filter_map(|c| {
             let to = call_hierarchy_item(f, &mut lines, &c.item, enc)?;
-            let from_ranges = c
-                .spans
-                .into_iter()
-                .filter_map(|s| lines.range(&c.path, s, enc))
-                .collect();
+            let from_ranges = call_ranges(&mut lines, &c, enc);
             Some(CallHierarchyOutgoingCall { to, from_ranges })
         })
         .collect()
