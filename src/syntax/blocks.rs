@@ -14,7 +14,8 @@
 //!
 //! Where its external scanner and its grammar disagree (a delimiter row with an empty cell,
 //! `| --- | |`, which the grammar then fails on), the scanner follows the grammar and GFM: no
-//! table.
+//! table. Such a row still ends a paragraph or pipe table one line earlier where the row before
+//! it is indented 4 or more (that row opens indented code, and the tree has no error).
 //!
 //! Lines map to kinds the way `tree::classify_tree` maps nodes: fenced code, HTML blocks, ATX
 //! headings, pipe tables and front matter are recognised at the top level and inside list
@@ -812,8 +813,20 @@ impl Scanner {
                 _ => Start::Text,
             },
             _ => {
-                if self.table_start(ln, cur.pos, next) {
+                if self.table_start(ln, cur.pos, next, false) {
                     Start::Table
+                } else if mode.interrupt
+                    && mode.open
+                    && cur.ind >= 4
+                    && self.table_start(ln, cur.pos, next, true)
+                {
+                    // tree-sitter-md's external scanner also takes a delimiter row with an
+                    // empty cell (`|  |`, `| --- | |`) for one: such a row after this line
+                    // ends the paragraph or pipe table here. The line then opens indented code
+                    // (it is indented 4 or more), with no error in the tree. (Less indented, it
+                    // opens a table the grammar fails on; the tree path then reads the section
+                    // with this scanner, which keeps the GFM reading.)
+                    Start::IndentedCode
                 } else {
                     Start::Text
                 }
@@ -822,8 +835,10 @@ impl Scanner {
     }
 
     /// A pipe table starts here: the line has cells, and the next line (inside the same
-    /// containers) is a delimiter row with as many cells, followed by a line break.
-    fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>) -> bool {
+    /// containers) is a delimiter row with as many cells, followed by a line break. With
+    /// `empty_cells`, as tree-sitter-md's external scanner decides it: a cell of the delimiter
+    /// row may be empty.
+    fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>, empty_cells: bool) -> bool {
         let b = ln.b;
         // No cell without a pipe (the common case: a paragraph line).
         if memchr::memchr(b'|', b.get(p..).unwrap_or_default()).is_none() {
@@ -921,7 +936,7 @@ impl Scanner {
             }
             break;
         }
-        cells == count && !empty_cell
+        cells == count && (empty_cells || !empty_cell)
     }
 }
 

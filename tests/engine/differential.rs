@@ -272,6 +272,12 @@ fn regression_cases_agree() {
         "| a | b |\n|---|---|\n\u{3000}\n| c | d |\n",
         // Tabs.
         "-\tx\n\t```\n\tDEP-001: y\n\t```\n>\t```\n",
+        // A row followed by a delimiter-row candidate with an empty cell (`|  |`) ends a pipe
+        // table or paragraph for tree-sitter-md's external scanner; indented 4 more, the row
+        // then opens indented code (fuzz, `parse_check`).
+        "* a\n\n  | ID |\n  | :-: |\n  | T |\n  10. x\n      | Key |\n      | ---: | ---: |\n      | S |\n      | R |\n      |  |\n",
+        "| ID |\n| --- |\n| x |\n    | R | S |\n    | --- | |\n10. x\n",
+        "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
     ];
     for case in cases {
         assert_paths_agree(case, "LF");
@@ -300,6 +306,13 @@ fn expected_kinds() {
         ("> ```\n> DEP-001: x\n> ```\n", "TTTB"),
         ("- a\n  # b\n- # c\n", "T1TB"),
         ("```\nx\n  ", "FDB"),
+        // An empty row ends a table only where the row before it opens indented code.
+        ("| ID |\n| --- |\n| x |\n    | R |\n    |  |\n", "hdrTTB"),
+        ("| ID |\n| --- |\n| x |\n  | R |\n  |  |\n", "hdrrrB"),
+        (
+            "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
+            "TTTTFDFB",
+        ),
     ];
     for (text, want) in cases {
         let want: Vec<LineKind> = want
