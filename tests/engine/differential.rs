@@ -278,6 +278,25 @@ fn regression_cases_agree() {
         "* a\n\n  | ID |\n  | :-: |\n  | T |\n  10. x\n      | Key |\n      | ---: | ---: |\n      | S |\n      | R |\n      |  |\n",
         "| ID |\n| --- |\n| x |\n    | R | S |\n    | --- | |\n10. x\n",
         "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
+        // A link reference definition is a block of its own for tree-sitter-md: the next line
+        // starts blocks as after a paragraph's end (an empty item, `10.`), unless it is the
+        // definition's title (generated documents).
+        "[5]:5\n0.\n    D|\n   -|\n",
+        "[run-005]: SoT.RUNBOOK.md#run-005\n10. Rollback:\n    ```\n    DEP-001: x\n    ```\n",
+        "- [a]: </u v>\n  10. x\n      ```\n      y\n      ```\n",
+        "[a]: (/u)\n[b]: /v\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u\n  \"t\"\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u 't'\n\"s\"\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u extra\n10. x\n    ```\n    y\n    ```\n",
+        "[x]: /u\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u)\n-\n  ```\n  y\n  ```\n",
+        // … but a definition-like line inside a paragraph is paragraph text.
+        ":\n[1]:d\n<h>\n#\n",
+        "x\n[a]: /u\n10. x\n    ```\n    y\n    ```\n",
+        // Front matter, then a line that could open front matter (indented): no section cut
+        // there (the sectioned trees read it as front matter again, one tree as a break).
+        "---\n---\n ---\n---\n",
+        "---\ntitle: x\n---\n   +++\nx\n+++\n",
     ];
     for case in cases {
         assert_paths_agree(case, "LF");
@@ -313,6 +332,9 @@ fn expected_kinds() {
             "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
             "TTTTFDFB",
         ),
+        // After a link reference definition, `10.` starts a list item; not after a paragraph.
+        ("[a]: /u\n10. x\n    ```\n    y\n    ```\n", "TTFDFB"),
+        ("[a]: /u extra\n10. x\n    ```\n    y\n    ```\n", "TTTTTB"),
     ];
     for (text, want) in cases {
         let want: Vec<LineKind> = want
