@@ -297,6 +297,9 @@ fn regression_cases_agree() {
         // there (the sectioned trees read it as front matter again, one tree as a break).
         "---\n---\n ---\n---\n",
         "---\ntitle: x\n---\n   +++\nx\n+++\n",
+        // … nor before a line starting with a byte-order mark (tree-sitter skips one at the
+        // start of its input).
+        "+++\n+++\n\u{feff}<!--\n",
     ];
     for case in cases {
         assert_paths_agree(case, "LF");
