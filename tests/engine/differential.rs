@@ -14,7 +14,9 @@
 //!   `||`;
 //! - a delimiter-row candidate with an empty cell (`| --- | |`, or an all-empty row `|  |  |`
 //!   under a row with as many cells): tree-sitter-md's external scanner takes it for a new
-//!   table's delimiter row, its grammar then fails; the scanner (as GFM) reads a row;
+//!   table's delimiter row, its grammar then fails; the scanner (as GFM) reads a row (where
+//!   the row before it is indented 4 or more, it opens indented code instead, with no error,
+//!   and both paths agree: `regression_cases_agree`);
 //! - a one-cell header row over a delimiter row without `cell |` (`| a |` then `---` or
 //!   `|---`);
 //! - HTML blocks of type 4 (`<!DOCTYPE html>`): whether a `>` ends one is an ambiguity of the
