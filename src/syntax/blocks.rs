@@ -10,11 +10,14 @@
 //! quirks, including those that differ from CommonMark (e.g. a single-digit ordered list marker
 //! interrupts a paragraph, `<h1>` is only a type-7 HTML block, a pipe table cannot start with
 //! `*`, `-`, a digit, …, a delimiter row followed by the end of the text is no table, and the
-//! paragraph-interruption check ignores indentation for fences, block quotes, `*`, `_` and `=`).
+//! paragraph-interruption check ignores indentation for fences, block quotes, `*`, `_` and `=`;
+//! a link reference definition that begins a paragraph is a block of its own, so the next line
+//! starts blocks as after a paragraph's end).
 //!
 //! Where its external scanner and its grammar disagree (a delimiter row with an empty cell,
 //! `| --- | |`, which the grammar then fails on), the scanner follows the grammar and GFM: no
-//! table.
+//! table. Such a row still ends a paragraph or pipe table one line earlier where the row before
+//! it is indented 4 or more (that row opens indented code, and the tree has no error).
 //!
 //! Lines map to kinds the way `tree::classify_tree` maps nodes: fenced code, HTML blocks, ATX
 //! headings, pipe tables and front matter are recognised at the top level and inside list
@@ -430,10 +433,12 @@ struct Mode {
 struct Scanner {
     containers: Vec<Container>,
     leaf: Leaf,
-    /// The open paragraph's last line is a link reference definition (`[1]: /url`):
-    /// tree-sitter-md parses those as blocks of their own, so a line after one starts blocks as
-    /// after a paragraph's end (a type-7 HTML tag may start an HTML block there).
-    link_def: bool,
+    /// The open "paragraph" is, for tree-sitter-md, a link reference definition (`[1]: /url`)
+    /// that ends on its last line (`Some(true)`: with a title): it began the paragraph, or
+    /// followed another one. Those are blocks of their own there, so the next line starts
+    /// blocks as after a paragraph's end (a type-7 HTML tag, `10.`, an empty item, indented
+    /// code). A definition-like line inside a paragraph is paragraph text.
+    def_block: Option<bool>,
 }
 
 impl Default for Scanner {
@@ -441,7 +446,7 @@ impl Default for Scanner {
         Scanner {
             containers: Vec::with_capacity(8),
             leaf: Leaf::None,
-            link_def: false,
+            def_block: None,
         }
     }
 }
@@ -549,42 +554,31 @@ impl Scanner {
                 }
                 cur = c;
             }
-            Leaf::Paragraph => {
-                let after_def = self.link_def && all && self.starts_html_block(ln, cur, next);
-                if !after_def && !self.interrupts(ln, cur, all, next) {
-                    // Paragraph continuation, lazy when not every container matched.
-                    self.link_def = is_link_definition(&ln.s[cur.pos.min(ln.s.len())..]);
+            Leaf::Paragraph if all && self.def_block.is_some() => {
+                // After a link reference definition (a block of its own for tree-sitter-md,
+                // which prefers it to a paragraph): its title on a line of its own continues
+                // it; any other line starts blocks as after a paragraph's end (`10. x`, an
+                // empty item, indented code, a type-7 HTML tag).
+                let mut c = cur;
+                c.skip_ws(ln);
+                if self.def_block == Some(false) && is_link_title(&ln.s[c.pos.min(ln.s.len())..]) {
+                    self.def_block = Some(true);
                     return default_kind(ln.s);
                 }
-                setext = all && !after_def;
+            }
+            Leaf::Paragraph => {
+                if !self.interrupts(ln, cur, all, next) {
+                    // Paragraph continuation, lazy when not every container matched.
+                    self.def_block = None;
+                    return default_kind(ln.s);
+                }
+                setext = all;
             }
             _ => {}
         }
         self.containers.truncate(matched);
         self.leaf = Leaf::None;
         self.open_blocks(ln, cur, setext, next)
-    }
-
-    /// Whether an HTML block of type 6 or 7 starts at `cur` (as it may where no paragraph is
-    /// open).
-    fn starts_html_block(&self, ln: &Line, cur: Cursor, next: Option<&Line>) -> bool {
-        let mode = Mode {
-            interrupt: false,
-            setext: false,
-            all: true,
-            open: self.containers.len() < MAX_OPEN_BLOCKS,
-        };
-        let mut c = cur;
-        c.skip_ws_ind(ln);
-        c.ind < 4
-            && ln.is(c.pos, b'<')
-            && matches!(
-                self.start(ln, &mut c, mode, next),
-                Start::Html {
-                    end: HtmlEnd::BlankLine,
-                    ..
-                }
-            )
     }
 
     /// Whether the line interrupts a paragraph / ends a pipe table at `cur`.
@@ -637,7 +631,7 @@ impl Scanner {
                 }
                 Start::Text => {
                     self.leaf = Leaf::Paragraph;
-                    self.link_def = is_link_definition(&ln.s[cur.pos.min(ln.s.len())..]);
+                    self.def_block = link_definition(&ln.s[cur.pos.min(ln.s.len())..]);
                     return default_kind(ln.s);
                 }
                 Start::Blank => {
@@ -812,8 +806,20 @@ impl Scanner {
                 _ => Start::Text,
             },
             _ => {
-                if self.table_start(ln, cur.pos, next) {
+                if self.table_start(ln, cur.pos, next, false) {
                     Start::Table
+                } else if mode.interrupt
+                    && mode.open
+                    && cur.ind >= 4
+                    && self.table_start(ln, cur.pos, next, true)
+                {
+                    // tree-sitter-md's external scanner also takes a delimiter row with an
+                    // empty cell (`|  |`, `| --- | |`) for one: such a row after this line
+                    // ends the paragraph or pipe table here. The line then opens indented code
+                    // (it is indented 4 or more), with no error in the tree. (Less indented, it
+                    // opens a table the grammar fails on; the tree path then reads the section
+                    // with this scanner, which keeps the GFM reading.)
+                    Start::IndentedCode
                 } else {
                     Start::Text
                 }
@@ -822,8 +828,10 @@ impl Scanner {
     }
 
     /// A pipe table starts here: the line has cells, and the next line (inside the same
-    /// containers) is a delimiter row with as many cells, followed by a line break.
-    fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>) -> bool {
+    /// containers) is a delimiter row with as many cells, followed by a line break. With
+    /// `empty_cells`, as tree-sitter-md's external scanner decides it: a cell of the delimiter
+    /// row may be empty.
+    fn table_start(&self, ln: &Line, p: usize, next: Option<&Line>, empty_cells: bool) -> bool {
         let b = ln.b;
         // No cell without a pipe (the common case: a paragraph line).
         if memchr::memchr(b'|', b.get(p..).unwrap_or_default()).is_none() {
@@ -921,7 +929,7 @@ impl Scanner {
             }
             break;
         }
-        cells == count && !empty_cell
+        cells == count && (empty_cells || !empty_cell)
     }
 }
 
@@ -1185,18 +1193,85 @@ fn tag_name_ends(ln: &Line, p: usize) -> bool {
     ln.is_ws(p) || ln.is(p, b'>') || ln.line_end(p)
 }
 
-/// A link reference definition on one line, as tree-sitter-md's grammar reads one: `[label]:`
-/// and a destination (`[1]: /url`, `[a]:b "title"`).
-fn is_link_definition(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('[') else {
-        return false;
-    };
-    let Some(close) = rest.find("]:") else {
-        return false;
-    };
+/// A link reference definition on one line as tree-sitter-md's grammar reads one (`s` starts at
+/// its `[`): a label, `:`, a destination (`<…>`, or without whitespace and with balanced
+/// parentheses), then optionally whitespace and a title (`"…"`, `'…'`, `(…)`), then only
+/// whitespace. `Some(true)` when it has a title.
+fn link_definition(s: &str) -> Option<bool> {
+    let rest = s.strip_prefix('[')?;
+    let close = rest.find("]:")?;
     let label = &rest[..close];
-    let dest = rest[close + 2..].trim();
-    !label.trim().is_empty() && !label.contains(['[', ']', '\\']) && !dest.is_empty()
+    // `[x]` and `[ ]` are task-list markers (one token) for its lexer, not labels.
+    if label.trim().is_empty()
+        || label.contains(['[', ']', '\\'])
+        || label.eq_ignore_ascii_case("x")
+    {
+        return None;
+    }
+    let dest = &rest[close + 2..];
+    let b = dest.as_bytes();
+    let mut p = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    let start = p;
+    if b.get(p) == Some(&b'<') {
+        p += 1;
+        loop {
+            match b.get(p)? {
+                b'\\' if b.get(p + 1).is_some_and(u8::is_ascii_punctuation) => p += 2,
+                b'<' => return None,
+                b'>' => break,
+                _ => p += 1,
+            }
+        }
+        p += 1;
+        if !matches!(b.get(p), None | Some(b' ' | b'\t')) {
+            return None;
+        }
+    } else {
+        let mut depth = 0usize;
+        while let Some(&c) = b.get(p) {
+            match c {
+                b' ' | b'\t' => break,
+                b'\\' if b.get(p + 1).is_some_and(u8::is_ascii_punctuation) => p += 1,
+                b'(' => depth += 1,
+                b')' => depth = depth.checked_sub(1)?,
+                _ => {}
+            }
+            p += 1;
+        }
+        if p == start || depth > 0 || b[start] == b'<' {
+            return None;
+        }
+    }
+    // `p` is at an ASCII byte (whitespace, past `>`) or at the end.
+    let after = dest.get(p..)?;
+    let title = after.trim_start_matches([' ', '\t']);
+    if title.is_empty() {
+        return Some(false);
+    }
+    (title.len() < after.len() && is_link_title(title)).then_some(true)
+}
+
+/// A link title alone (`"…"`, `'…'` or `(…)`, then only whitespace), as tree-sitter-md's grammar
+/// reads one.
+fn is_link_title(s: &str) -> bool {
+    let b = s.as_bytes();
+    let close = match b.first() {
+        Some(b'"') => b'"',
+        Some(b'\'') => b'\'',
+        Some(b'(') => b')',
+        _ => return false,
+    };
+    let mut p = 1;
+    loop {
+        match b.get(p) {
+            None => return false,
+            Some(b'\\') if b.get(p + 1).is_some_and(u8::is_ascii_punctuation) => p += 2,
+            Some(&c) if c == close => break,
+            Some(b'(') if close == b')' => return false,
+            Some(_) => p += 1,
+        }
+    }
+    b[p + 1..].iter().all(|&c| c == b' ' || c == b'\t')
 }
 
 /// An HTML block start at `p` (`<`): its end condition and where the opening token ends.

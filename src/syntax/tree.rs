@@ -26,13 +26,15 @@ pub fn section_starts(kinds: &[LineKind], lines: &[&str]) -> Vec<usize> {
     // Front matter is a section of its own: the scanner starts afresh after its closing line,
     // and tree-sitter-md, parsing a document that starts with it, read the lines after a
     // CRLF-ended `+++` block differently from LF ones (a tab after a list marker, G10 of the
-    // generator). Not when the next line could open front matter itself (`---`, `+++`), which
-    // it cannot after front matter.
+    // generator). Not when the next line could open front matter itself (`---`, `+++`, also
+    // indented: ` ---`), which it cannot after front matter, nor when it starts with a
+    // byte-order mark (tree-sitter skips one at the start of its input: text here).
     let meta = kinds.iter().take_while(|&&k| k == LineKind::Meta).count();
+    let after = lines.get(meta).map(|l| l.trim_start_matches([' ', '\t']));
     if meta >= 2
         && meta < lines.len()
-        && !lines[meta].starts_with("---")
-        && !lines[meta].starts_with("+++")
+        && !lines[meta].starts_with('\u{feff}')
+        && after.is_some_and(|l| !l.starts_with("---") && !l.starts_with("+++"))
     {
         starts.push(meta);
     }

@@ -14,7 +14,9 @@
 //!   `||`;
 //! - a delimiter-row candidate with an empty cell (`| --- | |`, or an all-empty row `|  |  |`
 //!   under a row with as many cells): tree-sitter-md's external scanner takes it for a new
-//!   table's delimiter row, its grammar then fails; the scanner (as GFM) reads a row;
+//!   table's delimiter row, its grammar then fails; the scanner (as GFM) reads a row (where
+//!   the row before it is indented 4 or more, it opens indented code instead, with no error,
+//!   and both paths agree: `regression_cases_agree`);
 //! - a one-cell header row over a delimiter row without `cell |` (`| a |` then `---` or
 //!   `|---`);
 //! - HTML blocks of type 4 (`<!DOCTYPE html>`): whether a `>` ends one is an ambiguity of the
@@ -272,6 +274,34 @@ fn regression_cases_agree() {
         "| a | b |\n|---|---|\n\u{3000}\n| c | d |\n",
         // Tabs.
         "-\tx\n\t```\n\tDEP-001: y\n\t```\n>\t```\n",
+        // A row followed by a delimiter-row candidate with an empty cell (`|  |`) ends a pipe
+        // table or paragraph for tree-sitter-md's external scanner; indented 4 more, the row
+        // then opens indented code (fuzz, `parse_check`).
+        "* a\n\n  | ID |\n  | :-: |\n  | T |\n  10. x\n      | Key |\n      | ---: | ---: |\n      | S |\n      | R |\n      |  |\n",
+        "| ID |\n| --- |\n| x |\n    | R | S |\n    | --- | |\n10. x\n",
+        "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
+        // A link reference definition is a block of its own for tree-sitter-md: the next line
+        // starts blocks as after a paragraph's end (an empty item, `10.`), unless it is the
+        // definition's title (generated documents).
+        "[5]:5\n0.\n    D|\n   -|\n",
+        "[run-005]: SoT.RUNBOOK.md#run-005\n10. Rollback:\n    ```\n    DEP-001: x\n    ```\n",
+        "- [a]: </u v>\n  10. x\n      ```\n      y\n      ```\n",
+        "[a]: (/u)\n[b]: /v\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u\n  \"t\"\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u 't'\n\"s\"\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u extra\n10. x\n    ```\n    y\n    ```\n",
+        "[x]: /u\n10. x\n    ```\n    y\n    ```\n",
+        "[a]: /u)\n-\n  ```\n  y\n  ```\n",
+        // … but a definition-like line inside a paragraph is paragraph text.
+        ":\n[1]:d\n<h>\n#\n",
+        "x\n[a]: /u\n10. x\n    ```\n    y\n    ```\n",
+        // Front matter, then a line that could open front matter (indented): no section cut
+        // there (the sectioned trees read it as front matter again, one tree as a break).
+        "---\n---\n ---\n---\n",
+        "---\ntitle: x\n---\n   +++\nx\n+++\n",
+        // … nor before a line starting with a byte-order mark (tree-sitter skips one at the
+        // start of its input).
+        "+++\n+++\n\u{feff}<!--\n",
     ];
     for case in cases {
         assert_paths_agree(case, "LF");
@@ -300,6 +330,16 @@ fn expected_kinds() {
         ("> ```\n> DEP-001: x\n> ```\n", "TTTB"),
         ("- a\n  # b\n- # c\n", "T1TB"),
         ("```\nx\n  ", "FDB"),
+        // An empty row ends a table only where the row before it opens indented code.
+        ("| ID |\n| --- |\n| x |\n    | R |\n    |  |\n", "hdrTTB"),
+        ("| ID |\n| --- |\n| x |\n  | R |\n  |  |\n", "hdrrrB"),
+        (
+            "a\n    | R |\n    |  |\n10. x\n    ```\n    y\n    ```\n",
+            "TTTTFDFB",
+        ),
+        // After a link reference definition, `10.` starts a list item; not after a paragraph.
+        ("[a]: /u\n10. x\n    ```\n    y\n    ```\n", "TTFDFB"),
+        ("[a]: /u extra\n10. x\n    ```\n    y\n    ```\n", "TTTTTB"),
     ];
     for (text, want) in cases {
         let want: Vec<LineKind> = want
