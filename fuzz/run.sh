@@ -5,7 +5,8 @@
 #   FUZZ_TIMEOUT=120 fuzz/run.sh … # per-input timeout (default 10 s; it is wall-clock time)
 #   FUZZ_SEED=N fuzz/run.sh …      # libFuzzer's random seed (default: a fresh one each run)
 #   FUZZ_RUNS=N fuzz/run.sh …      # at most N inputs per target (with FUZZ_SEED: the same run
-#                                  # on every machine, whatever its speed)
+#                                  # on every machine, whatever its speed; a slower machine runs
+#                                  # a prefix of it); FUZZ_RUNS_<target>=N for one target
 # The Markdown targets (parse_check, edits) get the dictionary markdown.dict (DEP- and Markdown
 # tokens); their inputs starting with a byte >= 0x80 are choices for the grammar-aware document
 # generator (src/gen.rs), so libFuzzer mutates document structure too.
@@ -55,7 +56,10 @@ for t in "${targets[@]}"; do
   dict=()
   case "$t" in parse_check | edits) dict=(-dict=markdown.dict) ;; esac
   if [ -n "${FUZZ_SEED:-}" ]; then dict+=(-seed="$FUZZ_SEED"); fi
-  if [ -n "${FUZZ_RUNS:-}" ]; then dict+=(-runs="$FUZZ_RUNS"); fi
+  # FUZZ_RUNS_<target> (e.g. FUZZ_RUNS_parse_check) wins over FUZZ_RUNS for that target.
+  per_target="FUZZ_RUNS_$t"
+  runs="${!per_target:-${FUZZ_RUNS:-}}"
+  if [ -n "$runs" ]; then dict+=(-runs="$runs"); fi
   # libFuzzer writes new inputs to the first directory only: the scratch corpus.
   if ! "$target_dir/release/$t" "$work" "corpus/$t" -artifact_prefix="artifacts/$t/" \
       -max_total_time="$secs" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
